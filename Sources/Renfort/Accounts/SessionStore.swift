@@ -1,0 +1,107 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A session as loaded for one request.
+public struct SessionInfo: Sendable {
+    public let id: Int64
+    public let csrfToken: String
+    public let user: CurrentUser?
+    public let createdAt: Date
+    public let lastSeenAt: Date
+
+    /// When the session ends if nothing happens: idle timeout or absolute lifetime, whichever comes first.
+    public var expiresAt: Date {
+        min(lastSeenAt.addingTimeInterval(SessionStore.idleTimeout), createdAt.addingTimeInterval(SessionStore.absoluteLifetime))
+    }
+}
+
+/// Sessions kept in PostgreSQL. The cookie holds a random 256-bit token; the table keeps
+/// only its SHA-256, so a copy of the database opens no session.
+struct SessionStore: Sendable {
+    static let idleTimeout: TimeInterval = 30 * 60
+    static let absoluteLifetime: TimeInterval = 12 * 3600
+    /// A request refreshes `last_seen_at` only when it is older than this, to spare writes.
+    static let touchInterval: TimeInterval = 30
+
+    let database: Database
+    let clock: any AppClock
+
+    enum Lookup {
+        case none
+        case expired(wasSignedIn: Bool)
+        case active(SessionInfo)
+    }
+
+    /// The live session of a cookie's token, after checking both timeouts and the user.
+    func load(token: String, logger: Logger) async throws -> Lookup {
+        let now = clock.now()
+        let hash = Tokens.hash(token)
+        let found = try await database.withTransaction(logger: logger) { connection in
+            try await connection.first(
+                """
+                SELECT s.id, s.csrf_token, s.created_at, s.last_seen_at, s.user_id,
+                       u.email, u.display_name, u.is_admin, u.disabled_at IS NOT NULL
+                FROM sessions s LEFT JOIN users u ON u.id = s.user_id
+                WHERE s.token_hash = \(hash)
+                """,
+                as: (Int64.self, String.self, Date.self, Date.self, Int64?.self, String?.self, String?.self, Bool?.self, Bool?.self),
+                logger: logger)
+        }
+        guard let (id, csrf, createdAt, lastSeenAt, userID, email, name, isAdmin, disabled) = found else { return .none }
+        let idleExpired = now.timeIntervalSince(lastSeenAt) > Self.idleTimeout
+        let tooOld = now.timeIntervalSince(createdAt) > Self.absoluteLifetime
+        if idleExpired || tooOld || disabled == true {
+            try await delete(id: id, logger: logger)
+            return .expired(wasSignedIn: userID != nil)
+        }
+        var user: CurrentUser? = nil
+        if let userID, let email, let name {
+            let memberships = try await AccountRepository(database: database).memberships(of: userID, logger: logger)
+            user = CurrentUser(id: userID, email: email, displayName: name, isAdmin: isAdmin ?? false, memberships: memberships)
+        }
+        var seen = lastSeenAt
+        if now.timeIntervalSince(lastSeenAt) > Self.touchInterval {
+            try await touch(id: id, logger: logger)
+            seen = now
+        }
+        return .active(SessionInfo(id: id, csrfToken: csrf, user: user, createdAt: createdAt, lastSeenAt: seen))
+    }
+
+    /// A new session (anonymous when `userID` is nil), and the token for its cookie.
+    func create(userID: Int64?, logger: Logger) async throws -> (token: String, id: Int64) {
+        let token = Tokens.random()
+        let csrf = Tokens.random()
+        let now = clock.now()
+        let id = try await database.withTransaction(logger: logger) { connection in
+            try await connection.value(
+                """
+                INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at)
+                VALUES (\(Tokens.hash(token)), \(userID), \(csrf), \(now), \(now)) RETURNING id
+                """, as: Int64.self, logger: logger)
+        }
+        guard let id else { throw SessionError.notCreated }
+        return (token, id)
+    }
+
+    /// Refreshes the idle timeout.
+    func touch(id: Int64, logger: Logger) async throws {
+        let now = clock.now()
+        try await database.withTransaction(logger: logger) { connection in
+            try await connection.execute("UPDATE sessions SET last_seen_at = \(now) WHERE id = \(id)", logger: logger)
+        }
+    }
+
+    func delete(id: Int64, logger: Logger) async throws {
+        try await database.withTransaction(logger: logger) { connection in
+            try await connection.execute("DELETE FROM sessions WHERE id = \(id)", logger: logger)
+        }
+    }
+
+    /// Ends every session of a person (password changed, account disabled).
+    static func deleteAll(of userID: Int64, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.execute("DELETE FROM sessions WHERE user_id = \(userID)", logger: logger)
+    }
+
+    enum SessionError: Error { case notCreated }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+
+/// The platform admin's pages: centres and users, creating a centre with its first
+/// adviser, disabling an account, and the outbox while mail is not configured.
+struct AdminController: Sendable {
+    let services: AppServices
+
+    func addRoutes(to admin: RouterGroup<AdminContext>) {
+        admin.get("", use: home)
+        admin.post("centres", use: createCentre)
+        admin.post("utilisateurs/{id}/desactiver", use: disable)
+        admin.post("utilisateurs/{id}/reactiver", use: enable)
+        admin.get("envois", use: outbox)
+    }
+
+    struct CentreRow: Sendable {
+        let slug: String
+        let name: String
+        let territory: String
+        let advisers: String
+    }
+
+    struct UserRow: Sendable {
+        let id: Int64
+        let email: String
+        let displayName: String
+        let isAdmin: Bool
+        let disabled: Bool
+        let isSelf: Bool
+    }
+
+    struct CentreForm: Sendable {
+        var slug = ""
+        var name = ""
+        var territory = ""
+        var adviserName = ""
+        var adviserEmail = ""
+        var token = FormSubmissions.newToken()
+    }
+
+    struct HomePage: Sendable {
+        let layout: Layout
+        let centres: [CentreRow]
+        let users: [UserRow]
+        let form: CentreForm
+        let errors: [FieldError]
+        let hasErrors: Bool
+        let slugError: String?
+        let nameError: String?
+        let territoryError: String?
+        let adviserNameError: String?
+        let adviserEmailError: String?
+    }
+
+    @Sendable func home(request: Request, context: AdminContext) async throws -> Response {
+        var flash: String? = nil
+        if let created = request.uri.queryParameters["cree"] {
+            flash = "Le centre « \(created) » est créé ; le lien pour choisir un mot de passe attend dans la boîte d'envoi."
+        }
+        return try await homePage(context: context, form: CentreForm(), errors: FormErrors(), flash: flash, status: .ok)
+    }
+
+    private func homePage(context: AdminContext, form: CentreForm, errors: FormErrors, flash: String?, status: HTTPResponse.Status) async throws -> Response {
+        let logger = context.logger
+        let centres = try await services.database.withTransaction(logger: logger) { connection in
+            try await connection.all("SELECT id, slug, name, territory FROM centres ORDER BY name", as: (Int64.self, String.self, String.self, String.self), logger: logger)
+        }
+        var rows: [CentreRow] = []
+        for centre in centres {
+            // Memberships are a tenant table: read them inside each centre.
+            let advisers = try await services.database.withTransaction(tenant: centre.0, logger: logger) { connection in
+                try await connection.values(
+                    "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.role = 'adviser' ORDER BY u.email",
+                    as: String.self, logger: logger)
+            }
+            rows.append(CentreRow(slug: centre.1, name: centre.2, territory: centre.3, advisers: advisers.joined(separator: ", ")))
+        }
+        let users = try await services.database.withTransaction(logger: logger) { connection in
+            try await connection.all(
+                "SELECT id, email, display_name, is_admin, disabled_at IS NOT NULL FROM users ORDER BY lower(email) LIMIT 500",
+                as: (Int64.self, String.self, String.self, Bool.self, Bool.self), logger: logger)
+        }.map { UserRow(id: $0.0, email: $0.1, displayName: $0.2, isAdmin: $0.3, disabled: $0.4, isSelf: $0.0 == context.user.id) }
+        let page = HomePage(
+            layout: Layout(title: "Administration", session: context.session, currentPath: "/admin", flash: flash),
+            centres: rows, users: users, form: form, errors: errors.all, hasErrors: !errors.isEmpty,
+            slugError: errors["slug"], nameError: errors["name"], territoryError: errors["territory"],
+            adviserNameError: errors["adviserName"], adviserEmailError: errors["adviserEmail"])
+        return try services.renderer.render("admin/home", page, status: status)
+    }
+
+    @Sendable func createCentre(request: Request, context: AdminContext) async throws -> Response {
+        let fields = context.form
+        var form = CentreForm()
+        form.slug = (fields["slug"] ?? "").lowercased()
+        form.name = fields["name"] ?? ""
+        form.territory = fields["territory"] ?? ""
+        form.adviserName = fields["adviser_name"] ?? ""
+        form.adviserEmail = fields["adviser_email"] ?? ""
+        form.token = fields["_form"] ?? form.token
+        var errors = FormErrors()
+        if form.slug.range(of: "^[a-z0-9][a-z0-9-]{1,39}$", options: .regularExpression) == nil {
+            errors.add("slug", "Le nom court doit faire de 2 à 40 caractères : lettres minuscules sans accent, chiffres et tirets (par exemple « cahors »).")
+        }
+        if form.name.isEmpty || form.name.count > 200 { errors.add("name", "Saisissez le nom du centre (200 caractères au plus).") }
+        if form.territory.isEmpty || form.territory.count > 200 { errors.add("territory", "Saisissez le territoire couvert (200 caractères au plus).") }
+        if form.adviserName.isEmpty || form.adviserName.count > 200 { errors.add("adviserName", "Saisissez le nom du premier conseiller.") }
+        if form.adviserEmail.range(of: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", options: .regularExpression) == nil || form.adviserEmail.count > 254 {
+            errors.add("adviserEmail", "Saisissez une adresse e-mail valide, par exemple prenom.nom@centre.fr.")
+        }
+        guard errors.isEmpty else {
+            return try await homePage(context: context, form: form, errors: errors, flash: nil, status: .unprocessableContent)
+        }
+        let now = services.clock.now()
+        let baseURL = services.configuration.baseURL
+        let logger = context.logger
+        let outcome: Result<String, FormErrors>
+        do {
+            outcome = try await services.database.withTransaction(logger: logger) { connection in
+                switch try await FormSubmissions.claim(form.token, on: connection, logger: logger) {
+                case .alreadyDone(let path): return .success(path)
+                case .claimed: break
+                }
+                let taken = try await connection.value("SELECT 1 FROM centres WHERE slug = \(form.slug)", as: Int32.self, logger: logger)
+                if taken != nil {
+                    var errors = FormErrors()
+                    errors.add("slug", "Ce nom court est déjà celui d'un autre centre.")
+                    throw CentreNotCreated(errors: errors)
+                }
+                guard let centreID = try await connection.value(
+                    "INSERT INTO centres (slug, name, territory) VALUES (\(form.slug), \(form.name), \(form.territory)) RETURNING id",
+                    as: Int64.self, logger: logger)
+                else { throw AccountRepository.AccountError.notCreated }
+                try await connection.execute("SELECT set_config('renfort.tenant_id', \(String(centreID)), true)", logger: logger)
+                let (userID, created) = try await AccountRepository.findOrCreateUser(
+                    email: form.adviserEmail, displayName: form.adviserName, passwordHash: nil, on: connection, logger: logger)
+                try await AccountRepository.addMembership(userID: userID, tenantID: centreID, role: .adviser, on: connection, logger: logger)
+                if created {
+                    try await PasswordLinks.send(
+                        purpose: .welcome, userID: userID, email: form.adviserEmail, displayName: form.adviserName,
+                        baseURL: baseURL, now: now, on: connection, logger: logger)
+                }
+                let path = "/admin?cree=\(queryEscaped(form.slug))"
+                try await FormSubmissions.complete(form.token, resultPath: path, on: connection, logger: logger)
+                logger.info("centre created", metadata: ["centre": "\(centreID)"])
+                return .success(path)
+            }
+        } catch let refused as CentreNotCreated {
+            outcome = .failure(refused.errors)
+        } catch where error.isUniqueViolation("centres_slug_key") {
+            var errors = FormErrors()
+            errors.add("slug", "Ce nom court est déjà celui d'un autre centre.")
+            outcome = .failure(errors)
+        }
+        switch outcome {
+        case .success(let path): return .seeOther(path)
+        case .failure(let errors):
+            return try await homePage(context: context, form: form, errors: errors, flash: nil, status: .unprocessableContent)
+        }
+    }
+
+    private struct CentreNotCreated: Error { let errors: FormErrors }
+
+    /// Disabling an account ends its sessions at once, server-side.
+    @Sendable func disable(request: Request, context: AdminContext) async throws -> Response {
+        guard let id = context.parameters.get("id", as: Int64.self), id != context.user.id else { throw AppError.notFound }
+        let now = services.clock.now()
+        let found = try await services.database.withTransaction(logger: context.logger) { connection in
+            let updated = try await connection.value(
+                "UPDATE users SET disabled_at = coalesce(disabled_at, \(now)) WHERE id = \(id) RETURNING id",
+                as: Int64.self, logger: context.logger)
+            try await SessionStore.deleteAll(of: id, on: connection, logger: context.logger)
+            return updated != nil
+        }
+        guard found else { throw AppError.notFound }
+        context.logger.info("user disabled", metadata: ["user": "\(id)"])
+        return .seeOther("/admin")
+    }
+
+    @Sendable func enable(request: Request, context: AdminContext) async throws -> Response {
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw AppError.notFound }
+        let found = try await services.database.withTransaction(logger: context.logger) { connection in
+            try await connection.value("UPDATE users SET disabled_at = NULL WHERE id = \(id) RETURNING id", as: Int64.self, logger: context.logger) != nil
+        }
+        guard found else { throw AppError.notFound }
+        return .seeOther("/admin")
+    }
+
+    struct OutboxRow: Sendable {
+        let kind: String
+        let recipient: String
+        let subject: String
+        let body: String
+        let createdAt: String
+        let status: String
+    }
+
+    struct OutboxPage: Sendable {
+        let layout: Layout
+        let messages: [OutboxRow]
+        let isEmpty: Bool
+    }
+
+    @Sendable func outbox(request: Request, context: AdminContext) async throws -> Response {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "fr_FR")
+        formatter.timeZone = Layout.parisTime
+        formatter.dateFormat = "dd/MM/yyyy HH:mm"
+        let messages = try await Outbox.recent(limit: 200, database: services.database, logger: context.logger).map {
+            OutboxRow(
+                kind: $0.kind, recipient: $0.recipient, subject: $0.subject, body: $0.body,
+                createdAt: formatter.string(from: $0.createdAt),
+                status: $0.sentAt.map { "envoyé le \(formatter.string(from: $0))" } ?? "en attente")
+        }
+        let page = OutboxPage(
+            layout: Layout(title: "Boîte d'envoi", session: context.session, currentPath: "/admin/envois"),
+            messages: messages, isEmpty: messages.isEmpty)
+        return try services.renderer.render("admin/outbox", page)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Logging
+
+/// Everything the server needs to know from outside, read once at start.
+public struct AppConfiguration: Sendable {
+    /// Address to listen on.
+    public var hostname = "127.0.0.1"
+    public var port = 8080
+    /// The server's role: owns nothing, cannot bypass row-level security.
+    public var databaseURL: DatabaseURL
+    /// The owner role, for migrations and the demo. Defaults to `databaseURL`.
+    public var ownerDatabaseURL: DatabaseURL
+    /// Behind TLS (the default of `renfort serve`): `Secure` `__Host-` cookie and HSTS.
+    public var behindTLS = true
+    /// Trust the first address of `X-Forwarded-For` (only behind our own reverse proxy).
+    public var trustForwardedFor = false
+    /// Public address of the site, for links in e-mails.
+    public var baseURL = "http://127.0.0.1:8080"
+    /// Where `templates/` and `schema/` are.
+    public var templatesDirectory = "templates"
+    public var schemaDirectory = "schema"
+    /// Bcrypt cost: 12 in production, tests lower it.
+    public var bcryptCost: UInt8 = 12
+    /// Base delay added to a sign-in after repeated failures (doubles each time).
+    public var signInSlowdown: Duration = .milliseconds(500)
+    public var maximumDatabaseConnections = 20
+    public var logLevel: Logger.Level = .info
+
+    public init(databaseURL: DatabaseURL, ownerDatabaseURL: DatabaseURL? = nil) {
+        self.databaseURL = databaseURL
+        self.ownerDatabaseURL = ownerDatabaseURL ?? databaseURL
+    }
+
+    /// Reads the environment variables listed in the README.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> AppConfiguration
+    {
+        guard let url = environment["DATABASE_URL"], !url.isEmpty else {
+            throw ConfigurationError(
+                "DATABASE_URL is not set. `make run` sets it for the private cluster; see the README.")
+        }
+        var configuration = AppConfiguration(
+            databaseURL: try DatabaseURL(url),
+            ownerDatabaseURL: try environment["DATABASE_OWNER_URL"].flatMap { $0.isEmpty ? nil : try DatabaseURL($0) })
+        if let port = environment["PORT"] {
+            guard let value = Int(port), (1...65535).contains(value) else {
+                throw ConfigurationError("PORT must be a number between 1 and 65535, not \(port)")
+            }
+            configuration.port = value
+        }
+        if let host = environment["HOST"], !host.isEmpty { configuration.hostname = host }
+        if let base = environment["RENFORT_BASE_URL"], !base.isEmpty { configuration.baseURL = base }
+        if environment["RENFORT_PLAIN_HTTP"] == "1" { configuration.behindTLS = false }
+        if environment["RENFORT_TRUST_FORWARDED_FOR"] == "1" { configuration.trustForwardedFor = true }
+        if let templates = environment["RENFORT_TEMPLATES"], !templates.isEmpty {
+            configuration.templatesDirectory = templates
+        }
+        if let schema = environment["RENFORT_SCHEMA"], !schema.isEmpty { configuration.schemaDirectory = schema }
+        if let cost = environment["RENFORT_BCRYPT_COST"] {
+            guard let value = UInt8(cost), (4...31).contains(value) else {
+                throw ConfigurationError("RENFORT_BCRYPT_COST must be between 4 and 31")
+            }
+            configuration.bcryptCost = value
+        }
+        if let level = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { configuration.logLevel = level }
+        return configuration
+    }
+}

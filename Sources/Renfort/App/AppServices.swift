@@ -1,0 +1,11 @@
+/// What controllers need, built once in `buildApplication` and passed to each.
+struct AppServices: Sendable {
+    let configuration: AppConfiguration
+    let database: Database
+    let renderer: PageRenderer
+    let clock: any AppClock
+    let sessions: SessionStore
+    let cookie: SessionCookie
+    let hasher: PasswordHasher
+    let throttle: SignInThrottle
+}

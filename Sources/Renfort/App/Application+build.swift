@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Builds the whole server: the same function serves `renfort serve` and the tests.
+public func buildApplication(
+    configuration: AppConfiguration, clock: any AppClock = SystemClock(), logger: Logger? = nil
+) async throws -> some ApplicationProtocol {
+    var logger = logger ?? Logger(label: "renfort")
+    logger.logLevel = configuration.logLevel
+    let client = PostgresClient(
+        configuration: configuration.databaseURL.clientConfiguration(maximumConnections: configuration.maximumDatabaseConnections),
+        backgroundLogger: logger)
+    let router = try await buildRouter(configuration: configuration, client: client, clock: clock)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.hostname, port: configuration.port), serverName: nil),
+        services: [client],
+        logger: logger)
+}
+
+/// The router with every route and middleware; tests read its route list.
+func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock: any AppClock) async throws
+    -> Router<AppRequestContext>
+{
+    let database = Database(client: client)
+    let renderer = try await PageRenderer(directory: configuration.templatesDirectory)
+    let services = AppServices(
+        configuration: configuration, database: database, renderer: renderer, clock: clock,
+        sessions: SessionStore(database: database, clock: clock),
+        cookie: SessionCookie(behindTLS: configuration.behindTLS),
+        hasher: PasswordHasher(cost: configuration.bcryptCost),
+        throttle: SignInThrottle(database: database, clock: clock, slowdown: configuration.signInSlowdown))
+
+    let staticFiles = try StaticFilesMiddleware<AppRequestContext>(directory: configuration.templatesDirectory + "/static")
+    let router = Router(context: AppRequestContext.self)
+    router.addMiddleware {
+        RequestLogMiddleware()
+        SecurityHeadersMiddleware(behindTLS: configuration.behindTLS)
+        ErrorPageMiddleware(renderer: renderer)
+        staticFiles
+        SessionMiddleware(sessions: services.sessions, cookie: services.cookie)
+        CSRFMiddleware()
+    }
+    HealthController(database: database).addRoutes(to: router)
+    SignInController(services: services).addRoutes(to: router)
+
+    let signedIn = router.group(context: SignedInContext.self)
+    let centre = signedIn.group("c/{centre}", context: CentreContext.self)
+    let businesses = BusinessController(services: services)
+    HomeController(services: services, businesses: businesses).addRoutes(root: router, signedIn: signedIn, centre: centre)
+    businesses.addRoutes(to: centre)
+    AdminController(services: services).addRoutes(to: signedIn.group("admin", context: AdminContext.self))
+    return router
+}

@@ -1,0 +1,17 @@
+import Logging
+import PostgresNIO
+
+extension PostgresClient {
+    /// Runs `body` with a client whose connection pool is running, then shuts it down:
+    /// for the command line's one-off work (migrate, demo, checks).
+    public static func withRunning<Result: Sendable>(
+        _ url: DatabaseURL, logger: Logger, _ body: @Sendable (PostgresClient) async throws -> Result
+    ) async throws -> Result {
+        let client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: 4), backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+}

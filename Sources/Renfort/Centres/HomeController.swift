@@ -1,0 +1,102 @@
+import Hummingbird
+
+/// Where each role lands: the adviser's worklist, the employer's business, the observer's
+/// centres, and a chooser for people with several centres.
+struct HomeController: Sendable {
+    let services: AppServices
+    let businesses: BusinessController
+
+    func addRoutes(root: Router<AppRequestContext>, signedIn: RouterGroup<SignedInContext>, centre: RouterGroup<CentreContext>) {
+        root.get("/", use: root_)
+        signedIn.get("accueil", use: chooser)
+        signedIn.get("observateur", use: observerHome)
+        centre.get("", use: centreHome)
+    }
+
+    @Sendable func root_(request: Request, context: AppRequestContext) async throws -> Response {
+        .seeOther(context.session?.user?.homePath ?? "/login")
+    }
+
+    struct CentreLink: Sendable {
+        let href: String
+        let name: String
+        let roleLabel: String
+        let businessCount: Int
+    }
+
+    struct ChooserPage: Sendable {
+        let layout: Layout
+        let centres: [CentreLink]
+        let isEmpty: Bool
+        let isAdmin: Bool
+    }
+
+    @Sendable func chooser(request: Request, context: SignedInContext) async throws -> Response {
+        let page = ChooserPage(
+            layout: Layout(title: "Mes centres", session: context.session, currentPath: "/accueil"),
+            centres: context.user.memberships.map {
+                CentreLink(href: "/c/\($0.centreSlug)", name: $0.centreName, roleLabel: $0.role.label, businessCount: 0)
+            },
+            isEmpty: context.user.memberships.isEmpty, isAdmin: context.user.isAdmin)
+        return try services.renderer.render("home/chooser", page)
+    }
+
+    struct ObserverPage: Sendable {
+        let layout: Layout
+        let centres: [CentreLink]
+        let totalBusinesses: Int
+        let several: Bool
+    }
+
+    /// The observer's centres side by side, with their totals (figures come with the dashboards issue).
+    @Sendable func observerHome(request: Request, context: SignedInContext) async throws -> Response {
+        let observed = context.user.memberships.filter { $0.role == .observer }
+        guard !observed.isEmpty else { throw AppError.notFound }
+        var centres: [CentreLink] = []
+        let repository = BusinessRepository(database: services.database)
+        for membership in observed {
+            let count = try await repository.count(tenant: membership.centreID, logger: context.logger)
+            centres.append(CentreLink(href: "/c/\(membership.centreSlug)", name: membership.centreName, roleLabel: membership.role.label, businessCount: count))
+        }
+        let page = ObserverPage(
+            layout: Layout(title: "Mes centres", session: context.session, currentPath: "/observateur"),
+            centres: centres, totalBusinesses: centres.reduce(0) { $0 + $1.businessCount }, several: centres.count > 1)
+        return try services.renderer.render("home/observer", page)
+    }
+
+    struct AdviserHome: Sendable {
+        let layout: Layout
+        let centreName: String
+        let businessCount: Int
+        let businessesHref: String
+    }
+
+    struct ObserverCentrePage: Sendable {
+        let layout: Layout
+        let centreName: String
+        let businessCount: Int
+    }
+
+    @Sendable func centreHome(request: Request, context: CentreContext) async throws -> Response {
+        let path = "/c/\(context.membership.centreSlug)"
+        switch context.role {
+        case .adviser:
+            let count = try await BusinessRepository(database: services.database).count(tenant: context.tenantID, logger: context.logger)
+            let page = AdviserHome(
+                layout: Layout(title: "Mes suivis", session: context.session, membership: context.membership, currentPath: path),
+                centreName: context.membership.centreName, businessCount: count, businessesHref: "\(path)/entreprises")
+            return try services.renderer.render("home/adviser", page)
+        case .employer:
+            guard let id = context.membership.businessID,
+                let business = try await BusinessRepository(database: services.database).find(id: id, tenant: context.tenantID, logger: context.logger)
+            else { throw AppError.notFound }
+            return try businesses.render(business, context: context, currentPath: path)
+        case .observer:
+            let count = try await BusinessRepository(database: services.database).count(tenant: context.tenantID, logger: context.logger)
+            let page = ObserverCentrePage(
+                layout: Layout(title: context.membership.centreName, session: context.session, membership: context.membership, currentPath: path),
+                centreName: context.membership.centreName, businessCount: count)
+            return try services.renderer.render("home/observer-centre", page)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Logging
+import PostgresNIO
+
+/// The server's access to PostgreSQL: one client, and transactions scoped to a centre.
+///
+/// Every read or write of a centre's data goes through `withTransaction(tenant:…)`, which
+/// sets `renfort.tenant_id` for that transaction only; row-level security does the rest.
+public struct Database: Sendable {
+    public let client: PostgresClient
+
+    public init(client: PostgresClient) {
+        self.client = client
+    }
+
+    /// Runs `body` inside one transaction, with the centre and the user set for row-level
+    /// security (nil: none, so tenant tables show no rows). Rolls back if `body` throws and
+    /// rethrows its error as it is.
+    public func withTransaction<Result: Sendable>(
+        tenant: Int64? = nil,
+        user: Int64? = nil,
+        logger: Logger,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                if tenant != nil || user != nil {
+                    let tenantSetting = tenant.map(String.init) ?? ""
+                    let userSetting = user.map(String.init) ?? ""
+                    try await connection.query(
+                        "SELECT set_config('renfort.tenant_id', \(tenantSetting), true), set_config('renfort.user_id', \(userSetting), true)",
+                        logger: logger)
+                }
+                let result = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+}
+
+extension PostgresConnection {
+    /// Runs a query and decodes its rows into an array.
+    func all<each Column: PostgresDecodable>(
+        _ query: PostgresQuery, as types: (repeat (each Column).Type), logger: Logger
+    ) async throws -> [(repeat each Column)] {
+        let rows = try await self.query(query, logger: logger)
+        var result: [(repeat each Column)] = []
+        for try await row in rows.decode((repeat each Column).self) {
+            result.append(row)
+        }
+        return result
+    }
+
+    /// Runs a query and decodes its first row, if any.
+    func first<each Column: PostgresDecodable>(
+        _ query: PostgresQuery, as types: (repeat (each Column).Type), logger: Logger
+    ) async throws -> (repeat each Column)? {
+        let rows = try await self.query(query, logger: logger)
+        var iterator = rows.decode((repeat each Column).self).makeAsyncIterator()
+        let first = try await iterator.next()
+        while try await iterator.next() != nil {}
+        return first
+    }
+
+    /// Runs a statement and returns how many rows it touched.
+    @discardableResult
+    func execute(_ query: PostgresQuery, logger: Logger) async throws -> Int {
+        let rows = try await self.query(query, logger: logger)
+        var count = 0
+        for try await _ in rows { count += 1 }
+        return count
+    }
+}
+
+extension PostgresConnection {
+    /// Runs a query and decodes the first column of its first row, if any.
+    func value<Value: PostgresDecodable>(_ query: PostgresQuery, as type: Value.Type, logger: Logger) async throws -> Value? {
+        let rows = try await self.query(query, logger: logger)
+        var result: Value? = nil
+        for try await row in rows.decode(Value.self) where result == nil {
+            result = row
+        }
+        return result
+    }
+
+    /// Runs a query and decodes the first column of every row.
+    func values<Value: PostgresDecodable>(_ query: PostgresQuery, as type: Value.Type, logger: Logger) async throws -> [Value] {
+        let rows = try await self.query(query, logger: logger)
+        var result: [Value] = []
+        for try await row in rows.decode(Value.self) { result.append(row) }
+        return result
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A message waiting in the outbox (or sent).
+struct OutboxMessage: Sendable {
+    let id: Int64
+    let kind: String
+    let recipient: String
+    let subject: String
+    let body: String
+    let createdAt: Date
+    let sentAt: Date?
+}
+
+/// Messages to send, written in the same transaction as the change that causes them:
+/// if the change rolls back, so does the message; once committed, it waits for delivery.
+enum Outbox {
+    /// Queues a message; a second one with the same `dedupeKey` is ignored.
+    static func enqueue(
+        dedupeKey: String, kind: String, recipient: String, subject: String, body: String, at now: Date,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.execute(
+            """
+            INSERT INTO outbox_messages (dedupe_key, kind, recipient, subject, body, created_at)
+            VALUES (\(dedupeKey), \(kind), \(recipient), \(subject), \(body), \(now))
+            ON CONFLICT ON CONSTRAINT outbox_messages_dedupe_key DO NOTHING
+            """, logger: logger)
+    }
+
+    /// The newest messages first, for the admins' outbox page.
+    static func recent(limit: Int, database: Database, logger: Logger) async throws -> [OutboxMessage] {
+        try await database.withTransaction(logger: logger) { connection in
+            try await connection.all(
+                """
+                SELECT id, kind, recipient, subject, body, created_at, sent_at FROM outbox_messages
+                ORDER BY created_at DESC, id DESC LIMIT \(limit)
+                """, as: (Int64.self, String.self, String.self, String.self, String.self, Date.self, Date?.self),
+                logger: logger)
+        }.map { OutboxMessage(id: $0.0, kind: $0.1, recipient: $0.2, subject: $0.3, body: $0.4, createdAt: $0.5, sentAt: $0.6) }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// The fields of an `application/x-www-form-urlencoded` body, in order.
+public struct FormData: Sendable {
+    public private(set) var fields: [(name: String, value: String)] = []
+
+    public init() {}
+
+    public init(urlEncoded body: String) {
+        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = Self.decode(parts[0])
+            let value = parts.count > 1 ? Self.decode(parts[1]) : ""
+            fields.append((name, value))
+        }
+    }
+
+    /// The first value of a field, trimmed; nil when absent.
+    public subscript(_ name: String) -> String? {
+        fields.first { $0.name == name }?.value.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The first value of a field exactly as sent (passwords are not trimmed).
+    public func raw(_ name: String) -> String? {
+        fields.first { $0.name == name }?.value
+    }
+
+    /// Every value of a field (checkboxes, multiple selects).
+    public func values(_ name: String) -> [String] {
+        fields.filter { $0.name == name }.map(\.value)
+    }
+
+    private static func decode(_ part: Substring) -> String {
+        let spaced = part.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
+}
+
+/// An error to show beside a field and in the summary at the top of a form.
+public struct FieldError: Sendable {
+    public let field: String
+    public let message: String
+}
+
+/// The errors of one submitted form, in the order of its fields.
+public struct FormErrors: Error, Sendable {
+    public private(set) var all: [FieldError] = []
+
+    public init() {}
+
+    public mutating func add(_ field: String, _ message: String) {
+        guard !all.contains(where: { $0.field == field }) else { return }
+        all.append(FieldError(field: field, message: message))
+    }
+
+    public var isEmpty: Bool { all.isEmpty }
+
+    public subscript(_ field: String) -> String? {
+        all.first { $0.field == field }?.message
+    }
+}

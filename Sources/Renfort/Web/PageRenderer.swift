@@ -1,0 +1,107 @@
+import Foundation
+import Hummingbird
+import Logging
+import Mustache
+
+/// Renders the mustache templates of `templates/` into HTML responses.
+public struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+
+    public init(directory: String) async throws {
+        self.library = try await MustacheLibrary(directory: directory)
+    }
+
+    /// The page `template` filled from `model`, as a complete HTML response.
+    func render(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) throws -> Response {
+        guard let html = library.render(model, withTemplate: template) else {
+            throw RenderError(template: template)
+        }
+        var buffer = ByteBuffer()
+        buffer.writeString(html)
+        return Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: buffer))
+    }
+
+    struct RenderError: Error, CustomStringConvertible {
+        let template: String
+        var description: String { "no template named \(template)" }
+    }
+}
+
+/// One link of the navigation bar.
+struct NavItem: Sendable {
+    let label: String
+    let href: String
+    let current: Bool
+}
+
+/// What the layout shows around every page: who is signed in, the navigation for their
+/// role, the CSRF token for the sign-out and extend forms, and when the session ends.
+struct Layout: Sendable {
+    let title: String
+    let signedIn: Bool
+    let userName: String
+    let roleLabel: String
+    let centreName: String
+    let nav: [NavItem]
+    let csrfToken: String
+    let sessionExpiresAt: String
+    let sessionExpiresAtISO: String
+    let currentPath: String
+    let flash: String?
+
+    static let parisTime: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .current
+
+    /// The layout of a page seen by `session`'s person, inside `membership`'s centre if any.
+    init(title: String, session: SessionInfo?, membership: Membership? = nil, currentPath: String, flash: String? = nil) {
+        self.title = title
+        self.currentPath = currentPath
+        self.flash = flash
+        self.csrfToken = session?.csrfToken ?? ""
+        guard let session, let user = session.user else {
+            self.signedIn = false
+            self.userName = ""
+            self.roleLabel = ""
+            self.centreName = ""
+            self.nav = []
+            self.sessionExpiresAt = ""
+            self.sessionExpiresAtISO = ""
+            return
+        }
+        self.signedIn = true
+        self.userName = user.displayName
+        self.roleLabel = membership?.role.label ?? (user.isAdmin ? "Administrateur" : "")
+        self.centreName = membership?.centreName ?? ""
+        var items: [(String, String)] = []
+        if let membership {
+            let base = "/c/\(membership.centreSlug)"
+            switch membership.role {
+            case .adviser:
+                items.append(("Mes suivis", base))
+                items.append(("Entreprises", "\(base)/entreprises"))
+            case .employer:
+                items.append(("Mon entreprise", base))
+            case .observer:
+                items.append(("Tableau de bord", base))
+            }
+        }
+        if user.memberships.count > 1 {
+            let observerOnly = user.memberships.allSatisfy { $0.role == .observer }
+            items.append(observerOnly ? ("Mes centres", "/observateur") : ("Mes centres", "/accueil"))
+        }
+        if user.isAdmin {
+            items.append(("Administration", "/admin"))
+            items.append(("Boîte d'envoi", "/admin/envois"))
+        }
+        self.nav = items.map { NavItem(label: $0.0, href: $0.1, current: $0.1 == currentPath) }
+        let expiry = session.expiresAt
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "fr_FR")
+        formatter.timeZone = Self.parisTime
+        formatter.dateFormat = "HH:mm"
+        self.sessionExpiresAt = formatter.string(from: expiry)
+        self.sessionExpiresAtISO = ISO8601DateFormatter().string(from: expiry)
+    }
+}

@@ -1,0 +1,63 @@
+import Hummingbird
+
+/// Loads the session named by the cookie into the context. An expired or unknown
+/// cookie is cleared; static files and health checks skip the database.
+struct SessionMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let sessions: SessionStore
+    let cookie: SessionCookie
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let path = request.uri.path
+        if path.hasPrefix("/static/") || path.hasPrefix("/health/") { return try await next(request, context) }
+        guard let token = request.cookies[cookie.name]?.value, !token.isEmpty else {
+            return try await next(request, context)
+        }
+        var context = context
+        var staleCookie = false
+        switch try await sessions.load(token: token, logger: context.logger) {
+        case .active(let session): context.session = session
+        case .expired(let wasSignedIn):
+            staleCookie = true
+            context.sessionExpired = wasSignedIn
+        case .none: staleCookie = true
+        }
+        var response = try await next(request, context)
+        if staleCookie && !response.headers.contains(.setCookie) {
+            response.setCookie(cookie.cleared())
+        }
+        return response
+    }
+}
+
+/// Checks the synchronizer token of every POST against the session's, before any handler
+/// runs: a POST without a valid one gets 403 and changes nothing. Also decodes the form.
+struct CSRFMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    static let maximumFormSize = 1024 * 1024
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        guard request.method == .post || request.method == .put || request.method == .patch || request.method == .delete
+        else { return try await next(request, context) }
+        var request = request
+        var context = context
+        let contentType = request.headers[.contentType] ?? ""
+        var sentToken = request.headers[.xCSRFToken]
+        if contentType.hasPrefix("application/x-www-form-urlencoded") {
+            let body = try await request.collectBody(upTo: Self.maximumFormSize)
+            context.form = FormData(urlEncoded: String(buffer: body))
+            sentToken = sentToken ?? context.form.raw("_csrf")
+        }
+        guard let expected = context.session?.csrfToken, let sentToken,
+            Tokens.constantTimeEqual(expected, sentToken)
+        else {
+            throw AppError.forbidden(
+                "Ce formulaire a expiré ou n'a pas été envoyé depuis Renfort. Revenez à la page précédente, rechargez-la, puis envoyez-le de nouveau.")
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,165 @@
+import PostgresNIO
+import Testing
+
+@testable import Renfort
+
+/// Isolation between centres, enforced by PostgreSQL, checked as the server's own role.
+@Suite struct RowLevelSecurityTests {
+    let logger = TestEnvironment.logger
+
+    /// The demo's centres: (cahors, figeac).
+    func centres(_ database: TestDatabase) async throws -> (Int64, Int64) {
+        try await database.asOwner { client in
+            try await client.withConnection { connection in
+                let rows = try await connection.all("SELECT slug, id FROM centres ORDER BY slug", as: (String.self, Int64.self), logger: logger)
+                let ids = Dictionary(uniqueKeysWithValues: rows)
+                return (ids["cahors"]!, ids["figeac"]!)
+            }
+        }
+    }
+
+    /// Every table of the schema that has a tenant_id column.
+    func tenantTables(_ connection: PostgresConnection) async throws -> [String] {
+        try await connection.values(
+            """
+            SELECT c.relname::text FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+            WHERE c.relkind IN ('r', 'p') ORDER BY 1
+            """, as: String.self, logger: logger)
+    }
+
+    @Test func withNoCentreSetTenantTablesShowNothing() async throws {
+        try await TestApp.run { _, database in
+            try await database.asApp { client in
+                try await Database(client: client).withTransaction(logger: logger) { connection in
+                    let tables = try await tenantTables(connection)
+                    #expect(tables.contains("businesses") && tables.contains("memberships"))
+                    for table in tables {
+                        let count = try await connection.value(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), as: Int.self, logger: logger)
+                        #expect(count == 0, "\(table) shows rows with no centre set")
+                    }
+                }
+            }
+            // The demo did write rows: they are only hidden.
+            let (cahors, _) = try await centres(database)
+            #expect(try await database.count("businesses", tenant: cahors) == 8)
+        }
+    }
+
+    @Test func withCentreASetNoRowOfCentreBIsVisibleOrWritable() async throws {
+        try await TestApp.run { _, database in
+            let (cahors, figeac) = try await centres(database)
+            try await database.asApp { client in
+                let db = Database(client: client)
+                try await db.withTransaction(tenant: cahors, logger: logger) { connection in
+                    let foreign = try await connection.value("SELECT count(*) FROM businesses WHERE tenant_id = \(figeac)", as: Int.self, logger: logger)
+                    #expect(foreign == 0)
+                    let all = try await connection.values("SELECT DISTINCT tenant_id FROM businesses", as: Int64.self, logger: logger)
+                    #expect(all == [cahors])
+                    let updated = try await connection.execute("UPDATE businesses SET name = 'volé' WHERE tenant_id = \(figeac) RETURNING id", logger: logger)
+                    #expect(updated == 0)
+                    let deleted = try await connection.execute("DELETE FROM memberships WHERE tenant_id = \(figeac) RETURNING id", logger: logger)
+                    #expect(deleted == 0)
+                }
+                // Writing a row into another centre is refused outright.
+                await #expect(throws: PSQLError.self) {
+                    try await db.withTransaction(tenant: cahors, logger: logger) { connection in
+                        try await connection.execute(
+                            "INSERT INTO businesses (tenant_id, siret, name) VALUES (\(figeac), '73282932000074', 'Intrus')", logger: logger)
+                    }
+                }
+                // Moving a row of one's own centre into another is refused too.
+                await #expect(throws: PSQLError.self) {
+                    try await db.withTransaction(tenant: cahors, logger: logger) { connection in
+                        try await connection.execute("UPDATE businesses SET tenant_id = \(figeac)", logger: logger)
+                    }
+                }
+            }
+            #expect(try await database.count("businesses", tenant: figeac) == 2)
+            #expect(try await database.count("businesses", tenant: figeac, where: "name = 'volé' OR name = 'Intrus'") == 0)
+        }
+    }
+
+    @Test func serverRoleIsNotSuperuserCannotBypassAndOwnsNothing() async throws {
+        try await TestDatabase.withFresh { database in
+            try await database.asApp { client in
+                try await client.withConnection { connection in
+                    let flags = try await connection.first(
+                        "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user",
+                        as: (Bool.self, Bool.self, Bool.self, Bool.self), logger: logger)
+                    #expect(flags?.0 == false)
+                    #expect(flags?.1 == false)
+                    #expect(flags?.2 == false)
+                    #expect(flags?.3 == false)
+                    let owned = try await connection.value(
+                        """
+                        SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                        WHERE n.nspname = 'public' AND c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+                        """, as: Int.self, logger: logger)
+                    #expect(owned == 0)
+                    // It cannot change the schema or the migration record either.
+                    await #expect(throws: PSQLError.self) {
+                        try await connection.execute("ALTER TABLE businesses DISABLE ROW LEVEL SECURITY", logger: logger)
+                    }
+                    await #expect(throws: PSQLError.self) {
+                        try await connection.execute("DELETE FROM schema_migrations", logger: logger)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func everyTenantTableHasForcedRowLevelSecurityAPolicyAndTenantKeys() async throws {
+        try await TestDatabase.withFresh { database in
+            try await database.asApp { client in
+                try await client.withConnection { connection in
+                    let tables = try await tenantTables(connection)
+                    #expect(!tables.isEmpty)
+                    for table in tables {
+                        let row = try await connection.first(
+                            """
+                            SELECT c.relrowsecurity, c.relforcerowsecurity,
+                                   (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid),
+                                   (SELECT a.attname::text FROM pg_index i JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0]
+                                    WHERE i.indrelid = c.oid AND i.indisprimary)
+                            FROM pg_class c WHERE c.relname = \(table) AND c.relnamespace = 'public'::regnamespace
+                            """, as: (Bool.self, Bool.self, Int.self, String?.self), logger: logger)
+                        #expect(row?.0 == true, "\(table): row-level security not enabled")
+                        #expect(row?.1 == true, "\(table): row-level security not forced")
+                        #expect((row?.2 ?? 0) > 0, "\(table): no policy")
+                        #expect(row?.3 == "tenant_id", "\(table): primary key does not start with tenant_id")
+                    }
+                    // Every foreign key from a tenant table to another tenant table carries tenant_id.
+                    let looseKeys = try await connection.values(
+                        """
+                        SELECT con.conname::text FROM pg_constraint con
+                        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attname = 'tenant_id'
+                        JOIN pg_attribute b ON b.attrelid = con.conrelid AND b.attname = 'tenant_id'
+                        WHERE con.contype = 'f' AND NOT (b.attnum = ANY (con.conkey))
+                        """, as: String.self, logger: logger)
+                    #expect(looseKeys.isEmpty, "foreign keys without tenant_id: \(looseKeys)")
+                }
+            }
+        }
+    }
+
+    @Test func aPersonReadsOnlyTheirOwnMembershipsBeforeChoosingACentre() async throws {
+        try await TestApp.run { _, database in
+            let (userID, otherID) = try await database.asOwner { client in
+                try await client.withConnection { connection in
+                    let a = try await connection.value("SELECT id FROM users WHERE email = 'observateur@dreets.renfort.test'", as: Int64.self, logger: logger)!
+                    let b = try await connection.value("SELECT id FROM users WHERE email = 'conseiller1@cahors.renfort.test'", as: Int64.self, logger: logger)!
+                    return (a, b)
+                }
+            }
+            try await database.asApp { client in
+                let rows = try await Database(client: client).withTransaction(user: userID, logger: logger) { connection in
+                    try await connection.values("SELECT user_id FROM memberships", as: Int64.self, logger: logger)
+                }
+                #expect(rows.count == 2)
+                #expect(!rows.contains(otherID))
+            }
+        }
+    }
+}

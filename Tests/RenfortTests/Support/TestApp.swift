@@ -1,0 +1,123 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PostgresNIO
+import Testing
+
+@testable import Renfort
+
+/// A Renfort server on a fresh test database, driven through the router like a browser.
+struct TestApp {
+    /// The configuration of a test server: low bcrypt cost, no sign-in slowdown, plain HTTP.
+    static func configuration(for database: TestDatabase) -> AppConfiguration {
+        var configuration = AppConfiguration(databaseURL: database.appURL, ownerDatabaseURL: database.ownerURL)
+        configuration.templatesDirectory = TestEnvironment.repositoryRoot + "/templates"
+        configuration.schemaDirectory = TestEnvironment.repositoryRoot + "/schema"
+        configuration.bcryptCost = 4
+        configuration.signInSlowdown = .zero
+        configuration.behindTLS = false
+        configuration.trustForwardedFor = true
+        configuration.maximumDatabaseConnections = 4
+        configuration.logLevel = .critical
+        return configuration
+    }
+
+    /// Runs `test` against a server on a fresh database with the demo loaded (unless `demo` is false).
+    static func run(
+        demo: Bool = true,
+        clock: ManualClock = ManualClock(),
+        configure: (inout AppConfiguration) -> Void = { _ in },
+        _ test: @escaping @Sendable (Browser, TestDatabase) async throws -> Void
+    ) async throws {
+        try await TestDatabase.withFresh { database in
+            if demo {
+                try await database.asOwner { client in
+                    try await DemoData.load(client: client, bcryptCost: 4, logger: TestEnvironment.logger)
+                }
+            }
+            var configuration = configuration(for: database)
+            configure(&configuration)
+            let app = try await buildApplication(configuration: configuration, clock: clock, logger: TestEnvironment.logger)
+            try await app.test(.router) { client in
+                try await test(Browser(client: client), database)
+            }
+        }
+    }
+}
+
+/// A minimal browser: keeps the session cookie and the last CSRF token it saw.
+final class Browser: @unchecked Sendable {
+    let client: any TestClientProtocol
+    private let lock = NSLock()
+    private var _cookie: String?
+    private var _csrf: String?
+    /// Sent as X-Forwarded-For, so throttling by address can be tested.
+    var address = "192.0.2.10"
+
+    init(client: any TestClientProtocol) {
+        self.client = client
+    }
+
+    var cookie: String? {
+        get { lock.withLock { _cookie } }
+        set { lock.withLock { _cookie = newValue } }
+    }
+    var csrf: String? {
+        get { lock.withLock { _csrf } }
+        set { lock.withLock { _csrf = newValue } }
+    }
+
+    /// A second browser on the same server, with no cookie.
+    func fresh() -> Browser { Browser(client: client) }
+
+    @discardableResult
+    func get(_ path: String, headers: HTTPFields = [:]) async throws -> TestResponse {
+        try await send(path, method: .get, headers: headers, body: nil)
+    }
+
+    /// Posts a form; the CSRF token last seen is added unless `csrf` is false.
+    @discardableResult
+    func post(_ path: String, _ fields: [(String, String)] = [], csrf: Bool = true) async throws -> TestResponse {
+        var all = fields
+        if csrf, let token = self.csrf { all.append(("_csrf", token)) }
+        let body = all.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&")
+        return try await send(
+            path, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body))
+    }
+
+    func send(_ path: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> TestResponse {
+        var headers = headers
+        if let cookie { headers[.cookie] = cookie }
+        headers[.init("X-Forwarded-For")!] = address
+        let response = try await client.execute(uri: path, method: method, headers: headers, body: body)
+        for setCookie in response.headers[values: .setCookie] {
+            let pair = setCookie.split(separator: ";").first.map(String.init) ?? ""
+            if setCookie.contains("Max-Age=0") { cookie = nil } else { cookie = pair }
+        }
+        let html = String(buffer: response.body)
+        if let range = html.range(of: #"name="_csrf" value="([^"]+)""#, options: .regularExpression) {
+            let match = String(html[range])
+            csrf = match.components(separatedBy: "value=\"").last.map { String($0.dropLast()) }
+        }
+        return response
+    }
+
+    /// Signs in through the real form; returns the answer to the POST.
+    @discardableResult
+    func signIn(_ email: String, password: String = DemoData.password) async throws -> TestResponse {
+        try await get("/login")
+        return try await post("/login", [("email", email), ("password", password)])
+    }
+
+    static func escape(_ value: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+    }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+    var location: String? { headers[.location] }
+}

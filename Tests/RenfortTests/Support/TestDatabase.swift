@@ -1,0 +1,141 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+@testable import Renfort
+
+/// The private cluster `make test` starts: its owner and server roles, on the `postgres` database.
+enum TestEnvironment {
+    static var ownerURL: DatabaseURL {
+        get throws { try url("RENFORT_TEST_OWNER_URL") }
+    }
+    static var appURL: DatabaseURL {
+        get throws { try url("RENFORT_TEST_APP_URL") }
+    }
+
+    private static func url(_ name: String) throws -> DatabaseURL {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+            throw ConfigurationError("\(name) is not set: run the tests with `make test`, which starts the private PostgreSQL cluster")
+        }
+        return try DatabaseURL(value)
+    }
+
+    static var repositoryRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
+    static let logger: Logger = {
+        var logger = Logger(label: "renfort-tests")
+        logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+        return logger
+    }()
+}
+
+/// A database of one test: a copy of the template that holds the migrated schema.
+struct TestDatabase: Sendable {
+    let name: String
+    let ownerURL: DatabaseURL
+    let appURL: DatabaseURL
+
+    static let templateName = "renfort_test_template"
+
+    /// Runs `body` on a fresh copy of the migrated template, dropped afterwards.
+    static func withFresh<Result: Sendable>(_ body: (TestDatabase) async throws -> Result) async throws -> Result {
+        try await TemplateDatabase.shared.ensureCreated()
+        let name = "renfort_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        try await createDatabase(name, template: templateName)
+        let database = TestDatabase(
+            name: name, ownerURL: try TestEnvironment.ownerURL.with(database: name),
+            appURL: try TestEnvironment.appURL.with(database: name))
+        do {
+            let result = try await body(database)
+            try? await dropDatabase(name)
+            return result
+        } catch {
+            try? await dropDatabase(name)
+            throw error
+        }
+    }
+
+    /// An empty database (no schema), for the migrator's own tests.
+    static func withEmpty<Result: Sendable>(_ body: (TestDatabase) async throws -> Result) async throws -> Result {
+        let name = "renfort_test_empty_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
+        try await createDatabase(name, template: "template0")
+        let database = TestDatabase(
+            name: name, ownerURL: try TestEnvironment.ownerURL.with(database: name),
+            appURL: try TestEnvironment.appURL.with(database: name))
+        do {
+            let result = try await body(database)
+            try? await dropDatabase(name)
+            return result
+        } catch {
+            try? await dropDatabase(name)
+            throw error
+        }
+    }
+
+    static func createDatabase(_ name: String, template: String) async throws {
+        let logger = TestEnvironment.logger
+        try await PostgresClient.withRunning(try TestEnvironment.ownerURL, logger: logger) { client in
+            // The template may still be closing its last connection: try again for a moment.
+            var attempt = 0
+            while true {
+                do {
+                    try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\" TEMPLATE \"\(template)\""), logger: logger)
+                    return
+                } catch {
+                    attempt += 1
+                    if attempt > 50 { throw error }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+        }
+    }
+
+    static func dropDatabase(_ name: String) async throws {
+        let logger = TestEnvironment.logger
+        try await PostgresClient.withRunning(try TestEnvironment.ownerURL, logger: logger) { client in
+            try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)"), logger: logger)
+        }
+    }
+
+    /// Runs `body` with a client connected as the owner role.
+    func asOwner<Result: Sendable>(_ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
+        try await PostgresClient.withRunning(ownerURL, logger: TestEnvironment.logger, body)
+    }
+
+    /// Runs `body` with a client connected as the server's role.
+    func asApp<Result: Sendable>(_ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
+        try await PostgresClient.withRunning(appURL, logger: TestEnvironment.logger, body)
+    }
+
+    /// Counts rows as the owner with a centre set (row-level security applies to the owner too).
+    func count(_ table: String, tenant: Int64? = nil, where condition: String = "true") async throws -> Int {
+        try await asOwner { client in
+            try await Database(client: client).withTransaction(tenant: tenant, logger: TestEnvironment.logger) { connection in
+                try await connection.value(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table) WHERE \(condition)"), as: Int.self, logger: TestEnvironment.logger) ?? -1
+            }
+        }
+    }
+}
+
+/// The migrated template database, made once per test run.
+actor TemplateDatabase {
+    static let shared = TemplateDatabase()
+    private var created = false
+
+    func ensureCreated() async throws {
+        guard !created else { return }
+        let logger = TestEnvironment.logger
+        try await TestDatabase.dropDatabase(TestDatabase.templateName)
+        try await TestDatabase.createDatabase(TestDatabase.templateName, template: "template0")
+        let url = try TestEnvironment.ownerURL.with(database: TestDatabase.templateName)
+        let appRole = try TestEnvironment.appURL.username
+        try await PostgresClient.withRunning(url, logger: logger) { client in
+            try await Migrator(directory: TestEnvironment.repositoryRoot + "/schema").migrate(client: client, appRole: appRole, logger: logger)
+        }
+        created = true
+    }
+}

@@ -1,0 +1,31 @@
+import HummingbirdTesting
+import Testing
+
+@testable import Renfort
+
+@Suite struct HealthTests {
+    @Test func liveAndReady() async throws {
+        try await TestApp.run(demo: false) { browser, _ in
+            let live = try await browser.get("/health/live")
+            #expect(live.status == .ok)
+            #expect(live.text == "ok")
+            let ready = try await browser.get("/health/ready")
+            #expect(ready.status == .ok)
+            #expect(browser.cookie == nil)
+        }
+    }
+
+    @Test func notReadyWhenTheDatabaseIsUnreachable() async throws {
+        try await TestDatabase.withFresh { database in
+            var configuration = TestApp.configuration(for: database)
+            configuration.databaseURL = try DatabaseURL("postgres://renfort_app:x@127.0.0.1:9/nothing")
+            let app = try await buildApplication(configuration: configuration, logger: TestEnvironment.logger)
+            try await app.test(.router) { client in
+                let ready = try await client.execute(uri: "/health/ready", method: .get)
+                #expect(ready.status == .serviceUnavailable)
+                let live = try await client.execute(uri: "/health/live", method: .get)
+                #expect(live.status == .ok)
+            }
+        }
+    }
+}

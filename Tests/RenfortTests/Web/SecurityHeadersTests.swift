@@ -1,0 +1,82 @@
+import HummingbirdTesting
+import Testing
+
+@testable import Renfort
+
+@Suite struct SecurityHeadersTests {
+    func checkCommonHeaders(_ response: TestResponse, _ what: String) {
+        let csp = response.headers[.contentSecurityPolicy] ?? ""
+        #expect(csp.contains("script-src 'self'"), "\(what): CSP")
+        #expect(!csp.contains("unsafe-inline"), "\(what): CSP allows inline")
+        #expect(csp.contains("object-src 'none'"), "\(what)")
+        #expect(csp.contains("base-uri 'none'"), "\(what)")
+        #expect(csp.contains("frame-ancestors 'none'"), "\(what)")
+        #expect(csp.contains("form-action 'self'"), "\(what)")
+        #expect(response.headers[.xContentTypeOptions] == "nosniff", "\(what)")
+        #expect(response.headers[.init("Referrer-Policy")!] == "same-origin", "\(what)")
+        #expect(response.headers[.init("X-Request-Id")!] != nil, "\(what)")
+    }
+
+    @Test func everyKindOfResponseCarriesTheHeaders() async throws {
+        try await TestApp.run { browser, _ in
+            let login = try await browser.get("/login")
+            checkCommonHeaders(login, "page")
+            #expect(login.headers[.cacheControl] == "no-store")
+            #expect(login.headers[.strictTransportSecurity] == nil)
+
+            let missing = try await browser.get("/nulle-part")
+            #expect(missing.status == .notFound)
+            checkCommonHeaders(missing, "404")
+            #expect(missing.text.contains("Page introuvable"))
+            #expect(missing.text.contains(missing.headers[.init("X-Request-Id")!]!))
+
+            let css = try await browser.get("/static/renfort.css")
+            #expect(css.status == .ok)
+            #expect(css.headers[.contentType] == "text/css; charset=utf-8")
+            #expect(css.headers[.cacheControl] == "public, max-age=3600")
+            checkCommonHeaders(css, "static")
+            let cached = try await browser.get("/static/renfort.css", headers: [.ifNoneMatch: css.headers[.eTag]!])
+            #expect(cached.status == .notModified)
+
+            let redirect = try await browser.get("/c/cahors")
+            #expect(redirect.status == .seeOther)
+            checkCommonHeaders(redirect, "redirect")
+
+            let forbidden = try await browser.post("/login", [], csrf: false)
+            #expect(forbidden.status == .forbidden)
+            checkCommonHeaders(forbidden, "403")
+            #expect(forbidden.text.contains("Accès refusé"))
+
+            let health = try await browser.get("/health/live")
+            checkCommonHeaders(health, "health")
+
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            let signedIn = try await browser.get("/c/cahors")
+            checkCommonHeaders(signedIn, "signed-in page")
+            #expect(signedIn.headers[.cacheControl] == "no-store")
+        }
+    }
+
+    @Test func hstsBehindTLS() async throws {
+        try await TestApp.run(configure: { $0.behindTLS = true }) { browser, _ in
+            let page = try await browser.get("/login")
+            #expect(page.headers[.strictTransportSecurity]?.hasPrefix("max-age=") == true)
+            let missing = try await browser.get("/nulle-part")
+            #expect(missing.headers[.strictTransportSecurity] != nil)
+        }
+    }
+
+    @Test func errorPagesAreInFrenchAndShowNoInternals() async throws {
+        try await TestApp.run { browser, _ in
+            let bad = try await browser.get("/c/cahors/entreprises/pas-un-nombre")
+            #expect(bad.status == .seeOther)  // not signed in first
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            let notANumber = try await browser.get("/c/cahors/entreprises/pas-un-nombre")
+            #expect(notANumber.status == .notFound)
+            #expect(notANumber.text.contains("lang=\"fr\""))
+            #expect(!notANumber.text.contains("Error"))
+            let huge = try await browser.get("/c/cahors/entreprises/99999999999999999999999")
+            #expect(huge.status == .notFound)
+        }
+    }
+}
