@@ -48,7 +48,7 @@ enum PasswordLinks {
                 \(link)
                 """
         }
-        let hex = hash.map { String(format: "%02x", $0) }.joined()
+        let hex = Tokens.hexHash(token)
         try await Outbox.enqueue(
             dedupeKey: "password-\(purpose.rawValue):\(hex)", kind: "password-\(purpose.rawValue)", recipient: email,
             subject: subject, body: body, at: now, on: connection, logger: logger)

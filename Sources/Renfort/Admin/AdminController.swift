@@ -99,7 +99,8 @@ struct AdminController: Sendable {
         form.territory = fields["territory"] ?? ""
         form.adviserName = fields["adviser_name"] ?? ""
         form.adviserEmail = fields["adviser_email"] ?? ""
-        form.token = fields["_form"] ?? form.token
+        let submittedToken = fields["_form"]
+        form.token = submittedToken ?? form.token
         var errors = FormErrors()
         if form.slug.range(of: "^[a-z0-9][a-z0-9-]{1,39}$", options: .regularExpression) == nil {
             errors.add("slug", "Le nom court doit faire de 2 à 40 caractères : lettres minuscules sans accent, chiffres et tirets (par exemple « cahors »).")
@@ -119,7 +120,7 @@ struct AdminController: Sendable {
         let outcome: Result<String, FormErrors>
         do {
             outcome = try await services.database.withTransaction(logger: logger) { connection in
-                switch try await FormSubmissions.claim(form.token, on: connection, logger: logger) {
+                switch try await FormSubmissions.claim(submittedToken, on: connection, logger: logger) {
                 case .alreadyDone(let path): return .success(path)
                 case .claimed: break
                 }

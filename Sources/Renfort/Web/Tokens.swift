@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import NIOCore
 
 /// Random secrets (session and CSRF tokens, links) and their stored hashes.
 enum Tokens {
@@ -13,9 +14,14 @@ enum Tokens {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    /// SHA-256 of a token: what the database keeps instead of the token.
-    static func hash(_ token: String) -> [UInt8] {
-        Array(SHA256.hash(data: Data(token.utf8)))
+    /// SHA-256 of a token: what the database keeps (as bytea) instead of the token.
+    static func hash(_ token: String) -> ByteBuffer {
+        ByteBuffer(bytes: SHA256.hash(data: Data(token.utf8)))
+    }
+
+    /// SHA-256 of a token in hexadecimal, for keys that are text.
+    static func hexHash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Compares two secrets in a time that does not depend on where they differ.

@@ -24,7 +24,7 @@ import Testing
             #expect(page.status == .ok)
             let sent = try await browser.post("/mot-de-passe-oublie", [("email", "employeur5@cahors.renfort.test")])
             #expect(sent.status == .seeOther)
-            #expect(try await browser.get(sent.location!).text.contains("Si un compte existe"))
+            #expect(try await browser.get(try #require(sent.location)).text.contains("Si un compte existe"))
             let path = try #require(try await link(for: "employeur5@cahors.renfort.test", in: database))
             #expect(try await database.count("outbox_messages", where: "kind = 'password-reset' AND sent_at IS NULL") == 1)
 

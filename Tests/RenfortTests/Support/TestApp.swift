@@ -19,7 +19,7 @@ struct TestApp {
         configuration.behindTLS = false
         configuration.trustForwardedFor = true
         configuration.maximumDatabaseConnections = 4
-        configuration.logLevel = .critical
+        configuration.logLevel = TestEnvironment.logger.logLevel
         return configuration
     }
 

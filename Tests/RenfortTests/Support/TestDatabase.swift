@@ -124,10 +124,15 @@ struct TestDatabase: Sendable {
 /// The migrated template database, made once per test run.
 actor TemplateDatabase {
     static let shared = TemplateDatabase()
-    private var created = false
+    private var creation: Task<Void, any Error>?
 
+    /// Creates the template on the first call; every other call waits for that one.
     func ensureCreated() async throws {
-        guard !created else { return }
+        if creation == nil { creation = Task { try await Self.create() } }
+        try await creation!.value
+    }
+
+    private static func create() async throws {
         let logger = TestEnvironment.logger
         try await TestDatabase.dropDatabase(TestDatabase.templateName)
         try await TestDatabase.createDatabase(TestDatabase.templateName, template: "template0")
@@ -136,6 +141,5 @@ actor TemplateDatabase {
         try await PostgresClient.withRunning(url, logger: logger) { client in
             try await Migrator(directory: TestEnvironment.repositoryRoot + "/schema").migrate(client: client, appRole: appRole, logger: logger)
         }
-        created = true
     }
 }
