@@ -61,7 +61,7 @@ struct Serve: AsyncParsableCommand {
             try await migrator.status(client: client, logger: logger)
         }
         if !status.changed.isEmpty {
-            throw CleanExit.message("error: " + MigrationError.checksumMismatch(status.changed).description)
+            throw ValidationError(MigrationError.checksumMismatch(status.changed).description)
         }
         if !status.pending.isEmpty {
             let names = status.pending.map { String(format: "%04d_%@", $0.version, $0.name) }.joined(separator: ", ")

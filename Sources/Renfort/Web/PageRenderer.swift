@@ -43,8 +43,8 @@ struct Layout: Sendable {
     let title: String
     let signedIn: Bool
     let userName: String
-    let roleLabel: String
-    let centreName: String
+    let roleLabel: String?
+    let centreName: String?
     let nav: [NavItem]
     let csrfToken: String
     let sessionExpiresAt: String
@@ -63,8 +63,8 @@ struct Layout: Sendable {
         guard let session, let user = session.user else {
             self.signedIn = false
             self.userName = ""
-            self.roleLabel = ""
-            self.centreName = ""
+            self.roleLabel = nil
+            self.centreName = nil
             self.nav = []
             self.sessionExpiresAt = ""
             self.sessionExpiresAtISO = ""
@@ -72,8 +72,8 @@ struct Layout: Sendable {
         }
         self.signedIn = true
         self.userName = user.displayName
-        self.roleLabel = membership?.role.label ?? (user.isAdmin ? "Administrateur" : "")
-        self.centreName = membership?.centreName ?? ""
+        self.roleLabel = membership?.role.label ?? (user.isAdmin ? "Administrateur" : nil)
+        self.centreName = membership?.centreName
         var items: [(String, String)] = []
         if let membership {
             let base = "/c/\(membership.centreSlug)"

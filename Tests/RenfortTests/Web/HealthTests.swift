@@ -25,6 +25,7 @@ import Testing
                 #expect(ready.status == .serviceUnavailable)
                 let live = try await client.execute(uri: "/health/live", method: .get)
                 #expect(live.status == .ok)
+
             }
         }
     }

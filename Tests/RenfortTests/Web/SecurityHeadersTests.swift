@@ -1,4 +1,6 @@
+import Hummingbird
 import HummingbirdTesting
+import PostgresNIO
 import Testing
 
 @testable import Renfort
@@ -63,6 +65,29 @@ import Testing
             #expect(page.headers[.strictTransportSecurity]?.hasPrefix("max-age=") == true)
             let missing = try await browser.get("/nulle-part")
             #expect(missing.headers[.strictTransportSecurity] != nil)
+        }
+    }
+
+    struct InternalFailure: Error, CustomStringConvertible {
+        var description: String { "PSQLError: relation \"secret_table\" does not exist at Database.swift:42" }
+    }
+
+    @Test func anUnexpectedErrorGetsTheFrench500PageWithTheRequestID() async throws {
+        try await TestDatabase.withFresh { database in
+            let configuration = TestApp.configuration(for: database)
+            let client = PostgresClient(configuration: configuration.databaseURL.clientConfiguration(maximumConnections: 1))
+            let router = try await buildRouter(configuration: configuration, client: client, clock: SystemClock())
+            router.get("/test-panne") { _, _ -> Response in throw InternalFailure() }
+            let app = Application(router: router, services: [client], logger: TestEnvironment.logger)
+            try await app.test(.router) { client in
+                let page = try await client.execute(uri: "/test-panne", method: .get)
+                #expect(page.status == .internalServerError)
+                let html = String(buffer: page.body)
+                #expect(html.contains("Erreur du serveur"))
+                #expect(html.contains(try #require(page.headers[.init("X-Request-Id")!])))
+                #expect(!html.contains("secret_table") && !html.contains("PSQL") && !html.contains("Database.swift"))
+                #expect(page.headers[.contentSecurityPolicy] != nil)
+            }
         }
     }
 
