@@ -4,13 +4,14 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8080
 
-.PHONY: help run test build db-start db-stop db-reset db-env psql clean
+.PHONY: help run test bench build db-start db-stop db-reset db-env psql clean
 
 help:
 	@echo "make run       set up the private database, load the demo, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test      run every test against the private database"
 	@echo "make db-start  start the private PostgreSQL cluster (installs PostgreSQL 15 if missing)"
 	@echo "make db-stop   stop it;  make db-reset  delete it"
+	@echo "make bench     load the release server on the demo data with wrk (about a minute)"
 	@echo "make psql      a psql shell on the private cluster, as its superuser"
 
 run:
@@ -18,6 +19,9 @@ run:
 
 test: db-start
 	@eval "$$(ops/dev-db.sh env)" && swift build --build-tests && swift test
+
+bench:
+	@ops/bench.sh
 
 build:
 	swift build

@@ -81,7 +81,21 @@ struct SessionStore: Sendable {
                 """, as: Int64.self, logger: logger)
         }
         guard let id else { throw SessionError.notCreated }
+        // Now and then, forget the sessions that can no longer be used (mostly anonymous
+        // ones opened by a visit to the sign-in page).
+        if Int.random(in: 0..<100) == 0 { try await deleteExpired(logger: logger) }
         return (token, id)
+    }
+
+    /// Deletes every session past its idle timeout or its absolute lifetime.
+    func deleteExpired(logger: Logger) async throws {
+        let now = clock.now()
+        let idleSince = now.addingTimeInterval(-Self.idleTimeout)
+        let createdSince = now.addingTimeInterval(-Self.absoluteLifetime)
+        try await database.withTransaction(logger: logger) { connection in
+            try await connection.execute(
+                "DELETE FROM sessions WHERE last_seen_at < \(idleSince) OR created_at < \(createdSince)", logger: logger)
+        }
     }
 
     /// Refreshes the idle timeout.

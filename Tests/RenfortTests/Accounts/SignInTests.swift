@@ -112,6 +112,20 @@ import Testing
         }
     }
 
+    @Test func expiredSessionsAreDeleted() async throws {
+        let clock = ManualClock()
+        try await TestApp.run(clock: clock) { browser, database in
+            try await browser.get("/login")
+            try await browser.fresh().get("/login")
+            #expect(try await database.count("sessions") == 2)
+            clock.advance(by: 31 * 60)
+            try await database.asApp { client in
+                try await SessionStore(database: Database(client: client), clock: clock).deleteExpired(logger: TestEnvironment.logger)
+            }
+            #expect(try await database.count("sessions") == 0)
+        }
+    }
+
     @Test func cookieAttributesOnPlainHTTPAndBehindTLS() async throws {
         try await TestApp.run { browser, _ in
             let response = try await browser.get("/login")
