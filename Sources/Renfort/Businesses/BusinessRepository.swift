@@ -16,10 +16,15 @@ struct Business: Sendable {
 struct BusinessRepository: Sendable {
     let database: Database
 
+    /// The columns of `Business`, in its order.
+    private static let selectBusiness =
+        "SELECT id, siret, name, coalesce(naf_code, ''), coalesce(headcount_band, ''), coalesce(commune_name, '') FROM businesses"
+    private typealias Row = (Int64, String, String, String, String, String)
+
     func all(tenant: Int64, logger: Logger) async throws -> [Business] {
         try await database.withTransaction(tenant: tenant, logger: logger) { connection in
             try await connection.all(
-                "SELECT id, siret, name, coalesce(naf_code, ''), coalesce(headcount_band, ''), coalesce(commune_name, '') FROM businesses ORDER BY name",
+                "\(unescaped: Self.selectBusiness) ORDER BY name",
                 as: (Int64.self, String.self, String.self, String.self, String.self, String.self), logger: logger)
         }.map(Self.business)
     }
@@ -28,7 +33,7 @@ struct BusinessRepository: Sendable {
     func find(id: Int64, tenant: Int64, logger: Logger) async throws -> Business? {
         try await database.withTransaction(tenant: tenant, logger: logger) { connection in
             try await connection.first(
-                "SELECT id, siret, name, coalesce(naf_code, ''), coalesce(headcount_band, ''), coalesce(commune_name, '') FROM businesses WHERE id = \(id)",
+                "\(unescaped: Self.selectBusiness) WHERE id = \(id)",
                 as: (Int64.self, String.self, String.self, String.self, String.self, String.self), logger: logger)
         }.map(Self.business)
     }
@@ -54,7 +59,7 @@ struct BusinessRepository: Sendable {
         return id
     }
 
-    private static func business(_ row: (Int64, String, String, String, String, String)) -> Business {
+    private static func business(_ row: Row) -> Business {
         Business(id: row.0, siret: row.1, name: row.2, nafCode: row.3, headcountBand: row.4, communeName: row.5)
     }
 }

@@ -44,25 +44,19 @@ struct TestDatabase: Sendable {
     /// Runs `body` on a fresh copy of the migrated template, dropped afterwards.
     static func withFresh<Result: Sendable>(_ body: (TestDatabase) async throws -> Result) async throws -> Result {
         try await TemplateDatabase.shared.ensureCreated()
-        let name = "renfort_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        try await createDatabase(name, template: templateName)
-        let database = TestDatabase(
-            name: name, ownerURL: try TestEnvironment.ownerURL.with(database: name),
-            appURL: try TestEnvironment.appURL.with(database: name))
-        do {
-            let result = try await body(database)
-            try? await dropDatabase(name)
-            return result
-        } catch {
-            try? await dropDatabase(name)
-            throw error
-        }
+        return try await withNew(prefix: "renfort_test_", template: templateName, body)
     }
 
     /// An empty database (no schema), for the migrator's own tests.
     static func withEmpty<Result: Sendable>(_ body: (TestDatabase) async throws -> Result) async throws -> Result {
-        let name = "renfort_test_empty_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
-        try await createDatabase(name, template: "template0")
+        try await withNew(prefix: "renfort_test_empty_", template: "template0", body)
+    }
+
+    private static func withNew<Result: Sendable>(
+        prefix: String, template: String, _ body: (TestDatabase) async throws -> Result
+    ) async throws -> Result {
+        let name = prefix + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        try await createDatabase(name, template: template)
         let database = TestDatabase(
             name: name, ownerURL: try TestEnvironment.ownerURL.with(database: name),
             appURL: try TestEnvironment.appURL.with(database: name))
