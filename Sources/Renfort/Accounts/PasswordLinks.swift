@@ -5,7 +5,7 @@ import PostgresNIO
 /// Single-use links to choose a password: after "mot de passe oublié" (valid one hour),
 /// or for a new account (valid seven days). Only the token's hash is stored.
 enum PasswordLinks {
-    enum Purpose: String { case reset, welcome }
+    enum Purpose: String { case reset, welcome, invitation }
 
     static func validity(of purpose: Purpose) -> TimeInterval {
         purpose == .reset ? 3600 : 7 * 24 * 3600
@@ -14,7 +14,7 @@ enum PasswordLinks {
     /// Creates a link and queues the e-mail that carries it, in the caller's transaction.
     static func send(
         purpose: Purpose, userID: Int64, email: String, displayName: String, baseURL: String, now: Date,
-        on connection: PostgresConnection, logger: Logger
+        businessName: String? = nil, on connection: PostgresConnection, logger: Logger
     ) async throws {
         let token = Tokens.random()
         let hash = Tokens.hash(token)
@@ -37,6 +37,16 @@ enum PasswordLinks {
                 \(link)
 
                 Si vous n'avez rien demandé, ignorez ce message : votre mot de passe reste le même.
+                """
+        case .invitation:
+            subject = "Renfort : votre accès pour \(businessName ?? "votre entreprise")"
+            body = """
+                Bonjour \(displayName),
+
+                Le centre de services RH vous invite à suivre les recrutements de \(businessName ?? "votre entreprise")
+                sur Renfort. Choisissez votre mot de passe en ouvrant ce lien dans les sept jours
+                (il ne sert qu'une fois) :
+                \(link)
                 """
         case .welcome:
             subject = "Bienvenue sur Renfort"

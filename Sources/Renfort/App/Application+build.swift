@@ -52,6 +52,8 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
     let businesses = BusinessController(services: services)
     HomeController(services: services, businesses: businesses).addRoutes(root: router, signedIn: signedIn, centre: centre)
     businesses.addRoutes(to: centre)
+    JobNeedController(services: services).addRoutes(to: centre)
+    JoinController(services: services).addRoutes(root: router, centre: centre)
     AdminController(services: services).addRoutes(to: signedIn.group("admin", context: AdminContext.self))
     return router
 }

@@ -7,13 +7,13 @@ struct HomeController: Sendable {
     let businesses: BusinessController
 
     func addRoutes(root: Router<AppRequestContext>, signedIn: RouterGroup<SignedInContext>, centre: RouterGroup<CentreContext>) {
-        root.get("/", use: root_)
+        root.get("/", use: rootPage)
         signedIn.get("accueil", use: chooser)
         signedIn.get("observateur", use: observerHome)
         centre.get("", use: centreHome)
     }
 
-    @Sendable func root_(request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func rootPage(request: Request, context: AppRequestContext) async throws -> Response {
         .seeOther(context.session?.user?.homePath ?? "/login")
     }
 
@@ -64,11 +64,27 @@ struct HomeController: Sendable {
         return try services.renderer.render("home/observer", page)
     }
 
+    struct QueueRow: Sendable {
+        let href: String
+        let title: String
+        let businessName: String
+        let contract: String
+        let positions: Int
+        let submitted: String
+        let hardToFill: Bool
+    }
+
     struct AdviserHome: Sendable {
         let layout: Layout
         let centreName: String
         let businessCount: Int
         let businessesHref: String
+        let queue: [QueueRow]
+        let queueCount: Int
+        let hasQueue: Bool
+        let needsHref: String
+        let pendingJoins: Int
+        let joinsHref: String
     }
 
     struct ObserverCentrePage: Sendable {
@@ -81,16 +97,25 @@ struct HomeController: Sendable {
         let path = "/c/\(context.membership.centreSlug)"
         switch context.role {
         case .adviser:
-            let count = try await BusinessRepository(database: services.database).count(tenant: context.tenantID, logger: context.logger)
+            let (count, queue, pending) = try await services.database.withTransaction(tenant: context.tenantID, logger: context.logger) { connection in
+                let count = try await connection.value("SELECT count(*) FROM businesses WHERE status = 'member'", as: Int.self, logger: context.logger) ?? 0
+                let queue = try await JobNeedRepository.intakeQueue(limit: 25, on: connection, logger: context.logger)
+                let pending = try await BusinessRepository.pending(on: connection, logger: context.logger).count
+                return (count, queue, pending)
+            }
             let page = AdviserHome(
                 layout: Layout(title: "Mes suivis", session: context.session, membership: context.membership, currentPath: path),
-                centreName: context.membership.centreName, businessCount: count, businessesHref: "\(path)/entreprises")
+                centreName: context.membership.centreName, businessCount: count, businessesHref: "\(path)/entreprises",
+                queue: queue.map {
+                    QueueRow(href: "\(path)/besoins/\($0.id)", title: $0.title, businessName: $0.businessName, contract: $0.contractKind.label,
+                             positions: $0.positions, submitted: Formats.day($0.submittedAt), hardToFill: $0.hardToFill)
+                },
+                queueCount: queue.count, hasQueue: !queue.isEmpty, needsHref: "\(path)/besoins?statut=submitted",
+                pendingJoins: pending, joinsHref: "\(path)/adhesions")
             return try services.renderer.render("home/adviser", page)
         case .employer:
-            guard let id = context.membership.businessID,
-                let business = try await BusinessRepository(database: services.database).find(id: id, tenant: context.tenantID, logger: context.logger)
-            else { throw AppError.notFound }
-            return try businesses.render(business, context: context, currentPath: path)
+            guard let id = context.membership.businessID else { throw AppError.notFound }
+            return try await businesses.page(id: id, context: context, notice: nil, invite: ("", ""), errors: FormErrors(), status: .ok)
         case .observer:
             let count = try await BusinessRepository(database: services.database).count(tenant: context.tenantID, logger: context.logger)
             let page = ObserverCentrePage(

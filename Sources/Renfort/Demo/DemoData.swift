@@ -109,9 +109,11 @@ public enum DemoData {
     }
 
     private static func insert(_ business: DemoBusiness, tenant: Int64, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
-        try await BusinessRepository.insert(
-            tenantID: tenant, siret: Siret.completing(business.siretPrefix), name: business.name, nafCode: business.naf,
-            headcountBand: business.headcount, communeInsee: business.insee, communeName: business.commune,
-            on: connection, logger: logger)
+        let draft = BusinessDraft(
+            siret: Siret.completing(business.siretPrefix), name: business.name, nafCode: business.naf,
+            headcountBand: business.headcount, communeInsee: business.insee, communeName: business.commune, address: nil,
+            contactName: business.employer.isEmpty ? nil : business.employer, phone: nil, email: nil,
+            memberSince: Day(iso: "2026-03-02"), notes: nil)
+        return try await BusinessRepository.insert(draft, status: "member", tenantID: tenant, actorID: nil, now: Date(), on: connection, logger: logger)
     }
 }

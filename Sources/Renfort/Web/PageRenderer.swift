@@ -80,9 +80,12 @@ struct Layout: Sendable {
             switch membership.role {
             case .adviser:
                 items.append(("Mes suivis", base))
+                items.append(("Besoins", "\(base)/besoins"))
                 items.append(("Entreprises", "\(base)/entreprises"))
+                items.append(("Adhésions", "\(base)/adhesions"))
             case .employer:
                 items.append(("Mon entreprise", base))
+                items.append(("Mes besoins", "\(base)/besoins"))
             case .observer:
                 items.append(("Tableau de bord", base))
             }

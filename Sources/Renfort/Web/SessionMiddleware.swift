@@ -50,6 +50,10 @@ struct CSRFMiddleware: RouterMiddleware {
         if contentType.hasPrefix("application/x-www-form-urlencoded") {
             let body = try await request.collectBody(upTo: Self.maximumFormSize)
             context.form = FormData(urlEncoded: String(buffer: body))
+            // PostgreSQL refuses NUL in text; no form of ours sends control characters but tab and newlines.
+            if context.form.fields.contains(where: { $0.value.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" } }) {
+                throw AppError.badRequest("Le formulaire contient des caractères non valides.")
+            }
             sentToken = sentToken ?? context.form.raw("_csrf")
         }
         guard let expected = context.session?.csrfToken, let sentToken,

@@ -1,0 +1,46 @@
+import Foundation
+
+/// A calendar day (no time, no zone), as forms send it (`YYYY-MM-DD`) and PostgreSQL stores it.
+struct Day: Comparable, Hashable, Sendable, CustomStringConvertible {
+    let year: Int
+    let month: Int
+    let day: Int
+
+    static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = Layout.parisTime
+        return calendar
+    }()
+
+    /// A real day written `YYYY-MM-DD` (30 February is not one).
+    init?(iso: String) {
+        let parts = iso.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (1900...2200).contains(year), (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        let components = DateComponents(year: year, month: month, day: day)
+        guard let date = Self.calendar.date(from: components),
+            Self.calendar.component(.day, from: date) == day, Self.calendar.component(.month, from: date) == month
+        else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// The day it is in Paris at `date`.
+    init(_ date: Date) {
+        let components = Self.calendar.dateComponents([.year, .month, .day], from: date)
+        self.year = components.year ?? 1970
+        self.month = components.month ?? 1
+        self.day = components.day ?? 1
+    }
+
+    var iso: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    var description: String { iso }
+
+    /// `14/07/2026`, as French pages write it.
+    var french: String { String(format: "%02d/%02d/%04d", day, month, year) }
+
+    static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+}

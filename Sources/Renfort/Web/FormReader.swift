@@ -1,0 +1,141 @@
+/// Reads a submitted form field by field, checking each value and collecting the French
+/// messages to show beside the fields. What was typed stays available for the page.
+struct FormReader {
+    let form: FormData
+    var errors = FormErrors()
+
+    init(_ form: FormData) {
+        self.form = form
+    }
+
+    /// The trimmed text of a field ("" when absent), checked for presence and length.
+    mutating func text(_ name: String, _ label: String, required: Bool = false, max: Int = 200) -> String {
+        let value = form[name] ?? ""
+        if required && value.isEmpty {
+            errors.add(name, "Renseignez « \(label) ».")
+        } else if value.count > max {
+            errors.add(name, "« \(label) » ne peut pas dépasser \(max) caractères (\(value.count) saisis).")
+        }
+        return value
+    }
+
+    /// Like `text`, but nil when empty.
+    mutating func optional(_ name: String, _ label: String, max: Int = 200) -> String? {
+        let value = text(name, label, max: max)
+        return value.isEmpty ? nil : value
+    }
+
+    /// A text that must match `pattern` when given.
+    mutating func formatted(_ name: String, _ label: String, pattern: String, example: String, required: Bool = false) -> String? {
+        let value = text(name, label, required: required, max: 100)
+        guard !value.isEmpty else { return nil }
+        guard value.range(of: "^\(pattern)$", options: .regularExpression) != nil else {
+            errors.add(name, "« \(label) » n'est pas au bon format (exemple : \(example)).")
+            return nil
+        }
+        return value
+    }
+
+    /// A whole number within `range`; nil when empty or wrong (with a message).
+    mutating func integer(_ name: String, _ label: String, range: ClosedRange<Int>, required: Bool = false) -> Int? {
+        let raw = (form[name] ?? "").replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{00A0}", with: "")
+        guard !raw.isEmpty else {
+            if required { errors.add(name, "Renseignez « \(label) ».") }
+            return nil
+        }
+        guard let value = Int(raw), range.contains(value) else {
+            errors.add(name, "« \(label) » doit être un nombre entier entre \(range.lowerBound) et \(range.upperBound).")
+            return nil
+        }
+        return value
+    }
+
+    /// A decimal number (comma or point) within `range`.
+    mutating func decimal(_ name: String, _ label: String, range: ClosedRange<Double>, required: Bool = false) -> Double? {
+        let raw = (form[name] ?? "").replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: " ", with: "")
+        guard !raw.isEmpty else {
+            if required { errors.add(name, "Renseignez « \(label) ».") }
+            return nil
+        }
+        guard let value = Double(raw), value.isFinite, range.contains(value) else {
+            errors.add(name, "« \(label) » doit être un nombre entre \(Self.french(range.lowerBound)) et \(Self.french(range.upperBound)).")
+            return nil
+        }
+        return (value * 10).rounded() / 10
+    }
+
+    /// A day written `AAAA-MM-JJ` (what date fields send).
+    mutating func day(_ name: String, _ label: String, required: Bool = false) -> Day? {
+        let raw = form[name] ?? ""
+        guard !raw.isEmpty else {
+            if required { errors.add(name, "Renseignez « \(label) ».") }
+            return nil
+        }
+        guard let day = Day(iso: raw) else {
+            errors.add(name, "« \(label) » n'est pas une date valide (format AAAA-MM-JJ, par exemple 2026-06-15).")
+            return nil
+        }
+        return day
+    }
+
+    /// One value of a closed list.
+    mutating func choice<Option: RawRepresentable & CaseIterable>(_ name: String, _ label: String, as type: Option.Type, required: Bool = true)
+        -> Option? where Option.RawValue == String
+    {
+        let raw = form[name] ?? ""
+        guard !raw.isEmpty else {
+            if required { errors.add(name, "Choisissez « \(label) ».") }
+            return nil
+        }
+        guard let option = Option(rawValue: raw) else {
+            errors.add(name, "« \(label) » : choisissez une valeur de la liste.")
+            return nil
+        }
+        return option
+    }
+
+    /// Every checked value of a list of checkboxes that belongs to the list.
+    mutating func choices<Option: RawRepresentable & CaseIterable>(_ name: String, _ label: String, as type: Option.Type) -> [Option]
+    where Option.RawValue == String {
+        var result: [Option] = []
+        for raw in form.values(name) {
+            guard let option = Option(rawValue: raw) else {
+                errors.add(name, "« \(label) » : choisissez des valeurs de la liste.")
+                return []
+            }
+            if !result.contains(where: { $0.rawValue == option.rawValue }) { result.append(option) }
+        }
+        return result
+    }
+
+    /// A checkbox: checked when sent with any of the values browsers and people use.
+    func flag(_ name: String) -> Bool {
+        ["on", "1", "true", "oui", "yes"].contains((form[name] ?? "").lowercased())
+    }
+
+    /// A yes/no radio pair: nil (with a message) when neither was chosen.
+    mutating func yesNo(_ name: String, _ label: String) -> Bool? {
+        switch form[name] ?? "" {
+        case "oui": return true
+        case "non": return false
+        default:
+            errors.add(name, "Répondez à « \(label) ».")
+            return nil
+        }
+    }
+
+    /// An e-mail address, loosely checked.
+    mutating func email(_ name: String, _ label: String, required: Bool = false) -> String? {
+        let value = text(name, label, required: required, max: 254)
+        guard !value.isEmpty else { return nil }
+        guard value.range(of: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", options: .regularExpression) != nil else {
+            errors.add(name, "« \(label) » n'est pas une adresse e-mail valide (exemple : nom@entreprise.fr).")
+            return nil
+        }
+        return value
+    }
+
+    static func french(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value).replacingOccurrences(of: ".", with: ",")
+    }
+}
