@@ -66,17 +66,26 @@ public enum DemoData {
             slug: "figeac", name: "Centre RH mutualisé du Pays de Figeac", territory: "Pays de Figeac",
             database: database, logger: logger)
         try await database.withTransaction(tenant: cahors, logger: logger) { connection in
+            var advisers: [Int64] = []
             for (email, name) in [("conseiller1@cahors.renfort.test", "Camille Bouscarel"), ("conseiller2@cahors.renfort.test", "Antoine Marty")] {
                 let user = try await AccountRepository.findOrCreateUser(email: email, displayName: name, passwordHash: hash, on: connection, logger: logger)
                 try await AccountRepository.addMembership(userID: user.id, tenantID: cahors, role: .adviser, on: connection, logger: logger)
+                advisers.append(user.id)
             }
+            var businessIDs: [Int64] = []
+            var employers: [Int64] = []
             for (index, business) in businesses.enumerated() {
                 let id = try await insert(business, tenant: cahors, on: connection, logger: logger)
                 let user = try await AccountRepository.findOrCreateUser(
                     email: "employeur\(index + 1)@cahors.renfort.test", displayName: business.employer, passwordHash: hash,
                     on: connection, logger: logger)
                 try await AccountRepository.addMembership(userID: user.id, tenantID: cahors, role: .employer, businessID: id, on: connection, logger: logger)
+                businessIDs.append(id)
+                employers.append(user.id)
             }
+            try await DemoNeeds.load(
+                cahors: cahors, businessIDs: businessIDs, employerIDs: employers, adviserIDs: advisers, now: Date(),
+                on: connection, logger: logger)
         }
         try await database.withTransaction(tenant: figeac, logger: logger) { connection in
             let user = try await AccountRepository.findOrCreateUser(

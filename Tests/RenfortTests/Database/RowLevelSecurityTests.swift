@@ -43,7 +43,8 @@ import Testing
             }
             // The demo did write rows: they are only hidden.
             let (cahors, _) = try await centres(database)
-            #expect(try await database.count("businesses", tenant: cahors) == 8)
+            #expect(try await database.count("businesses", tenant: cahors, where: "status = 'member'") == 8)
+            #expect(try await database.count("job_needs", tenant: cahors) > 10)
         }
     }
 
