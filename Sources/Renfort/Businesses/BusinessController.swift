@@ -315,7 +315,9 @@ struct BusinessController: Sendable {
         let baseURL = services.configuration.baseURL
         let token = context.form["_form"]
         let base = self.base(context)
-        let outcome = try await transaction(context) { connection -> String? in
+        let outcome: String?
+        do {
+            outcome = try await transaction(context) { connection -> String in
             guard let business = try await BusinessRepository.find(id: id, on: connection, logger: context.logger), business.status == "member" else {
                 throw AppError.notFound
             }
@@ -325,12 +327,15 @@ struct BusinessController: Sendable {
                 actorID: context.user.id, baseURL: baseURL, now: now, on: connection, logger: context.logger)
             let path: String
             switch result {
-            case .alreadyInCentre: return nil
+            case .alreadyInCentre: throw InviteRefused()  // rolls back the claim of the form token too
             case .invited: path = "\(base)/entreprises/\(id)?invitation=envoyee"
             case .granted: path = "\(base)/entreprises/\(id)?invitation=accordee"
             }
             try await FormSubmissions.complete(token ?? "", resultPath: path, on: connection, logger: context.logger)
             return path
+            }
+        } catch is InviteRefused {
+            outcome = nil
         }
         guard let path = outcome else {
             var errors = FormErrors()
@@ -339,6 +344,8 @@ struct BusinessController: Sendable {
         }
         return .seeOther(path)
     }
+
+    private struct InviteRefused: Error {}
 
     @Sendable func revoke(request: Request, context: CentreContext) async throws -> Response {
         try context.require(.adviser)

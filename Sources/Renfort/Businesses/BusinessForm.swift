@@ -75,9 +75,9 @@ enum BusinessForm {
             reader.errors.add("siret", "Ce numéro SIRET n'est pas valide : vérifiez les 14 chiffres (par exemple sur l'avis de situation Sirene).")
         }
         let name = reader.text("name", "Raison sociale", required: true, max: 200)
-        let naf = reader.formatted("naf_code", "Code NAF/APE", pattern: "[0-9]{2}\\.[0-9]{2}[A-Z]", example: "56.10A", required: full)
+        let naf = reader.formatted("naf_code", "Code NAF/APE", pattern: "[0-9]{2}\\.[0-9]{2}[A-Z]", example: "56.10A", required: full)?.uppercased()
         let band = reader.choice("headcount_band", "Effectif", as: HeadcountBand.self, required: full)
-        let insee = reader.formatted("commune_insee", "Code INSEE de la commune", pattern: "[0-9][0-9AB][0-9]{3}", example: "46042", required: full)
+        let insee = reader.formatted("commune_insee", "Code INSEE de la commune", pattern: "[0-9][0-9AB][0-9]{3}", example: "46042", required: full)?.uppercased()
         let commune = reader.text("commune_name", "Commune", required: true, max: 100)
         let address = reader.optional("address", "Adresse", max: 300)
         let contact = reader.text("contact_name", "Personne à contacter", required: !full, max: 150)

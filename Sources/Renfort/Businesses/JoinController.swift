@@ -119,9 +119,12 @@ struct JoinController: Sendable {
         }
         need.businessID = ""
         let token = context.form["_form"]
-        let accepted = try await services.database.withTransaction(tenant: centre.id, logger: context.logger) { connection -> Bool in
+        let accepted: Bool
+        do {
+            accepted = try await services.database.withTransaction(tenant: centre.id, logger: context.logger) { connection -> Bool in
             if case .alreadyDone = try await FormSubmissions.claim(token, on: connection, logger: context.logger) { return true }
-            if try await BusinessRepository.id(siret: businessDraft.siret, on: connection, logger: context.logger) != nil { return false }
+            // Known already: refused, and the claim of the form token rolls back with the rest.
+            if try await BusinessRepository.id(siret: businessDraft.siret, on: connection, logger: context.logger) != nil { throw KnownSiret() }
             let businessID = try await BusinessRepository.insert(
                 businessDraft, status: "pending", tenantID: centre.id, actorID: nil, now: now, on: connection, logger: context.logger)
             _ = try await JobNeedRepository.insert(
@@ -130,6 +133,9 @@ struct JoinController: Sendable {
                 "INSERT INTO public_form_posts (form, client_address, at) VALUES ('join', \(address), \(now))", logger: context.logger)
             try await FormSubmissions.complete(token ?? "", resultPath: done, on: connection, logger: context.logger)
             return true
+            }
+        } catch is KnownSiret {
+            accepted = false
         }
         guard accepted else {
             var errors = FormErrors()
@@ -139,6 +145,8 @@ struct JoinController: Sendable {
         context.logger.info("join request received", metadata: ["centre": "\(centre.id)"])
         return .seeOther(done)
     }
+
+    private struct KnownSiret: Error {}
 
     // MARK: The advisers' side
 

@@ -371,7 +371,7 @@ struct JobNeedController: Sendable {
         try context.require(.adviser)
         let id = try needID(context)
         var reader = FormReader(context.form)
-        let rome = reader.formatted("rome_code", "Code ROME", pattern: "[A-Na-n][0-9]{4}", example: "G1602")?.uppercased()
+        let rome = reader.formatted("rome_code", "Code ROME", pattern: "[A-N][0-9]{4}", example: "G1602")?.uppercased()
         let hard = reader.yesNo("hard_to_fill", "Poste difficile à pourvoir")
         let reasons = reader.choices("hard_to_fill_reasons", "Raisons de la difficulté", as: HardToFillReason.self)
         let other = reader.text("hard_to_fill_other", "Autre raison", max: 500)

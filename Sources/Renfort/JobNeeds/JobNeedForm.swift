@@ -106,7 +106,7 @@ enum JobNeedForm {
         input.confirmLowPay = reader.flag("confirm_low_pay")
 
         let title = reader.text("title", "Intitulé du poste", required: true, max: 150)
-        let rome = reader.formatted("rome_code", "Code ROME", pattern: "[A-Na-n][0-9]{4}", example: "G1602")?.uppercased()
+        let rome = reader.formatted("rome_code", "Code ROME", pattern: "[A-N][0-9]{4}", example: "G1602")?.uppercased()
         let description = reader.text("description", "Description du poste", required: true, max: longText)
         let contract = reader.choice("contract_kind", "Type de contrat", as: ContractKind.self)
         let fullTime: Bool?
@@ -127,7 +127,7 @@ enum JobNeedForm {
         var end = reader.day("end_date", "Date de fin")
         let seasonStart = reader.day("season_start", "Début de la saison")
         let seasonEnd = reader.day("season_end", "Fin de la saison")
-        let placeInsee = reader.formatted("place_insee", "Code INSEE de la commune", pattern: "[0-9][0-9AB][0-9]{3}", example: "46042")
+        let placeInsee = reader.formatted("place_insee", "Code INSEE de la commune", pattern: "[0-9][0-9AB][0-9]{3}", example: "46042")?.uppercased()
         let placeName = reader.text("place_name", "Lieu de travail (commune)", required: true, max: 100)
         let payMin = reader.integer("pay_min", "Salaire brut mensuel minimum", range: 0...30000)
         let payMax = reader.integer("pay_max", "Salaire brut mensuel maximum", range: 0...30000)

@@ -25,11 +25,11 @@ struct FormReader {
         return value.isEmpty ? nil : value
     }
 
-    /// A text that must match `pattern` when given.
+    /// A text that must match `pattern` (letters in any case) when given.
     mutating func formatted(_ name: String, _ label: String, pattern: String, example: String, required: Bool = false) -> String? {
         let value = text(name, label, required: required, max: 100)
         guard !value.isEmpty else { return nil }
-        guard value.range(of: "^\(pattern)$", options: .regularExpression) != nil else {
+        guard value.range(of: "^\(pattern)$", options: [.regularExpression, .caseInsensitive]) != nil else {
             errors.add(name, "« \(label) » n'est pas au bon format (exemple : \(example)).")
             return nil
         }

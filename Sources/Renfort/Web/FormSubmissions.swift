@@ -25,7 +25,7 @@ enum FormSubmissions {
         if inserted != nil { return .claimed }
         let path = try await connection.value(
             "SELECT result_path FROM form_submissions WHERE token = \(token)", as: String.self, logger: logger)
-        return .alreadyDone(path ?? "/")
+        return .alreadyDone(path.flatMap { $0.isEmpty ? nil : $0 } ?? "/")
     }
 
     static func complete(_ token: String, resultPath: String, on connection: PostgresConnection, logger: Logger) async throws {
