@@ -233,8 +233,10 @@ struct JoinController: Sendable {
         var reader = FormReader(context.form)
         let reason = reader.text("reason", "Motif du refus", required: true, max: 1000)
         guard reader.errors.isEmpty else {
-            guard try await services.database.withTransaction(tenant: context.tenantID, logger: context.logger, { try await BusinessRepository.find(id: id, on: $0, logger: context.logger) }) != nil
+            guard let business = try await services.database.withTransaction(tenant: context.tenantID, logger: context.logger, { try await BusinessRepository.find(id: id, on: $0, logger: context.logger) })
             else { throw AppError.notFound }
+            // Already answered (by a colleague, or a second click): back to the list.
+            guard business.status == "pending" else { return .seeOther("/c/\(context.membership.centreSlug)/adhesions") }
             return try await requestsPage(context: context, errors: [id: reader.errors["reason"] ?? ""], notice: nil, status: .unprocessableContent)
         }
         let now = services.clock.now()
