@@ -29,7 +29,7 @@ sign_in() {
     curl -s -o /dev/null -c "$jar" -b "$jar" -w '%{time_total}' --data-urlencode "_csrf=$csrf" \
         --data-urlencode "email=$1" --data-urlencode "password=demo-renfort-2026" "http://127.0.0.1:$port/login"
 }
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; data: the demo (2 centres, 10 businesses, 14 users)"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; data: the demo (2 centres, 11 businesses, 14 users, 20 job needs)"
 echo "sign-in (bcrypt cost 12), one request: $(sign_in conseiller1@cahors.renfort.test) s"
 cookie=$(awk '$6 == "renfort_session" {print "renfort_session=" $7}' "$jar")
 
@@ -44,4 +44,5 @@ run "GET /static/renfort.css" "http://127.0.0.1:$port/static/renfort.css"
 run "GET /login (anonymous: creates a session row each time)" "http://127.0.0.1:$port/login"
 run "GET /c/cahors (adviser home, signed in)" -H "Cookie: $cookie" "http://127.0.0.1:$port/c/cahors"
 run "GET /c/cahors/entreprises (business list, signed in)" -H "Cookie: $cookie" "http://127.0.0.1:$port/c/cahors/entreprises"
+run "GET /c/cahors/besoins (needs list with filters and counts, signed in)" -H "Cookie: $cookie" "http://127.0.0.1:$port/c/cahors/besoins"
 rm -f "$jar"

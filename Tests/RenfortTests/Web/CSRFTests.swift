@@ -90,4 +90,19 @@ import Testing
             }
         }
     }
+
+    @Test func aTokenFromBeforeSignInIsStaleAfterIt() async throws {
+        try await TestApp.run { browser, database in
+            try await browser.get("/login")
+            let anonymousToken = try #require(browser.csrf)
+            try await browser.post("/login", [("email", "employeur1@cahors.renfort.test"), ("password", DemoData.password)])
+            let before = try await database.count("job_need_events")
+            let stale = try await browser.post("/c/cahors/besoins/1/commentaires", [("comment", "x"), ("_csrf", anonymousToken)], csrf: false)
+            #expect(stale.status == .forbidden)
+            let page = try await browser.get("/c/cahors")
+            #expect(browser.csrf != anonymousToken)
+            _ = page
+            #expect(try await database.count("job_need_events") == before)
+        }
+    }
 }
