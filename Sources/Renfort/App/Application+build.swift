@@ -54,6 +54,9 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
     businesses.addRoutes(to: centre)
     JobNeedController(services: services).addRoutes(to: centre)
     JoinController(services: services).addRoutes(root: router, centre: centre)
+    CandidateController(services: services).addRoutes(to: centre)
+    PipelineController(services: services).addRoutes(to: centre)
+    PlacementController(services: services).addRoutes(to: centre)
     AdminController(services: services).addRoutes(to: signedIn.group("admin", context: AdminContext.self))
     return router
 }

@@ -9,6 +9,8 @@ public struct AppRequestContext: RequestContext {
     public var session: SessionInfo?
     /// Set by `CSRFMiddleware` for a POST: the form's fields, its token already checked.
     public var form: FormData
+    /// Files of a multipart POST, already read.
+    var files: [UploadedFile] = []
     /// The request carried a session cookie that has expired.
     public var sessionExpired: Bool
     /// The peer's address as the socket saw it (tests have none).
@@ -29,6 +31,7 @@ public struct SignedInContext: ChildRequestContext {
     public let session: SessionInfo
     public let user: CurrentUser
     public let form: FormData
+    let files: [UploadedFile]
 
     public init(context: AppRequestContext) throws {
         guard let session = context.session, let user = session.user else {
@@ -38,6 +41,7 @@ public struct SignedInContext: ChildRequestContext {
         self.session = session
         self.user = user
         self.form = context.form
+        self.files = context.files
     }
 }
 
@@ -48,6 +52,7 @@ public struct CentreContext: ChildRequestContext {
     public let session: SessionInfo
     public let user: CurrentUser
     public let form: FormData
+    let files: [UploadedFile]
     public let membership: Membership
 
     public init(context: SignedInContext) throws {
@@ -58,6 +63,7 @@ public struct CentreContext: ChildRequestContext {
         self.session = context.session
         self.user = context.user
         self.form = context.form
+        self.files = context.files
         self.membership = membership
     }
 

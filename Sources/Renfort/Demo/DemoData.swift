@@ -83,9 +83,11 @@ public enum DemoData {
                 businessIDs.append(id)
                 employers.append(user.id)
             }
+            let now = Date()
             try await DemoNeeds.load(
-                cahors: cahors, businessIDs: businessIDs, employerIDs: employers, adviserIDs: advisers, now: Date(),
+                cahors: cahors, businessIDs: businessIDs, employerIDs: employers, adviserIDs: advisers, now: now,
                 on: connection, logger: logger)
+            try await DemoPipeline.load(cahors: cahors, businessIDs: businessIDs, adviserIDs: advisers, now: now, on: connection, logger: logger)
         }
         try await database.withTransaction(tenant: figeac, logger: logger) { connection in
             let user = try await AccountRepository.findOrCreateUser(

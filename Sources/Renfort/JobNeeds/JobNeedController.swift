@@ -262,13 +262,21 @@ struct JobNeedController: Sendable {
         let businessScope = try scope(context)
         let id = try needID(context)
         let isAdviser = context.role == .adviser
-        let loaded = try await transaction(context) { connection -> (JobNeedRecord, [JobNeedEvent], [(id: Int64, name: String)])? in
+        let loaded = try await transaction(context) { connection -> (JobNeedRecord, [JobNeedEvent], [(id: Int64, name: String)], [(Int64, String, String, String?)], Int)? in
             guard let need = try await JobNeedRepository.find(id: id, businessID: businessScope, on: connection, logger: context.logger) else { return nil }
             let events = try await JobNeedRepository.events(needID: id, on: connection, logger: context.logger)
             let advisers = isAdviser ? try await BusinessRepository.advisers(on: connection, logger: context.logger) : []
-            return (need, events, advisers)
+            // The candidates presented to the employer: never the others.
+            let presented = try await connection.all(
+                """
+                SELECT a.id, c.first_name || ' ' || c.last_name, c.commune_name, a.employer_answer FROM applications a
+                JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id
+                WHERE a.need_id = \(id) AND a.presented_at IS NOT NULL ORDER BY a.presented_at
+                """, as: (Int64.self, String.self, String.self, String?.self), logger: context.logger)
+            let count = isAdviser ? (try await connection.value("SELECT count(*) FROM applications WHERE need_id = \(id)", as: Int.self, logger: context.logger) ?? 0) : 0
+            return (need, events, advisers, presented, count)
         }
-        guard let (need, events, advisers) = loaded else { throw AppError.notFound }
+        guard let (need, events, advisers, presented, applicationCount) = loaded else { throw AppError.notFound }
         let base = self.base(context)
         var facts: [JobNeedPage.Fact] = [
             .init(label: "Contrat", value: need.contractKind.label),
@@ -328,6 +336,12 @@ struct JobNeedController: Sendable {
             reasons: HardToFillReason.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: need.hardToFillReasons.contains($0)) },
             romeCode: context.form["rome_code"] ?? need.romeCode ?? "", hardToFill: need.hardToFill, hardToFillOther: need.hardToFillOther,
             commentToken: FormSubmissions.newToken(),
+            pipelineHref: isAdviser ? "\(base)/besoins/\(id)/candidatures" : nil, applicationCount: applicationCount,
+            presented: presented.map {
+                PresentedRow(href: "\(base)/candidatures/\($0.0)", name: $0.1, commune: $0.2,
+                             answer: $0.3 == "interview" ? "entretien souhaité" : ($0.3 == "declined" ? "non retenu" : "réponse attendue"))
+            },
+            hasPresented: !presented.isEmpty,
             errors: errors.all, hasErrors: !errors.isEmpty,
             fieldErrors: Dictionary(errors.all.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first }))
         return try services.renderer.render("needs/show", page, status: status)

@@ -102,9 +102,21 @@ struct JobNeedPage: Sendable {
     let hardToFill: Bool
     let hardToFillOther: String
     let commentToken: String
+    let pipelineHref: String?
+    let applicationCount: Int
+    let presented: [PresentedRow]
+    let hasPresented: Bool
     let errors: [FieldError]
     let hasErrors: Bool
     let fieldErrors: [String: String]
+}
+
+/// A candidate presented to the employer, on the need's page.
+struct PresentedRow: Sendable {
+    let href: String
+    let name: String
+    let commune: String
+    let answer: String
 }
 
 /// The needs list: filters, counts per status, one page of needs.

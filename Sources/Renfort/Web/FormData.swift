@@ -6,6 +6,11 @@ public struct FormData: Sendable {
 
     public init() {}
 
+    /// Fields read from somewhere else (a multipart body).
+    init(fields: [(String, String)]) {
+        self.fields = fields.map { (name: $0.0, value: $0.1) }
+    }
+
     public init(urlEncoded body: String) {
         for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -81,11 +81,14 @@ struct Layout: Sendable {
             case .adviser:
                 items.append(("Mes suivis", base))
                 items.append(("Besoins", "\(base)/besoins"))
+                items.append(("Candidats", "\(base)/candidats"))
+                items.append(("Embauches", "\(base)/embauches"))
                 items.append(("Entreprises", "\(base)/entreprises"))
                 items.append(("Adhésions", "\(base)/adhesions"))
             case .employer:
                 items.append(("Mon entreprise", base))
                 items.append(("Mes besoins", "\(base)/besoins"))
+                items.append(("Mes embauches", "\(base)/embauches"))
             case .observer:
                 items.append(("Tableau de bord", base))
             }

@@ -37,6 +37,8 @@ struct SessionMiddleware: RouterMiddleware {
 struct CSRFMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     static let maximumFormSize = 1024 * 1024
+    /// A document of 5 MB and the form around it.
+    static let maximumUploadSize = 5 * 1024 * 1024 + 64 * 1024
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -54,6 +56,15 @@ struct CSRFMiddleware: RouterMiddleware {
             if context.form.fields.contains(where: { $0.value.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" } }) {
                 throw AppError.badRequest("Le formulaire contient des caractères non valides.")
             }
+            sentToken = sentToken ?? context.form.raw("_csrf")
+        } else if contentType.hasPrefix("multipart/form-data") {
+            guard let boundary = Multipart.boundary(of: contentType) else { throw AppError.badRequest("Envoi de fichier mal formé.") }
+            let body = try await request.collectBody(upTo: Self.maximumUploadSize)
+            guard let (fields, files) = try? Multipart.parse(body, boundary: boundary) else {
+                throw AppError.badRequest("Envoi de fichier mal formé.")
+            }
+            context.form = FormData(fields: fields)
+            context.files = files
             sentToken = sentToken ?? context.form.raw("_csrf")
         }
         guard let expected = context.session?.csrfToken, let sentToken,

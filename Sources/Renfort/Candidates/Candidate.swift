@@ -1,0 +1,205 @@
+import Foundation
+
+/// Where a candidate came from.
+enum CandidateSource: String, CaseIterable, Sendable {
+    case franceTravail = "france_travail"
+    case missionLocale = "mission_locale"
+    case capEmploi = "cap_emploi"
+    case spontaneous, referral
+    case jobFair = "job_fair"
+    case other
+
+    var label: String {
+        switch self {
+        case .franceTravail: "France Travail"
+        case .missionLocale: "Mission locale"
+        case .capEmploi: "Cap emploi"
+        case .spontaneous: "Candidature spontanée"
+        case .referral: "Recommandation"
+        case .jobFair: "Forum, salon de l'emploi"
+        case .other: "Autre"
+        }
+    }
+}
+
+/// A person of the centre's pool, as the pages show them.
+struct Candidate: Sendable {
+    let id: Int64
+    let firstName: String
+    let lastName: String
+    let email: String?
+    let phone: String?
+    let communeInsee: String?
+    let communeName: String
+    let birthDate: Day?
+    let drivingLicence: Bool
+    let ownVehicle: Bool
+    let travelKm: Int?
+    let skills: String
+    let experience: String
+    let availableFrom: Day?
+    let seasonalWindows: String
+    let wishedContracts: [ContractKind]
+    let source: CandidateSource
+    let notes: String
+    let consentAt: Day?
+    let consentScope: String
+    let purgeAfter: Day
+    let mergedInto: Int64?
+    let createdAt: Date
+
+    var fullName: String { "\(firstName) \(lastName)" }
+}
+
+/// A validated candidate form.
+struct CandidateDraft: Sendable {
+    let firstName: String
+    let lastName: String
+    let email: String?
+    let phone: String?
+    let communeInsee: String?
+    let communeName: String
+    let birthDate: Day?
+    let drivingLicence: Bool
+    let ownVehicle: Bool
+    let travelKm: Int?
+    let skills: String
+    let experience: String
+    let availableFrom: Day?
+    let seasonalWindows: String
+    let wishedContracts: [ContractKind]
+    let source: CandidateSource
+    let notes: String
+    let consentAt: Day?
+    let consentScope: String
+    let purgeAfter: Day
+}
+
+/// The candidate form as typed.
+struct CandidateInput: Sendable {
+    var firstName = ""
+    var lastName = ""
+    var email = ""
+    var phone = ""
+    var communeInsee = ""
+    var communeName = ""
+    var birthDate = ""
+    var drivingLicence = false
+    var ownVehicle = false
+    var travelKm = ""
+    var skills = ""
+    var experience = ""
+    var availableFrom = ""
+    var seasonalWindows = ""
+    var wishedContracts: [String] = []
+    var source = ""
+    var notes = ""
+    var consentAt = ""
+    var consentScope = ""
+    var purgeAfter = ""
+    var confirmDuplicate = false
+    var token = FormSubmissions.newToken()
+
+    init() {}
+
+    init(_ candidate: Candidate) {
+        firstName = candidate.firstName
+        lastName = candidate.lastName
+        email = candidate.email ?? ""
+        phone = candidate.phone ?? ""
+        communeInsee = candidate.communeInsee ?? ""
+        communeName = candidate.communeName
+        birthDate = candidate.birthDate?.iso ?? ""
+        drivingLicence = candidate.drivingLicence
+        ownVehicle = candidate.ownVehicle
+        travelKm = candidate.travelKm.map(String.init) ?? ""
+        skills = candidate.skills
+        experience = candidate.experience
+        availableFrom = candidate.availableFrom?.iso ?? ""
+        seasonalWindows = candidate.seasonalWindows
+        wishedContracts = candidate.wishedContracts.map(\.rawValue)
+        source = candidate.source.rawValue
+        notes = candidate.notes
+        consentAt = candidate.consentAt?.iso ?? ""
+        consentScope = candidate.consentScope
+        purgeAfter = candidate.purgeAfter.iso
+    }
+}
+
+/// The rules of the candidate form. Without consent, a record is kept three months
+/// (to explain a decision); with it, up to two years after the consent (CNIL).
+enum CandidateForm {
+    static func read(_ form: FormData, today: Day) -> (CandidateInput, CandidateDraft?, FormErrors) {
+        var input = CandidateInput()
+        input.firstName = form["first_name"] ?? ""
+        input.lastName = form["last_name"] ?? ""
+        input.email = form["email"] ?? ""
+        input.phone = form["phone"] ?? ""
+        input.communeInsee = (form["commune_insee"] ?? "").uppercased()
+        input.communeName = form["commune_name"] ?? ""
+        input.birthDate = form["birth_date"] ?? ""
+        input.travelKm = form["travel_km"] ?? ""
+        input.skills = form["skills"] ?? ""
+        input.experience = form["experience"] ?? ""
+        input.availableFrom = form["available_from"] ?? ""
+        input.seasonalWindows = form["seasonal_windows"] ?? ""
+        input.wishedContracts = form.values("wished_contracts")
+        input.source = form["source"] ?? ""
+        input.notes = form["notes"] ?? ""
+        input.consentAt = form["consent_at"] ?? ""
+        input.consentScope = form["consent_scope"] ?? ""
+        input.purgeAfter = form["purge_after"] ?? ""
+        input.token = form["_form"] ?? input.token
+        var reader = FormReader(form)
+        input.drivingLicence = reader.flag("driving_licence")
+        input.ownVehicle = reader.flag("own_vehicle")
+        input.confirmDuplicate = reader.flag("confirm_duplicate")
+
+        let first = reader.text("first_name", "Prénom", required: true, max: 100)
+        let last = reader.text("last_name", "Nom", required: true, max: 100)
+        let email = reader.email("email", "Adresse e-mail")
+        let phone = reader.formatted("phone", "Téléphone", pattern: "\\+?[0-9][0-9 .-]{8,18}[0-9]", example: "06 12 34 56 78")
+        let insee = reader.formatted("commune_insee", "Code INSEE de la commune", pattern: "[0-9][0-9AB][0-9]{3}", example: "46042")?.uppercased()
+        let commune = reader.text("commune_name", "Commune", required: true, max: 100)
+        let birth = reader.day("birth_date", "Date de naissance")
+        let travel = reader.integer("travel_km", "Distance acceptée (km)", range: 0...500)
+        let skills = reader.text("skills", "Compétences", max: 5000)
+        let experience = reader.text("experience", "Expérience", max: 5000)
+        let available = reader.day("available_from", "Disponible à partir du")
+        let windows = reader.text("seasonal_windows", "Disponibilités saisonnières", max: 500)
+        let contracts = reader.choices("wished_contracts", "Contrats souhaités", as: ContractKind.self)
+        let source = reader.choice("source", "Origine", as: CandidateSource.self)
+        let notes = reader.text("notes", "Notes", max: 5000)
+        let consent = reader.day("consent_at", "Date du consentement")
+        let scope = reader.text("consent_scope", "Portée du consentement", max: 500)
+        var purge = reader.day("purge_after", "À supprimer après le")
+        if email == nil && phone == nil && reader.errors["email"] == nil && reader.errors["phone"] == nil {
+            reader.errors.add("email", "Renseignez au moins une adresse e-mail ou un téléphone pour recontacter la personne.")
+        }
+        if let birth {
+            if birth > today { reader.errors.add("birth_date", "La date de naissance ne peut pas être dans le futur.") }
+            else if birth.year < today.year - 100 { reader.errors.add("birth_date", "Vérifiez l'année de naissance.") }
+        }
+        if let consent, consent > today { reader.errors.add("consent_at", "Le consentement ne peut pas être daté dans le futur.") }
+        if consent != nil && scope.isEmpty { reader.errors.add("consent_scope", "Précisez à quoi la personne a consenti (par exemple : être proposée pour d'autres postes).") }
+        // The longest the record may be kept: two years after consent, three months otherwise.
+        let limit = consent.map { Self.adding(days: 730, to: $0) } ?? Self.adding(days: 90, to: today)
+        if purge == nil { purge = limit }
+        if let chosen = purge, chosen > limit {
+            reader.errors.add("purge_after", consent == nil
+                ? "Sans consentement, le dossier ne peut pas être gardé plus de trois mois (jusqu'au \(limit.french) au plus tard)."
+                : "Le dossier ne peut pas être gardé plus de deux ans après le consentement (jusqu'au \(limit.french) au plus tard).")
+        }
+        guard reader.errors.isEmpty, let source, let purge else { return (input, nil, reader.errors) }
+        return (input, CandidateDraft(
+            firstName: first, lastName: last, email: email, phone: phone, communeInsee: insee, communeName: commune, birthDate: birth,
+            drivingLicence: input.drivingLicence, ownVehicle: input.ownVehicle, travelKm: travel, skills: skills, experience: experience,
+            availableFrom: available, seasonalWindows: windows, wishedContracts: contracts, source: source, notes: notes,
+            consentAt: consent, consentScope: scope, purgeAfter: purge), reader.errors)
+    }
+
+    static func adding(days: Int, to day: Day) -> Day {
+        let date = Day.calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12)) ?? Date()
+        return Day(date.addingTimeInterval(Double(days) * 86400))
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The demo's people and hires: the story of the seeds (39 permanent posts in the eight
+/// businesses between 1 October 2018 and 31 January 2019, with that season's seasonal and
+/// fixed-term hires) and the present (a pool of candidates, pipelines at every stage,
+/// interviews this week, offers awaiting answers, recent hires). All people are fictional.
+enum DemoPipeline {
+    static let firstNames = [
+        "Léa", "Hugo", "Chloé", "Lucas", "Manon", "Louis", "Camille", "Nathan", "Sarah", "Enzo", "Inès", "Théo", "Jade", "Mathis",
+        "Lina", "Tom", "Zoé", "Noah", "Emma", "Jules", "Clara", "Gabriel", "Louise", "Raphaël", "Alice", "Arthur", "Julie", "Maël",
+        "Anaïs", "Baptiste", "Céline", "Damien", "Élodie", "Fabien", "Gaëlle", "Hervé", "Isabelle", "Jérôme", "Karine", "Laurent",
+    ]
+    static let lastNames = [
+        "Bessières", "Carrère", "Delmon", "Escudié", "Fournié", "Gineste", "Hébrard", "Issaly", "Jouanny", "Lacombe", "Mazet",
+        "Nouvel", "Oustric", "Pélissié", "Quercy", "Roumiguières", "Soulié", "Teulières", "Vidaillac", "Aymard", "Bouyssou",
+        "Calmels", "Dufour", "Esquieu", "Falip", "Garrigou", "Labarthe", "Malbec", "Périé", "Rigal",
+    ]
+    static let communes = [("46042", "Cahors"), ("46224", "Pradines"), ("46182", "Luzech"), ("46156", "Lalbenque"), ("46063", "Castelnau-Montratier"), ("46225", "Prayssac"), ("46102", "Figeac"), ("46127", "Gourdon")]
+    static let trades = [
+        "cuisine, plonge", "service en salle", "taille de la vigne, vendanges", "menuiserie, pose", "maraîchage", "aide à domicile, toilette",
+        "conduite de ligne, conditionnement", "entretien, ménage", "animation", "conduite poids lourd, permis C", "mécanique", "cueillette, tri",
+    ]
+    static let sources: [CandidateSource] = [.franceTravail, .missionLocale, .spontaneous, .referral, .jobFair, .capEmploi, .franceTravail, .other]
+
+    /// The seeds' story: permanent posts per business (39 in all), in DemoData.businesses order.
+    static let storyPosts = [7, 4, 6, 3, 8, 5, 2, 4]
+
+    static func day(_ iso: String) -> Day { Day(iso: iso)! }
+
+    /// A fictional person, the same for the same number.
+    static func draft(_ number: Int, today: Day, hired: Bool) -> CandidateDraft {
+        let first = firstNames[number % firstNames.count]
+        let last = lastNames[(number * 7 + number / firstNames.count) % lastNames.count]
+        let commune = communes[number % communes.count]
+        let consent = CandidateForm.adding(days: -(number % 200), to: today)
+        return CandidateDraft(
+            firstName: first, lastName: last, email: "\(first.lowercased().folding(options: .diacriticInsensitive, locale: nil)).\(last.lowercased().folding(options: .diacriticInsensitive, locale: nil)).\(number)@exemple.test",
+            phone: String(format: "06 %02d %02d %02d %02d", 10 + number % 89, number % 97, (number * 3) % 100, (number * 7) % 100),
+            communeInsee: commune.0, communeName: commune.1, birthDate: nil, drivingLicence: number % 3 != 0, ownVehicle: number % 4 != 0,
+            travelKm: [10, 20, 30, 50][number % 4], skills: trades[number % trades.count], experience: number % 2 == 0 ? "Plusieurs saisons" : "",
+            availableFrom: CandidateForm.adding(days: number % 40, to: today), seasonalWindows: number % 5 == 0 ? "Vendanges, saison d'été" : "",
+            wishedContracts: number % 3 == 0 ? [.seasonalCDD, .cdd] : [.cdi], source: sources[number % sources.count], notes: "",
+            consentAt: consent, consentScope: "Être proposé(e) pour d'autres postes du centre",
+            purgeAfter: hired ? CandidateForm.adding(days: 730, to: today) : CandidateForm.adding(days: 700, to: consent))
+    }
+
+    static func load(cahors: Int64, businessIDs: [Int64], adviserIDs: [Int64], now: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        let today = Day(now)
+        var number = 0
+        func candidate(hired: Bool) async throws -> Int64 {
+            number += 1
+            return try await CandidateRepository.insert(draft(number, today: today, hired: hired), tenantID: cahors, actorID: adviserIDs[0], now: now, on: connection, logger: logger)
+        }
+        let adviser = adviserIDs[0]
+
+        // The story: one closed need per business, its permanent posts all filled, hires from October 2018 to January 2019.
+        let storyStarts = ["2018-10-01", "2018-10-15", "2018-11-05", "2018-11-19", "2018-12-03", "2018-12-17", "2019-01-07", "2019-01-21", "2019-01-31"]
+        var storyIndex = 0
+        for (index, posts) in storyPosts.enumerated() {
+            let business = DemoData.businesses[index]
+            let title = ["Cuisiniers et commis", "Ouvriers viticoles", "Menuisiers", "Maraîchers", "Aides à domicile", "Opérateurs de production", "Agents polyvalents", "Conducteurs"][index]
+            let needID = try await storyNeed(title: title, business: businessIDs[index], positions: posts, contract: .cdi, start: day("2018-10-01"), end: nil, cahors: cahors, adviser: adviser, place: business.commune, on: connection, logger: logger)
+            for _ in 0..<posts {
+                let start = day(storyStarts[storyIndex % storyStarts.count])
+                storyIndex += 1
+                try await hired(needID: needID, business: businessIDs[index], candidate: try await candidate(hired: true), contract: .cdi, start: start, end: nil, hours: 35, newlyCreated: true, cahors: cahors, adviser: adviser, at: start, on: connection, logger: logger)
+            }
+        }
+        // That season's seasonal and fixed-term hires: the walnut harvest and the cannery's Christmas peak.
+        let walnut = try await storyNeed(title: "Cueilleurs de noix (saison 2018)", business: businessIDs[3], positions: 4, contract: .seasonalCDD, start: day("2018-10-08"), end: day("2018-11-09"), cahors: cahors, adviser: adviser, place: "Lalbenque", on: connection, logger: logger)
+        for _ in 0..<4 {
+            try await hired(needID: walnut, business: businessIDs[3], candidate: try await candidate(hired: true), contract: .seasonalCDD, start: day("2018-10-08"), end: day("2018-11-09"), hours: 35, newlyCreated: false, cahors: cahors, adviser: adviser, at: day("2018-10-08"), on: connection, logger: logger)
+        }
+        let cannery = try await storyNeed(title: "Renforts de fin d'année (2018)", business: businessIDs[5], positions: 3, contract: .cdd, start: day("2018-11-12"), end: day("2019-01-11"), cahors: cahors, adviser: adviser, place: "Castelnau-Montratier", on: connection, logger: logger)
+        for _ in 0..<3 {
+            try await hired(needID: cannery, business: businessIDs[5], candidate: try await candidate(hired: true), contract: .cdd, start: day("2018-11-12"), end: day("2019-01-11"), hours: 35, newlyCreated: false, cahors: cahors, adviser: adviser, at: day("2018-11-12"), on: connection, logger: logger)
+        }
+
+        // The present: the current needs' filled positions are real hires.
+        let current = try await connection.all(
+            """
+            SELECT n.id, n.business_id, n.contract_kind, n.wished_start::text, n.end_date::text, n.hours_per_week::float8, n.newly_created, n.positions_filled
+            FROM job_needs n WHERE n.positions_filled > 0 AND NOT EXISTS (SELECT 1 FROM placements p WHERE p.need_id = n.id)
+            """, as: (Int64.self, Int64.self, String.self, String.self, String?.self, Double.self, Bool.self, Int.self), logger: logger)
+        for (needID, business, contract, start, end, hours, created, filled) in current {
+            for _ in 0..<filled {
+                let startDay = Day(iso: start)!
+                try await hired(needID: needID, business: business, candidate: try await candidate(hired: true), contract: ContractKind(rawValue: contract) ?? .cdi, start: startDay, end: end.flatMap(Day.init(iso:)), hours: hours, newlyCreated: created, cahors: cahors, adviser: adviser, at: startDay, on: connection, logger: logger)
+            }
+        }
+
+        // A pool of people not (yet) hired.
+        var pool: [Int64] = []
+        for _ in 0..<30 { pool.append(try await candidate(hired: false)) }
+
+        // Pipelines at every stage on the needs being sourced.
+        let open = try await connection.values(
+            "SELECT id FROM job_needs WHERE status IN ('sourcing', 'qualified', 'partly_filled') ORDER BY id", as: Int64.self, logger: logger)
+        let reasons = try await ApplicationRepository.rejectionReasons(tenantID: cahors, on: connection, logger: logger)
+        var next = 0
+        let weekStart = now.addingTimeInterval(86400)
+        for (needIndex, needID) in open.enumerated() {
+            let stages: [ApplicationStage] = [.sourced, .screening, .presented, .interview, .offer, .rejected]
+            for (stageIndex, stage) in stages.enumerated() where (needIndex + stageIndex) % 2 == 0 || stage == .presented {
+                let candidateID = pool[next % pool.count]
+                next += 1
+                let created = now.addingTimeInterval(-Double(20 - stageIndex * 3) * 86400)
+                guard let application = try await ApplicationRepository.create(needID: needID, candidateID: candidateID, tenantID: cahors, actorID: adviser, now: created, on: connection, logger: logger) else { continue }
+                var at = created
+                let path: [ApplicationStage] = switch stage {
+                case .sourced: []
+                case .screening: [.screening]
+                case .presented: [.screening, .presented]
+                case .interview: [.screening, .presented, .interview]
+                case .offer: [.screening, .presented, .interview, .offer]
+                default: [.screening, .rejected]
+                }
+                for step in path {
+                    at = at.addingTimeInterval(86400)
+                    _ = try await ApplicationRepository.move(id: application, to: step, comment: "", reasonID: step == .rejected ? reasons.first?.id : nil, tenantID: cahors, actorID: adviser, now: at, on: connection, logger: logger)
+                }
+                if stage == .interview {
+                    let startsAt = weekStart.addingTimeInterval(Double(needIndex % 4) * 86400 + 3600 * Double(9 + needIndex % 6))
+                    try await connection.execute(
+                        """
+                        INSERT INTO interviews (tenant_id, application_id, starts_at, duration_minutes, mode, place, attendees, created_at)
+                        VALUES (\(cahors), \(application), \(startsAt), 45, 'in_person', 'Dans l''entreprise', 'Le gérant et la conseillère', \(at))
+                        """, logger: logger)
+                }
+                if stage == .offer {
+                    let need = try await JobNeedRepository.find(id: needID, businessID: nil, on: connection, logger: logger)
+                    try await connection.execute(
+                        """
+                        INSERT INTO offers (tenant_id, application_id, contract_kind, start_date, end_date, hours_per_week, gross_pay, created_at)
+                        VALUES (\(cahors), \(application), \(need?.contractKind.rawValue ?? "cdi"), \((need?.wishedStart ?? today).iso)::date,
+                                \(need?.endDate?.iso)::date, \(need?.hoursPerWeek ?? 35)::numeric, \(need?.payMin), \(at))
+                        """, logger: logger)
+                }
+            }
+        }
+    }
+
+    private static func storyNeed(
+        title: String, business: Int64, positions: Int, contract: ContractKind, start: Day, end: Day?, cahors: Int64, adviser: Int64, place: String,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws -> Int64 {
+        let submitted = Day.calendar.date(from: DateComponents(year: 2018, month: 9, day: 10, hour: 10))!
+        let draft = JobNeedDraft(
+            title: title, romeCode: nil, description: "Besoin de la saison 2018-2019.", contractKind: contract, fullTime: true, hoursPerWeek: 35,
+            positions: positions, wishedStart: start, endDate: end, seasonStart: contract == .seasonalCDD ? start : nil,
+            seasonEnd: contract == .seasonalCDD ? end : nil, seasonRecurring: contract == .seasonalCDD, placeInsee: nil, placeName: place,
+            payMin: nil, payMax: nil, skills: "", drivingLicence: false, otherLicences: "", certificates: "", experience: "",
+            newlyCreated: contract == .cdi, hardToFill: false, hardToFillReasons: [], hardToFillOther: "", housingOffered: false, notes: "")
+        let id = try await JobNeedRepository.insert(draft, businessID: business, tenantID: cahors, actorID: adviser, now: submitted, on: connection, logger: logger)
+        var at = submitted
+        for step: NeedStatus in [.qualified, .sourcing] {
+            at = at.addingTimeInterval(3 * 86400)
+            _ = try await JobNeedRepository.move(id: id, to: step, comment: "", cancelReason: nil, businessID: nil, tenantID: cahors, actorID: adviser, now: at, on: connection, logger: logger)
+        }
+        try await connection.execute("UPDATE job_needs SET status = 'closed', positions_filled = positions WHERE id = \(id)", logger: logger)
+        return id
+    }
+
+    /// A hire of the demo: an application that went to "hired", and its placement.
+    private static func hired(
+        needID: Int64, business: Int64, candidate: Int64, contract: ContractKind, start: Day, end: Day?, hours: Double, newlyCreated: Bool,
+        cahors: Int64, adviser: Int64, at day: Day, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let at = Day.calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 9))!.addingTimeInterval(-10 * 86400)
+        guard let application = try await connection.value(
+            """
+            INSERT INTO applications (tenant_id, need_id, candidate_id, stage, presented_at, created_at, last_move_at, created_by)
+            VALUES (\(cahors), \(needID), \(candidate), 'hired', \(at), \(at), \(at), \(adviser)) RETURNING id
+            """, as: Int64.self, logger: logger)
+        else { return }
+        try await ApplicationRepository.addEvent(applicationID: application, tenantID: cahors, actorID: adviser, from: .offer, to: .hired, comment: "Embauche", now: at, on: connection, logger: logger)
+        try await connection.execute(
+            """
+            INSERT INTO placements (tenant_id, business_id, candidate_id, need_id, application_id, contract_kind, start_date, end_date,
+                hours_per_week, full_time, newly_created, created_at, created_by)
+            VALUES (\(cahors), \(business), \(candidate), \(needID), \(application), \(contract.rawValue), \(start.iso)::date, \(end?.iso)::date,
+                \(hours)::numeric, \(hours >= 35), \(newlyCreated), \(at), \(adviser))
+            """, logger: logger)
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// An application with what its pages show.
+struct ApplicationRecord: Sendable {
+    let id: Int64
+    let needID: Int64
+    let needTitle: String
+    let businessID: Int64
+    let businessName: String
+    let candidateID: Int64
+    let candidateName: String
+    let stage: ApplicationStage
+    let rejectionReason: String?
+    let endingNote: String
+    let employerAnswer: String?
+    let employerNote: String
+    let presentedAt: Date?
+    let lastMoveAt: Date
+}
+
+/// A card of the board.
+struct ApplicationCard: Sendable {
+    let id: Int64
+    let candidateID: Int64
+    let candidateName: String
+    let communeName: String
+    let stage: ApplicationStage
+    let employerAnswer: String?
+    let lastMoveAt: Date
+}
+
+/// One line of an application's history.
+struct ApplicationEvent: Sendable {
+    let at: Date
+    let who: String
+    let from: ApplicationStage?
+    let to: ApplicationStage?
+    let comment: String
+}
+
+/// All the SQL of applications, interviews, offers and placements, in the caller's transaction.
+enum ApplicationRepository {
+    private static let select = """
+        SELECT a.id, a.need_id, n.title, n.business_id, b.name, a.candidate_id, c.first_name || ' ' || c.last_name, a.stage,
+               r.label, a.ending_note, a.employer_answer, a.employer_note, a.presented_at, a.last_move_at
+        FROM applications a
+        JOIN job_needs n ON n.tenant_id = a.tenant_id AND n.id = a.need_id
+        JOIN businesses b ON b.tenant_id = n.tenant_id AND b.id = n.business_id
+        JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id
+        LEFT JOIN rejection_reasons r ON r.tenant_id = a.tenant_id AND r.id = a.rejection_reason_id
+        """
+
+    /// One application; for an employer (`businessID`), only one presented to their business.
+    static func find(id: Int64, businessID: Int64?, forUpdate: Bool = false, on connection: PostgresConnection, logger: Logger) async throws -> ApplicationRecord? {
+        let lock = forUpdate ? " FOR UPDATE OF a" : ""
+        let rows = try await connection.query(
+            """
+            \(unescaped: select)
+            WHERE a.id = \(id) AND (\(businessID)::bigint IS NULL OR (n.business_id = \(businessID) AND a.presented_at IS NOT NULL))\(unescaped: lock)
+            """, logger: logger)
+        for try await row in rows {
+            let c = row.makeRandomAccess()
+            return ApplicationRecord(
+                id: try c[0].decode(Int64.self), needID: try c[1].decode(Int64.self), needTitle: try c[2].decode(String.self),
+                businessID: try c[3].decode(Int64.self), businessName: try c[4].decode(String.self), candidateID: try c[5].decode(Int64.self),
+                candidateName: try c[6].decode(String.self), stage: ApplicationStage(rawValue: try c[7].decode(String.self)) ?? .sourced,
+                rejectionReason: try c[8].decode(String?.self), endingNote: try c[9].decode(String.self),
+                employerAnswer: try c[10].decode(String?.self), employerNote: try c[11].decode(String.self),
+                presentedAt: try c[12].decode(Date?.self), lastMoveAt: try c[13].decode(Date.self))
+        }
+        return nil
+    }
+
+    /// The cards of a need's board (one query, whatever the number of applications), capped per page.
+    static func cards(needID: Int64, limit: Int, offset: Int, on connection: PostgresConnection, logger: Logger) async throws -> (cards: [ApplicationCard], total: Int) {
+        let rows = try await connection.all(
+            """
+            SELECT a.id, a.candidate_id, c.first_name || ' ' || c.last_name, c.commune_name, a.stage, a.employer_answer, a.last_move_at,
+                   count(*) OVER ()
+            FROM applications a JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id
+            WHERE a.need_id = \(needID)
+            ORDER BY array_position(ARRAY['sourced','screening','presented','interview','offer','hired','rejected','withdrawn'], a.stage),
+                     a.last_move_at DESC, a.id
+            LIMIT \(limit) OFFSET \(offset)
+            """, as: (Int64.self, Int64.self, String.self, String.self, String.self, String?.self, Date.self, Int.self), logger: logger)
+        return (rows.map {
+            ApplicationCard(id: $0.0, candidateID: $0.1, candidateName: $0.2, communeName: $0.3, stage: ApplicationStage(rawValue: $0.4) ?? .sourced, employerAnswer: $0.5, lastMoveAt: $0.6)
+        }, rows.first?.7 ?? 0)
+    }
+
+    /// How many applications of the need stand at each stage.
+    static func stageCounts(needID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [ApplicationStage: Int] {
+        var counts: [ApplicationStage: Int] = [:]
+        for (stage, count) in try await connection.all(
+            "SELECT stage, count(*) FROM applications WHERE need_id = \(needID) GROUP BY stage", as: (String.self, Int.self), logger: logger)
+        {
+            if let stage = ApplicationStage(rawValue: stage) { counts[stage] = count }
+        }
+        return counts
+    }
+
+    static func events(applicationID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [ApplicationEvent] {
+        try await connection.all(
+            """
+            SELECT e.at, coalesce(u.display_name, 'Renfort'), e.from_stage, e.to_stage, e.comment
+            FROM application_events e LEFT JOIN users u ON u.id = e.actor_id
+            WHERE e.application_id = \(applicationID) ORDER BY e.at, e.id
+            """, as: (Date.self, String.self, String?.self, String?.self, String.self), logger: logger
+        ).map {
+            ApplicationEvent(at: $0.0, who: $0.1, from: $0.2.flatMap(ApplicationStage.init(rawValue:)), to: $0.3.flatMap(ApplicationStage.init(rawValue:)), comment: $0.4)
+        }
+    }
+
+    static func addEvent(applicationID: Int64, tenantID: Int64, actorID: Int64?, from: ApplicationStage?, to: ApplicationStage?, comment: String, now: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.execute(
+            """
+            INSERT INTO application_events (tenant_id, application_id, at, actor_id, from_stage, to_stage, comment)
+            VALUES (\(tenantID), \(applicationID), \(now), \(actorID), \(from?.rawValue), \(to?.rawValue), \(comment))
+            """, logger: logger)
+    }
+
+    /// Puts a candidate on a need; nil when they already are.
+    static func create(needID: Int64, candidateID: Int64, tenantID: Int64, actorID: Int64, now: Date, on connection: PostgresConnection, logger: Logger) async throws -> Int64? {
+        let id = try await connection.value(
+            """
+            INSERT INTO applications (tenant_id, need_id, candidate_id, created_at, last_move_at, created_by)
+            VALUES (\(tenantID), \(needID), \(candidateID), \(now), \(now), \(actorID))
+            ON CONFLICT ON CONSTRAINT applications_once_per_need DO NOTHING RETURNING id
+            """, as: Int64.self, logger: logger)
+        if let id {
+            try await addEvent(applicationID: id, tenantID: tenantID, actorID: actorID, from: nil, to: .sourced, comment: "", now: now, on: connection, logger: logger)
+        }
+        return id
+    }
+
+    enum MoveOutcome: Equatable {
+        case moved
+        case notFound
+        case refused(from: ApplicationStage)
+    }
+
+    /// Moves an application if the table allows it from its current stage (read under a lock).
+    static func move(
+        id: Int64, to: ApplicationStage, comment: String, reasonID: Int64? = nil, tenantID: Int64, actorID: Int64?, now: Date,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws -> MoveOutcome {
+        guard let application = try await find(id: id, businessID: nil, forUpdate: true, on: connection, logger: logger) else { return .notFound }
+        guard ApplicationStage.canMove(from: application.stage, to: to) else { return .refused(from: application.stage) }
+        try await connection.execute(
+            """
+            UPDATE applications SET stage = \(to.rawValue), last_move_at = \(now),
+                rejection_reason_id = CASE WHEN \(to.rawValue) = 'rejected' THEN \(reasonID) ELSE rejection_reason_id END,
+                ending_note = CASE WHEN \(to.rawValue) IN ('rejected', 'withdrawn') THEN \(comment) ELSE ending_note END,
+                presented_at = CASE WHEN \(to.rawValue) = 'presented' THEN coalesce(presented_at, \(now)) ELSE presented_at END
+            WHERE id = \(id)
+            """, logger: logger)
+        try await addEvent(applicationID: id, tenantID: tenantID, actorID: actorID, from: application.stage, to: to, comment: comment, now: now, on: connection, logger: logger)
+        return .moved
+    }
+
+    /// The centre's active reasons, seeding the default list the first time.
+    static func rejectionReasons(tenantID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [(id: Int64, label: String)] {
+        var rows = try await connection.all("SELECT id, label FROM rejection_reasons WHERE active ORDER BY position, id", as: (Int64.self, String.self), logger: logger)
+        if rows.isEmpty {
+            for (index, label) in DefaultRejectionReasons.labels.enumerated() {
+                try await connection.execute(
+                    "INSERT INTO rejection_reasons (tenant_id, label, position) VALUES (\(tenantID), \(label), \(index)) ON CONFLICT DO NOTHING", logger: logger)
+            }
+            rows = try await connection.all("SELECT id, label FROM rejection_reasons WHERE active ORDER BY position, id", as: (Int64.self, String.self), logger: logger)
+        }
+        return rows.map { (id: $0.0, label: $0.1) }
+    }
+}

@@ -1,0 +1,29 @@
+// Renfort: drag a card to another column of the board; it posts the same form as the
+// card's button for that column. Without JavaScript, the buttons do the same.
+(function () {
+  "use strict";
+  var board = document.querySelector("[data-board]");
+  if (!board) { return; }
+  var dragged = null;
+  board.addEventListener("dragstart", function (event) {
+    dragged = event.target.closest ? event.target.closest("[data-card]") : null;
+    if (dragged && event.dataTransfer) { event.dataTransfer.setData("text/plain", ""); }
+  });
+  board.querySelectorAll("[data-stage]").forEach(function (column) {
+    column.addEventListener("dragover", function (event) {
+      if (!dragged) { return; }
+      if (dragged.querySelector('form[data-move="' + column.getAttribute("data-stage") + '"]')) {
+        event.preventDefault();
+        column.classList.add("board__column--target");
+      }
+    });
+    column.addEventListener("dragleave", function () { column.classList.remove("board__column--target"); });
+    column.addEventListener("drop", function (event) {
+      column.classList.remove("board__column--target");
+      if (!dragged) { return; }
+      var form = dragged.querySelector('form[data-move="' + column.getAttribute("data-stage") + '"]');
+      if (form) { event.preventDefault(); form.submit(); }
+      dragged = null;
+    });
+  });
+})();
