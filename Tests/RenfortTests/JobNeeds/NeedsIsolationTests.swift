@@ -14,6 +14,12 @@ import Testing
         let need: Int64
         let membership: Int64
         let pending: Int64
+        let candidate: Int64
+        let application: Int64
+        let interview: Int64
+        let offer: Int64
+        let document: Int64
+        let placement: Int64
     }
 
     /// Row counts of everything these routes can write, in both centres.
@@ -23,7 +29,9 @@ import Testing
             for sql in [
                 "SELECT 1 FROM job_needs", "SELECT 1 FROM job_need_events", "SELECT 1 FROM businesses", "SELECT 1 FROM business_events",
                 "SELECT 1 FROM memberships", "SELECT 1 FROM businesses WHERE status = 'member'", "SELECT 1 FROM job_needs WHERE status = 'cancelled'",
-                "SELECT 1 FROM job_needs WHERE status = 'submitted'",
+                "SELECT 1 FROM job_needs WHERE status = 'submitted'", "SELECT 1 FROM candidates", "SELECT 1 FROM candidate_events",
+                "SELECT 1 FROM candidate_documents", "SELECT 1 FROM applications", "SELECT 1 FROM application_events",
+                "SELECT 1 FROM interviews", "SELECT 1 FROM offers", "SELECT 1 FROM placements", "SELECT 1 FROM applications WHERE stage = 'hired'",
             ] {
                 counts["\(slug): \(sql)"] = try await lookup.count(slug, sql)
             }
@@ -38,10 +46,16 @@ import Testing
             switch part {
             case "{centre}": parts.append(centre)
             case "{membership}": parts.append(String(targets.membership))
+            case "{interview}": parts.append(String(targets.interview))
+            case "{offer}": parts.append(String(targets.offer))
+            case "{document}": parts.append(String(targets.document))
             case "{id}":
                 if pattern.contains("/besoins/") { parts.append(String(targets.need)) }
                 else if pattern.contains("/entreprises/") { parts.append(String(targets.business)) }
                 else if pattern.contains("/adhesions/") { parts.append(String(targets.pending)) }
+                else if pattern.contains("/candidats/") { parts.append(String(targets.candidate)) }
+                else if pattern.contains("/candidatures/") { parts.append(String(targets.application)) }
+                else if pattern.contains("/embauches/") { parts.append(String(targets.placement)) }
                 else { return nil }
             default:
                 if part.hasPrefix("{") { return nil }
@@ -54,7 +68,11 @@ import Testing
     func fields(adviserID: Int64) -> [(String, String)] {
         JobNeedWorkflowTests.needFields(title: "Pirate") + BusinessTests.businessFields(siret: "73282932000074", name: "Pirate")
             + [("comment", "Pirate"), ("reason", "Pirate"), ("to", "sourcing"), ("adviser_id", String(adviserID)),
-               ("invite_name", "Pirate"), ("invite_email", "pirate@pirate.test"), ("_form", Tokens.random())]
+               ("invite_name", "Pirate"), ("invite_email", "pirate@pirate.test"), ("_form", Tokens.random()),
+               ("candidate_id", "1"), ("target_id", "1"), ("answer", "interview"), ("note", "Pirate"), ("ending", "withdrawn"),
+               ("date", "2030-01-01"), ("time", "10:00"), ("duration", "30"), ("mode", "phone"), ("outcome", "positive"),
+               ("accepted", "oui"), ("start_date", "2030-01-01"), ("first_name", "Pi"), ("last_name", "Rate"), ("source", "other"),
+               ("ids", "1"), ("reason_id", "1")]
     }
 
     @Test func everyRouteWithAnIdAnswers404ToOtherBusinessesAndCentres() async throws {
@@ -62,17 +80,32 @@ import Testing
             try await database.asOwner { client in try await DemoData.load(client: client, bcryptCost: 4, logger: TestEnvironment.logger) }
             let lookup = DemoLookup(database: database)
             let transports = try await lookup.business("Transports Cadurciens")
+            let need = try await lookup.need("Conducteur ou conductrice poids lourd")
+            let application = try await lookup.ids("cahors", "SELECT id FROM applications WHERE need_id = \(need) AND presented_at IS NOT NULL ORDER BY id").first!
+            let candidate = try await lookup.ids("cahors", "SELECT candidate_id FROM applications WHERE id = \(application)").first!
+            // An interview, an offer and a document on that application, to aim at.
+            let cahors = try await lookup.centre("cahors")
+            let (interview, offer, document) = try await database.asOwner { client in
+                try await Database(client: client).withTransaction(tenant: cahors, logger: TestEnvironment.logger) { connection in
+                    let interview = try await connection.value("INSERT INTO interviews (tenant_id, application_id, starts_at, duration_minutes, mode, created_at) VALUES (\(cahors), \(application), now(), 30, 'phone', now()) RETURNING id", as: Int64.self, logger: TestEnvironment.logger)!
+                    let offer = try await connection.value("INSERT INTO offers (tenant_id, application_id, contract_kind, start_date, hours_per_week, created_at) VALUES (\(cahors), \(application), 'cdi', current_date, 35, now()) RETURNING id", as: Int64.self, logger: TestEnvironment.logger)!
+                    let document = try await connection.value("INSERT INTO candidate_documents (tenant_id, candidate_id, filename, content, size, sha256, uploaded_at) VALUES (\(cahors), \(candidate), 'cv.pdf', '%PDF-1.4 x'::bytea, 10, 'x', now()) RETURNING id", as: Int64.self, logger: TestEnvironment.logger)!
+                    return (interview, offer, document)
+                }
+            }
             let targets = Targets(
-                business: transports, need: try await lookup.need("Conducteur ou conductrice poids lourd"),
+                business: transports, need: need,
                 membership: try await lookup.ids("cahors", "SELECT id FROM memberships WHERE business_id = \(transports)").first!,
-                pending: try await lookup.business("Boulangerie du Pont Valentré"))
+                pending: try await lookup.business("Boulangerie du Pont Valentré"), candidate: candidate, application: application,
+                interview: interview, offer: offer, document: document,
+                placement: try await lookup.ids("cahors", "SELECT id FROM placements WHERE business_id = \(transports) ORDER BY id").first!)
             let configuration = TestApp.configuration(for: database)
             let routes = try await buildRouter(
                 configuration: configuration, client: PostgresClient(configuration: configuration.databaseURL.clientConfiguration(maximumConnections: 1)),
                 clock: SystemClock()
             ).routes.filter { "\($0.path)".hasPrefix("/c/{centre}/") && "\($0.path)".contains("{id}") }
                 .map { (method: $0.method, path: "\($0.path)") }
-            #expect(routes.count >= 14)
+            #expect(routes.count >= 30)
             let app = try await buildApplication(configuration: configuration, logger: TestEnvironment.logger)
             try await app.test(.router) { client in
                 let employer = Browser(client: client)

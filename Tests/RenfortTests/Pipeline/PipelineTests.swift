@@ -1,0 +1,227 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import Renfort
+
+@Suite struct PipelineTests {
+    static func candidateFields(first: String = "Éloïse", last: String = "Castagné", email: String = "eloise.castagne@exemple.test", phone: String = "06 11 22 33 44") -> [(String, String)] {
+        [("first_name", first), ("last_name", last), ("email", email), ("phone", phone), ("commune_name", "Cahors"),
+         ("skills", "Cuisine, pâtisserie"), ("source", "france_travail"), ("wished_contracts", "cdi"), ("driving_licence", "oui")]
+    }
+
+    /// A multipart body with one file field and the CSRF token.
+    static func multipart(csrf: String, filename: String, data: [UInt8]) -> (String, ByteBuffer) {
+        let boundary = "----renfort-test-boundary"
+        var buffer = ByteBuffer()
+        buffer.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(csrf)\r\n")
+        buffer.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"document\"; filename=\"\(filename)\"\r\nContent-Type: application/pdf\r\n\r\n")
+        buffer.writeBytes(data)
+        buffer.writeString("\r\n--\(boundary)--\r\n")
+        return ("multipart/form-data; boundary=\(boundary)", buffer)
+    }
+
+    static func upload(_ browser: Browser, path: String, filename: String, data: [UInt8]) async throws -> TestResponse {
+        let (type, body) = multipart(csrf: browser.csrf ?? "", filename: filename, data: data)
+        return try await browser.send(path, method: .post, headers: [.contentType: type], body: body)
+    }
+
+    @Test func thePoolSearchesWithoutAccentsFindsDuplicatesAndMerges() async throws {
+        try await TestApp.run { browser, database in
+            let lookup = DemoLookup(database: database)
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            let token = try #require(JobNeedWorkflowTests.formToken(try await browser.get("/c/cahors/candidats/nouveau").text))
+            let created = try await browser.post("/c/cahors/candidats", Self.candidateFields() + [("_form", token)])
+            #expect(created.status == .seeOther)
+            let firstPath = try #require(created.location)
+            let search = try await browser.get("/c/cahors/candidats?q=ELOISE+patisserie")
+            #expect(search.text.contains("Éloïse Castagné"))
+            #expect(try await browser.get("/c/cahors/candidats?q=castagne&permis=1&contrat=cdi").text.contains("Éloïse Castagné"))
+            #expect(!(try await browser.get("/c/cahors/candidats?q=castagne&vehicule=1").text.contains("Éloïse Castagné")))
+
+            // The same phone again: the form shows the existing record before saving.
+            let token2 = try #require(JobNeedWorkflowTests.formToken(try await browser.get("/c/cahors/candidats/nouveau").text))
+            let twin = try await browser.post("/c/cahors/candidats", Self.candidateFields(first: "Eloise", email: "autre@exemple.test", phone: "+33 6 11 22 33 44") + [("_form", token2)])
+            #expect(twin.status == .unprocessableContent)
+            #expect(twin.text.contains("Fiches qui ressemblent"))
+            #expect(twin.text.contains(firstPath))
+            let confirmed = try await browser.post("/c/cahors/candidats", Self.candidateFields(first: "Eloise", email: "autre@exemple.test", phone: "+33 6 11 22 33 44") + [("_form", token2), ("confirm_duplicate", "oui")])
+            #expect(confirmed.status == .seeOther)
+            let secondPath = try #require(confirmed.location)
+            let firstID = Int64(firstPath.split(separator: "/").last!)!
+            // Merge the second into the first.
+            try await browser.get(secondPath)
+            let merged = try await browser.post(secondPath + "/fusionner", [("target_id", String(firstID))])
+            #expect(merged.location == "\(firstPath)?fusion=faite")
+            #expect(try await browser.get(firstPath).text.contains("fusionnée dans celle-ci"))
+            #expect(try await browser.get(secondPath).text.contains("a été fusionnée"))
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM candidates WHERE merged_into = \(firstID)") == 1)
+            // Retention: without consent, at most three months.
+            let token3 = try #require(JobNeedWorkflowTests.formToken(try await browser.get("/c/cahors/candidats/nouveau").text))
+            let tooLong = try await browser.post("/c/cahors/candidats", Self.candidateFields(first: "Marc", last: "Lavergne", email: "marc@exemple.test", phone: "0600000001") + [("purge_after", "2040-01-01"), ("_form", token3)])
+            #expect(tooLong.status == .unprocessableContent)
+            #expect(tooLong.text.contains("trois mois"))
+        }
+    }
+
+    @Test func documentsArePDFsOfAtMostFiveMegabytesDownloadedAsAttachments() async throws {
+        try await TestApp.run { browser, database in
+            let lookup = DemoLookup(database: database)
+            let candidate = try await lookup.ids("cahors", "SELECT id FROM candidates ORDER BY id").first!
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            let path = "/c/cahors/candidats/\(candidate)"
+            try await browser.get(path)
+            let pdf = Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8)
+            let empty = try await Self.upload(browser, path: path + "/documents", filename: "cv.pdf", data: [])
+            #expect(empty.status == .unprocessableContent)
+            #expect(empty.text.contains("Ce fichier est vide"))
+            let big = try await Self.upload(browser, path: path + "/documents", filename: "cv.pdf", data: pdf + [UInt8](repeating: 0x20, count: 5 * 1024 * 1024 + 1 - pdf.count))
+            #expect(big.status == .unprocessableContent)
+            #expect(big.text.contains("dépasse 5 Mo"))
+            let fake = try await Self.upload(browser, path: path + "/documents", filename: "cv.pdf", data: Array("<html>pas un pdf</html>".utf8))
+            #expect(fake.status == .unprocessableContent)
+            #expect(fake.text.contains("n&#39;est pas un PDF"))
+            let ok = try await Self.upload(browser, path: path + "/documents", filename: "../../etc/C:\\passwd\"; x.pdf", data: pdf)
+            #expect(ok.status == .seeOther)
+            let page = try await browser.get(path)
+            #expect(page.text.contains("Document ajouté"))
+            let documentID = try await lookup.ids("cahors", "SELECT id FROM candidate_documents WHERE candidate_id = \(candidate)").first!
+            let stored = try await lookup.ids("cahors", "SELECT count(*) FROM candidate_documents WHERE id = \(documentID) AND filename NOT LIKE '%/%' AND filename NOT LIKE '%\\\\%' AND sha256 = encode(sha256(content), 'hex')").first
+            #expect(stored == 1)
+            let download = try await browser.get(path + "/documents/\(documentID)")
+            #expect(download.status == .ok)
+            #expect(download.headers[.contentType] == "application/pdf")
+            #expect(download.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
+            #expect(Array(download.body.readableBytesView) == pdf)
+            // A malformed multipart body is a 400, not a 500.
+            let broken = try await browser.send(path + "/documents", method: .post, headers: [.contentType: "multipart/form-data; boundary=zzz"], body: ByteBuffer(string: "nothing here"))
+            #expect(broken.status == .badRequest)
+        }
+    }
+
+    @Test func fromTheFirstCandidateToTheHire() async throws {
+        try await TestApp.run { browser, database in
+            let lookup = DemoLookup(database: database)
+            let need = try await lookup.need("Ouvrier ou ouvrière viticole")
+            let otherNeed = try await lookup.need("Aide à domicile")
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            let token = try #require(JobNeedWorkflowTests.formToken(try await browser.get("/c/cahors/candidats/nouveau").text))
+            let created = try await browser.post("/c/cahors/candidats", Self.candidateFields(first: "Rémi", last: "Vigneron", email: "remi@exemple.test", phone: "0699999999") + [("_form", token)])
+            let candidatePath = try #require(created.location)
+            let candidate = Int64(candidatePath.split(separator: "/").last!)!
+            try await browser.get(candidatePath)
+            #expect(try await Self.upload(browser, path: candidatePath + "/documents", filename: "cv-remi.pdf", data: Array("%PDF-1.4 cv".utf8)).status == .seeOther)
+
+            // Found from the board's search, added twice: one application.
+            let board = try await browser.get("/c/cahors/besoins/\(need)/candidatures?q=vigneron")
+            #expect(board.text.contains("Rémi Vigneron"))
+            #expect(try await browser.post("/c/cahors/besoins/\(need)/candidatures", [("candidate_id", String(candidate))]).status == .seeOther)
+            #expect(try await browser.post("/c/cahors/besoins/\(need)/candidatures", [("candidate_id", String(candidate))]).status == .seeOther)
+            #expect(try await browser.post("/c/cahors/besoins/\(otherNeed)/candidatures", [("candidate_id", String(candidate))]).status == .seeOther)
+            let application = try await lookup.ids("cahors", "SELECT id FROM applications WHERE need_id = \(need) AND candidate_id = \(candidate)")
+            #expect(application.count == 1)
+            let app = "/c/cahors/candidatures/\(application[0])"
+
+            // The employer sees nothing of a candidate not presented.
+            let employer = browser.fresh()
+            try await employer.signIn("employeur2@cahors.renfort.test")
+            #expect(try await employer.get(app).status == .notFound)
+            #expect(!(try await employer.get("/c/cahors/besoins/\(need)").text.contains("Vigneron")))
+
+            try await browser.get(app)
+            let illegal = try await browser.post(app + "/etape", [("to", "offer")])
+            #expect(illegal.status == .unprocessableContent)
+            #expect(illegal.text.contains("Impossible de passer à « Proposition »"))
+            #expect(try await browser.post(app + "/etape", [("to", "presented"), ("comment", "Profil solide")]).status == .seeOther)
+
+            // Presented: the employer sees the summary and the CV, and answers.
+            let needPage = try await employer.get("/c/cahors/besoins/\(need)")
+            #expect(needPage.text.contains("Rémi Vigneron"))
+            let summary = try await employer.get(app)
+            #expect(summary.status == .ok)
+            #expect(summary.text.contains("cv-remi.pdf"))
+            #expect(!summary.text.contains("remi@exemple.test"))
+            let documentID = try await lookup.ids("cahors", "SELECT id FROM candidate_documents WHERE candidate_id = \(candidate)").first!
+            #expect(try await employer.get(app + "/documents/\(documentID)").status == .ok)
+            #expect(try await employer.get("/c/cahors/candidats/\(candidate)/documents/\(documentID)").status == .notFound)
+            let noReason = try await employer.post(app + "/reponse", [("answer", "declined")])
+            #expect(noReason.status == .unprocessableContent)
+            #expect(try await employer.post(app + "/reponse", [("answer", "interview"), ("note", "Disponible mardi")]).status == .seeOther)
+            #expect(try await browser.get(app).text.contains("Entretien souhaité : Disponible mardi"))
+
+            // The interview, with its calendar file.
+            let day = Day(Date().addingTimeInterval(3 * 86400)).iso
+            #expect(try await browser.post(app + "/entretiens", [("date", day), ("time", "25:00"), ("duration", "45"), ("mode", "in_person")]).status == .unprocessableContent)
+            #expect(try await browser.post(app + "/entretiens", [("date", day), ("time", "14:30"), ("duration", "45"), ("mode", "in_person"), ("place", "Domaine, Luzech"), ("attendees", "M. Vayssières")]).status == .seeOther)
+            let interview = try await lookup.ids("cahors", "SELECT id FROM interviews WHERE application_id = \(application[0])").first!
+            let ics = try await browser.get(app + "/entretiens/\(interview)/invitation.ics")
+            #expect(ics.headers[.contentType] == "text/calendar; charset=utf-8")
+            #expect(ics.text.contains("BEGIN:VEVENT"))
+            #expect(ics.text.contains("DTSTART;TZID=Europe/Paris:\(day.replacingOccurrences(of: "-", with: ""))T143000"))
+            #expect(ics.text.contains("DURATION:PT45M"))
+            #expect(ics.text.contains("LOCATION:Domaine\\, Luzech"))
+            #expect(ics.text.contains("\r\n"))
+            #expect(ics.text.split(separator: "\r\n").allSatisfy { $0.utf8.count <= 75 })
+            #expect(try await employer.get(app + "/entretiens/\(interview)/invitation.ics").status == .ok)
+
+            // The offer, then the hire.
+            #expect(try await browser.post(app + "/propositions", [("contract_kind", "cdi"), ("start_date", day), ("hours_per_week", "35"), ("gross_pay", "1900")]).status == .seeOther)
+            let hired = try await browser.post(app + "/embauche", [("contract_kind", "cdi"), ("start_date", day), ("hours_per_week", "35")])
+            #expect(hired.status == .seeOther)
+            let placementPath = try #require(hired.location)
+            #expect(placementPath.hasPrefix("/c/cahors/embauches/"))
+            #expect(try await browser.get(placementPath).text.contains("Création de poste"))
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM placements WHERE candidate_id = \(candidate) AND need_id = \(need) AND contract_kind = 'cdi'") == 1)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM job_needs WHERE id = \(need) AND positions_filled = 1 AND status = 'filled'") == 1)
+            // Hired full time on a CDI: the other application ends, with its reason.
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM applications WHERE need_id = \(otherNeed) AND candidate_id = \(candidate) AND stage = 'withdrawn' AND ending_note = 'recruté ailleurs'") == 1)
+            // A second hire on a full need is refused.
+            #expect(try await browser.post(app + "/embauche", [("contract_kind", "cdi"), ("start_date", day), ("hours_per_week", "35")]).status == .unprocessableContent)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM placements WHERE need_id = \(need)") == 1)
+            // The employer sees the hire on their side.
+            #expect(try await employer.get("/c/cahors/embauches").text.contains("Rémi Vigneron"))
+        }
+    }
+
+    @Test func bulkRejectEndsOnlyTheSelectedOpenApplicationsOfTheNeed() async throws {
+        try await TestApp.run { browser, database in
+            let lookup = DemoLookup(database: database)
+            let need = try await lookup.need("Aide à domicile")
+            let open = try await lookup.ids("cahors", "SELECT id FROM applications WHERE need_id = \(need) AND stage IN ('sourced','screening','presented','interview','offer') ORDER BY id")
+            let elsewhere = try await lookup.ids("cahors", "SELECT id FROM applications WHERE need_id <> \(need) AND stage = 'sourced' ORDER BY id").first!
+            #expect(open.count >= 2)
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            let board = try await browser.get("/c/cahors/besoins/\(need)/candidatures")
+            #expect(board.text.contains("Présélection"))
+            let list = try await browser.get("/c/cahors/besoins/\(need)/candidatures?vue=liste")
+            #expect(list.text.contains("<table"))
+            let reason = try await lookup.ids("cahors", "SELECT id FROM rejection_reasons WHERE label = 'Mobilité'").first!
+            let noReason = try await browser.post("/c/cahors/besoins/\(need)/candidatures/rejeter", [("ids", String(open[0]))])
+            #expect(noReason.status == .unprocessableContent)
+            let rejected = try await browser.post("/c/cahors/besoins/\(need)/candidatures/rejeter", [("ids", String(open[0])), ("ids", String(open[1])), ("ids", String(elsewhere)), ("reason_id", String(reason))])
+            #expect(rejected.location == "/c/cahors/besoins/\(need)/candidatures?rejetees=2")
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM applications WHERE id IN (\(open[0]), \(open[1])) AND stage = 'rejected' AND rejection_reason_id = \(reason)") == 2)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM applications WHERE id = \(elsewhere) AND stage = 'sourced'") == 1)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM application_events WHERE application_id = \(open[0]) AND to_stage = 'rejected'") == 1)
+        }
+    }
+
+    @Test func theDemoTellsTheSeedsStory() async throws {
+        try await TestApp.run { _, database in
+            let lookup = DemoLookup(database: database)
+            let story = try await lookup.count("cahors", "SELECT 1 FROM placements WHERE contract_kind IN ('cdi', 'shared_time') AND start_date BETWEEN '2018-10-01' AND '2019-01-31'")
+            #expect(story == 39)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM placements WHERE contract_kind IN ('cdi', 'shared_time') AND start_date BETWEEN '2018-10-01' AND '2019-01-31'") == 39)
+            #expect(try await lookup.count("cahors", "SELECT DISTINCT business_id FROM placements WHERE contract_kind = 'cdi' AND start_date BETWEEN '2018-10-01' AND '2019-01-31'") == 8)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM placements WHERE contract_kind IN ('seasonal_cdd', 'cdd') AND start_date BETWEEN '2018-10-01' AND '2019-01-31'") > 0)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM interviews WHERE starts_at BETWEEN now() AND now() + interval '7 days'") > 0)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM offers WHERE status = 'pending'") > 0)
+            for stage in ["sourced", "screening", "presented", "interview", "offer", "hired", "rejected"] {
+                #expect(try await lookup.count("cahors", "SELECT 1 FROM applications WHERE stage = '\(stage)'") > 0, "\(stage)")
+            }
+            // Every filled position of the demo is a real placement.
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM job_needs n WHERE n.positions_filled <> (SELECT count(*) FROM placements p WHERE p.need_id = n.id)") == 0)
+        }
+    }
+}
