@@ -85,6 +85,12 @@ struct HomeController: Sendable {
         let needsHref: String
         let pendingJoins: Int
         let joinsHref: String
+        let worklist: Worklist
+        let hasAwaitingEmployer: Bool
+        let hasEmployerAnswers: Bool
+        let hasInterviews: Bool
+        let hasStale: Bool
+        let hasPendingOffers: Bool
     }
 
     struct ObserverCentrePage: Sendable {
@@ -97,11 +103,13 @@ struct HomeController: Sendable {
         let path = "/c/\(context.membership.centreSlug)"
         switch context.role {
         case .adviser:
-            let (count, queue, pending) = try await services.database.withTransaction(tenant: context.tenantID, logger: context.logger) { connection in
+            let now = services.clock.now()
+            let (count, queue, pending, worklist) = try await services.database.withTransaction(tenant: context.tenantID, logger: context.logger) { connection in
                 let count = try await connection.value("SELECT count(*) FROM businesses WHERE status = 'member'", as: Int.self, logger: context.logger) ?? 0
                 let queue = try await JobNeedRepository.intakeQueue(limit: 25, on: connection, logger: context.logger)
                 let pending = try await BusinessRepository.pending(on: connection, logger: context.logger).count
-                return (count, queue, pending)
+                let worklist = try await Worklist.load(now: now, base: path, on: connection, logger: context.logger)
+                return (count, queue, pending, worklist)
             }
             let page = AdviserHome(
                 layout: Layout(title: "Mes suivis", session: context.session, membership: context.membership, currentPath: path),
@@ -111,7 +119,9 @@ struct HomeController: Sendable {
                              positions: $0.positions, submitted: Formats.day($0.submittedAt), hardToFill: $0.hardToFill)
                 },
                 queueCount: queue.count, hasQueue: !queue.isEmpty, needsHref: "\(path)/besoins?statut=submitted",
-                pendingJoins: pending, joinsHref: "\(path)/adhesions")
+                pendingJoins: pending, joinsHref: "\(path)/adhesions", worklist: worklist,
+                hasAwaitingEmployer: !worklist.awaitingEmployer.isEmpty, hasEmployerAnswers: !worklist.employerAnswers.isEmpty,
+                hasInterviews: !worklist.interviewsThisWeek.isEmpty, hasStale: !worklist.stale.isEmpty, hasPendingOffers: !worklist.pendingOffers.isEmpty)
             return try services.renderer.render("home/adviser", page)
         case .employer:
             guard let id = context.membership.businessID else { throw AppError.notFound }

@@ -205,6 +205,7 @@ struct PipelineController: Sendable {
     // MARK: One application
 
     struct InterviewRow: Sendable {
+        let id: Int64
         let when: String
         let duration: Int
         let mode: String
@@ -327,7 +328,7 @@ struct PipelineController: Sendable {
             reasons: reasons.map { Option(value: String($0.id), label: $0.label, selected: false) },
             interviews: interviews.map { interview in
                 InterviewRow(
-                    when: Formats.dateTime(interview.startsAt), duration: interview.durationMinutes, mode: interview.mode.label, place: interview.place,
+                    id: interview.id, when: Formats.dateTime(interview.startsAt), duration: interview.durationMinutes, mode: interview.mode.label, place: interview.place,
                     attendees: interview.attendees, outcome: interview.outcome.map { $0.label + (interview.outcomeNote.isEmpty ? "" : " — \(interview.outcomeNote)") },
                     icsHref: "\(here)/entretiens/\(interview.id)/invitation.ics", outcomeAction: "\(here)/entretiens/\(interview.id)/bilan",
                     outcomes: Interview.Outcome.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: false) })

@@ -20,6 +20,9 @@ import Testing
         "certificates", "experience", "newly_created", "hard_to_fill", "hard_to_fill_reasons", "hard_to_fill_other", "notes",
         "business_id", "siret", "name", "naf_code", "headcount_band", "commune_insee", "commune_name", "address", "contact_name",
         "phone", "email", "member_since", "invite_name", "invite_email", "reason", "comment", "to", "adviser_id",
+        "first_name", "last_name", "birth_date", "travel_km", "available_from", "seasonal_windows", "wished_contracts", "source",
+        "consent_at", "consent_scope", "purge_after", "candidate_id", "target_id", "ids", "reason_id", "ending", "answer", "note",
+        "date", "time", "duration", "mode", "attendees", "outcome", "accepted", "start_date", "gross_pay",
     ]
 
     func payloads() -> [(String, [(String, String)])] {
@@ -50,6 +53,12 @@ import Testing
             let adviser = browser.fresh()
             try await adviser.signIn("conseiller1@cahors.renfort.test")
             let anonymous = browser.fresh()
+            let driverNeed = try await lookup.need("Conducteur ou conductrice poids lourd")
+            let candidate = try await lookup.ids("cahors", "SELECT id FROM candidates ORDER BY id").first!
+            let presented = try await lookup.ids("cahors", "SELECT id FROM applications WHERE need_id = \(driverNeed) AND stage = 'presented' AND employer_answer IS NULL").first!
+            let driversEmployer = browser.fresh()
+            try await driversEmployer.signIn("employeur8@cahors.renfort.test")
+            let app = "/c/cahors/candidatures/\(presented)"
             let routes: [(Browser, FormRoute)] = [
                 (employer, FormRoute(who: "employer", page: "/c/cahors/besoins/nouveau", action: "/c/cahors/besoins")),
                 (adviser, FormRoute(who: "adviser", page: "/c/cahors/besoins/nouveau", action: "/c/cahors/besoins")),
@@ -62,12 +71,26 @@ import Testing
                 (adviser, FormRoute(who: "adviser", page: "/c/cahors/entreprises/\(business)", action: "/c/cahors/entreprises/\(business)/invitations")),
                 (adviser, FormRoute(who: "adviser", page: "/c/cahors/adhesions", action: "/c/cahors/adhesions/\(bakery)/refuser")),
                 (anonymous, FormRoute(who: "visitor", page: "/c/cahors/rejoindre", action: "/c/cahors/rejoindre")),
+                (adviser, FormRoute(who: "adviser", page: "/c/cahors/candidats/nouveau", action: "/c/cahors/candidats")),
+                (adviser, FormRoute(who: "adviser", page: "/c/cahors/candidats/\(candidate)/modifier", action: "/c/cahors/candidats/\(candidate)/modifier")),
+                (adviser, FormRoute(who: "adviser", page: "/c/cahors/candidats/\(candidate)", action: "/c/cahors/candidats/\(candidate)/fusionner")),
+                (adviser, FormRoute(who: "adviser", page: "/c/cahors/besoins/\(driverNeed)/candidatures", action: "/c/cahors/besoins/\(driverNeed)/candidatures")),
+                (adviser, FormRoute(who: "adviser", page: "/c/cahors/besoins/\(driverNeed)/candidatures", action: "/c/cahors/besoins/\(driverNeed)/candidatures/rejeter")),
+                (adviser, FormRoute(who: "adviser", page: app, action: app + "/etape")),
+                (adviser, FormRoute(who: "adviser", page: app, action: app + "/entretiens")),
+                (adviser, FormRoute(who: "adviser", page: app, action: app + "/propositions")),
+                (adviser, FormRoute(who: "adviser", page: app, action: app + "/embauche")),
+                (driversEmployer, FormRoute(who: "employer", page: app, action: app + "/reponse")),
+                (adviser, FormRoute(who: "adviser", page: app, action: app + "/fin")),
                 // Cancelling last: a valid reason (the HTML one) does cancel, as declining above does.
                 (employer, FormRoute(who: "employer", page: "/c/cahors/besoins/\(need)", action: "/c/cahors/besoins/\(need)/annuler")),
             ]
             let counts = { () async throws -> [Int] in
                 [try await lookup.count("cahors", "SELECT 1 FROM job_needs"), try await lookup.count("cahors", "SELECT 1 FROM businesses"),
-                 try await lookup.count("cahors", "SELECT 1 FROM memberships"), try await database.count("users")]
+                 try await lookup.count("cahors", "SELECT 1 FROM memberships"), try await database.count("users"),
+                 try await lookup.count("cahors", "SELECT 1 FROM candidates"), try await lookup.count("cahors", "SELECT 1 FROM applications"),
+                 try await lookup.count("cahors", "SELECT 1 FROM placements"), try await lookup.count("cahors", "SELECT 1 FROM interviews"),
+                 try await lookup.count("cahors", "SELECT 1 FROM offers")]
             }
             let before = try await counts()
             for (client, route) in routes {
@@ -98,7 +121,7 @@ import Testing
                         #expect(response.text.contains("error-summary") || response.text.contains("field__error"), "\(what): no message")
                     }
                     if name == "10 000 characters" && response.status == .unprocessableContent {
-                        #expect(response.text.contains("ne peut pas dépasser") || response.text.contains("choisissez") || response.text.contains("valide"), "\(what)")
+                        #expect(response.text.contains("ne peut pas dépasser") || response.text.contains("choisissez") || response.text.contains("valide") || response.text.contains("nombre"), "\(what)")
                     }
                 }
             }

@@ -115,10 +115,13 @@ import Testing
                 try await figeac.signIn("conseiller1@figeac.renfort.test")
                 try await figeac.get("/c/figeac")
                 let figeacID = try await lookup.user("conseiller1@figeac.renfort.test")
+                let observer = Browser(client: client)
+                try await observer.signIn("observateur@dreets.renfort.test")
+                try await observer.get("/c/cahors")
                 let before = try await snapshot(lookup)
                 for route in routes {
                     let pattern = route.path
-                    for (who, browser, centre) in [("employer of another business", employer, "cahors"), ("Figeac adviser", figeac, "cahors"), ("Figeac adviser through Figeac", figeac, "figeac")] {
+                    for (who, browser, centre) in [("employer of another business", employer, "cahors"), ("Figeac adviser", figeac, "cahors"), ("Figeac adviser through Figeac", figeac, "figeac"), ("observer", observer, "cahors")] {
                         guard let path = concrete(pattern, centre: centre, targets: targets) else {
                             Issue.record("no target for the route \(pattern): add it to this test")
                             continue

@@ -224,4 +224,17 @@ import Testing
             #expect(try await lookup.count("cahors", "SELECT 1 FROM job_needs n WHERE n.positions_filled <> (SELECT count(*) FROM placements p WHERE p.need_id = n.id)") == 0)
         }
     }
+
+    @Test func theAdvisersWorklistShowsWhatWaits() async throws {
+        try await TestApp.run { browser, _ in
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            let home = try await browser.get("/c/cahors")
+            for heading in ["Entretiens des sept prochains jours", "Présentés, en attente de l'employeur", "Propositions en attente de réponse", "Candidatures sans mouvement depuis 15 jours", "Besoins à qualifier"] {
+                #expect(home.text.contains(heading), "\(heading)")
+            }
+            #expect(home.text.contains("/c/cahors/candidatures/"))
+            #expect(!home.text.contains("Aucun entretien prévu."))
+            #expect(!home.text.contains("Aucune proposition en attente."))
+        }
+    }
 }
