@@ -7,7 +7,7 @@ import PostgresNIO
 /// interviews, offers and the hire; the employer's answers on presented candidates.
 struct PipelineController: Sendable {
     let services: AppServices
-    static let boardPageSize = 200
+    static let boardPageSize = 100
 
     func addRoutes(to centre: RouterGroup<CentreContext>) {
         centre.get("besoins/{id}/candidatures", use: board)

@@ -34,9 +34,9 @@ struct Worklist: Sendable {
             """
         return Worklist(
             awaitingEmployer: try await items(
-                "SELECT a.id, c.first_name || ' ' || c.last_name, n.title || ' — ' || b.name, a.presented_at \(unescaped: joins) WHERE a.stage = 'presented' AND a.employer_answer IS NULL ORDER BY a.presented_at LIMIT \(limit)"),
+                "SELECT a.id, c.first_name || ' ' || c.last_name, n.title || ' — ' || b.name, coalesce(a.presented_at, a.last_move_at) \(unescaped: joins) WHERE a.stage = 'presented' AND a.employer_answer IS NULL ORDER BY 4 LIMIT \(limit)"),
             employerAnswers: try await items(
-                "SELECT a.id, c.first_name || ' ' || c.last_name, n.title || ' — ' || b.name || ' : ' || CASE a.employer_answer WHEN 'interview' THEN 'entretien souhaité' ELSE 'non retenu' END, a.employer_answered_at \(unescaped: joins) WHERE a.stage = 'presented' AND a.employer_answer IS NOT NULL ORDER BY a.employer_answered_at LIMIT \(limit)"),
+                "SELECT a.id, c.first_name || ' ' || c.last_name, n.title || ' — ' || b.name || ' : ' || CASE a.employer_answer WHEN 'interview' THEN 'entretien souhaité' ELSE 'non retenu' END, coalesce(a.employer_answered_at, a.last_move_at) \(unescaped: joins) WHERE a.stage = 'presented' AND a.employer_answer IS NOT NULL ORDER BY 4 LIMIT \(limit)"),
             interviewsThisWeek: try await items(
                 "SELECT a.id, c.first_name || ' ' || c.last_name, n.title || ' — ' || b.name, i.starts_at FROM interviews i JOIN applications a ON a.tenant_id = i.tenant_id AND a.id = i.application_id JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id JOIN job_needs n ON n.tenant_id = a.tenant_id AND n.id = a.need_id JOIN businesses b ON b.tenant_id = n.tenant_id AND b.id = n.business_id WHERE i.starts_at BETWEEN \(now) AND \(weekEnd) ORDER BY i.starts_at LIMIT \(limit)"),
             stale: try await items(
