@@ -13,7 +13,12 @@ if ! command -v wrk >/dev/null; then
 fi
 if [ -z "${DATABASE_URL:-}" ]; then ops/dev-db.sh start; eval "$(ops/dev-db.sh env)"; fi
 export DATABASE_OWNER_URL="${DATABASE_OWNER_URL:-$DATABASE_URL}"
-swift build -c release --product renfort >/dev/null
+build_log=$(mktemp)
+if ! swift build -c release --product renfort >"$build_log" 2>&1; then
+    grep -E "error:" -A3 "$build_log" | head -40 >&2
+    echo "bench: the release build failed" >&2
+    exit 1
+fi
 bin="$(swift build -c release --show-bin-path)/renfort"
 
 # A database of its own: the demo plus 100 000 candidates and 5 000 applications on one need.

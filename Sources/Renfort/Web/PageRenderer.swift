@@ -85,6 +85,7 @@ struct Layout: Sendable {
                 items.append(("Embauches", "\(base)/embauches"))
                 items.append(("Entreprises", "\(base)/entreprises"))
                 items.append(("Adhésions", "\(base)/adhesions"))
+                items.append(("Motifs", "\(base)/parametres/motifs"))
             case .employer:
                 items.append(("Mon entreprise", base))
                 items.append(("Mes besoins", "\(base)/besoins"))

@@ -20,6 +20,7 @@ import Testing
         let offer: Int64
         let document: Int64
         let placement: Int64
+        let reason: Int64
     }
 
     /// Row counts of everything these routes can write, in both centres.
@@ -31,7 +32,7 @@ import Testing
                 "SELECT 1 FROM memberships", "SELECT 1 FROM businesses WHERE status = 'member'", "SELECT 1 FROM job_needs WHERE status = 'cancelled'",
                 "SELECT 1 FROM job_needs WHERE status = 'submitted'", "SELECT 1 FROM candidates", "SELECT 1 FROM candidate_events",
                 "SELECT 1 FROM candidate_documents", "SELECT 1 FROM applications", "SELECT 1 FROM application_events",
-                "SELECT 1 FROM interviews", "SELECT 1 FROM offers", "SELECT 1 FROM placements", "SELECT 1 FROM applications WHERE stage = 'hired'",
+                "SELECT 1 FROM interviews", "SELECT 1 FROM offers", "SELECT 1 FROM placements", "SELECT 1 FROM rejection_reasons WHERE active", "SELECT 1 FROM applications WHERE stage = 'hired'",
             ] {
                 counts["\(slug): \(sql)"] = try await lookup.count(slug, sql)
             }
@@ -56,6 +57,7 @@ import Testing
                 else if pattern.contains("/candidats/") { parts.append(String(targets.candidate)) }
                 else if pattern.contains("/candidatures/") { parts.append(String(targets.application)) }
                 else if pattern.contains("/embauches/") { parts.append(String(targets.placement)) }
+                else if pattern.contains("/motifs/") { parts.append(String(targets.reason)) }
                 else { return nil }
             default:
                 if part.hasPrefix("{") { return nil }
@@ -98,7 +100,8 @@ import Testing
                 membership: try await lookup.ids("cahors", "SELECT id FROM memberships WHERE business_id = \(transports)").first!,
                 pending: try await lookup.business("Boulangerie du Pont Valentré"), candidate: candidate, application: application,
                 interview: interview, offer: offer, document: document,
-                placement: try await lookup.ids("cahors", "SELECT id FROM placements WHERE business_id = \(transports) ORDER BY id").first!)
+                placement: try await lookup.ids("cahors", "SELECT id FROM placements WHERE business_id = \(transports) ORDER BY id").first!,
+                reason: try await lookup.ids("cahors", "SELECT id FROM rejection_reasons ORDER BY id").first!)
             let configuration = TestApp.configuration(for: database)
             let routes = try await buildRouter(
                 configuration: configuration, client: PostgresClient(configuration: configuration.databaseURL.clientConfiguration(maximumConnections: 1)),

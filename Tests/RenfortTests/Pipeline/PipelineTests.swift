@@ -237,4 +237,27 @@ import Testing
             #expect(!home.text.contains("Aucune proposition en attente."))
         }
     }
+
+    @Test func advisersEditTheirCentresRejectionReasons() async throws {
+        try await TestApp.run { browser, database in
+            let lookup = DemoLookup(database: database)
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            let page = try await browser.get("/c/cahors/parametres/motifs")
+            #expect(page.text.contains("Mobilité"))
+            #expect(try await browser.post("/c/cahors/parametres/motifs", [("label", "")]).status == .unprocessableContent)
+            #expect(try await browser.post("/c/cahors/parametres/motifs", [("label", "Permis manquant")]).status == .seeOther)
+            let mobility = try await lookup.ids("cahors", "SELECT id FROM rejection_reasons WHERE label = 'Mobilité'").first!
+            #expect(try await browser.post("/c/cahors/parametres/motifs/\(mobility)/retirer").status == .seeOther)
+            let after = try await browser.get("/c/cahors/parametres/motifs")
+            #expect(after.text.contains("Permis manquant"))
+            #expect(!after.text.contains(">Mobilité"))
+            // Figeac's list is its own.
+            let figeac = browser.fresh()
+            try await figeac.signIn("conseiller1@figeac.renfort.test")
+            #expect(!(try await figeac.get("/c/figeac/parametres/motifs").text.contains("Permis manquant")))
+            let employer = browser.fresh()
+            try await employer.signIn("employeur1@cahors.renfort.test")
+            #expect(try await employer.get("/c/cahors/parametres/motifs").status == .notFound)
+        }
+    }
 }
