@@ -59,6 +59,10 @@ import Testing
             let driversEmployer = browser.fresh()
             try await driversEmployer.signIn("employeur8@cahors.renfort.test")
             let app = "/c/cahors/candidatures/\(presented)"
+            let interviewRow = try await lookup.ids("cahors", "SELECT id FROM interviews WHERE outcome IS NULL ORDER BY id").first!
+            let interviewApp = try await lookup.ids("cahors", "SELECT application_id FROM interviews WHERE id = \(interviewRow)").first!
+            let offerRow = try await lookup.ids("cahors", "SELECT id FROM offers WHERE status = 'pending' ORDER BY id").first!
+            let offerApp = try await lookup.ids("cahors", "SELECT application_id FROM offers WHERE id = \(offerRow)").first!
             let routes: [(Browser, FormRoute)] = [
                 (employer, FormRoute(who: "employer", page: "/c/cahors/besoins/nouveau", action: "/c/cahors/besoins")),
                 (adviser, FormRoute(who: "adviser", page: "/c/cahors/besoins/nouveau", action: "/c/cahors/besoins")),
@@ -81,6 +85,9 @@ import Testing
                 (adviser, FormRoute(who: "adviser", page: app, action: app + "/propositions")),
                 (adviser, FormRoute(who: "adviser", page: app, action: app + "/embauche")),
                 (driversEmployer, FormRoute(who: "employer", page: app, action: app + "/reponse")),
+                (adviser, FormRoute(who: "adviser", page: "/c/cahors/candidatures/\(interviewApp)", action: "/c/cahors/candidatures/\(interviewApp)/entretiens/\(interviewRow)/bilan")),
+                (adviser, FormRoute(who: "adviser", page: "/c/cahors/candidatures/\(offerApp)", action: "/c/cahors/candidatures/\(offerApp)/propositions/\(offerRow)/reponse")),
+                (adviser, FormRoute(who: "adviser", page: "/c/cahors/parametres/motifs", action: "/c/cahors/parametres/motifs")),
                 (adviser, FormRoute(who: "adviser", page: app, action: app + "/fin")),
                 // Cancelling last: a valid reason (the HTML one) does cancel, as declining above does.
                 (employer, FormRoute(who: "employer", page: "/c/cahors/besoins/\(need)", action: "/c/cahors/besoins/\(need)/annuler")),
@@ -121,7 +128,7 @@ import Testing
                         #expect(response.text.contains("error-summary") || response.text.contains("field__error"), "\(what): no message")
                     }
                     if name == "10 000 characters" && response.status == .unprocessableContent {
-                        #expect(response.text.contains("ne peut pas dépasser") || response.text.contains("choisissez") || response.text.contains("valide") || response.text.contains("nombre"), "\(what)")
+                        #expect(response.text.contains("ne peut pas dépasser") || response.text.contains("choisissez") || response.text.contains("valide") || response.text.contains("nombre") || response.text.contains("Renseignez"), "\(what)")
                     }
                 }
             }

@@ -260,4 +260,21 @@ import Testing
             #expect(try await employer.get("/c/cahors/parametres/motifs").status == .notFound)
         }
     }
+
+    @Test func aPartTimeHireKeepsTheCandidatesOtherApplications() async throws {
+        try await TestApp.run { browser, database in
+            let lookup = DemoLookup(database: database)
+            let offer = try await lookup.ids("cahors", "SELECT a.id FROM applications a JOIN offers o ON o.application_id = a.id WHERE a.stage = 'offer' ORDER BY a.id").first!
+            let candidate = try await lookup.ids("cahors", "SELECT candidate_id FROM applications WHERE id = \(offer)").first!
+            let other = try await lookup.need("Tractoriste viticole")
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.get("/c/cahors")
+            #expect(try await browser.post("/c/cahors/besoins/\(other)/candidatures", [("candidate_id", String(candidate))]).status == .seeOther)
+            let day = Day(Date().addingTimeInterval(10 * 86400)).iso
+            let hired = try await browser.post("/c/cahors/candidatures/\(offer)/embauche", [("contract_kind", "cdi"), ("start_date", day), ("hours_per_week", "24")])
+            #expect(hired.status == .seeOther)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM placements WHERE application_id = \(offer) AND NOT full_time") == 1)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM applications WHERE need_id = \(other) AND candidate_id = \(candidate) AND stage = 'sourced'") == 1)
+        }
+    }
 }
