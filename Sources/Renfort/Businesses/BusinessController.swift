@@ -92,7 +92,7 @@ struct BusinessController: Sendable {
             isNew: editing == nil, business: input,
             headcountBands: HeadcountBand.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0.rawValue == input.headcountBand) },
             errors: errors.all, hasErrors: !errors.isEmpty,
-            fieldErrors: Dictionary(errors.all.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first }))
+            fieldErrors: errors.byField)
         return try services.renderer.render("businesses/form", page, status: status)
     }
 
@@ -283,7 +283,7 @@ struct BusinessController: Sendable {
             inviteToken: FormSubmissions.newToken(),
             history: events.map { HistoryRow(at: Formats.dateTime($0.at), who: $0.actorName, what: Self.describe($0)) },
             notice: notice, errors: errors.all, hasErrors: !errors.isEmpty,
-            fieldErrors: Dictionary(errors.all.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first }))
+            fieldErrors: errors.byField)
         return try services.renderer.render("businesses/show", page, status: status)
     }
 

@@ -139,7 +139,7 @@ struct CandidateController: Sendable {
             sources: CandidateSource.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: input.source == $0.rawValue) },
             duplicates: duplicates.map { DuplicateRow(href: "\(base)/candidats/\($0.id)", name: $0.name, commune: $0.communeName) },
             hasDuplicates: !duplicates.isEmpty, errors: errors.all, hasErrors: !errors.isEmpty,
-            fieldErrors: Dictionary(errors.all.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first }))
+            fieldErrors: errors.byField)
         return try services.renderer.render("candidates/form", page, status: status)
     }
 
@@ -289,7 +289,7 @@ struct CandidateController: Sendable {
             applications: applications, hasApplications: !applications.isEmpty, documents: documents, hasDocuments: !documents.isEmpty,
             uploadAction: "\(base)/candidats/\(id)/documents", mergeAction: "\(base)/candidats/\(id)/fusionner", history: history,
             notice: notice, errors: errors.all, hasErrors: !errors.isEmpty,
-            fieldErrors: Dictionary(errors.all.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first }))
+            fieldErrors: errors.byField)
         return try services.renderer.render("candidates/show", page, status: status)
     }
 

@@ -343,7 +343,7 @@ struct JobNeedController: Sendable {
             },
             hasPresented: !presented.isEmpty,
             errors: errors.all, hasErrors: !errors.isEmpty,
-            fieldErrors: Dictionary(errors.all.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first }))
+            fieldErrors: errors.byField)
         return try services.renderer.render("needs/show", page, status: status)
     }
 

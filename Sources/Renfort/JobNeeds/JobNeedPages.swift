@@ -57,7 +57,7 @@ struct JobNeedFormPage: Sendable {
         self.minimumWage = MinimumWage.monthlyGross
         self.errors = errors.all
         self.hasErrors = !errors.isEmpty
-        self.fieldErrors = Dictionary(errors.all.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first })
+        self.fieldErrors = errors.byField
     }
 }
 

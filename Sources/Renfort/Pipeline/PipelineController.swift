@@ -143,7 +143,7 @@ struct PipelineController: Sendable {
             total: total, more: total > cards.count,
             notice: query["rejetees"].map { "\($0) candidature(s) marquée(s) « Non retenu »." },
             errors: errors.all, hasErrors: !errors.isEmpty,
-            fieldErrors: Dictionary(errors.all.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first }))
+            fieldErrors: errors.byField)
         return try services.renderer.render("pipeline/board", page, status: status)
     }
 
@@ -353,7 +353,7 @@ struct PipelineController: Sendable {
                 return HistoryRow(at: Formats.dateTime(event.at), who: event.who, what: what, comment: event.comment.isEmpty ? nil : event.comment)
             },
             base: here, errors: errors.all, hasErrors: !errors.isEmpty,
-            fieldErrors: Dictionary(errors.all.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first }))
+            fieldErrors: errors.byField)
         return try services.renderer.render("pipeline/application", page, status: status)
     }
 

@@ -39,7 +39,7 @@ struct RejectionReasonsController: Sendable {
             layout: Layout(title: "Motifs de fin de candidature", session: context.session, membership: context.membership, currentPath: base),
             reasons: reasons.map { Row(label: $0.label, retireAction: "\(base)/\($0.id)/retirer") }, action: base, label: label,
             errors: errors.all, hasErrors: !errors.isEmpty,
-            fieldErrors: Dictionary(errors.all.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first }))
+            fieldErrors: errors.byField)
         return try services.renderer.render("pipeline/reasons", model, status: status)
     }
 

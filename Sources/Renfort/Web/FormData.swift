@@ -63,4 +63,9 @@ public struct FormErrors: Error, Sendable {
     public subscript(_ field: String) -> String? {
         all.first { $0.field == field }?.message
     }
+
+    /// The first message of each field, for templates (`{{#fieldErrors.title}}`).
+    var byField: [String: String] {
+        Dictionary(all.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first })
+    }
 }
