@@ -174,11 +174,6 @@ struct BusinessController: Sendable {
 
     // MARK: The business page
 
-    struct Fact: Sendable {
-        let label: String
-        let value: String
-    }
-
     struct NeedRow: Sendable {
         let href: String
         let title: String

@@ -199,11 +199,6 @@ struct CandidateController: Sendable {
 
     // MARK: The record
 
-    struct Fact: Sendable {
-        let label: String
-        let value: String
-    }
-
     struct ApplicationRow: Sendable {
         let href: String
         let need: String

@@ -278,7 +278,7 @@ struct JobNeedController: Sendable {
         }
         guard let (need, events, advisers, presented, applicationCount) = loaded else { throw AppError.notFound }
         let base = self.base(context)
-        var facts: [JobNeedPage.Fact] = [
+        var facts: [Fact] = [
             .init(label: "Contrat", value: need.contractKind.label),
             .init(label: "Temps de travail", value: need.fullTime ? "Temps plein (\(Formats.hours(need.hoursPerWeek)) h/semaine)" : "Temps partiel (\(Formats.hours(need.hoursPerWeek)) h/semaine)"),
             .init(label: "Postes", value: "\(need.positionsFilled) pourvu(s) sur \(need.positions)"),

@@ -63,11 +63,6 @@ struct JobNeedFormPage: Sendable {
 
 /// One need, with its history and what the person can do with it.
 struct JobNeedPage: Sendable {
-    struct Fact: Sendable {
-        let label: String
-        let value: String
-    }
-
     struct HistoryLine: Sendable {
         let at: String
         let who: String

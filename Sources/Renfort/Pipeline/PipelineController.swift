@@ -242,7 +242,7 @@ struct PipelineController: Sendable {
         let businessName: String
         let stageLabel: String
         let open: Bool
-        let facts: [CandidateController.Fact]
+        let facts: [Fact]
         let documents: [CandidateController.DocumentRow]
         let hasDocuments: Bool
         let employerAnswer: String?
@@ -301,7 +301,7 @@ struct PipelineController: Sendable {
         guard let (application, candidate, need, events, interviews, offers, reasons, documents) = loaded else { throw AppError.notFound }
         let base = self.base(context)
         let here = "\(base)/candidatures/\(applicationID)"
-        var facts: [CandidateController.Fact] = [.init(label: "Commune", value: candidate.communeName)]
+        var facts: [Fact] = [.init(label: "Commune", value: candidate.communeName)]
         let mobility = CandidateController.mobility(licence: candidate.drivingLicence, vehicle: candidate.ownVehicle)
         facts.append(.init(label: "Mobilité", value: mobility.isEmpty ? "ni permis ni véhicule" : mobility))
         if !candidate.skills.isEmpty { facts.append(.init(label: "Compétences", value: candidate.skills)) }

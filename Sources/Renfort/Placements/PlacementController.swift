@@ -83,7 +83,7 @@ struct PlacementController: Sendable {
         let layout: Layout
         let candidate: String
         let candidateHref: String?
-        let facts: [CandidateController.Fact]
+        let facts: [Fact]
     }
 
     @Sendable func show(request: Request, context: CentreContext) async throws -> Response {

@@ -30,6 +30,12 @@ public struct PageRenderer: Sendable {
     }
 }
 
+/// A label and its value, as the facts lists of the pages show them.
+struct Fact: Sendable {
+    let label: String
+    let value: String
+}
+
 /// One link of the navigation bar.
 struct NavItem: Sendable {
     let label: String
