@@ -213,7 +213,8 @@ struct AdminController: Sendable {
             OutboxRow(
                 kind: $0.kind, recipient: $0.recipient, subject: $0.subject, body: $0.body,
                 createdAt: formatter.string(from: $0.createdAt),
-                status: $0.sentAt.map { "envoyé le \(formatter.string(from: $0))" } ?? "en attente")
+                status: $0.sentAt.map { "envoyé le \(formatter.string(from: $0))" }
+                    ?? ($0.attempts == 0 ? "en attente" : "en attente, \($0.attempts) essai(s), dernier échec : \($0.lastError ?? "?")"))
         }
         let page = OutboxPage(
             layout: Layout(title: "Boîte d'envoi", session: context.session, currentPath: "/admin/envois"),

@@ -25,6 +25,8 @@ public struct AppConfiguration: Sendable {
     public var signInSlowdown: Duration = .milliseconds(500)
     public var maximumDatabaseConnections = 20
     public var logLevel: Logger.Level = .info
+    /// Mail delivery; nil: messages wait in the outbox.
+    public var mail: MailConfiguration?
 
     public init(databaseURL: DatabaseURL, ownerDatabaseURL: DatabaseURL? = nil) {
         self.databaseURL = databaseURL
@@ -61,6 +63,11 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError("RENFORT_BCRYPT_COST must be between 4 and 31")
             }
             configuration.bcryptCost = value
+        }
+        if let command = environment["RENFORT_SENDMAIL"], !command.isEmpty {
+            configuration.mail = MailConfiguration(
+                command: command.split(separator: " ").map(String.init),
+                from: environment["RENFORT_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "renfort@localhost")
         }
         if let level = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { configuration.logLevel = level }
         return configuration

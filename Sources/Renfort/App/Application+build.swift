@@ -14,10 +14,16 @@ public func buildApplication(
         configuration: configuration.databaseURL.clientConfiguration(maximumConnections: configuration.maximumDatabaseConnections),
         backgroundLogger: logger)
     let router = try await buildRouter(configuration: configuration, client: client, clock: clock)
+    var services: [any Service] = [client]
+    if let mail = configuration.mail {
+        services.append(OutboxDelivery(database: Database(client: client), mail: mail, clock: clock, logger: logger))
+    } else {
+        logger.notice("no RENFORT_SENDMAIL: messages wait in the outbox (admins see them at /admin/envois)")
+    }
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.hostname, port: configuration.port), serverName: nil),
-        services: [client],
+        services: services,
         logger: logger)
 }
 

@@ -11,6 +11,8 @@ struct OutboxMessage: Sendable {
     let body: String
     let createdAt: Date
     let sentAt: Date?
+    let attempts: Int
+    let lastError: String?
 }
 
 /// Messages to send, written in the same transaction as the change that causes them:
@@ -23,8 +25,8 @@ enum Outbox {
     ) async throws {
         try await connection.execute(
             """
-            INSERT INTO outbox_messages (dedupe_key, kind, recipient, subject, body, created_at)
-            VALUES (\(dedupeKey), \(kind), \(recipient), \(subject), \(body), \(now))
+            INSERT INTO outbox_messages (dedupe_key, kind, recipient, subject, body, created_at, next_attempt_at)
+            VALUES (\(dedupeKey), \(kind), \(recipient), \(subject), \(body), \(now), \(now))
             ON CONFLICT ON CONSTRAINT outbox_messages_dedupe_key DO NOTHING
             """, logger: logger)
     }
@@ -34,10 +36,10 @@ enum Outbox {
         try await database.withTransaction(logger: logger) { connection in
             try await connection.all(
                 """
-                SELECT id, kind, recipient, subject, body, created_at, sent_at FROM outbox_messages
+                SELECT id, kind, recipient, subject, body, created_at, sent_at, attempts, last_error FROM outbox_messages
                 ORDER BY created_at DESC, id DESC LIMIT \(limit)
-                """, as: (Int64.self, String.self, String.self, String.self, String.self, Date.self, Date?.self),
+                """, as: (Int64.self, String.self, String.self, String.self, String.self, Date.self, Date?.self, Int.self, String?.self),
                 logger: logger)
-        }.map { OutboxMessage(id: $0.0, kind: $0.1, recipient: $0.2, subject: $0.3, body: $0.4, createdAt: $0.5, sentAt: $0.6) }
+        }.map { OutboxMessage(id: $0.0, kind: $0.1, recipient: $0.2, subject: $0.3, body: $0.4, createdAt: $0.5, sentAt: $0.6, attempts: $0.7, lastError: $0.8) }
     }
 }
