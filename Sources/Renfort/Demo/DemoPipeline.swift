@@ -91,6 +91,8 @@ enum DemoPipeline {
             }
         }
 
+        try await followUps(cahors: cahors, adviser: adviser, today: today, on: connection, logger: logger)
+
         // A pool of people not (yet) hired.
         var pool: [Int64] = []
         for _ in 0..<30 { pool.append(try await candidate(hired: false)) }
@@ -142,6 +144,50 @@ enum DemoPipeline {
         }
     }
 
+    /// Check-ins of every kind: past ones done (mostly on track), some employments ended
+    /// (during the trial period and after), one placement at risk, and the present's due and overdue ones.
+    static func followUps(cahors: Int64, adviser: Int64, today: Day, on connection: PostgresConnection, logger: Logger) async throws {
+        let placements = try await connection.all(
+            "SELECT id, start_date::text, contract_kind FROM placements ORDER BY start_date, id", as: (Int64.self, String.self, String.self), logger: logger)
+        let endings: [(every: Int, afterDays: Int, reason: String)] = [(9, 20, "trial_by_employee"), (13, 35, "trial_by_employer"), (11, 150, "resignation"), (17, 260, "dismissal")]
+        for (index, placement) in placements.enumerated() {
+            let (id, startISO, contract) = placement
+            guard let start = Day(iso: startISO) else { continue }
+            var endedOn: Day? = nil
+            var reason: String? = nil
+            if contract == "cdi", let ending = endings.first(where: { (index + 1) % $0.every == 0 }) {
+                let candidateEnd = CandidateForm.adding(days: ending.afterDays, to: start)
+                if candidateEnd < today { endedOn = candidateEnd; reason = ending.reason }
+            }
+            // Past check-ins are done; the last one before an ending says so.
+            let due = try await connection.all(
+                "SELECT id, due_on::text FROM check_ins WHERE placement_id = \(id) ORDER BY due_on", as: (Int64.self, String.self), logger: logger)
+            for (checkIn, dueISO) in due {
+                guard let dueDay = Day(iso: dueISO) else { continue }
+                if let endedOn, dueDay > endedOn {
+                    try await connection.execute("UPDATE check_ins SET closed = true WHERE id = \(checkIn)", logger: logger)
+                    continue
+                }
+                // The present's check-ins stay to do (some overdue), the past ones are done.
+                guard dueDay < CandidateForm.adding(days: -45, to: today) else { continue }
+                let atRisk = index % 7 == 3
+                try await connection.execute(
+                    """
+                    UPDATE check_ins SET done_on = \(dueDay.iso)::date, done_by = \(adviser), contacted = 'both', channel = 'phone',
+                        status = \(atRisk ? "at_risk" : "on_track"), risks = \(atRisk ? ["transport"] : [String]()),
+                        action_kinds = \(atRisk ? ["mobility_help"] : [String]()), actions = \(atRisk ? "Aide au permis demandée" : "")
+                    WHERE id = \(checkIn)
+                    """, logger: logger)
+            }
+            if let endedOn, let reason {
+                try await connection.execute(
+                    "UPDATE placements SET ended_on = \(endedOn.iso)::date, end_reason = \(reason) WHERE id = \(id)", logger: logger)
+            } else if index % 7 == 3 {
+                try await connection.execute("UPDATE placements SET at_risk = true WHERE id = \(id)", logger: logger)
+            }
+        }
+    }
+
     private static func storyNeed(
         title: String, business: Int64, positions: Int, contract: ContractKind, start: Day, end: Day?, cahors: Int64, adviser: Int64, place: String,
         on connection: PostgresConnection, logger: Logger
@@ -176,12 +222,15 @@ enum DemoPipeline {
             """, as: Int64.self, logger: logger)
         else { return }
         try await ApplicationRepository.addEvent(applicationID: application, tenantID: cahors, actorID: adviser, from: .offer, to: .hired, comment: "Embauche", now: at, on: connection, logger: logger)
-        try await connection.execute(
+        guard let placement = try await connection.value(
             """
             INSERT INTO placements (tenant_id, business_id, candidate_id, need_id, application_id, contract_kind, start_date, end_date,
                 hours_per_week, full_time, newly_created, created_at, created_by)
             VALUES (\(cahors), \(business), \(candidate), \(needID), \(application), \(contract.rawValue), \(start.iso)::date, \(end?.iso)::date,
                 \(hours)::numeric, \(hours >= 35), \(newlyCreated), \(at), \(adviser))
-            """, logger: logger)
+            RETURNING id
+            """, as: Int64.self, logger: logger)
+        else { return }
+        try await FollowUpSchedule.create(placementID: placement, start: start, end: end, contract: contract, tenantID: cahors, now: at, on: connection, logger: logger)
     }
 }

@@ -217,6 +217,7 @@ enum PipelineSteps {
             RETURNING id
             """, as: Int64.self, logger: logger)
         else { throw AccountRepository.AccountError.notCreated }
+        try await FollowUpSchedule.create(placementID: placementID, start: start, end: end, contract: contract, tenantID: tenantID, now: now, on: connection, logger: logger)
         try await connection.execute(
             "UPDATE applications SET stage = 'hired', last_move_at = \(now) WHERE id = \(applicationID)", logger: logger)
         try await ApplicationRepository.addEvent(

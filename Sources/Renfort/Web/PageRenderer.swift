@@ -89,6 +89,7 @@ struct Layout: Sendable {
                 items.append(("Besoins", "\(base)/besoins"))
                 items.append(("Candidats", "\(base)/candidats"))
                 items.append(("Embauches", "\(base)/embauches"))
+                items.append(("Suivis", "\(base)/suivis"))
                 items.append(("Entreprises", "\(base)/entreprises"))
                 items.append(("Adhésions", "\(base)/adhesions"))
                 items.append(("Motifs", "\(base)/parametres/motifs"))

@@ -21,6 +21,7 @@ import Testing
         let document: Int64
         let placement: Int64
         let reason: Int64
+        let checkIn: Int64
     }
 
     /// Row counts of everything these routes can write, in both centres.
@@ -32,7 +33,8 @@ import Testing
                 "SELECT 1 FROM memberships", "SELECT 1 FROM businesses WHERE status = 'member'", "SELECT 1 FROM job_needs WHERE status = 'cancelled'",
                 "SELECT 1 FROM job_needs WHERE status = 'submitted'", "SELECT 1 FROM candidates", "SELECT 1 FROM candidate_events",
                 "SELECT 1 FROM candidate_documents", "SELECT 1 FROM applications", "SELECT 1 FROM application_events",
-                "SELECT 1 FROM interviews", "SELECT 1 FROM offers", "SELECT 1 FROM placements", "SELECT 1 FROM rejection_reasons WHERE active", "SELECT 1 FROM applications WHERE stage = 'hired'",
+                "SELECT 1 FROM interviews", "SELECT 1 FROM offers", "SELECT 1 FROM placements", "SELECT 1 FROM rejection_reasons WHERE active", "SELECT 1 FROM check_ins WHERE done_on IS NOT NULL",
+                "SELECT 1 FROM check_ins WHERE closed", "SELECT 1 FROM placement_alerts", "SELECT 1 FROM placements WHERE ended_on IS NOT NULL", "SELECT 1 FROM applications WHERE stage = 'hired'",
             ] {
                 counts["\(slug): \(sql)"] = try await lookup.count(slug, sql)
             }
@@ -58,6 +60,7 @@ import Testing
                 else if pattern.contains("/candidatures/") { parts.append(String(targets.application)) }
                 else if pattern.contains("/embauches/") { parts.append(String(targets.placement)) }
                 else if pattern.contains("/motifs/") { parts.append(String(targets.reason)) }
+                else if pattern.contains("/suivis/") { parts.append(String(targets.checkIn)) }
                 else { return nil }
             default:
                 if part.hasPrefix("{") { return nil }
@@ -74,7 +77,8 @@ import Testing
                ("candidate_id", "1"), ("target_id", "1"), ("answer", "interview"), ("note", "Pirate"), ("ending", "withdrawn"),
                ("date", "2030-01-01"), ("time", "10:00"), ("duration", "30"), ("mode", "phone"), ("outcome", "positive"),
                ("accepted", "oui"), ("start_date", "2030-01-01"), ("first_name", "Pi"), ("last_name", "Rate"), ("source", "other"),
-               ("ids", "1"), ("reason_id", "1")]
+               ("ids", "1"), ("reason_id", "1"), ("done_on", "2026-01-01"), ("contacted", "both"), ("channel", "phone"),
+               ("status", "on_track"), ("ended_on", "2030-01-01"), ("kind", "problem"), ("message", "Pirate")]
     }
 
     @Test func everyRouteWithAnIdAnswers404ToOtherBusinessesAndCentres() async throws {
@@ -101,7 +105,8 @@ import Testing
                 pending: try await lookup.business("Boulangerie du Pont Valentré"), candidate: candidate, application: application,
                 interview: interview, offer: offer, document: document,
                 placement: try await lookup.ids("cahors", "SELECT id FROM placements WHERE business_id = \(transports) ORDER BY id").first!,
-                reason: try await lookup.ids("cahors", "SELECT id FROM rejection_reasons ORDER BY id").first!)
+                reason: try await lookup.ids("cahors", "SELECT id FROM rejection_reasons ORDER BY id").first!,
+                checkIn: try await lookup.ids("cahors", "SELECT k.id FROM check_ins k JOIN placements p ON p.id = k.placement_id WHERE p.business_id = \(transports) ORDER BY k.id").first!)
             let configuration = TestApp.configuration(for: database)
             let routes = try await buildRouter(
                 configuration: configuration, client: PostgresClient(configuration: configuration.databaseURL.clientConfiguration(maximumConnections: 1)),

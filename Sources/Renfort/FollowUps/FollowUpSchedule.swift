@@ -1,0 +1,82 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// One step of a centre's follow-up schedule.
+struct FollowUpStep: Sendable, Equatable {
+    enum Kind: String, Sendable { case offset, trialEnd = "trial_end" }
+    let kind: Kind
+    let offsetDays: Int?
+    let label: String
+}
+
+/// When the check-ins of a placement fall, from its start, its contract and the schedule.
+enum FollowUpSchedule {
+    /// One week, one month, the end of the trial period, 3, 6 and 12 months.
+    static let defaults: [FollowUpStep] = [
+        .init(kind: .offset, offsetDays: 7, label: "Une semaine"),
+        .init(kind: .offset, offsetDays: 30, label: "Un mois"),
+        .init(kind: .trialEnd, offsetDays: nil, label: "Fin de la période d'essai"),
+        .init(kind: .offset, offsetDays: 91, label: "Trois mois"),
+        .init(kind: .offset, offsetDays: 182, label: "Six mois"),
+        .init(kind: .offset, offsetDays: 365, label: "Douze mois"),
+    ]
+
+    /// The trial period in days: CDI two months; fixed-term contracts one day per week of
+    /// contract, at most two weeks, for contracts up to six months, one month beyond.
+    static func trialDays(contract: ContractKind, start: Day, end: Day?) -> Int {
+        guard let end, contract.endDate != .none else { return 60 }
+        let length = days(from: start, to: end) + 1
+        if length <= 183 { return min(max(length / 7, 1), 14) }
+        return 30
+    }
+
+    static func days(from a: Day, to b: Day) -> Int {
+        let calendar = Day.calendar
+        let x = calendar.date(from: DateComponents(year: a.year, month: a.month, day: a.day, hour: 12))!
+        let y = calendar.date(from: DateComponents(year: b.year, month: b.month, day: b.day, hour: 12))!
+        return Int((y.timeIntervalSince(x) / 86400).rounded())
+    }
+
+    /// The check-ins of a placement: each step after the start; for a fixed-term contract,
+    /// none after its end, and one on the end day.
+    static func checkIns(start: Day, end: Day?, contract: ContractKind, steps: [FollowUpStep]) -> [(due: Day, label: String)] {
+        var result: [(Day, String)] = []
+        for step in steps {
+            let offset = step.kind == .trialEnd ? trialDays(contract: contract, start: start, end: end) : (step.offsetDays ?? 0)
+            let due = CandidateForm.adding(days: offset, to: start)
+            if let end, due > end { continue }
+            if !result.contains(where: { $0.0 == due }) { result.append((due, step.label)) }
+        }
+        if let end, !result.contains(where: { $0.0 == end }) { result.append((end, "Fin du contrat")) }
+        return result.sorted { $0.0 < $1.0 }
+    }
+
+    /// The centre's schedule, seeded with the defaults the first time.
+    static func steps(tenantID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [FollowUpStep] {
+        var rows = try await connection.all(
+            "SELECT kind, offset_days, label FROM followup_steps WHERE active ORDER BY position, id", as: (String.self, Int?.self, String.self), logger: logger)
+        if rows.isEmpty {
+            let existing = try await connection.value("SELECT count(*) FROM followup_steps", as: Int.self, logger: logger) ?? 0
+            if existing == 0 {
+                for (index, step) in defaults.enumerated() {
+                    try await connection.execute(
+                        "INSERT INTO followup_steps (tenant_id, kind, offset_days, label, position) VALUES (\(tenantID), \(step.kind.rawValue), \(step.offsetDays), \(step.label), \(index))",
+                        logger: logger)
+                }
+                rows = defaults.map { ($0.kind.rawValue, $0.offsetDays, $0.label) }
+            }
+        }
+        return rows.compactMap { row in FollowUpStep.Kind(rawValue: row.0).map { FollowUpStep(kind: $0, offsetDays: row.1, label: row.2) } }
+    }
+
+    /// Creates a placement's check-ins from the centre's schedule of the moment.
+    static func create(placementID: Int64, start: Day, end: Day?, contract: ContractKind, tenantID: Int64, now: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        let steps = try await steps(tenantID: tenantID, on: connection, logger: logger)
+        for (due, label) in checkIns(start: start, end: end, contract: contract, steps: steps) {
+            try await connection.execute(
+                "INSERT INTO check_ins (tenant_id, placement_id, due_on, label, created_at) VALUES (\(tenantID), \(placementID), \(due.iso)::date, \(label), \(now))",
+                logger: logger)
+        }
+    }
+}

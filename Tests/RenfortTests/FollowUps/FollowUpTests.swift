@@ -1,0 +1,96 @@
+import Foundation
+import HummingbirdTesting
+import Testing
+
+@testable import Renfort
+
+@Suite struct FollowUpTests {
+    func day(_ iso: String) -> Day { Day(iso: iso)! }
+
+    @Test func theScheduleFollowsTheContract() {
+        let cdi = FollowUpSchedule.checkIns(start: day("2026-01-05"), end: nil, contract: .cdi, steps: FollowUpSchedule.defaults)
+        #expect(cdi.map(\.due.iso) == ["2026-01-12", "2026-02-04", "2026-03-06", "2026-04-06", "2026-07-06", "2027-01-05"])
+        #expect(cdi[2].label == "Fin de la période d'essai")
+        // A 10-week seasonal contract: trial of 10 days, nothing after its end, one on its last day.
+        let seasonal = FollowUpSchedule.checkIns(start: day("2026-06-01"), end: day("2026-08-09"), contract: .seasonalCDD, steps: FollowUpSchedule.defaults)
+        #expect(seasonal.map(\.due.iso) == ["2026-06-08", "2026-06-11", "2026-07-01", "2026-08-09"])
+        #expect(seasonal.last?.label == "Fin du contrat")
+        #expect(FollowUpSchedule.trialDays(contract: .cdd, start: day("2026-01-01"), end: day("2026-12-31")) == 30)
+        #expect(FollowUpSchedule.trialDays(contract: .cdd, start: day("2026-01-01"), end: day("2026-01-03")) == 1)
+        #expect(FollowUpSchedule.trialDays(contract: .cdd, start: day("2026-01-01"), end: day("2026-06-30")) == 14)
+    }
+
+    @Test func theWorklistTheCheckInFormAndTheEndOfAnEmployment() async throws {
+        let clock = ManualClock()
+        try await TestApp.run(clock: clock) { browser, database in
+            let lookup = DemoLookup(database: database)
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            let worklist = try await browser.get("/c/cahors/suivis")
+            #expect(worklist.status == .ok)
+            #expect(worklist.text.contains("En retard"))
+            #expect(!worklist.text.contains("Aucun suivi en retard."))
+            // An open placement with a check-in to do.
+            let checkIn = try #require(try await lookup.ids("cahors", "SELECT k.id FROM check_ins k JOIN placements p ON p.id = k.placement_id WHERE k.done_on IS NULL AND NOT k.closed AND p.ended_on IS NULL AND NOT p.at_risk ORDER BY k.due_on LIMIT 1").first)
+            let placement = try await lookup.ids("cahors", "SELECT placement_id FROM check_ins WHERE id = \(checkIn)").first!
+            let page = "/c/cahors/embauches/\(placement)"
+            #expect(try await browser.get(page).text.contains("Enregistrer ce point"))
+            let today = Day(clock.now()).iso
+            let incomplete = try await browser.post("/c/cahors/suivis/\(checkIn)", [("done_on", today), ("status", "at_risk")])
+            #expect(incomplete.status == .unprocessableContent)
+            #expect(incomplete.text.contains("Indiquez au moins un risque"))
+            let future = try await browser.post("/c/cahors/suivis/\(checkIn)", [("done_on", "2099-01-01"), ("contacted", "both"), ("channel", "phone"), ("status", "on_track")])
+            #expect(future.status == .unprocessableContent)
+            let sooner = Day(clock.now().addingTimeInterval(5 * 86400)).iso
+            let atRisk = try await browser.post("/c/cahors/suivis/\(checkIn)", [
+                ("done_on", today), ("contacted", "employee"), ("channel", "phone"), ("status", "at_risk"), ("risks", "transport"),
+                ("risks", "childcare"), ("action_kinds", "mobility_help"), ("actions", "Dossier d'aide au permis"), ("next_contact", sooner),
+            ])
+            #expect(atRisk.status == .seeOther)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM placements WHERE id = \(placement) AND at_risk") == 1)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM check_ins WHERE placement_id = \(placement) AND label = 'Contact rapproché' AND due_on = '\(sooner)'") == 1)
+            #expect(try await browser.get("/c/cahors/suivis").text.contains("Embauches à risque"))
+            // A later check-in says it is back on track.
+            let nextCheckIn = try #require(try await lookup.ids("cahors", "SELECT id FROM check_ins WHERE placement_id = \(placement) AND done_on IS NULL AND NOT closed ORDER BY due_on LIMIT 1").first)
+            #expect(try await browser.post("/c/cahors/suivis/\(nextCheckIn)", [("done_on", today), ("contacted", "both"), ("channel", "visit"), ("status", "on_track")]).status == .seeOther)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM placements WHERE id = \(placement) AND at_risk") == 0)
+
+            // The end of the employment closes what remains.
+            let before = try await browser.post(page + "/fin", [("ended_on", "2000-01-01"), ("end_reason", "resignation")])
+            #expect(before.status == .unprocessableContent)
+            #expect(try await browser.post(page + "/fin", [("ended_on", today), ("end_reason", "resignation")]).status == .seeOther)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM check_ins WHERE placement_id = \(placement) AND done_on IS NULL AND NOT closed") == 0)
+            let ended = try await browser.get(page)
+            #expect(ended.text.contains("Fin de l&#39;emploi : Démission"))
+            #expect(!ended.text.contains("Enregistrer ce point"))
+        }
+    }
+
+    @Test func aHireGetsItsCheckInsAndAnEmployerAlertReachesTheAdvisers() async throws {
+        try await TestApp.run { browser, database in
+            let lookup = DemoLookup(database: database)
+            // Every demo placement has its schedule.
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM placements p WHERE NOT EXISTS (SELECT 1 FROM check_ins k WHERE k.placement_id = p.id)") == 0)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM placements WHERE end_reason IN ('trial_by_employee', 'trial_by_employer')") > 0)
+            let auberge = try await lookup.business("Auberge du Causse")
+            let placement = try #require(try await lookup.ids("cahors", "SELECT p.id FROM placements p WHERE p.business_id = \(auberge) AND p.ended_on IS NULL AND EXISTS (SELECT 1 FROM check_ins k WHERE k.placement_id = p.id AND k.done_on IS NULL AND NOT k.closed) ORDER BY p.start_date DESC LIMIT 1").first)
+            let other = try await lookup.ids("cahors", "SELECT id FROM placements WHERE business_id <> \(auberge) ORDER BY id LIMIT 1").first!
+            let employer = browser.fresh()
+            try await employer.signIn("employeur1@cahors.renfort.test")
+            let page = try await employer.get("/c/cahors/embauches/\(placement)")
+            #expect(page.text.contains("Prochain point de suivi") || page.text.contains("Points de suivi"))
+            #expect(page.text.contains("Prévenir le centre"))
+            #expect(try await employer.post("/c/cahors/embauches/\(placement)/alerte", [("kind", "problem")]).status == .unprocessableContent)
+            let sent = try await employer.post("/c/cahors/embauches/\(placement)/alerte", [("kind", "problem"), ("message", "Il n'a plus de voiture depuis lundi.")])
+            #expect(sent.location == "/c/cahors/embauches/\(placement)?alerte=envoyee")
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM placement_alerts WHERE placement_id = \(placement)") == 1)
+            #expect(try await database.count("outbox_messages", where: "kind = 'employer-alert'") >= 1)
+            #expect(try await employer.post("/c/cahors/embauches/\(other)/alerte", [("kind", "problem"), ("message", "x")]).status == .notFound)
+            try await browser.signIn("conseiller2@cahors.renfort.test")
+            #expect(try await browser.get("/c/cahors/suivis").text.contains("Il n&#39;a plus de voiture depuis lundi."))
+            // Advisers cannot send alerts; employers cannot record check-ins.
+            #expect(try await browser.post("/c/cahors/embauches/\(placement)/alerte", [("kind", "problem"), ("message", "x")]).status == .notFound)
+            let checkIn = try #require(try await lookup.ids("cahors", "SELECT id FROM check_ins WHERE placement_id = \(placement) AND done_on IS NULL ORDER BY due_on LIMIT 1").first)
+            #expect(try await employer.post("/c/cahors/suivis/\(checkIn)", [("done_on", "2026-01-01"), ("contacted", "both"), ("channel", "phone"), ("status", "on_track")]).status == .notFound)
+        }
+    }
+}
