@@ -25,6 +25,8 @@ public struct AppConfiguration: Sendable {
     public var signInSlowdown: Duration = .milliseconds(500)
     public var maximumDatabaseConnections = 20
     public var logLevel: Logger.Level = .info
+    /// Queue the follow-up reminders (due tomorrow, morning digest) every hour.
+    public var followUpReminders = true
     /// Mail delivery; nil: messages wait in the outbox.
     public var mail: MailConfiguration?
 

@@ -15,6 +15,9 @@ public func buildApplication(
         backgroundLogger: logger)
     let router = try await buildRouter(configuration: configuration, client: client, clock: clock)
     var services: [any Service] = [client]
+    if configuration.followUpReminders {
+        services.append(FollowUpReminders(database: Database(client: client), clock: clock, baseURL: configuration.baseURL, logger: logger))
+    }
     if let mail = configuration.mail {
         services.append(OutboxDelivery(database: Database(client: client), mail: mail, clock: clock, logger: logger))
     } else {

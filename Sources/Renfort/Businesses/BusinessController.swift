@@ -183,6 +183,14 @@ struct BusinessController: Sendable {
         let statusClass: String
     }
 
+    struct HireRow: Sendable {
+        let href: String
+        let person: String
+        let contract: String
+        let start: String
+        let next: String
+    }
+
     struct PersonRow: Sendable {
         let name: String
         let email: String
@@ -208,6 +216,8 @@ struct BusinessController: Sendable {
         let needsHref: String
         let needs: [NeedRow]
         let hasNeeds: Bool
+        let hires: [HireRow]
+        let hasHires: Bool
         let people: [PersonRow]
         let hasPeople: Bool
         let inviteAction: String
@@ -239,16 +249,24 @@ struct BusinessController: Sendable {
 
     func page(id: Int64, context: CentreContext, notice: String?, invite: (name: String, email: String), errors: FormErrors, status: HTTPResponse.Status) async throws -> Response {
         let isAdviser = context.role == .adviser
-        let loaded = try await transaction(context) { connection -> (Business, [JobNeedSummary], [EmployerAccess], [BusinessEvent])? in
+        let loaded = try await transaction(context) { connection -> (Business, [JobNeedSummary], [EmployerAccess], [BusinessEvent], [(Int64, String, String, String, String?, String?)])? in
             guard let business = try await BusinessRepository.find(id: id, on: connection, logger: context.logger), business.status == "member" else { return nil }
             var filter = JobNeedFilter()
             filter.businessID = id
             let needs = try await JobNeedRepository.list(filter, businessID: id, on: connection, logger: context.logger).needs
             let people = isAdviser ? try await BusinessRepository.people(businessID: id, on: connection, logger: context.logger) : []
             let events = isAdviser ? try await BusinessRepository.events(businessID: id, on: connection, logger: context.logger) : []
-            return (business, needs, people, events)
+            // The business's hires with their next check-in, in one query.
+            let hires = try await connection.all(
+                """
+                SELECT p.id, c.first_name || ' ' || c.last_name, p.contract_kind, p.start_date::text, p.ended_on::text,
+                       (SELECT min(k.due_on)::text FROM check_ins k WHERE k.placement_id = p.id AND k.done_on IS NULL AND NOT k.closed)
+                FROM placements p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id
+                WHERE p.business_id = \(id) ORDER BY p.start_date DESC, p.id DESC LIMIT 50
+                """, as: (Int64.self, String.self, String.self, String.self, String?.self, String?.self), logger: context.logger)
+            return (business, needs, people, events, hires)
         }
-        guard let (business, needs, people, events) = loaded else { throw AppError.notFound }
+        guard let (business, needs, people, events, hires) = loaded else { throw AppError.notFound }
         let base = self.base(context)
         var facts: [Fact] = [.init(label: "SIRET", value: business.siret)]
         if let naf = business.nafCode { facts.append(.init(label: "Code NAF/APE", value: naf)) }
@@ -270,6 +288,12 @@ struct BusinessController: Sendable {
                         statusLabel: $0.status.label, statusClass: Formats.statusClass($0.status))
             },
             hasNeeds: !needs.isEmpty,
+            hires: hires.map {
+                HireRow(href: "\(base)/embauches/\($0.0)", person: $0.1, contract: ContractKind(rawValue: $0.2)?.label ?? $0.2,
+                        start: Day(iso: $0.3)?.french ?? $0.3,
+                        next: $0.4.flatMap(Day.init(iso:)).map { "emploi terminé le \($0.french)" } ?? ($0.5.flatMap(Day.init(iso:)).map { $0.french } ?? "—"))
+            },
+            hasHires: !hires.isEmpty,
             people: people.map {
                 PersonRow(name: $0.name, email: $0.email, state: $0.active ? "accès actif" : "invitation envoyée",
                           revokeAction: "\(base)/entreprises/\(id)/acces/\($0.membershipID)/retirer")

@@ -50,6 +50,7 @@ struct FollowUpController: Sendable {
         centre.post("suivis/{id}", use: record)
         centre.post("embauches/{id}/fin", use: endEmployment)
         centre.post("embauches/{id}/alerte", use: alert)
+        centre.post("embauches/{id}/debut", use: moveStart)
     }
 
     // MARK: The worklist
@@ -229,6 +230,36 @@ struct FollowUpController: Sendable {
     }
 
     struct EndBeforeStart: Error {}
+
+    /// A new start date moves the placement's open check-ins by the same number of days.
+    @Sendable func moveStart(request: Request, context: CentreContext) async throws -> Response {
+        try context.require(.adviser)
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw AppError.notFound }
+        var reader = FormReader(context.form)
+        let start = reader.day("start_date", "Nouvelle date de début", required: true)
+        guard let start, reader.errors.isEmpty else {
+            return try await PlacementController(services: services).page(id: id, context: context, errors: reader.errors, status: .unprocessableContent)
+        }
+        let outcome = try await services.database.withTransaction(tenant: context.tenantID, logger: context.logger) { connection -> String? in
+            guard let row = try await connection.first(
+                "SELECT start_date::text, end_date::text, ended_on IS NOT NULL FROM placements WHERE id = \(id) FOR UPDATE", as: (String.self, String?.self, Bool.self), logger: context.logger)
+            else { throw AppError.notFound }
+            if row.2 { return "Cet emploi est terminé : sa date de début ne change plus." }
+            if let end = row.1.flatMap(Day.init(iso:)), start > end { return "La date de début ne peut pas suivre la fin du contrat." }
+            guard let old = Day(iso: row.0) else { return nil }
+            let shift = FollowUpSchedule.days(from: old, to: start)
+            try await connection.execute("UPDATE placements SET start_date = \(start.iso)::date WHERE id = \(id)", logger: context.logger)
+            try await connection.execute(
+                "UPDATE check_ins SET due_on = due_on + \(shift)::integer WHERE placement_id = \(id) AND done_on IS NULL AND NOT closed", logger: context.logger)
+            return nil
+        }
+        if let message = outcome {
+            var errors = FormErrors()
+            errors.add("start_date", message)
+            return try await PlacementController(services: services).page(id: id, context: context, errors: errors, status: .unprocessableContent)
+        }
+        return .seeOther("/c/\(context.membership.centreSlug)/embauches/\(id)")
+    }
 
     // MARK: The employer's alert
 

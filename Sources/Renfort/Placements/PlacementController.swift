@@ -107,6 +107,8 @@ struct PlacementController: Sendable {
         let timeline: [TimelineRow]
         let nextCheckIn: String?
         let endAction: String
+        let startAction: String
+        let startValue: String
         let alertAction: String
         let alertSent: Bool
         let today: String
@@ -192,7 +194,7 @@ struct PlacementController: Sendable {
             candidate: placement.candidateName, candidateHref: isAdviser ? "\(base)/candidats/\(placement.candidateID)" : nil,
             facts: facts, isAdviser: isAdviser, isEmployer: !isAdviser, ended: endedOn != nil, atRisk: atRisk, checkIns: rows,
             timeline: timeline.sorted { $0.0 < $1.0 }.map(\.1), nextCheckIn: next.map { "\($0.label), le \($0.due)" },
-            endAction: "\(base)/embauches/\(id)/fin", alertAction: "\(base)/embauches/\(id)/alerte", alertSent: alertSent, today: today.iso,
+            endAction: "\(base)/embauches/\(id)/fin", startAction: "\(base)/embauches/\(id)/debut", startValue: placement.startDate.iso, alertAction: "\(base)/embauches/\(id)/alerte", alertSent: alertSent, today: today.iso,
             contacted: FollowUpController.Contacted.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: false) },
             channels: FollowUpController.Channel.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: false) },
             statuses: FollowUpController.Status.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: false) },

@@ -93,4 +93,67 @@ import Testing
             #expect(try await employer.post("/c/cahors/suivis/\(checkIn)", [("done_on", "2026-01-01"), ("contacted", "both"), ("channel", "phone"), ("status", "on_track")]).status == .notFound)
         }
     }
+
+    @Test func remindersAreQueuedOncePerCheckInAndPerAdviserAndDay() async throws {
+        let clock = ManualClock()
+        try await TestApp.run(clock: clock) { _, database in
+            let lookup = DemoLookup(database: database)
+            // A check-in due tomorrow.
+            let tomorrow = Day(clock.now().addingTimeInterval(86400)).iso
+            let checkIn = try #require(try await lookup.ids("cahors", "SELECT k.id FROM check_ins k JOIN placements p ON p.id = k.placement_id WHERE k.done_on IS NULL AND NOT k.closed AND p.ended_on IS NULL ORDER BY k.id LIMIT 1").first)
+            let centre = try await lookup.centre("cahors")
+            try await database.asOwner { client in
+                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                    try await connection.execute("UPDATE check_ins SET due_on = \(tomorrow)::date WHERE id = \(checkIn)", logger: TestEnvironment.logger)
+                }
+            }
+            let (first, second) = try await database.asApp { client in
+                let reminders = FollowUpReminders(database: Database(client: client), clock: clock, baseURL: "https://renfort.example", logger: TestEnvironment.logger)
+                return (try await reminders.queue(), try await reminders.queue())
+            }
+            #expect(first > 0)
+            #expect(second == 0)
+            #expect(try await database.count("outbox_messages", where: "kind = 'followup-due' AND body LIKE '%est prévu demain%'") >= 1)
+            #expect(try await database.count("outbox_messages", where: "kind = 'followup-digest' AND recipient = 'conseiller1@cahors.renfort.test'") == 1)
+            // The next morning, a new digest.
+            clock.advance(by: 86400)
+            let third = try await database.asApp { client in
+                try await FollowUpReminders(database: Database(client: client), clock: clock, baseURL: "https://renfort.example", logger: TestEnvironment.logger).queue()
+            }
+            #expect(third > 0)
+            #expect(try await database.count("outbox_messages", where: "kind = 'followup-digest' AND recipient = 'conseiller1@cahors.renfort.test'") == 2)
+        }
+    }
+
+    @Test func aNewStartDateMovesTheOpenCheckInsAndEmployersSeeTheirNextOne() async throws {
+        try await TestApp.run { browser, database in
+            let lookup = DemoLookup(database: database)
+            let placement = try #require(try await lookup.ids("cahors", "SELECT p.id FROM placements p WHERE p.ended_on IS NULL AND p.end_date IS NULL AND EXISTS (SELECT 1 FROM check_ins k WHERE k.placement_id = p.id AND k.done_on IS NOT NULL) AND EXISTS (SELECT 1 FROM check_ins k WHERE k.placement_id = p.id AND k.done_on IS NULL AND NOT k.closed) ORDER BY p.id LIMIT 1").first)
+            let before = try await lookup.ids("cahors", "SELECT extract(epoch FROM due_on)::bigint FROM check_ins WHERE placement_id = \(placement) ORDER BY id")
+            let start = try await lookup.ids("cahors", "SELECT extract(epoch FROM start_date)::bigint FROM placements WHERE id = \(placement)").first!
+            let done = try await lookup.ids("cahors", "SELECT extract(epoch FROM due_on)::bigint FROM check_ins WHERE placement_id = \(placement) AND done_on IS NOT NULL ORDER BY id")
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.get("/c/cahors/embauches/\(placement)")
+            let newStart = Day(Date(timeIntervalSince1970: TimeInterval(start) + 3 * 86400)).iso
+            #expect(try await browser.post("/c/cahors/embauches/\(placement)/debut", [("start_date", "pas une date")]).status == .unprocessableContent)
+            #expect(try await browser.post("/c/cahors/embauches/\(placement)/debut", [("start_date", newStart)]).status == .seeOther)
+            let after = try await lookup.ids("cahors", "SELECT extract(epoch FROM due_on)::bigint FROM check_ins WHERE placement_id = \(placement) ORDER BY id")
+            let doneAfter = try await lookup.ids("cahors", "SELECT extract(epoch FROM due_on)::bigint FROM check_ins WHERE placement_id = \(placement) AND done_on IS NOT NULL ORDER BY id")
+            #expect(doneAfter == done)
+            #expect(zip(before, after).contains { $1 - $0 == 3 * 86400 })
+            // The employer sees their hires and the next check-in date on their business page.
+            let business = try await lookup.ids("cahors", "SELECT business_id FROM placements WHERE id = \(placement)").first!
+            let employerEmail = try await database.asOwner { client in
+                try await Database(client: client).withTransaction(tenant: try await lookup.centre("cahors"), logger: TestEnvironment.logger) { connection in
+                    try await connection.value("SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.business_id = \(business)", as: String.self, logger: TestEnvironment.logger)
+                }
+            }
+            let employer = browser.fresh()
+            try await employer.signIn(try #require(employerEmail))
+            let home = try await employer.get("/c/cahors")
+            #expect(home.text.contains("Vos embauches"))
+            #expect(home.text.contains("Prochain suivi"))
+            #expect(home.text.contains("/c/cahors/embauches/\(placement)"))
+        }
+    }
 }

@@ -23,6 +23,7 @@ import Testing
         "first_name", "last_name", "birth_date", "travel_km", "available_from", "seasonal_windows", "wished_contracts", "source",
         "consent_at", "consent_scope", "purge_after", "candidate_id", "target_id", "ids", "reason_id", "ending", "answer", "note",
         "date", "time", "duration", "mode", "attendees", "outcome", "accepted", "start_date", "gross_pay",
+        "done_on", "contacted", "channel", "status", "risks", "action_kinds", "actions", "next_contact", "ended_on", "kind", "message",
     ]
 
     func payloads() -> [(String, [(String, String)])] {
@@ -59,6 +60,11 @@ import Testing
             let driversEmployer = browser.fresh()
             try await driversEmployer.signIn("employeur8@cahors.renfort.test")
             let app = "/c/cahors/candidatures/\(presented)"
+            // A placement of the Auberge with a check-in to do, and its employer.
+            let aubergeEmployer = browser.fresh()
+            try await aubergeEmployer.signIn("employeur1@cahors.renfort.test")
+            let driverPlacement = try #require(try await lookup.ids("cahors", "SELECT p.id FROM placements p JOIN businesses b ON b.id = p.business_id WHERE b.name = 'Auberge du Causse' AND p.ended_on IS NULL AND EXISTS (SELECT 1 FROM check_ins k WHERE k.placement_id = p.id AND k.done_on IS NULL AND NOT k.closed) ORDER BY p.id").first)
+            let driverCheckIn = try #require(try await lookup.ids("cahors", "SELECT id FROM check_ins WHERE placement_id = \(driverPlacement) AND done_on IS NULL AND NOT closed ORDER BY due_on").first)
             let interviewRow = try await lookup.ids("cahors", "SELECT id FROM interviews WHERE outcome IS NULL ORDER BY id").first!
             let interviewApp = try await lookup.ids("cahors", "SELECT application_id FROM interviews WHERE id = \(interviewRow)").first!
             let offerRow = try await lookup.ids("cahors", "SELECT id FROM offers WHERE status = 'pending' ORDER BY id").first!
@@ -88,6 +94,10 @@ import Testing
                 (adviser, FormRoute(who: "adviser", page: "/c/cahors/candidatures/\(interviewApp)", action: "/c/cahors/candidatures/\(interviewApp)/entretiens/\(interviewRow)/bilan")),
                 (adviser, FormRoute(who: "adviser", page: "/c/cahors/candidatures/\(offerApp)", action: "/c/cahors/candidatures/\(offerApp)/propositions/\(offerRow)/reponse")),
                 (adviser, FormRoute(who: "adviser", page: "/c/cahors/parametres/motifs", action: "/c/cahors/parametres/motifs")),
+                (adviser, FormRoute(who: "adviser", page: "/c/cahors/embauches/\(driverPlacement)", action: "/c/cahors/suivis/\(driverCheckIn)")),
+                (adviser, FormRoute(who: "adviser", page: "/c/cahors/embauches/\(driverPlacement)", action: "/c/cahors/embauches/\(driverPlacement)/debut")),
+                (aubergeEmployer, FormRoute(who: "employer", page: "/c/cahors/embauches/\(driverPlacement)", action: "/c/cahors/embauches/\(driverPlacement)/alerte")),
+                (adviser, FormRoute(who: "adviser", page: "/c/cahors/embauches/\(driverPlacement)", action: "/c/cahors/embauches/\(driverPlacement)/fin")),
                 (adviser, FormRoute(who: "adviser", page: app, action: app + "/fin")),
                 // Cancelling last: a valid reason (the HTML one) does cancel, as declining above does.
                 (employer, FormRoute(who: "employer", page: "/c/cahors/besoins/\(need)", action: "/c/cahors/besoins/\(need)/annuler")),
@@ -97,7 +107,8 @@ import Testing
                  try await lookup.count("cahors", "SELECT 1 FROM memberships"), try await database.count("users"),
                  try await lookup.count("cahors", "SELECT 1 FROM candidates"), try await lookup.count("cahors", "SELECT 1 FROM applications"),
                  try await lookup.count("cahors", "SELECT 1 FROM placements"), try await lookup.count("cahors", "SELECT 1 FROM interviews"),
-                 try await lookup.count("cahors", "SELECT 1 FROM offers")]
+                 try await lookup.count("cahors", "SELECT 1 FROM offers"), try await lookup.count("cahors", "SELECT 1 FROM check_ins"),
+                 try await lookup.count("cahors", "SELECT 1 FROM placement_alerts WHERE message NOT LIKE '%<script>%'")]
             }
             let before = try await counts()
             for (client, route) in routes {

@@ -19,6 +19,7 @@ struct TestApp {
         configuration.behindTLS = false
         configuration.trustForwardedFor = true
         configuration.maximumDatabaseConnections = 4
+        configuration.followUpReminders = false
         configuration.logLevel = TestEnvironment.logger.logLevel
         return configuration
     }
