@@ -68,6 +68,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
     PlacementController(services: services).addRoutes(to: centre)
     RejectionReasonsController(services: services).addRoutes(to: centre)
     FollowUpController(services: services).addRoutes(to: centre)
+    FollowUpSettingsController(services: services).addRoutes(to: centre)
     AdminController(services: services).addRoutes(to: signedIn.group("admin", context: AdminContext.self))
     return router
 }

@@ -10,6 +10,13 @@ struct FollowUpStep: Sendable, Equatable {
     let label: String
 }
 
+/// A centre's trial periods, in days.
+struct TrialPeriods: Sendable, Equatable {
+    var cdiDays = 60
+    var longFixedDays = 30
+    var shortFixedMaxDays = 14
+}
+
 /// When the check-ins of a placement fall, from its start, its contract and the schedule.
 enum FollowUpSchedule {
     /// One week, one month, the end of the trial period, 3, 6 and 12 months.
@@ -24,11 +31,11 @@ enum FollowUpSchedule {
 
     /// The trial period in days: CDI two months; fixed-term contracts one day per week of
     /// contract, at most two weeks, for contracts up to six months, one month beyond.
-    static func trialDays(contract: ContractKind, start: Day, end: Day?) -> Int {
-        guard let end, contract.endDate != .none else { return 60 }
+    static func trialDays(contract: ContractKind, start: Day, end: Day?, periods: TrialPeriods = TrialPeriods()) -> Int {
+        guard let end, contract.endDate != .none else { return periods.cdiDays }
         let length = days(from: start, to: end) + 1
-        if length <= 183 { return min(max(length / 7, 1), 14) }
-        return 30
+        if length <= 183 { return min(max(length / 7, 1), periods.shortFixedMaxDays) }
+        return periods.longFixedDays
     }
 
     static func days(from a: Day, to b: Day) -> Int {
@@ -40,10 +47,10 @@ enum FollowUpSchedule {
 
     /// The check-ins of a placement: each step after the start; for a fixed-term contract,
     /// none after its end, and one on the end day.
-    static func checkIns(start: Day, end: Day?, contract: ContractKind, steps: [FollowUpStep]) -> [(due: Day, label: String)] {
+    static func checkIns(start: Day, end: Day?, contract: ContractKind, steps: [FollowUpStep], periods: TrialPeriods = TrialPeriods()) -> [(due: Day, label: String)] {
         var result: [(Day, String)] = []
         for step in steps {
-            let offset = step.kind == .trialEnd ? trialDays(contract: contract, start: start, end: end) : (step.offsetDays ?? 0)
+            let offset = step.kind == .trialEnd ? trialDays(contract: contract, start: start, end: end, periods: periods) : (step.offsetDays ?? 0)
             let due = CandidateForm.adding(days: offset, to: start)
             if let end, due > end { continue }
             if !result.contains(where: { $0.0 == due }) { result.append((due, step.label)) }
@@ -73,10 +80,18 @@ enum FollowUpSchedule {
     /// Creates a placement's check-ins from the centre's schedule of the moment.
     static func create(placementID: Int64, start: Day, end: Day?, contract: ContractKind, tenantID: Int64, now: Date, on connection: PostgresConnection, logger: Logger) async throws {
         let steps = try await steps(tenantID: tenantID, on: connection, logger: logger)
-        for (due, label) in checkIns(start: start, end: end, contract: contract, steps: steps) {
+        let periods = try await trialPeriods(on: connection, logger: logger)
+        for (due, label) in checkIns(start: start, end: end, contract: contract, steps: steps, periods: periods) {
             try await connection.execute(
                 "INSERT INTO check_ins (tenant_id, placement_id, due_on, label, created_at) VALUES (\(tenantID), \(placementID), \(due.iso)::date, \(label), \(now))",
                 logger: logger)
         }
+    }
+
+    static func trialPeriods(on connection: PostgresConnection, logger: Logger) async throws -> TrialPeriods {
+        guard let row = try await connection.first(
+            "SELECT cdi_trial_days, long_fixed_trial_days, short_fixed_max_days FROM followup_settings", as: (Int.self, Int.self, Int.self), logger: logger)
+        else { return TrialPeriods() }
+        return TrialPeriods(cdiDays: row.0, longFixedDays: row.1, shortFixedMaxDays: row.2)
     }
 }

@@ -92,7 +92,7 @@ struct Layout: Sendable {
                 items.append(("Suivis", "\(base)/suivis"))
                 items.append(("Entreprises", "\(base)/entreprises"))
                 items.append(("Adhésions", "\(base)/adhesions"))
-                items.append(("Motifs", "\(base)/parametres/motifs"))
+                items.append(("Réglages", "\(base)/parametres/suivis"))
             case .employer:
                 items.append(("Mon entreprise", base))
                 items.append(("Mes besoins", "\(base)/besoins"))

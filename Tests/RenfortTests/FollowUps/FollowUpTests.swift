@@ -156,4 +156,39 @@ import Testing
             #expect(home.text.contains("/c/cahors/embauches/\(placement)"))
         }
     }
+
+    @Test func aCentreChangesItsScheduleForFutureHiresOnly() async throws {
+        try await TestApp.run { browser, database in
+            let lookup = DemoLookup(database: database)
+            let before = try await lookup.count("cahors", "SELECT 1 FROM check_ins")
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            let page = try await browser.get("/c/cahors/parametres/suivis")
+            #expect(page.text.contains("Fin de la période d&#39;essai"))
+            #expect(try await browser.post("/c/cahors/parametres/suivis/etapes", [("label", "Deux semaines"), ("offset_days", "0")]).status == .unprocessableContent)
+            #expect(try await browser.post("/c/cahors/parametres/suivis/etapes", [("label", "Deux semaines"), ("offset_days", "14")]).status == .seeOther)
+            let bad = try await browser.post("/c/cahors/parametres/suivis/essai", [("cdi_days", "999"), ("long_fixed_days", "30"), ("short_fixed_max_days", "14")])
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.text.contains("value=\"999\""))
+            #expect(try await browser.post("/c/cahors/parametres/suivis/essai", [("cdi_days", "45"), ("long_fixed_days", "30"), ("short_fixed_max_days", "14")]).status == .seeOther)
+            let twelve = try await lookup.ids("cahors", "SELECT id FROM followup_steps WHERE offset_days = 365").first!
+            #expect(try await browser.post("/c/cahors/parametres/suivis/etapes/\(twelve)/retirer").status == .seeOther)
+            // Existing check-ins are not rewritten.
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM check_ins") == before)
+            // The next placement follows the new schedule.
+            let centre = try await lookup.centre("cahors")
+            let (steps, periods) = try await database.asApp { client in
+                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                    (try await FollowUpSchedule.steps(tenantID: centre, on: connection, logger: TestEnvironment.logger),
+                     try await FollowUpSchedule.trialPeriods(on: connection, logger: TestEnvironment.logger))
+                }
+            }
+            let plan = FollowUpSchedule.checkIns(start: Day(iso: "2027-01-04")!, end: nil, contract: .cdi, steps: steps, periods: periods)
+            #expect(plan.map(\.due.iso) == ["2027-01-11", "2027-01-18", "2027-02-03", "2027-02-18", "2027-04-05", "2027-07-05"])
+            #expect(!plan.contains { $0.label == "Douze mois" })
+            // Figeac's schedule is its own.
+            let figeac = browser.fresh()
+            try await figeac.signIn("conseiller1@figeac.renfort.test")
+            #expect(!(try await figeac.get("/c/figeac/parametres/suivis").text.contains("Deux semaines")))
+        }
+    }
 }

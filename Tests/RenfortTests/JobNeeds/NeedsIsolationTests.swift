@@ -22,6 +22,7 @@ import Testing
         let placement: Int64
         let reason: Int64
         let checkIn: Int64
+        let step: Int64
     }
 
     /// Row counts of everything these routes can write, in both centres.
@@ -34,7 +35,7 @@ import Testing
                 "SELECT 1 FROM job_needs WHERE status = 'submitted'", "SELECT 1 FROM candidates", "SELECT 1 FROM candidate_events",
                 "SELECT 1 FROM candidate_documents", "SELECT 1 FROM applications", "SELECT 1 FROM application_events",
                 "SELECT 1 FROM interviews", "SELECT 1 FROM offers", "SELECT 1 FROM placements", "SELECT 1 FROM rejection_reasons WHERE active", "SELECT 1 FROM check_ins WHERE done_on IS NOT NULL",
-                "SELECT 1 FROM check_ins WHERE closed", "SELECT 1 FROM placement_alerts", "SELECT 1 FROM placements WHERE ended_on IS NOT NULL", "SELECT 1 FROM applications WHERE stage = 'hired'",
+                "SELECT 1 FROM check_ins WHERE closed", "SELECT 1 FROM followup_steps WHERE active", "SELECT 1 FROM placement_alerts", "SELECT 1 FROM placements WHERE ended_on IS NOT NULL", "SELECT 1 FROM applications WHERE stage = 'hired'",
             ] {
                 counts["\(slug): \(sql)"] = try await lookup.count(slug, sql)
             }
@@ -60,6 +61,7 @@ import Testing
                 else if pattern.contains("/candidatures/") { parts.append(String(targets.application)) }
                 else if pattern.contains("/embauches/") { parts.append(String(targets.placement)) }
                 else if pattern.contains("/motifs/") { parts.append(String(targets.reason)) }
+                else if pattern.contains("/etapes/") { parts.append(String(targets.step)) }
                 else if pattern.contains("/suivis/") { parts.append(String(targets.checkIn)) }
                 else { return nil }
             default:
@@ -78,7 +80,7 @@ import Testing
                ("date", "2030-01-01"), ("time", "10:00"), ("duration", "30"), ("mode", "phone"), ("outcome", "positive"),
                ("accepted", "oui"), ("start_date", "2030-01-01"), ("first_name", "Pi"), ("last_name", "Rate"), ("source", "other"),
                ("ids", "1"), ("reason_id", "1"), ("done_on", "2026-01-01"), ("contacted", "both"), ("channel", "phone"),
-               ("status", "on_track"), ("ended_on", "2030-01-01"), ("kind", "problem"), ("message", "Pirate")]
+               ("status", "on_track"), ("ended_on", "2030-01-01"), ("kind", "problem"), ("message", "Pirate"), ("start_date", "2030-01-01")]
     }
 
     @Test func everyRouteWithAnIdAnswers404ToOtherBusinessesAndCentres() async throws {
@@ -106,7 +108,8 @@ import Testing
                 interview: interview, offer: offer, document: document,
                 placement: try await lookup.ids("cahors", "SELECT id FROM placements WHERE business_id = \(transports) ORDER BY id").first!,
                 reason: try await lookup.ids("cahors", "SELECT id FROM rejection_reasons ORDER BY id").first!,
-                checkIn: try await lookup.ids("cahors", "SELECT k.id FROM check_ins k JOIN placements p ON p.id = k.placement_id WHERE p.business_id = \(transports) ORDER BY k.id").first!)
+                checkIn: try await lookup.ids("cahors", "SELECT k.id FROM check_ins k JOIN placements p ON p.id = k.placement_id WHERE p.business_id = \(transports) ORDER BY k.id").first!,
+                step: try await lookup.ids("cahors", "SELECT id FROM followup_steps ORDER BY id").first!)
             let configuration = TestApp.configuration(for: database)
             let routes = try await buildRouter(
                 configuration: configuration, client: PostgresClient(configuration: configuration.databaseURL.clientConfiguration(maximumConnections: 1)),
