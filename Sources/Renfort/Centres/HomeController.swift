@@ -91,6 +91,11 @@ struct HomeController: Sendable {
         let hasInterviews: Bool
         let hasStale: Bool
         let hasPendingOffers: Bool
+        let followUpsOverdue: Int
+        let followUpsThisWeek: Int
+        let followUpsAtRisk: Int
+        let followUpsAlerts: Int
+        let followUpsHref: String
     }
 
     struct ObserverCentrePage: Sendable {
@@ -104,12 +109,22 @@ struct HomeController: Sendable {
         switch context.role {
         case .adviser:
             let now = services.clock.now()
-            let (count, queue, pending, worklist) = try await services.database.withTransaction(tenant: context.tenantID, logger: context.logger) { connection in
+            let (count, queue, pending, (worklist, followUps)) = try await services.database.withTransaction(tenant: context.tenantID, logger: context.logger) { connection in
                 let count = try await connection.value("SELECT count(*) FROM businesses WHERE status = 'member'", as: Int.self, logger: context.logger) ?? 0
                 let queue = try await JobNeedRepository.intakeQueue(limit: 25, on: connection, logger: context.logger)
                 let pending = try await BusinessRepository.pending(on: connection, logger: context.logger).count
                 let worklist = try await Worklist.load(now: now, base: path, on: connection, logger: context.logger)
-                return (count, queue, pending, worklist)
+                let today = Day(now)
+                let followUps = try await connection.first(
+                    """
+                    SELECT count(*) FILTER (WHERE k.due_on < \(today.iso)::date),
+                           count(*) FILTER (WHERE k.due_on BETWEEN \(today.iso)::date AND \(today.iso)::date + 7),
+                           (SELECT count(*) FROM placements WHERE at_risk AND ended_on IS NULL),
+                           (SELECT count(*) FROM placement_alerts WHERE handled_at IS NULL)
+                    FROM check_ins k JOIN placements p ON p.tenant_id = k.tenant_id AND p.id = k.placement_id
+                    WHERE k.done_on IS NULL AND NOT k.closed AND p.ended_on IS NULL
+                    """, as: (Int.self, Int.self, Int.self, Int.self), logger: context.logger) ?? (0, 0, 0, 0)
+                return (count, queue, pending, (worklist, followUps))
             }
             let page = AdviserHome(
                 layout: Layout(title: "Mes suivis", session: context.session, membership: context.membership, currentPath: path),
@@ -121,7 +136,9 @@ struct HomeController: Sendable {
                 queueCount: queue.count, hasQueue: !queue.isEmpty, needsHref: "\(path)/besoins?statut=submitted",
                 pendingJoins: pending, joinsHref: "\(path)/adhesions", worklist: worklist,
                 hasAwaitingEmployer: !worklist.awaitingEmployer.isEmpty, hasEmployerAnswers: !worklist.employerAnswers.isEmpty,
-                hasInterviews: !worklist.interviewsThisWeek.isEmpty, hasStale: !worklist.stale.isEmpty, hasPendingOffers: !worklist.pendingOffers.isEmpty)
+                hasInterviews: !worklist.interviewsThisWeek.isEmpty, hasStale: !worklist.stale.isEmpty, hasPendingOffers: !worklist.pendingOffers.isEmpty,
+                followUpsOverdue: followUps.0, followUpsThisWeek: followUps.1, followUpsAtRisk: followUps.2, followUpsAlerts: followUps.3,
+                followUpsHref: "\(path)/suivis")
             return try services.renderer.render("home/adviser", page)
         case .employer:
             guard let id = context.membership.businessID else { throw AppError.notFound }

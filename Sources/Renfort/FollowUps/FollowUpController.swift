@@ -86,6 +86,7 @@ struct FollowUpController: Sendable {
         let alertCount: Int
         let businesses: [Option]
         let advisers: [Option]
+        let onlyAtRisk: Bool
     }
 
     @Sendable func worklist(request: Request, context: CentreContext) async throws -> Response {
@@ -93,6 +94,7 @@ struct FollowUpController: Sendable {
         let query = request.uri.queryParameters
         let business = query["entreprise"].flatMap { Int64(String($0)) }
         let adviser = query["conseiller"].flatMap { Int64(String($0)) }
+        let onlyAtRisk = query["statut"] == "risque"
         let today = Day(services.clock.now())
         let weekEnd = CandidateForm.adding(days: 7, to: today)
         let monthEnd = CandidateForm.adding(days: 30, to: today)
@@ -108,6 +110,7 @@ struct FollowUpController: Sendable {
                 WHERE k.done_on IS NULL AND NOT k.closed AND p.ended_on IS NULL AND k.due_on <= \(monthEnd.iso)::date
                   AND (\(business)::bigint IS NULL OR p.business_id = \(business))
                   AND (\(adviser)::bigint IS NULL OR n.adviser_id = \(adviser))
+                  AND (NOT \(onlyAtRisk) OR p.at_risk)
                 ORDER BY k.due_on, k.id LIMIT 500
                 """, as: (Int64.self, String.self, String.self, String.self, String.self, Bool.self), logger: context.logger)
             let alerts = try await connection.all(
@@ -135,7 +138,7 @@ struct FollowUpController: Sendable {
             alerts: alerts.map { AlertRow(href: "\(base)/embauches/\($0.0)", person: $0.1, business: $0.2, message: $0.3, at: Formats.dateTime($0.4)) },
             overdueCount: overdue.count, thisWeekCount: thisWeek.count, upcomingCount: upcoming.count, atRiskCount: atRisk.count, alertCount: alerts.count,
             businesses: businesses.map { Option(value: String($0.id), label: $0.name, selected: $0.id == business) },
-            advisers: advisers.map { Option(value: String($0.id), label: $0.name, selected: $0.id == adviser) })
+            advisers: advisers.map { Option(value: String($0.id), label: $0.name, selected: $0.id == adviser) }, onlyAtRisk: onlyAtRisk)
         return try services.renderer.render("followups/worklist", page)
     }
 

@@ -7,7 +7,7 @@ import Testing
     @Test(arguments: [
         ("admin@renfort.test", "/admin", "Administration"),
         ("conseiller1@cahors.renfort.test", "/c/cahors", "Mes suivis"),
-        ("conseiller2@cahors.renfort.test", "/c/cahors", "Aucun suivi à faire"),
+        ("conseiller2@cahors.renfort.test", "/c/cahors", "Besoins à qualifier"),
         ("employeur1@cahors.renfort.test", "/c/cahors", "Auberge du Causse"),
         ("employeur8@cahors.renfort.test", "/c/cahors", "Transports Cadurciens"),
         ("conseiller1@figeac.renfort.test", "/c/figeac", "Mes suivis"),

@@ -24,6 +24,7 @@ import Testing
         "consent_at", "consent_scope", "purge_after", "candidate_id", "target_id", "ids", "reason_id", "ending", "answer", "note",
         "date", "time", "duration", "mode", "attendees", "outcome", "accepted", "start_date", "gross_pay",
         "done_on", "contacted", "channel", "status", "risks", "action_kinds", "actions", "next_contact", "ended_on", "kind", "message",
+        "offset_days", "cdi_days", "long_fixed_days", "short_fixed_max_days", "label",
     ]
 
     func payloads() -> [(String, [(String, String)])] {
@@ -94,6 +95,8 @@ import Testing
                 (adviser, FormRoute(who: "adviser", page: "/c/cahors/candidatures/\(interviewApp)", action: "/c/cahors/candidatures/\(interviewApp)/entretiens/\(interviewRow)/bilan")),
                 (adviser, FormRoute(who: "adviser", page: "/c/cahors/candidatures/\(offerApp)", action: "/c/cahors/candidatures/\(offerApp)/propositions/\(offerRow)/reponse")),
                 (adviser, FormRoute(who: "adviser", page: "/c/cahors/parametres/motifs", action: "/c/cahors/parametres/motifs")),
+                (adviser, FormRoute(who: "adviser", page: "/c/cahors/parametres/suivis", action: "/c/cahors/parametres/suivis/etapes")),
+                (adviser, FormRoute(who: "adviser", page: "/c/cahors/parametres/suivis", action: "/c/cahors/parametres/suivis/essai")),
                 (adviser, FormRoute(who: "adviser", page: "/c/cahors/embauches/\(driverPlacement)", action: "/c/cahors/suivis/\(driverCheckIn)")),
                 (adviser, FormRoute(who: "adviser", page: "/c/cahors/embauches/\(driverPlacement)", action: "/c/cahors/embauches/\(driverPlacement)/debut")),
                 (aubergeEmployer, FormRoute(who: "employer", page: "/c/cahors/embauches/\(driverPlacement)", action: "/c/cahors/embauches/\(driverPlacement)/alerte")),

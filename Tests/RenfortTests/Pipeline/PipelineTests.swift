@@ -229,6 +229,8 @@ import Testing
         try await TestApp.run { browser, _ in
             try await browser.signIn("conseiller1@cahors.renfort.test")
             let home = try await browser.get("/c/cahors")
+            #expect(home.text.contains("Suivis dans l&#39;emploi") || home.text.contains("Suivis dans l'emploi"))
+            #expect(home.text.contains("/c/cahors/suivis?statut=risque"))
             for heading in ["Entretiens des sept prochains jours", "Présentés, en attente de l'employeur", "Propositions en attente de réponse", "Candidatures sans mouvement depuis 15 jours", "Besoins à qualifier"] {
                 #expect(home.text.contains(heading), "\(heading)")
             }
