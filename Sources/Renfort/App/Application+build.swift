@@ -69,6 +69,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
     RejectionReasonsController(services: services).addRoutes(to: centre)
     FollowUpController(services: services).addRoutes(to: centre)
     FollowUpSettingsController(services: services).addRoutes(to: centre)
+    DashboardController(services: services).addRoutes(centre: centre, api: signedIn.group("api/v1/centres/{centre}", context: CentreContext.self))
     AdminController(services: services).addRoutes(to: signedIn.group("admin", context: AdminContext.self))
     return router
 }

@@ -98,12 +98,6 @@ struct HomeController: Sendable {
         let followUpsHref: String
     }
 
-    struct ObserverCentrePage: Sendable {
-        let layout: Layout
-        let centreName: String
-        let businessCount: Int
-    }
-
     @Sendable func centreHome(request: Request, context: CentreContext) async throws -> Response {
         let path = "/c/\(context.membership.centreSlug)"
         switch context.role {
@@ -144,11 +138,9 @@ struct HomeController: Sendable {
             guard let id = context.membership.businessID else { throw AppError.notFound }
             return try await businesses.page(id: id, context: context, notice: nil, invite: ("", ""), errors: FormErrors(), status: .ok)
         case .observer:
-            let count = try await BusinessRepository(database: services.database).count(tenant: context.tenantID, logger: context.logger)
-            let page = ObserverCentrePage(
-                layout: Layout(title: context.membership.centreName, session: context.session, membership: context.membership, currentPath: path),
-                centreName: context.membership.centreName, businessCount: count)
-            return try services.renderer.render("home/observer-centre", page)
+            // The observer's centre page is its dashboard, for the last twelve months.
+            let today = Day(services.clock.now())
+            return try await DashboardController(services: services).render(context: context, from: CandidateForm.adding(days: -365, to: today), to: today)
         }
     }
 }

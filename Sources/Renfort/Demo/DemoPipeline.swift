@@ -14,7 +14,7 @@ enum DemoPipeline {
     ]
     static let lastNames = [
         "Bessières", "Carrère", "Delmon", "Escudié", "Fournié", "Gineste", "Hébrard", "Issaly", "Jouanny", "Lacombe", "Mazet",
-        "Nouvel", "Oustric", "Pélissié", "Quercy", "Roumiguières", "Soulié", "Teulières", "Vidaillac", "Aymard", "Bouyssou",
+        "Nouvel", "Oustric", "Pélissié", "Cabanès", "Roumiguières", "Soulié", "Teulières", "Vidaillac", "Aymard", "Bouyssou",
         "Calmels", "Dufour", "Esquieu", "Falip", "Garrigou", "Labarthe", "Malbec", "Périé", "Rigal",
     ]
     static let communes = [("46042", "Cahors"), ("46224", "Pradines"), ("46182", "Luzech"), ("46156", "Lalbenque"), ("46063", "Castelnau-Montratier"), ("46225", "Prayssac"), ("46102", "Figeac"), ("46127", "Gourdon")]

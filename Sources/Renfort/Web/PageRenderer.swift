@@ -92,6 +92,7 @@ struct Layout: Sendable {
                 items.append(("Suivis", "\(base)/suivis"))
                 items.append(("Entreprises", "\(base)/entreprises"))
                 items.append(("Adhésions", "\(base)/adhesions"))
+                items.append(("Tableau de bord", "\(base)/tableau-de-bord"))
                 items.append(("Réglages", "\(base)/parametres/suivis"))
             case .employer:
                 items.append(("Mon entreprise", base))

@@ -39,7 +39,7 @@ import Testing
             #expect(page.text.contains(">10<"))
             let centre = try await browser.get("/c/cahors")
             #expect(centre.status == .ok)
-            #expect(centre.text.contains("entreprises adhérentes"))
+            #expect(centre.text.contains("Postes pérennes créés par entreprise"))
         }
     }
 

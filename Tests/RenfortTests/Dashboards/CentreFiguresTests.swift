@@ -1,0 +1,146 @@
+import Foundation
+import HummingbirdTesting
+import PostgresNIO
+import Testing
+
+@testable import Renfort
+
+@Suite struct CentreFiguresTests {
+    let logger = TestEnvironment.logger
+
+    /// A small centre built by hand, each figure checked exactly.
+    @Test func everyFigureOnHandCheckedData() async throws {
+        try await TestDatabase.withFresh { database in
+            let metrics = try await database.asOwner { client -> CentreMetrics in
+                let db = Database(client: client)
+                let centre = try await db.withTransaction(logger: logger) { connection in
+                    try await connection.value("INSERT INTO centres (slug, name, territory) VALUES ('essai', 'Centre d''essai', 'Lot') RETURNING id", as: Int64.self, logger: logger)!
+                }
+                return try await db.withTransaction(tenant: centre, logger: logger) { connection in
+                    func exec(_ sql: String) async throws { try await connection.execute(PostgresQuery(unsafeSQL: sql), logger: logger) }
+                    func id(_ sql: String) async throws -> Int64 { try await connection.value(PostgresQuery(unsafeSQL: sql), as: Int64.self, logger: logger)! }
+                    let b1 = try await id("INSERT INTO businesses (tenant_id, siret, name, naf_code) VALUES (\(centre), '73282932000074', 'Alpha', '56.10A') RETURNING id")
+                    let b2 = try await id("INSERT INTO businesses (tenant_id, siret, name, naf_code) VALUES (\(centre), '35600000000056', 'Beta', '01.21Z') RETURNING id")
+                    func need(_ business: Int64, positions: Int, filled: Int, hard: Bool, submitted: String, status: String) async throws -> Int64 {
+                        let need = try await id("""
+                            INSERT INTO job_needs (tenant_id, business_id, title, description, contract_kind, full_time, hours_per_week, positions, positions_filled,
+                                wished_start, place_name, newly_created, hard_to_fill, status, submitted_at, updated_at)
+                            VALUES (\(centre), \(business), 'Poste', 'd', 'cdi', true, 35, \(positions), \(filled), '2026-01-01', 'Cahors', true, \(hard), '\(status)',
+                                '\(submitted) 10:00+01', now()) RETURNING id
+                            """)
+                        if status != "submitted" {
+                            try await exec("INSERT INTO job_need_events (tenant_id, need_id, at, kind, from_status, to_status) VALUES (\(centre), \(need), '2026-03-31 12:00+02', 'status', 'sourcing', '\(status)')")
+                        }
+                        return need
+                    }
+                    // Need A: 3 positions, 2 filled, hard to fill, closed in the period. Need B: 1 of 1, closed. Need C: still open.
+                    let needA = try await need(b1, positions: 3, filled: 2, hard: true, submitted: "2026-01-01", status: "closed")
+                    let needB = try await need(b2, positions: 1, filled: 1, hard: false, submitted: "2026-01-11", status: "filled")
+                    let needC = try await need(b2, positions: 2, filled: 1, hard: false, submitted: "2026-02-01", status: "sourcing")
+                    var person = 0
+                    func candidate() async throws -> Int64 {
+                        person += 1
+                        return try await id("INSERT INTO candidates (tenant_id, first_name, last_name, email, commune_name, source, purge_after, created_at, updated_at) VALUES (\(centre), 'P', 'N\(person)', 'p\(person)@x.test', 'Cahors', 'other', '2030-01-01', now(), now()) RETURNING id")
+                    }
+                    func placement(_ business: Int64, _ need: Int64, _ candidate: Int64, contract: String, start: String, end: String? = nil, newly: Bool = true, ended: String? = nil, reason: String? = nil) async throws {
+                        try await exec("""
+                            INSERT INTO placements (tenant_id, business_id, candidate_id, need_id, contract_kind, start_date, end_date, hours_per_week, full_time, newly_created, created_at, ended_on, end_reason)
+                            VALUES (\(centre), \(business), \(candidate), \(need), '\(contract)', '\(start)', \(end.map { "'\($0)'" } ?? "NULL"), 35, true, \(newly), now(),
+                                    \(ended.map { "'\($0)'" } ?? "NULL"), \(reason.map { "'\($0)'" } ?? "NULL"))
+                            """)
+                    }
+                    let twice = try await candidate()
+                    // Alpha: a CDI from day 30 (time to fill 30) kept; a second CDI ended after 2 months (failed at 3 months).
+                    try await placement(b1, needA, twice, contract: "cdi", start: "2026-01-31")
+                    try await placement(b1, needA, try await candidate(), contract: "cdi", start: "2026-02-10", ended: "2026-04-05", reason: "resignation")
+                    // Beta: a shared-time CDI replacing someone (not newly created); a 2-month seasonal contract that reached its end;
+                    // a CDD of 7 months (durable); a CDI started on the last day of the period; one the day after (outside).
+                    try await placement(b2, needB, try await candidate(), contract: "shared_time", start: "2026-01-21", newly: false)
+                    try await placement(b2, needC, twice, contract: "seasonal_cdd", start: "2026-03-01", end: "2026-04-30", ended: "2026-04-30", reason: "fixed_term_end")
+                    try await placement(b2, needC, try await candidate(), contract: "cdd", start: "2026-03-15", end: "2026-10-14")
+                    try await placement(b2, needC, try await candidate(), contract: "cdi", start: "2026-06-30")
+                    try await placement(b2, needC, try await candidate(), contract: "cdi", start: "2026-07-01")
+                    return try await CentreFigures.compute(from: Day(iso: "2026-01-01")!, to: Day(iso: "2026-06-30")!, asOf: Day(iso: "2026-07-20")!, on: connection, logger: logger)
+                }
+            }
+            // CDI and shared-time CDI started in the period: 2 (Alpha) + 1 shared + 1 on the last day = 4; not the one of 1 July.
+            #expect(metrics.permanent_posts_created == 4)
+            #expect(metrics.newly_created_permanent_posts == 3)
+            // Durable: the 4 permanent ones + the 7-month CDD; not the 2-month seasonal contract.
+            #expect(metrics.durable_jobs == 5)
+            #expect(metrics.placements == 6)
+            #expect(metrics.placements_by_contract == ["cdi": 3, "shared_time": 1, "seasonal_cdd": 1, "cdd": 1])
+            #expect(metrics.businesses.first { $0.name == "Alpha" }?.permanent_posts_created == 2)
+            #expect(metrics.businesses.first { $0.name == "Beta" }?.permanent_posts_created == 2)
+            #expect(metrics.businesses.first { $0.name == "Beta" }?.newly_created == 1)
+            // Time to fill (first placement of each need): A 30 days, B 10 days, C 28 days → median 28, p75 29.
+            #expect(metrics.median_days_to_fill == 28)
+            #expect(metrics.p75_days_to_fill == 29)
+            // Fill rate over the needs that ended in the period (A 2/3, B 1/1): 3/4; hard to fill only (A): 2/3.
+            #expect(metrics.fill_rate == 0.75)
+            #expect(abs((metrics.fill_rate_hard_to_fill ?? 0) - 2.0 / 3.0) < 1e-9)
+            // 3 months, as of 20 July: cohorts started on or before 20 April — all but the two of June/July.
+            // Kept: the first CDI, the shared one, the seasonal one that reached its end, the CDD; lost: the resignation.
+            let three = try #require(metrics.retention.first { $0.months == 3 })
+            #expect(three.placements == 5)
+            #expect(three.rate == 0.8)
+            // 6 months: started on or before 20 January — none (too young).
+            #expect(metrics.retention.first { $0.months == 6 }?.placements == 0)
+            #expect(metrics.retention.first { $0.months == 6 }?.rate == nil)
+            // Trial periods over by 20 July: everyone but the CDI of 30 June; nobody ended in the trial → 100 %.
+            #expect(metrics.trial_passed_base == 5)
+            #expect(metrics.trial_passed_rate == 1)
+        }
+    }
+
+    @Test func theDemoShows39PermanentPostsForTheSeasonAndNoCandidate() async throws {
+        try await TestApp.run { browser, database in
+            try await browser.signIn("observateur@dreets.renfort.test")
+            let api = try await browser.get("/api/v1/centres/cahors/metrics?from=2018-10-01&to=2019-01-31")
+            #expect(api.status == .ok)
+            #expect(api.headers[.contentType] == "application/json; charset=utf-8")
+            let metrics = try JSONDecoder().decode(CentreMetrics.self, from: Data(api.body.readableBytesView))
+            #expect(metrics.permanent_posts_created == 39)
+            #expect(metrics.businesses.filter { $0.permanent_posts_created > 0 }.count == 8)
+            #expect(metrics.businesses.allSatisfy { $0.siret.count == 14 })
+            let page = try await browser.get("/c/cahors/tableau-de-bord?du=2018-10-01&au=2019-01-31")
+            #expect(page.status == .ok)
+            #expect(page.text.contains(">39<"))
+            #expect(page.text.contains("Postes pérennes créés par entreprise"))
+            // No candidate's name or e-mail in what the observer sees.
+            let names = try await DemoLookup(database: database).ids("cahors", "SELECT id FROM candidates")
+            #expect(!names.isEmpty)
+            let people = try await database.asOwner { client in
+                try await Database(client: client).withTransaction(tenant: try await DemoLookup(database: database).centre("cahors"), logger: TestEnvironment.logger) { connection in
+                    try await connection.all("SELECT last_name, email FROM candidates", as: (String.self, String?.self), logger: TestEnvironment.logger)
+                }
+            }
+            for output in [api.text, page.text, try await browser.get("/c/cahors").text, try await browser.get("/observateur").text] {
+                for (name, email) in people {
+                    #expect(!output.contains(name), "candidate name \(name) in an observer's page")
+                    if let email { #expect(!output.contains(email)) }
+                }
+            }
+            // Bad dates are a 400, not a 500.
+            #expect(try await browser.get("/api/v1/centres/cahors/metrics?from=2019-13-01").status == .badRequest)
+            #expect(try await browser.get("/api/v1/centres/cahors/metrics?from=2019-02-01&to=2019-01-01").status == .badRequest)
+        }
+    }
+
+    @Test func onlyTheCentresObserversAndAdvisersSeeItsFigures() async throws {
+        try await TestApp.run { browser, _ in
+            let employer = browser.fresh()
+            try await employer.signIn("employeur1@cahors.renfort.test")
+            #expect(try await employer.get("/api/v1/centres/cahors/metrics").status == .notFound)
+            #expect(try await employer.get("/c/cahors/tableau-de-bord").status == .notFound)
+            let figeac = browser.fresh()
+            try await figeac.signIn("conseiller1@figeac.renfort.test")
+            #expect(try await figeac.get("/api/v1/centres/cahors/metrics").status == .notFound)
+            #expect(try await figeac.get("/api/v1/centres/figeac/metrics").status == .ok)
+            let adviser = browser.fresh()
+            try await adviser.signIn("conseiller1@cahors.renfort.test")
+            #expect(try await adviser.get("/c/cahors/tableau-de-bord").status == .ok)
+            #expect(try await browser.get("/api/v1/centres/cahors/metrics").status == .seeOther)
+        }
+    }
+}
