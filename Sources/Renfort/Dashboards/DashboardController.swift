@@ -10,6 +10,7 @@ struct DashboardController: Sendable {
 
     func addRoutes(centre: RouterGroup<CentreContext>, api: RouterGroup<CentreContext>) {
         centre.get("tableau-de-bord", use: page)
+        centre.get("tableau-de-bord/entreprises.csv", use: businessesCSV)
         api.get("metrics", use: json)
     }
 
@@ -44,6 +45,27 @@ struct DashboardController: Sendable {
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: buffer))
     }
 
+    /// "Postes pérennes créés par entreprise" as CSV, the period in the file name.
+    @Sendable func businessesCSV(request: Request, context: CentreContext) async throws -> Response {
+        let (from, to) = try period(request)
+        let metrics = try await figures(context: context, from: from, to: to)
+        let csv = CSV(variant: request.uri.queryParameters["format"] == "international" ? .international : .french)
+        let rows = metrics.businesses.map {
+            [$0.siret, $0.name, $0.sector ?? "", $0.commune ?? "", String($0.permanent_posts_created), String($0.newly_created),
+             String($0.durable_jobs), String($0.placements), csv.number($0.median_days_to_fill), csv.number($0.retention_6_months.map { $0 * 100 }),
+             String($0.retention_6_months_base)]
+        }
+        let text = csv.document(
+            header: ["siret", "entreprise", "naf", "commune", "postes_perennes_crees", "dont_creations_de_poste", "emplois_durables", "embauches",
+                     "delai_median_jours", "maintien_6_mois_pct", "maintien_6_mois_base"],
+            rows: rows)
+        let name = "postes-perennes-\(context.membership.centreSlug)-du-\(from.iso)-au-\(to.iso).csv"
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
     struct Tile: Sendable {
         let value: String
         let label: String
@@ -72,6 +94,8 @@ struct DashboardController: Sendable {
         let contracts: [Fact]
         let retention: [Fact]
         let apiHref: String
+        let csvHref: String
+        let csvInternationalHref: String
     }
 
     static func percent(_ value: Double?) -> String {
@@ -109,7 +133,9 @@ struct DashboardController: Sendable {
             contracts: ContractKind.allCases.map { Fact(label: $0.label, value: String(m.placements_by_contract[$0.rawValue] ?? 0)) },
             retention: m.retention.map { Fact(label: "\($0.months) mois", value: $0.placements == 0 ? "— (aucune embauche assez ancienne)" : "\(Self.percent($0.rate)) sur \($0.placements) embauches") }
                 + [Fact(label: "Période d'essai passée", value: m.trial_passed_base == 0 ? "—" : "\(Self.percent(m.trial_passed_rate)) sur \(m.trial_passed_base) embauches")],
-            apiHref: "/api/v1/centres/\(context.membership.centreSlug)/metrics?from=\(from.iso)&to=\(to.iso)")
+            apiHref: "/api/v1/centres/\(context.membership.centreSlug)/metrics?from=\(from.iso)&to=\(to.iso)",
+            csvHref: "\(base)/tableau-de-bord/entreprises.csv?du=\(from.iso)&au=\(to.iso)",
+            csvInternationalHref: "\(base)/tableau-de-bord/entreprises.csv?du=\(from.iso)&au=\(to.iso)&format=international")
         return try services.renderer.render("dashboards/centre", model)
     }
 }

@@ -143,4 +143,34 @@ import Testing
             #expect(try await browser.get("/api/v1/centres/cahors/metrics").status == .seeOther)
         }
     }
+
+    @Test func thePerBusinessTableDownloadsAsCSV() async throws {
+        try await TestApp.run { browser, _ in
+            try await browser.signIn("observateur@dreets.renfort.test")
+            let french = try await browser.get("/c/cahors/tableau-de-bord/entreprises.csv?du=2018-10-01&au=2019-01-31")
+            #expect(french.status == .ok)
+            #expect(french.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(french.headers[.contentDisposition] == "attachment; filename=\"postes-perennes-cahors-du-2018-10-01-au-2019-01-31.csv\"")
+            let bytes = Array(french.body.readableBytesView)
+            #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+            let lines = french.text.dropFirst().split(separator: "\r\n").map(String.init)
+            #expect(lines.first?.hasPrefix("siret;entreprise;naf;commune;postes_perennes_crees") == true)
+            #expect(lines.count == 9)
+            let total = lines.dropFirst().compactMap { Int($0.split(separator: ";", omittingEmptySubsequences: false)[4]) }.reduce(0, +)
+            #expect(total == 39)
+            #expect(lines.dropFirst().contains { $0.contains(",") && $0.split(separator: ";", omittingEmptySubsequences: false).count == 11 })
+            let international = try await browser.get("/c/cahors/tableau-de-bord/entreprises.csv?du=2018-10-01&au=2019-01-31&format=international")
+            #expect(Array(international.body.readableBytesView.prefix(1)) != [0xEF])
+            #expect(international.text.hasPrefix("siret,entreprise,naf,commune"))
+            #expect(international.text.contains(".0"))
+        }
+    }
+
+    @Test func csvQuotesAndDefusesFormulas() {
+        let csv = CSV(variant: .french)
+        #expect(csv.field("Dupont; fils") == "\"Dupont; fils\"")
+        #expect(csv.field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
+        #expect(csv.number(2.5) == "2,5")
+        #expect(CSV(variant: .international).number(2.5) == "2.5")
+    }
 }
