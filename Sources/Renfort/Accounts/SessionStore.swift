@@ -98,6 +98,13 @@ struct SessionStore: Sendable {
         }
     }
 
+    /// A session for someone not signed in (a form's CSRF token needs one), loaded.
+    func startAnonymous(logger: Logger) async throws -> (token: String, session: SessionInfo) {
+        let (token, _) = try await create(userID: nil, logger: logger)
+        guard case .active(let session) = try await load(token: token, logger: logger) else { throw SessionError.notCreated }
+        return (token, session)
+    }
+
     /// Refreshes the idle timeout.
     func touch(id: Int64, logger: Logger) async throws {
         let now = clock.now()

@@ -228,10 +228,7 @@ struct SignInController: Sendable {
         _ context: AppRequestContext, _ makePage: (SessionInfo) -> Page, render: (Page) throws -> Response
     ) async throws -> Response {
         if let session = context.session { return try render(makePage(session)) }
-        let (token, _) = try await services.sessions.create(userID: nil, logger: context.logger)
-        guard case .active(let session) = try await services.sessions.load(token: token, logger: context.logger) else {
-            throw SessionStore.SessionError.notCreated
-        }
+        let (token, session) = try await services.sessions.startAnonymous(logger: context.logger)
         var response = try render(makePage(session))
         response.setCookie(services.cookie.make(token))
         return response

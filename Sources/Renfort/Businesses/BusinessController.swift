@@ -5,7 +5,7 @@ import PostgresNIO
 
 /// The centre's businesses: advisers list, create, edit them and manage employers' access;
 /// an employer sees their own business page only.
-struct BusinessController: Sendable {
+struct BusinessController: CentreController, Sendable {
     let services: AppServices
 
     func addRoutes(to centre: RouterGroup<CentreContext>) {
@@ -20,10 +20,6 @@ struct BusinessController: Sendable {
     }
 
     private func base(_ context: CentreContext) -> String { "/c/\(context.membership.centreSlug)" }
-
-    private func transaction<Result: Sendable>(_ context: CentreContext, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await services.database.withTransaction(tenant: context.tenantID, user: context.user.id, logger: context.logger, body)
-    }
 
     private func businessID(_ context: CentreContext) throws -> Int64 {
         guard let id = context.parameters.get("id", as: Int64.self) else { throw AppError.notFound }

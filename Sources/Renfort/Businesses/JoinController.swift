@@ -83,10 +83,7 @@ struct JoinController: Sendable {
         if let session = context.session {
             return try services.renderer.render("join/form", page(centre, context: context, session: session, business: BusinessInput(), need: JobNeedInput(), errors: FormErrors(), sent: sent))
         }
-        let (token, _) = try await services.sessions.create(userID: nil, logger: context.logger)
-        guard case .active(let session) = try await services.sessions.load(token: token, logger: context.logger) else {
-            throw SessionStore.SessionError.notCreated
-        }
+        let (token, session) = try await services.sessions.startAnonymous(logger: context.logger)
         var response = try services.renderer.render("join/form", page(centre, context: context, session: session, business: BusinessInput(), need: JobNeedInput(), errors: FormErrors(), sent: sent))
         response.setCookie(services.cookie.make(token))
         return response

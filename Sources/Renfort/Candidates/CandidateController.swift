@@ -6,7 +6,7 @@ import PostgresNIO
 
 /// The centre's candidate pool: search, create (with duplicates shown first), edit, merge,
 /// documents. Advisers only; employers see presented candidates through their needs.
-struct CandidateController: Sendable {
+struct CandidateController: CentreController, Sendable {
     let services: AppServices
     static let maximumDocumentSize = 5 * 1024 * 1024
 
@@ -23,9 +23,6 @@ struct CandidateController: Sendable {
     }
 
     private func base(_ context: CentreContext) -> String { "/c/\(context.membership.centreSlug)" }
-    private func transaction<Result: Sendable>(_ context: CentreContext, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await services.database.withTransaction(tenant: context.tenantID, user: context.user.id, logger: context.logger, body)
-    }
     private func candidateID(_ context: CentreContext) throws -> Int64 {
         try context.require(.adviser)
         guard let id = context.parameters.get("id", as: Int64.self) else { throw AppError.notFound }

@@ -5,7 +5,7 @@ import PostgresNIO
 
 /// Job needs: the employer submits, follows, edits and cancels theirs; advisers qualify and
 /// steer every need of the centre. Observers have no access (404).
-struct JobNeedController: Sendable {
+struct JobNeedController: CentreController, Sendable {
     let services: AppServices
 
     func addRoutes(to centre: RouterGroup<CentreContext>) {
@@ -35,10 +35,6 @@ struct JobNeedController: Sendable {
     private func needID(_ context: CentreContext) throws -> Int64 {
         guard let id = context.parameters.get("id", as: Int64.self) else { throw AppError.notFound }
         return id
-    }
-
-    private func transaction<Result: Sendable>(_ context: CentreContext, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await services.database.withTransaction(tenant: context.tenantID, user: context.user.id, logger: context.logger, body)
     }
 
     // MARK: List

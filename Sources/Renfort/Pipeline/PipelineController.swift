@@ -5,7 +5,7 @@ import PostgresNIO
 
 /// The advisers' daily work on a need: its board, applications moving stage by stage,
 /// interviews, offers and the hire; the employer's answers on presented candidates.
-struct PipelineController: Sendable {
+struct PipelineController: CentreController, Sendable {
     let services: AppServices
     static let boardPageSize = 100
 
@@ -28,9 +28,6 @@ struct PipelineController: Sendable {
 
     private func base(_ context: CentreContext) -> String { "/c/\(context.membership.centreSlug)" }
     private func now() -> Date { services.clock.now() }
-    private func transaction<Result: Sendable>(_ context: CentreContext, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await services.database.withTransaction(tenant: context.tenantID, user: context.user.id, logger: context.logger, body)
-    }
     private func id(_ context: CentreContext, _ name: String = "id") throws -> Int64 {
         guard let id = context.parameters.get(name, as: Int64.self) else { throw AppError.notFound }
         return id

@@ -132,7 +132,7 @@ struct PlacementController: Sendable {
     func page(id: Int64, context: CentreContext, errors: FormErrors, status: HTTPResponse.Status, alertSent: Bool = false) async throws -> Response {
         let businessScope = try scope(context)
         let isAdviser = businessScope == nil
-        let loaded = try await services.database.withTransaction(tenant: context.tenantID, logger: context.logger) { connection -> (Placement, [(Int64, String, String, String?, String?, Bool, String?)], [(String, String, Date)], (String?, String?, Date))? in
+        let loaded = try await services.database.withTransaction(tenant: context.tenantID, logger: context.logger) { connection -> (Placement, [(Int64, String, String, String?, String?, Bool, String?)], [(String, String, Date)], (String?, String?, Date, Bool))? in
             guard let placement = try await PipelineSteps.placement(id: id, businessID: businessScope, on: connection, logger: context.logger) else { return nil }
             let checkIns = try await connection.all(
                 "SELECT id, label, due_on::text, done_on::text, status, closed, actions FROM check_ins WHERE placement_id = \(id) ORDER BY due_on, id",
@@ -140,16 +140,14 @@ struct PlacementController: Sendable {
             let alerts = try await connection.all(
                 "SELECT kind, message, created_at FROM placement_alerts WHERE placement_id = \(id) ORDER BY created_at", as: (String.self, String.self, Date.self), logger: context.logger)
             let end = try await connection.first(
-                "SELECT ended_on::text, end_reason, created_at FROM placements WHERE id = \(id)", as: (String?.self, String?.self, Date.self), logger: context.logger)
-            return (placement, checkIns, alerts, end ?? (nil, nil, Date()))
+                "SELECT ended_on::text, end_reason, created_at, at_risk FROM placements WHERE id = \(id)", as: (String?.self, String?.self, Date.self, Bool.self), logger: context.logger)
+            return (placement, checkIns, alerts, end ?? (nil, nil, Date(), false))
         }
         guard let (placement, checkIns, alerts, end) = loaded else { throw AppError.notFound }
         let base = "/c/\(context.membership.centreSlug)"
         let today = Day(services.clock.now())
         let endedOn = end.0.flatMap(Day.init(iso:))
-        let atRisk = try await services.database.withTransaction(tenant: context.tenantID, logger: context.logger) { connection in
-            try await connection.value("SELECT at_risk FROM placements WHERE id = \(id)", as: Bool.self, logger: context.logger) ?? false
-        }
+        let atRisk = end.3
         let statusLabels = Dictionary(uniqueKeysWithValues: FollowUpController.Status.allCases.map { ($0.rawValue, $0.label) })
         let rows = checkIns.map { row -> CheckInRow in
             let due = Day(iso: row.2) ?? today
