@@ -29,6 +29,8 @@ public struct AppConfiguration: Sendable {
     public var followUpReminders = true
     /// Mail delivery; nil: messages wait in the outbox.
     public var mail: MailConfiguration?
+    /// API calls allowed per caller (token or session) and minute.
+    public var apiRequestsPerMinute = 120
 
     public init(databaseURL: DatabaseURL, ownerDatabaseURL: DatabaseURL? = nil) {
         self.databaseURL = databaseURL
@@ -70,6 +72,10 @@ public struct AppConfiguration: Sendable {
             configuration.mail = MailConfiguration(
                 command: command.split(separator: " ").map(String.init),
                 from: environment["RENFORT_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "renfort@localhost")
+        }
+        if let limit = environment["RENFORT_API_RATE_LIMIT"], !limit.isEmpty {
+            guard let value = Int(limit), value > 0 else { throw ConfigurationError("RENFORT_API_RATE_LIMIT must be a positive number of requests a minute") }
+            configuration.apiRequestsPerMinute = value
         }
         if let level = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { configuration.logLevel = level }
         return configuration

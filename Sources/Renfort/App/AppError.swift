@@ -12,6 +12,8 @@ public enum AppError: Error, Sendable {
     case tooManyRequests(retryAfter: Int, message: String)
     /// A request no form of ours sends.
     case badRequest(String)
+    /// An API call without a valid token or session: 401 with a JSON body.
+    case apiUnauthorized(String)
 
     var status: HTTPResponse.Status {
         switch self {
@@ -20,6 +22,7 @@ public enum AppError: Error, Sendable {
         case .signInRequired: .seeOther
         case .tooManyRequests: .tooManyRequests
         case .badRequest: .badRequest
+        case .apiUnauthorized: .unauthorized
         }
     }
 }

@@ -8,4 +8,5 @@ struct AppServices: Sendable {
     let cookie: SessionCookie
     let hasher: PasswordHasher
     let throttle: SignInThrottle
+    let apiLimiter: APIRateLimiter
 }

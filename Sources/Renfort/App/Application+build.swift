@@ -41,7 +41,8 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
         sessions: SessionStore(database: database, clock: clock),
         cookie: SessionCookie(behindTLS: configuration.behindTLS),
         hasher: PasswordHasher(cost: configuration.bcryptCost),
-        throttle: SignInThrottle(database: database, clock: clock, slowdown: configuration.signInSlowdown))
+        throttle: SignInThrottle(database: database, clock: clock, slowdown: configuration.signInSlowdown),
+        apiLimiter: APIRateLimiter(perMinute: configuration.apiRequestsPerMinute))
 
     let staticFiles = try StaticFilesMiddleware<AppRequestContext>(directory: configuration.templatesDirectory + "/static")
     let router = Router(context: AppRequestContext.self)
@@ -69,7 +70,9 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
     RejectionReasonsController(services: services).addRoutes(to: centre)
     FollowUpController(services: services).addRoutes(to: centre)
     FollowUpSettingsController(services: services).addRoutes(to: centre)
-    DashboardController(services: services).addRoutes(centre: centre, api: signedIn.group("api/v1/centres/{centre}", context: CentreContext.self))
+    DashboardController(services: services).addRoutes(root: router, signedIn: signedIn, centre: centre)
+    try APIController(services: services).addRoutes(root: router)
+    ProfileController(services: services).addRoutes(to: signedIn)
     AdminController(services: services).addRoutes(to: signedIn.group("admin", context: AdminContext.self))
     return router
 }

@@ -15,12 +15,15 @@ public struct AppRequestContext: RequestContext {
     public var sessionExpired: Bool
     /// The peer's address as the socket saw it (tests have none).
     public let peerAddress: String?
+    /// Set by `APIAuthMiddleware` for an API call: who calls, by token or session.
+    public var apiCaller: APICaller?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.session = nil
         self.form = FormData()
         self.sessionExpired = false
+        self.apiCaller = nil
         self.peerAddress = source.channel.remoteAddress?.ipAddress
     }
 }

@@ -9,7 +9,6 @@ struct HomeController: Sendable {
     func addRoutes(root: Router<AppRequestContext>, signedIn: RouterGroup<SignedInContext>, centre: RouterGroup<CentreContext>) {
         root.get("/", use: rootPage)
         signedIn.get("accueil", use: chooser)
-        signedIn.get("observateur", use: observerHome)
         centre.get("", use: centreHome)
     }
 
@@ -39,29 +38,6 @@ struct HomeController: Sendable {
             },
             isEmpty: context.user.memberships.isEmpty, isAdmin: context.user.isAdmin)
         return try services.renderer.render("home/chooser", page)
-    }
-
-    struct ObserverPage: Sendable {
-        let layout: Layout
-        let centres: [CentreLink]
-        let totalBusinesses: Int
-        let several: Bool
-    }
-
-    /// The observer's centres side by side, with their totals (figures come with the dashboards issue).
-    @Sendable func observerHome(request: Request, context: SignedInContext) async throws -> Response {
-        let observed = context.user.memberships.filter { $0.role == .observer }
-        guard !observed.isEmpty else { throw AppError.notFound }
-        var centres: [CentreLink] = []
-        let repository = BusinessRepository(database: services.database)
-        for membership in observed {
-            let count = try await repository.count(tenant: membership.centreID, logger: context.logger)
-            centres.append(CentreLink(href: "/c/\(membership.centreSlug)", name: membership.centreName, roleLabel: membership.role.label, businessCount: count))
-        }
-        let page = ObserverPage(
-            layout: Layout(title: "Mes centres", session: context.session, currentPath: "/observateur"),
-            centres: centres, totalBusinesses: centres.reduce(0) { $0 + $1.businessCount }, several: centres.count > 1)
-        return try services.renderer.render("home/observer", page)
     }
 
     struct QueueRow: Sendable {
@@ -139,8 +115,7 @@ struct HomeController: Sendable {
             return try await businesses.page(id: id, context: context, notice: nil, invite: ("", ""), errors: FormErrors(), status: .ok)
         case .observer:
             // The observer's centre page is its dashboard, for the last twelve months.
-            let today = Day(services.clock.now())
-            return try await DashboardController(services: services).render(context: context, from: CandidateForm.adding(days: -365, to: today), to: today)
+            return try await DashboardController(services: services).page(request: request, context: context)
         }
     }
 }

@@ -2,153 +2,436 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The figures of a centre for a period, every one computed in SQL from the raw rows.
-/// Pages, exports and the API all read them from here.
-struct CentreMetrics: Sendable, Codable {
-    struct BusinessLine: Sendable, Codable {
-        let siret: String
-        let name: String
-        let sector: String?
-        let commune: String?
-        let permanent_posts_created: Int
-        let newly_created: Int
-        let durable_jobs: Int
-        let placements: Int
-        let median_days_to_fill: Double?
-        let retention_6_months: Double?
-        let retention_6_months_base: Int
+/// What the figures count: a period and, optionally, one business, one sector (NAF
+/// section), one commune (INSEE code) and one contract kind.
+struct MetricsFilter: Sendable, Equatable {
+    var from: Day
+    var to: Day
+    /// A business's SIRET: the same key in every centre and outside Renfort.
+    var business: String? = nil
+    var sector: String? = nil
+    var commune: String? = nil
+    var contract: ContractKind? = nil
+
+    /// The longest period asked for: ten years of months.
+    static let longestPeriod = 3660
+
+    /// Reads `from`/`to` (or `du`/`au`), `business` (`entreprise`), `sector` (`secteur`),
+    /// `commune` and `contract` (`contrat`); by default the twelve months up to `today`.
+    /// Anything else than what the forms send is refused with a French message.
+    init(query: [String: String], today: Day) throws {
+        func value(_ names: String...) -> String? {
+            for name in names { if let text = query[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty { return text } }
+            return nil
+        }
+        func day(_ text: String?, _ what: String) throws -> Day? {
+            guard let text else { return nil }
+            guard let day = Day(iso: text) else { throw AppError.badRequest("La date \(what) n'est pas une date valide de la forme AAAA-MM-JJ.") }
+            return day
+        }
+        let to = try day(value("to", "au"), "de fin") ?? today
+        let from = try day(value("from", "du"), "de début") ?? to.adding(months: -12).adding(days: 1)
+        guard from <= to else { throw AppError.badRequest("La période commence après sa fin.") }
+        guard from.distance(to: to) <= Self.longestPeriod else { throw AppError.badRequest("La période ne peut pas dépasser dix ans.") }
+        self.from = from
+        self.to = to
+        if let siret = value("business", "entreprise") {
+            guard siret.count == 14, siret.allSatisfy(\.isASCII), siret.allSatisfy(\.isNumber) else {
+                throw AppError.badRequest("L'entreprise se désigne par son SIRET (14 chiffres).")
+            }
+            business = siret
+        }
+        if let sector = value("sector", "secteur") {
+            guard NAFSection.all.contains(where: { $0.code == sector }) else {
+                throw AppError.badRequest("Le secteur se désigne par la lettre de sa section NAF (A à U).")
+            }
+            self.sector = sector
+        }
+        if let commune = value("commune") {
+            guard commune.count == 5, commune.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "A" || $0 == "B") }) else {
+                throw AppError.badRequest("La commune se désigne par son code INSEE (5 caractères).")
+            }
+            self.commune = commune
+        }
+        if let contract = value("contract", "contrat") {
+            guard let kind = ContractKind(rawValue: contract) else { throw AppError.badRequest("Ce type de contrat n'existe pas.") }
+            self.contract = kind
+        }
     }
 
-    struct Retention: Sendable, Codable {
-        let months: Int
-        let rate: Double?
-        let placements: Int
+    init(from: Day, to: Day, business: String? = nil, sector: String? = nil, commune: String? = nil, contract: ContractKind? = nil) {
+        self.from = from
+        self.to = to
+        self.business = business
+        self.sector = sector
+        self.commune = commune
+        self.contract = contract
     }
 
-    let from: String
-    let to: String
-    let permanent_posts_created: Int
-    let newly_created_permanent_posts: Int
-    let durable_jobs: Int
-    let placements: Int
-    let placements_by_contract: [String: Int]
-    let median_days_to_fill: Double?
-    let p75_days_to_fill: Double?
-    let fill_rate: Double?
-    let fill_rate_hard_to_fill: Double?
-    let retention: [Retention]
-    let trial_passed_rate: Double?
-    let trial_passed_base: Int
-    let businesses: [BusinessLine]
+    /// The filter as query items, in the page's French names or the API's English ones.
+    func queryItems(french: Bool) -> [(String, String)] {
+        var items = [(french ? "du" : "from", from.iso), (french ? "au" : "to", to.iso)]
+        if let business { items.append((french ? "entreprise" : "business", business)) }
+        if let sector { items.append((french ? "secteur" : "sector", sector)) }
+        if let commune { items.append(("commune", commune)) }
+        if let contract { items.append((french ? "contrat" : "contract", contract.rawValue)) }
+        return items
+    }
+
+    func query(french: Bool) -> String {
+        queryItems(french: french).map { "\($0.0)=\(queryEscaped($0.1))" }.joined(separator: "&")
+    }
+
+    /// The filters as a part of a file name: `du-2018-10-01-au-2019-01-31-secteur-I-contrat-cdi`.
+    var fileNamePart: String {
+        var parts = ["du-\(from.iso)", "au-\(to.iso)"]
+        if let business { parts.append("entreprise-\(business)") }
+        if let sector { parts.append("secteur-\(sector)") }
+        if let commune { parts.append("commune-\(commune)") }
+        if let contract { parts.append("contrat-\(contract.rawValue)") }
+        return parts.joined(separator: "-")
+    }
+
+    /// The months the period touches, as `YYYY-MM`.
+    var months: [String] {
+        var result: [String] = []
+        var year = from.year, month = from.month
+        while year < to.year || (year == to.year && month <= to.month) {
+            result.append(String(format: "%04d-%02d", year, month))
+            month += 1
+            if month > 12 { month = 1; year += 1 }
+        }
+        return result
+    }
 }
 
-/// The SQL of the metrics (DESIGN.md, "Metrics"), in the centre's transaction.
-enum CentreFigures {
-    /// A fixed-term contract of six months or more is a durable job, as is a CDI.
-    static let durable = "(p.contract_kind IN ('cdi', 'shared_time') OR (p.end_date IS NOT NULL AND p.end_date - p.start_date >= 182))"
+/// The sections of the French activity nomenclature (NAF rév. 2), for the sector filter.
+enum NAFSection {
+    static let all: [(code: String, label: String)] = [
+        ("A", "Agriculture, sylviculture et pêche"), ("B", "Industries extractives"), ("C", "Industrie manufacturière"),
+        ("D", "Électricité, gaz, vapeur"), ("E", "Eau, assainissement, déchets"), ("F", "Construction"),
+        ("G", "Commerce, réparation d'automobiles"), ("H", "Transports et entreposage"), ("I", "Hébergement et restauration"),
+        ("J", "Information et communication"), ("K", "Activités financières et d'assurance"), ("L", "Activités immobilières"),
+        ("M", "Activités spécialisées, scientifiques et techniques"), ("N", "Services administratifs et de soutien"),
+        ("O", "Administration publique"), ("P", "Enseignement"), ("Q", "Santé humaine et action sociale"),
+        ("R", "Arts, spectacles et activités récréatives"), ("S", "Autres activités de services"),
+        ("T", "Activités des ménages employeurs"), ("U", "Activités extra-territoriales"),
+    ]
 
-    static func compute(from: Day, to: Day, asOf: Day, on connection: PostgresConnection, logger: Logger) async throws -> CentreMetrics {
-        let f = from.iso, t = to.iso, now = asOf.iso
-        guard let totals = try await connection.first(
-            """
-            SELECT count(*) FILTER (WHERE p.contract_kind IN ('cdi', 'shared_time')),
-                   count(*) FILTER (WHERE p.contract_kind IN ('cdi', 'shared_time') AND p.newly_created),
-                   count(*) FILTER (WHERE \(unescaped: durable)),
-                   count(*)
-            FROM placements p WHERE p.start_date BETWEEN \(f)::date AND \(t)::date
-            """, as: (Int.self, Int.self, Int.self, Int.self), logger: logger)
-        else { throw MetricsError.noRow }
-        var byContract: [String: Int] = [:]
-        for (kind, count) in try await connection.all(
-            "SELECT contract_kind, count(*) FROM placements WHERE start_date BETWEEN \(f)::date AND \(t)::date GROUP BY contract_kind",
-            as: (String.self, Int.self), logger: logger)
-        {
-            byContract[kind] = count
+    static func label(_ code: String) -> String { all.first { $0.code == code }?.label ?? code }
+}
+
+/// The raw counts behind the figures of one centre, or of several added together: every
+/// part adds up, so the figures of all an observer's centres are computed from the sum,
+/// never by averaging rates or medians.
+struct Figures: Sendable {
+    struct Count: Sendable {
+        var needs = 0
+        var positions = 0
+        var filled = 0
+        mutating func add(_ other: Count) {
+            needs += other.needs
+            positions += other.positions
+            filled += other.filled
         }
-        // Time to fill: from the need's submission to its first placement's start, for needs
-        // whose first placement started in the period.
-        let fill = try await connection.first(
-            """
-            WITH firsts AS (
-                SELECT n.id, min(p.start_date) - n.submitted_at::date AS days
-                FROM job_needs n JOIN placements p ON p.tenant_id = n.tenant_id AND p.need_id = n.id
-                GROUP BY n.id, n.submitted_at)
-            SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(days, 0)), percentile_cont(0.75) WITHIN GROUP (ORDER BY greatest(days, 0))
-            FROM firsts f JOIN job_needs n ON n.id = f.id
-            WHERE (SELECT min(p.start_date) FROM placements p WHERE p.need_id = n.id) BETWEEN \(f)::date AND \(t)::date
-            """, as: (Double?.self, Double?.self), logger: logger)
-        // Fill rate: positions filled over positions requested, for needs that ended (filled,
-        // closed or cancelled) in the period.
-        let rates = try await connection.first(
-            """
-            WITH ended AS (
-                SELECT n.id, n.positions, n.positions_filled, n.hard_to_fill FROM job_needs n
-                WHERE n.status IN ('filled', 'closed', 'cancelled')
-                  AND (SELECT max(e.at)::date FROM job_need_events e WHERE e.need_id = n.id AND e.to_status IN ('filled', 'closed', 'cancelled'))
-                      BETWEEN \(f)::date AND \(t)::date)
-            SELECT sum(positions_filled)::float8 / nullif(sum(positions), 0),
-                   sum(positions_filled) FILTER (WHERE hard_to_fill)::float8 / nullif(sum(positions) FILTER (WHERE hard_to_fill), 0)
-            FROM ended
-            """, as: (Double?.self, Double?.self), logger: logger)
-        // Retention: among placements started in the period and at least N months ago, the
-        // share still in the job N months after their start (a fixed-term contract that
-        // reached its planned end counts as kept).
-        var retention: [CentreMetrics.Retention] = []
-        for months in [3, 6, 12] {
-            let row = try await connection.first(
-                """
-                SELECT count(*) FILTER (WHERE p.ended_on IS NULL OR p.ended_on >= (p.start_date + \(months) * interval '1 month')::date
-                                           OR (p.end_date IS NOT NULL AND p.ended_on >= p.end_date)),
-                       count(*)
-                FROM placements p
-                WHERE p.start_date BETWEEN \(f)::date AND \(t)::date
-                  AND (p.start_date + \(months) * interval '1 month')::date <= \(now)::date
-                """, as: (Int.self, Int.self), logger: logger)
-            let kept = row?.0 ?? 0, base = row?.1 ?? 0
-            retention.append(.init(months: months, rate: base == 0 ? nil : Double(kept) / Double(base), placements: base))
-        }
-        let trial = try await connection.first(
-            """
-            SELECT count(*) FILTER (WHERE p.end_reason IS NULL OR p.end_reason NOT IN ('trial_by_employer', 'trial_by_employee')), count(*)
-            FROM placements p
-            WHERE p.start_date BETWEEN \(f)::date AND \(t)::date
-              AND p.start_date + CASE WHEN p.contract_kind IN ('cdi', 'shared_time') THEN 60 ELSE 30 END <= \(now)::date
-            """, as: (Int.self, Int.self), logger: logger)
-        let businesses = try await connection.all(
-            """
-            WITH firsts AS (
-                SELECT n.business_id, min(p.start_date) - n.submitted_at::date AS days, min(p.start_date) AS first_start
-                FROM job_needs n JOIN placements p ON p.tenant_id = n.tenant_id AND p.need_id = n.id
-                GROUP BY n.id, n.business_id, n.submitted_at)
-            SELECT b.siret, b.name, b.naf_code, b.commune_name,
-                   count(p.id) FILTER (WHERE p.contract_kind IN ('cdi', 'shared_time')),
-                   count(p.id) FILTER (WHERE p.contract_kind IN ('cdi', 'shared_time') AND p.newly_created),
-                   count(p.id) FILTER (WHERE \(unescaped: durable)),
-                   count(p.id),
-                   (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(f.days, 0)) FROM firsts f
-                     WHERE f.business_id = b.id AND f.first_start BETWEEN \(f)::date AND \(t)::date),
-                   count(p.id) FILTER (WHERE (p.start_date + interval '6 months')::date <= \(now)::date
-                       AND (p.ended_on IS NULL OR p.ended_on >= (p.start_date + interval '6 months')::date OR (p.end_date IS NOT NULL AND p.ended_on >= p.end_date))),
-                   count(p.id) FILTER (WHERE (p.start_date + interval '6 months')::date <= \(now)::date)
-            FROM businesses b
-            LEFT JOIN placements p ON p.tenant_id = b.tenant_id AND p.business_id = b.id AND p.start_date BETWEEN \(f)::date AND \(t)::date
-            WHERE b.status = 'member'
-            GROUP BY b.id, b.siret, b.name, b.naf_code, b.commune_name
-            ORDER BY 5 DESC, b.name
-            """, as: (String.self, String.self, String?.self, String?.self, Int.self, Int.self, Int.self, Int.self, Double?.self, Int.self, Int.self), logger: logger
-        ).map {
-            CentreMetrics.BusinessLine(
-                siret: $0.0, name: $0.1, sector: $0.2, commune: $0.3, permanent_posts_created: $0.4, newly_created: $0.5, durable_jobs: $0.6,
-                placements: $0.7, median_days_to_fill: $0.8, retention_6_months: $0.10 == 0 ? nil : Double($0.9) / Double($0.10),
-                retention_6_months_base: $0.10)
-        }
-        return CentreMetrics(
-            from: f, to: t, permanent_posts_created: totals.0, newly_created_permanent_posts: totals.1, durable_jobs: totals.2, placements: totals.3,
-            placements_by_contract: byContract, median_days_to_fill: fill?.0 ?? nil, p75_days_to_fill: fill?.1 ?? nil,
-            fill_rate: rates?.0 ?? nil, fill_rate_hard_to_fill: rates?.1 ?? nil, retention: retention,
-            trial_passed_rate: (trial?.1 ?? 0) == 0 ? nil : Double(trial?.0 ?? 0) / Double(trial?.1 ?? 1), trial_passed_base: trial?.1 ?? 0,
-            businesses: businesses)
     }
 
-    enum MetricsError: Error { case noRow }
+    /// Retention of one start month: kept and counted at 3, 6 and 12 months, and the trial.
+    struct Cohort: Sendable {
+        var placements = 0
+        var kept = [0, 0, 0]
+        var base = [0, 0, 0]
+        var trialPassed = 0
+        var trialBase = 0
+        mutating func add(_ other: Cohort) {
+            placements += other.placements
+            for i in 0..<3 {
+                kept[i] += other.kept[i]
+                base[i] += other.base[i]
+            }
+            trialPassed += other.trialPassed
+            trialBase += other.trialBase
+        }
+    }
+
+    struct Business: Sendable {
+        let centre: String
+        let id: Int64
+        let siret: String
+        let name: String
+        let naf: String?
+        let communeInsee: String?
+        let commune: String?
+        let permanent: Int
+        let newlyCreated: Int
+        let durable: Int
+        let placements: Int
+        let kept6: Int
+        let base6: Int
+        var fillDays: [Int] = []
+    }
+
+    var permanent = 0
+    var newlyCreated = 0
+    var durable = 0
+    var placements = 0
+    var seasonal = 0
+    var seasonalAgain = 0
+    /// Placements per start month (`YYYY-MM`) and contract kind.
+    var monthly: [String: [String: Int]] = [:]
+    /// Days from submission to first placement, one per need first filled in the period.
+    var fillDays: [Int] = []
+    var ended = Count()
+    var endedHardToFill = Count()
+    var cohorts: [String: Cohort] = [:]
+    /// Applications created in the period that reached sourced … hired.
+    var reached = [Int](repeating: 0, count: 6)
+    var sources: [String: Int] = [:]
+    var hardToFillByOutcome: [String: Count] = [:]
+    var hardToFillByReason: [String: Count] = [:]
+    var businesses: [Business] = []
+
+    mutating func add(_ other: Figures) {
+        permanent += other.permanent
+        newlyCreated += other.newlyCreated
+        durable += other.durable
+        placements += other.placements
+        seasonal += other.seasonal
+        seasonalAgain += other.seasonalAgain
+        for (month, kinds) in other.monthly {
+            for (kind, count) in kinds { monthly[month, default: [:]][kind, default: 0] += count }
+        }
+        fillDays += other.fillDays
+        ended.add(other.ended)
+        endedHardToFill.add(other.endedHardToFill)
+        for (month, cohort) in other.cohorts { cohorts[month, default: Cohort()].add(cohort) }
+        for i in 0..<reached.count { reached[i] += other.reached[i] }
+        for (source, count) in other.sources { sources[source, default: 0] += count }
+        for (key, count) in other.hardToFillByOutcome { hardToFillByOutcome[key, default: Count()].add(count) }
+        for (key, count) in other.hardToFillByReason { hardToFillByReason[key, default: Count()].add(count) }
+        businesses += other.businesses
+    }
+
+    var total: Cohort {
+        cohorts.values.reduce(into: Cohort()) { $0.add($1) }
+    }
+
+    /// A percentile as PostgreSQL's `percentile_cont` computes it (linear interpolation).
+    static func percentile(_ values: [Int], _ fraction: Double) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let position = fraction * Double(sorted.count - 1)
+        let lower = Int(position.rounded(.down))
+        let upper = min(lower + 1, sorted.count - 1)
+        return Double(sorted[lower]) + (position - Double(lower)) * Double(sorted[upper] - sorted[lower])
+    }
+}
+
+/// The SQL of the metrics (DESIGN.md, "Metrics"), in one centre's transaction. Pages,
+/// exports and the API all read their figures from here.
+enum CentreFigures {
+    /// The retention horizons, in months.
+    static let horizons = [3, 6, 12]
+    /// Below this, a count broken down by a candidate's attribute is not shown.
+    static let smallestShownCount = 3
+    /// The stages of the funnel, in order; an application that reached one passed the ones before.
+    static let funnelStages: [ApplicationStage] = ApplicationStage.board
+
+    /// The common head of every query: the filter as one row `f`, the businesses `fb` it
+    /// keeps, their placements started in the period `pl`, and their needs `nd`.
+    static func scoped(_ filter: MetricsFilter, asOf: Day, _ body: String) -> PostgresQuery {
+        var query: PostgresQuery = """
+            WITH f AS MATERIALIZED (
+                SELECT \(filter.from.iso)::date AS d_from, \(filter.to.iso)::date AS d_to, \(asOf.iso)::date AS as_of,
+                       \(filter.business)::text AS business, \(filter.sector)::text AS sector, \(filter.commune)::text AS commune,
+                       \(filter.contract?.rawValue)::text AS contract),
+            fb AS MATERIALIZED (
+                SELECT b.tenant_id, b.id, b.siret, b.name, b.naf_code, b.commune_insee, b.commune_name, b.status FROM businesses b, f
+                WHERE (f.business IS NULL OR b.siret = f.business) AND (f.sector IS NULL OR naf_section(b.naf_code) = f.sector)
+                  AND (f.commune IS NULL OR b.commune_insee = f.commune)),
+            pl AS (
+                SELECT p.* FROM placements p JOIN fb ON fb.tenant_id = p.tenant_id AND fb.id = p.business_id, f
+                WHERE p.start_date BETWEEN f.d_from AND f.d_to AND (f.contract IS NULL OR p.contract_kind = f.contract)),
+            nd AS (
+                SELECT n.* FROM job_needs n JOIN fb ON fb.tenant_id = n.tenant_id AND fb.id = n.business_id, f
+                WHERE f.contract IS NULL OR n.contract_kind = f.contract)
+            """
+        query.sql += "\n" + body
+        return query
+    }
+
+    /// CDI (shared-time CDI included), or a fixed-term contract of six months or more.
+    static let durable = "(p.contract_kind IN ('cdi', 'shared_time') OR (p.end_date IS NOT NULL AND p.end_date >= (p.start_date + interval '6 months')::date))"
+    static let permanent = "p.contract_kind IN ('cdi', 'shared_time')"
+
+    /// Still in the job `months` after the start: not ended by then, or a fixed-term
+    /// contract that ran to its planned end (an end that is not a failure of retention).
+    static func kept(_ months: Int) -> String {
+        "(p.ended_on IS NULL OR p.ended_on >= (p.start_date + interval '\(months) months')::date OR (p.end_date IS NOT NULL AND p.ended_on >= p.end_date))"
+    }
+
+    static func due(_ months: Int) -> String {
+        "(p.start_date + interval '\(months) months')::date <= f.as_of"
+    }
+
+    /// The trial period counted: two months for a CDI, one month otherwise.
+    static let trialDays = "CASE WHEN p.contract_kind IN ('cdi', 'shared_time') THEN 60 ELSE 30 END"
+
+    static func compute(centre: String, filter: MetricsFilter, asOf: Day, on connection: PostgresConnection, logger: Logger) async throws -> Figures {
+        var figures = Figures()
+        // Placements: permanent posts, durable jobs, seasonal, seasonal workers hired again.
+        if let row = try await connection.first(
+            scoped(filter, asOf: asOf, """
+                SELECT count(*) FILTER (WHERE \(permanent)),
+                       count(*) FILTER (WHERE \(permanent) AND p.newly_created),
+                       count(*) FILTER (WHERE \(durable)),
+                       count(*),
+                       count(*) FILTER (WHERE p.contract_kind = 'seasonal_cdd'),
+                       count(DISTINCT p.candidate_id) FILTER (WHERE p.contract_kind = 'seasonal_cdd' AND EXISTS (
+                           SELECT 1 FROM placements e
+                           WHERE e.tenant_id = p.tenant_id AND e.candidate_id = p.candidate_id AND e.contract_kind = 'seasonal_cdd'
+                             AND e.id <> p.id AND e.start_date < p.start_date AND coalesce(e.ended_on, e.end_date, e.start_date) < p.start_date))
+                FROM pl p
+                """), as: (Int.self, Int.self, Int.self, Int.self, Int.self, Int.self), logger: logger)
+        {
+            (figures.permanent, figures.newlyCreated, figures.durable, figures.placements, figures.seasonal, figures.seasonalAgain) = row
+        }
+        for (month, kind, count) in try await connection.all(
+            scoped(filter, asOf: asOf, "SELECT to_char(p.start_date, 'YYYY-MM'), p.contract_kind, count(*) FROM pl p GROUP BY 1, 2"),
+            as: (String.self, String.self, Int.self), logger: logger)
+        {
+            figures.monthly[month, default: [:]][kind] = count
+        }
+        // Time to fill: needs whose first placement (of any period) started in this one.
+        var daysByBusiness: [Int64: [Int]] = [:]
+        for (business, days) in try await connection.all(
+            scoped(filter, asOf: asOf, """
+                , firsts AS (
+                    SELECT n.business_id, n.submitted_at,
+                           (SELECT min(p.start_date) FROM placements p WHERE p.tenant_id = n.tenant_id AND p.need_id = n.id) AS first_start
+                    FROM nd n)
+                SELECT business_id, greatest(first_start - (submitted_at AT TIME ZONE 'Europe/Paris')::date, 0)
+                FROM firsts, f WHERE first_start BETWEEN f.d_from AND f.d_to
+                """), as: (Int64.self, Int.self), logger: logger)
+        {
+            figures.fillDays.append(days)
+            daysByBusiness[business, default: []].append(days)
+        }
+        // Fill rate: needs that ended (filled, closed or cancelled) in the period.
+        if let row = try await connection.first(
+            scoped(filter, asOf: asOf, """
+                , ended AS (
+                    SELECT n.positions, n.positions_filled, n.hard_to_fill FROM nd n, f
+                    WHERE n.status IN ('filled', 'closed', 'cancelled')
+                      AND (SELECT max(e.at AT TIME ZONE 'Europe/Paris')::date FROM job_need_events e
+                           WHERE e.tenant_id = n.tenant_id AND e.need_id = n.id AND e.to_status IN ('filled', 'closed', 'cancelled'))
+                          BETWEEN f.d_from AND f.d_to)
+                SELECT count(*), coalesce(sum(positions), 0), coalesce(sum(positions_filled), 0),
+                       count(*) FILTER (WHERE hard_to_fill), coalesce(sum(positions) FILTER (WHERE hard_to_fill), 0),
+                       coalesce(sum(positions_filled) FILTER (WHERE hard_to_fill), 0)
+                FROM ended
+                """), as: (Int.self, Int.self, Int.self, Int.self, Int.self, Int.self), logger: logger)
+        {
+            figures.ended = .init(needs: row.0, positions: row.1, filled: row.2)
+            figures.endedHardToFill = .init(needs: row.3, positions: row.4, filled: row.5)
+        }
+        // Retention and trial, by start month (the cohorts).
+        let retentionColumns = horizons.map { "count(*) FILTER (WHERE \(due($0)) AND \(kept($0))), count(*) FILTER (WHERE \(due($0)))" }.joined(separator: ", ")
+        for row in try await connection.all(
+            scoped(filter, asOf: asOf, """
+                SELECT to_char(p.start_date, 'YYYY-MM'), count(*), \(retentionColumns),
+                       count(*) FILTER (WHERE p.start_date + \(trialDays) <= f.as_of
+                           AND (p.end_reason IS NULL OR p.end_reason NOT IN ('trial_by_employer', 'trial_by_employee'))),
+                       count(*) FILTER (WHERE p.start_date + \(trialDays) <= f.as_of)
+                FROM pl p, f GROUP BY 1
+                """), as: (String.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self), logger: logger)
+        {
+            figures.cohorts[row.0] = .init(placements: row.1, kept: [row.2, row.4, row.6], base: [row.3, row.5, row.7], trialPassed: row.8, trialBase: row.9)
+        }
+        // The funnel: applications created in the period, by the furthest stage they reached.
+        let rank = funnelStages.enumerated().map { "WHEN '\($0.element.rawValue)' THEN \($0.offset + 1)" }.joined(separator: " ")
+        if let row = try await connection.first(
+            scoped(filter, asOf: asOf, """
+                , ap AS (
+                    SELECT a.tenant_id, a.id, a.stage FROM applications a JOIN nd n ON n.tenant_id = a.tenant_id AND n.id = a.need_id, f
+                    WHERE a.created_at >= f.d_from::timestamp AT TIME ZONE 'Europe/Paris'
+                      AND a.created_at < (f.d_to + 1)::timestamp AT TIME ZONE 'Europe/Paris'),
+                furthest AS (
+                    SELECT greatest(CASE ap.stage \(rank) ELSE 1 END,
+                                    coalesce((SELECT max(CASE e.to_stage \(rank) ELSE 1 END) FROM application_events e
+                                              WHERE e.tenant_id = ap.tenant_id AND e.application_id = ap.id), 1)) AS r
+                    FROM ap)
+                SELECT count(*), count(*) FILTER (WHERE r >= 2), count(*) FILTER (WHERE r >= 3), count(*) FILTER (WHERE r >= 4),
+                       count(*) FILTER (WHERE r >= 5), count(*) FILTER (WHERE r >= 6)
+                FROM furthest
+                """), as: (Int.self, Int.self, Int.self, Int.self, Int.self, Int.self), logger: logger)
+        {
+            figures.reached = [row.0, row.1, row.2, row.3, row.4, row.5]
+        }
+        for (source, count) in try await connection.all(
+            scoped(filter, asOf: asOf, "SELECT c.source, count(*) FROM pl p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id GROUP BY 1"),
+            as: (String.self, Int.self), logger: logger)
+        {
+            figures.sources[source] = count
+        }
+        // Hard-to-fill needs active in the period: submitted by its end, not ended before its start.
+        let hard = """
+            , hard AS (
+                SELECT n.status, n.positions, n.positions_filled, n.hard_to_fill_reasons FROM nd n, f
+                WHERE n.hard_to_fill AND (n.submitted_at AT TIME ZONE 'Europe/Paris')::date <= f.d_to
+                  AND coalesce((SELECT max(e.at AT TIME ZONE 'Europe/Paris')::date FROM job_need_events e
+                                WHERE e.tenant_id = n.tenant_id AND e.need_id = n.id AND e.to_status IN ('filled', 'closed', 'cancelled')
+                                  AND n.status IN ('filled', 'closed', 'cancelled')), f.d_from) >= f.d_from)
+            """
+        for (status, needs, positions, filled) in try await connection.all(
+            scoped(filter, asOf: asOf, hard + "SELECT status, count(*), sum(positions)::int, sum(positions_filled)::int FROM hard GROUP BY 1"),
+            as: (String.self, Int.self, Int.self, Int.self), logger: logger)
+        {
+            figures.hardToFillByOutcome[status] = .init(needs: needs, positions: positions, filled: filled)
+        }
+        for (reason, needs, positions, filled) in try await connection.all(
+            scoped(filter, asOf: asOf, hard + "SELECT r, count(*), sum(positions)::int, sum(positions_filled)::int FROM hard, unnest(hard_to_fill_reasons) r GROUP BY 1"),
+            as: (String.self, Int.self, Int.self, Int.self), logger: logger)
+        {
+            figures.hardToFillByReason[reason] = .init(needs: needs, positions: positions, filled: filled)
+        }
+        // Per business: the members (and any business with a placement in the period).
+        figures.businesses = try await connection.all(
+            scoped(filter, asOf: asOf, """
+                SELECT b.id, b.siret, b.name, b.naf_code, b.commune_insee, b.commune_name,
+                       count(p.id) FILTER (WHERE \(permanent)),
+                       count(p.id) FILTER (WHERE \(permanent) AND p.newly_created),
+                       count(p.id) FILTER (WHERE \(durable)),
+                       count(p.id),
+                       count(p.id) FILTER (WHERE \(due(6)) AND \(kept(6))),
+                       count(p.id) FILTER (WHERE \(due(6)))
+                FROM fb b CROSS JOIN f LEFT JOIN pl p ON p.tenant_id = b.tenant_id AND p.business_id = b.id
+                GROUP BY b.id, b.siret, b.name, b.naf_code, b.commune_insee, b.commune_name, b.status
+                HAVING b.status = 'member' OR count(p.id) > 0
+                ORDER BY 7 DESC, b.name
+                """),
+            as: (Int64.self, String.self, String.self, String?.self, String?.self, String?.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self),
+            logger: logger
+        ).map {
+            Figures.Business(
+                centre: centre, id: $0.0, siret: $0.1, name: $0.2, naf: $0.3, communeInsee: $0.4, commune: $0.5, permanent: $0.6, newlyCreated: $0.7,
+                durable: $0.8, placements: $0.9, kept6: $0.10, base6: $0.11, fillDays: daysByBusiness[$0.0] ?? [])
+        }
+        return figures
+    }
+
+    /// The choices of the filters: the centre's businesses, sectors and communes.
+    static func choices(on connection: PostgresConnection, logger: Logger) async throws -> (businesses: [(String, String)], sectors: [String], communes: [(String, String)]) {
+        let businesses = try await connection.all(
+            "SELECT siret, name FROM businesses WHERE status = 'member' ORDER BY name", as: (String.self, String.self), logger: logger)
+        let sectors = try await connection.values(
+            "SELECT DISTINCT naf_section(naf_code) FROM businesses WHERE status = 'member' AND naf_section(naf_code) IS NOT NULL ORDER BY 1",
+            as: String.self, logger: logger)
+        let communes = try await connection.all(
+            """
+            SELECT commune_insee, min(commune_name) FROM businesses
+            WHERE status = 'member' AND commune_insee IS NOT NULL GROUP BY commune_insee ORDER BY 2
+            """, as: (String.self, String.self), logger: logger)
+        return (businesses, sectors, communes)
+    }
 }

@@ -3,139 +3,261 @@ import Hummingbird
 import Logging
 import PostgresNIO
 
-/// The placement dashboards: a centre's page for its observers and advisers, and the same
-/// figures as JSON under /api/v1 (signed-in session for now).
+/// The placement dashboards: a centre's page (its observers and advisers), the observer's
+/// home with all their centres, every table as CSV, and the definitions page.
 struct DashboardController: Sendable {
     let services: AppServices
 
-    func addRoutes(centre: RouterGroup<CentreContext>, api: RouterGroup<CentreContext>) {
+    func addRoutes(root: Router<AppRequestContext>, signedIn: RouterGroup<SignedInContext>, centre: RouterGroup<CentreContext>) {
+        root.get("indicateurs", use: definitions)
+        signedIn.get("observateur", use: observerHome)
+        signedIn.get("observateur/export/{table}", use: observerExport)
         centre.get("tableau-de-bord", use: page)
-        centre.get("tableau-de-bord/entreprises.csv", use: businessesCSV)
-        api.get("metrics", use: json)
+        centre.get("tableau-de-bord/export/{table}", use: export)
     }
 
-    /// The period asked for (`from`/`to` or `du`/`au`), by default the last twelve months.
-    func period(_ request: Request) throws -> (Day, Day) {
-        let query = request.uri.queryParameters
-        let today = Day(services.clock.now())
-        let fromText = query["from"] ?? query["du"]
-        let toText = query["to"] ?? query["au"]
-        let to = try toText.map { guard let day = Day(iso: String($0)) else { throw AppError.badRequest("La date de fin n'est pas de la forme AAAA-MM-JJ.") }; return day } ?? today
-        let from = try fromText.map { guard let day = Day(iso: String($0)) else { throw AppError.badRequest("La date de début n'est pas de la forme AAAA-MM-JJ.") }; return day }
-            ?? CandidateForm.adding(days: -365, to: to)
-        guard from <= to else { throw AppError.badRequest("La période commence après sa fin.") }
-        return (from, to)
+    static func query(_ request: Request) -> [String: String] {
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+        return query
     }
 
-    func figures(context: CentreContext, from: Day, to: Day) async throws -> CentreMetrics {
-        try context.require(.observer, .adviser)
+    func filter(_ request: Request) throws -> MetricsFilter {
+        try MetricsFilter(query: Self.query(request), today: Day(services.clock.now()))
+    }
+
+    /// The figures of one centre, in its own transaction (row-level security scopes every query).
+    func figures(centre: Membership, filter: MetricsFilter, logger: Logger) async throws -> Figures {
         let asOf = Day(services.clock.now())
-        return try await services.database.withTransaction(tenant: context.tenantID, logger: context.logger) { connection in
-            try await CentreFigures.compute(from: from, to: to, asOf: asOf, on: connection, logger: context.logger)
+        return try await services.database.withTransaction(tenant: centre.centreID, logger: logger) { connection in
+            try await CentreFigures.compute(centre: centre.centreSlug, filter: filter, asOf: asOf, on: connection, logger: logger)
         }
     }
 
-    @Sendable func json(request: Request, context: CentreContext) async throws -> Response {
-        let (from, to) = try period(request)
-        let metrics = try await figures(context: context, from: from, to: to)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var buffer = ByteBuffer()
-        buffer.writeBytes(try encoder.encode(metrics))
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: buffer))
+    /// The figures of several centres, each computed in its own transaction, side by side.
+    func figures(centres: [Membership], filter: MetricsFilter, logger: Logger) async throws -> [Figures] {
+        try await withThrowingTaskGroup(of: (Int, Figures).self) { group in
+            for (index, centre) in centres.enumerated() {
+                group.addTask { (index, try await figures(centre: centre, filter: filter, logger: logger)) }
+            }
+            var results = [Figures?](repeating: nil, count: centres.count)
+            for try await (index, figures) in group { results[index] = figures }
+            return results.compactMap { $0 }
+        }
     }
 
-    /// "Postes pérennes créés par entreprise" as CSV, the period in the file name.
-    @Sendable func businessesCSV(request: Request, context: CentreContext) async throws -> Response {
-        let (from, to) = try period(request)
-        let metrics = try await figures(context: context, from: from, to: to)
-        let csv = CSV(variant: request.uri.queryParameters["format"] == "international" ? .international : .french)
-        let rows = metrics.businesses.map {
-            [$0.siret, $0.name, $0.sector ?? "", $0.commune ?? "", String($0.permanent_posts_created), String($0.newly_created),
-             String($0.durable_jobs), String($0.placements), csv.number($0.median_days_to_fill), csv.number($0.retention_6_months.map { $0 * 100 }),
-             String($0.retention_6_months_base)]
-        }
-        let text = csv.document(
-            header: ["siret", "entreprise", "naf", "commune", "postes_perennes_crees", "dont_creations_de_poste", "emplois_durables", "embauches",
-                     "delai_median_jours", "maintien_6_mois_pct", "maintien_6_mois_base"],
-            rows: rows)
-        let name = "postes-perennes-\(context.membership.centreSlug)-du-\(from.iso)-au-\(to.iso).csv"
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""],
-            body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
+    // MARK: - A centre's dashboard
 
     struct Tile: Sendable {
         let value: String
         let label: String
-    }
-
-    struct Row: Sendable {
-        let name: String
-        let sector: String
-        let commune: String
-        let permanent: Int
-        let newlyCreated: Int
-        let durable: Int
-        let placements: Int
-        let timeToFill: String
-        let retention: String
+        let href: String?
     }
 
     struct Page: Sendable {
         let layout: Layout
-        let centreName: String
+        let heading: String
+        let action: String
+        let periodText: String
         let from: String
         let to: String
-        let periodText: String
+        let businesses: [Option]
+        let sectors: [Option]
+        let communes: [Option]
+        let contracts: [Option]
+        let showBusinessFilter: Bool
+        let filtered: Bool
+        let resetHref: String
         let tiles: [Tile]
-        let rows: [Row]
-        let contracts: [Fact]
-        let retention: [Fact]
+        let tables: [FigureTable]
         let apiHref: String
-        let csvHref: String
-        let csvInternationalHref: String
+        let isAdviser: Bool
     }
 
-    static func percent(_ value: Double?) -> String {
-        value.map { String(format: "%.0f %%", $0 * 100) } ?? "—"
+    struct Loaded {
+        let metrics: CentreMetrics
+        let tables: DashboardTables
+        let choices: (businesses: [(String, String)], sectors: [String], communes: [(String, String)])
     }
 
-    static func days(_ value: Double?) -> String {
-        value.map { "\(Int($0.rounded())) j" } ?? "—"
+    func load(request: Request, context: CentreContext) async throws -> (MetricsFilter, Loaded) {
+        try context.require(.observer, .adviser)
+        let filter = try filter(request)
+        let asOf = Day(services.clock.now())
+        let slug = context.membership.centreSlug
+        let (figures, choices, ids) = try await services.database.withTransaction(tenant: context.tenantID, logger: context.logger) { connection in
+            let figures = try await CentreFigures.compute(centre: slug, filter: filter, asOf: asOf, on: connection, logger: context.logger)
+            let choices = try await CentreFigures.choices(on: connection, logger: context.logger)
+            return (figures, choices, Dictionary(figures.businesses.map { ($0.siret, $0.id) }, uniquingKeysWith: { a, _ in a }))
+        }
+        let metrics = CentreMetrics(figures, filter: filter)
+        let query = Self.query(request).filter { $0.key != "tri" && $0.key != "ordre" }
+            .sorted { $0.key < $1.key }.map { "\($0.key)=\(queryEscaped($0.value))&" }.joined()
+        let base = "/c/\(slug)"
+        let tables = DashboardTables(
+            links: context.role == .adviser ? base : nil, metrics: metrics, businessIDs: ids, filter: filter,
+            sort: BusinessSort(query: Self.query(request)), pagePath: "\(base)/tableau-de-bord?\(query)")
+        return (filter, Loaded(metrics: metrics, tables: tables, choices: choices))
     }
 
     @Sendable func page(request: Request, context: CentreContext) async throws -> Response {
-        let (from, to) = try period(request)
-        return try await render(context: context, from: from, to: to)
+        let (filter, loaded) = try await load(request: request, context: context)
+        return try render(context: context, filter: filter, loaded: loaded)
     }
 
-    func render(context: CentreContext, from: Day, to: Day) async throws -> Response {
-        let m = try await figures(context: context, from: from, to: to)
+    func render(context: CentreContext, filter: MetricsFilter, loaded: Loaded) throws -> Response {
+        let m = loaded.metrics
         let base = "/c/\(context.membership.centreSlug)"
+        let adviser = context.role == .adviser
+        var tables = loaded.tables.all
+        for index in tables.indices { tables[index].prepare(base: "\(base)/tableau-de-bord", filter: filter) }
         let model = Page(
-            layout: Layout(title: "Tableau de bord", session: context.session, membership: context.membership, currentPath: base),
-            centreName: context.membership.centreName, from: from.iso, to: to.iso, periodText: "du \(from.french) au \(to.french)",
-            tiles: [
-                Tile(value: String(m.permanent_posts_created), label: "postes pérennes créés (CDI)"),
-                Tile(value: String(m.newly_created_permanent_posts), label: "dont créations de poste"),
-                Tile(value: String(m.durable_jobs), label: "emplois durables"),
-                Tile(value: String(m.placements), label: "embauches en tout"),
-                Tile(value: Self.days(m.median_days_to_fill), label: "délai médian de recrutement"),
-                Tile(value: Self.percent(m.fill_rate), label: "taux de satisfaction des besoins"),
-            ],
-            rows: m.businesses.map {
-                Row(name: $0.name, sector: $0.sector ?? "", commune: $0.commune ?? "", permanent: $0.permanent_posts_created, newlyCreated: $0.newly_created,
-                    durable: $0.durable_jobs, placements: $0.placements, timeToFill: Self.days($0.median_days_to_fill),
-                    retention: $0.retention_6_months_base == 0 ? "—" : "\(Self.percent($0.retention_6_months)) (\($0.retention_6_months_base))")
-            },
-            contracts: ContractKind.allCases.map { Fact(label: $0.label, value: String(m.placements_by_contract[$0.rawValue] ?? 0)) },
-            retention: m.retention.map { Fact(label: "\($0.months) mois", value: $0.placements == 0 ? "— (aucune embauche assez ancienne)" : "\(Self.percent($0.rate)) sur \($0.placements) embauches") }
-                + [Fact(label: "Période d'essai passée", value: m.trial_passed_base == 0 ? "—" : "\(Self.percent(m.trial_passed_rate)) sur \(m.trial_passed_base) embauches")],
-            apiHref: "/api/v1/centres/\(context.membership.centreSlug)/metrics?from=\(from.iso)&to=\(to.iso)",
-            csvHref: "\(base)/tableau-de-bord/entreprises.csv?du=\(from.iso)&au=\(to.iso)",
-            csvInternationalHref: "\(base)/tableau-de-bord/entreprises.csv?du=\(from.iso)&au=\(to.iso)&format=international")
+            layout: Layout(title: "Tableau de bord", session: context.session, membership: context.membership, currentPath: context.role == .observer ? base : "\(base)/tableau-de-bord"),
+            heading: context.membership.centreName, action: "\(base)/tableau-de-bord", periodText: "du \(filter.from.french) au \(filter.to.french)",
+            from: filter.from.iso, to: filter.to.iso,
+            businesses: loaded.choices.businesses.map { Option(value: $0.0, label: $0.1, selected: $0.0 == filter.business) },
+            sectors: loaded.choices.sectors.map { Option(value: $0, label: "\($0) – \(NAFSection.label($0))", selected: $0 == filter.sector) },
+            communes: loaded.choices.communes.map { Option(value: $0.0, label: $0.1, selected: $0.0 == filter.commune) },
+            contracts: ContractKind.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == filter.contract) },
+            showBusinessFilter: true, filtered: filter.business != nil || filter.sector != nil || filter.commune != nil || filter.contract != nil,
+            resetHref: "\(base)/tableau-de-bord?du=\(filter.from.iso)&au=\(filter.to.iso)",
+            tiles: Self.tiles(m, placementsHref: adviser ? "\(base)/embauches?du=\(filter.from.iso)&au=\(filter.to.iso)" : nil),
+            tables: tables,
+            apiHref: "/api/v1/centres/\(context.membership.centreSlug)/metrics?\(filter.query(french: false))",
+            isAdviser: adviser)
         return try services.renderer.render("dashboards/centre", model)
+    }
+
+    static func tiles(_ m: CentreMetrics, placementsHref: String?) -> [Tile] {
+        [
+            Tile(value: Formats.integer(m.permanent_posts_created), label: "postes pérennes créés (CDI)", href: placementsHref.map { $0 + "&contrat=cdi" }),
+            Tile(value: Formats.integer(m.newly_created_permanent_posts), label: "dont créations de poste", href: nil),
+            Tile(value: Formats.integer(m.durable_jobs), label: "emplois durables", href: nil),
+            Tile(value: Formats.integer(m.placements), label: "embauches en tout", href: placementsHref),
+            Tile(value: DashboardFormat.days(m.median_days_to_fill), label: "délai médian de recrutement", href: nil),
+            Tile(value: DashboardFormat.percent(m.fill_rate), label: "taux de satisfaction des besoins", href: nil),
+            Tile(value: DashboardFormat.percent(m.retention.first { $0.months == 6 }?.rate), label: "maintien dans l'emploi à 6 mois", href: nil),
+        ]
+    }
+
+    static func csvResponse(_ table: FigureTable, request: Request, name: String) -> Response {
+        let international = request.uri.queryParameters["format"] == "international"
+        let text = table.csv(international ? .international : .french)
+        let file = name + (international ? "-international" : "") + ".csv"
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(file)\""],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// Any table of the dashboard as CSV, the centre and the filters in the file name.
+    @Sendable func export(request: Request, context: CentreContext) async throws -> Response {
+        try context.require(.observer, .adviser)
+        guard let id = context.parameters.get("table"), DashboardTables.ids.contains(id) else { throw AppError.notFound }
+        let (filter, loaded) = try await load(request: request, context: context)
+        guard let table = loaded.tables.table(id) else { throw AppError.notFound }
+        return Self.csvResponse(table, request: request, name: "\(id)-\(context.membership.centreSlug)-\(filter.fileNamePart)")
+    }
+
+    // MARK: - The observer's home: all their centres side by side, and the total
+
+    struct ObserverPage: Sendable {
+        let layout: Layout
+        let periodText: String
+        let from: String
+        let to: String
+        let sectors: [Option]
+        let communes: [Option]
+        let contracts: [Option]
+        let showBusinessFilter: Bool
+        let filtered: Bool
+        let resetHref: String
+        let action: String
+        let tiles: [Tile]
+        let tables: [FigureTable]
+        let several: Bool
+        let apiHref: String
+        let tokensHref: String
+    }
+
+    func observed(_ context: SignedInContext) throws -> [Membership] {
+        let observed = context.user.memberships.filter { $0.role == .observer }
+        guard !observed.isEmpty else { throw AppError.notFound }
+        return observed
+    }
+
+    func observerTables(centres: [Membership], figures: [Figures], filter: MetricsFilter) -> (CentreMetrics, [FigureTable]) {
+        let total = CentreMetrics(figures.reduce(into: Figures()) { $0.add($1) }, filter: filter)
+        let each = figures.map { CentreMetrics($0, filter: filter) }
+        func cells(_ m: CentreMetrics) -> [FigureTable.Cell] {
+            [.count(m.permanent_posts_created), .count(m.newly_created_permanent_posts), .count(m.durable_jobs), .count(m.placements),
+             .days(m.median_days_to_fill), .percent(m.fill_rate), .percent(m.retention.first { $0.months == 6 }?.rate),
+             .count(m.seasonal_placements), .count(m.businesses.count)]
+        }
+        var table = FigureTable(
+            id: "centres", title: "Vos centres côte à côte", caption: "Indicateurs principaux de chaque centre et de l'ensemble",
+            columns: [.init(label: "Centre", csvName: "centre", numeric: false), .init(label: "Postes pérennes créés", csvName: "postes_perennes_crees", numeric: true),
+                      .init(label: "dont créations", csvName: "dont_creations_de_poste", numeric: true), .init(label: "Emplois durables", csvName: "emplois_durables", numeric: true),
+                      .init(label: "Embauches", csvName: "embauches", numeric: true), .init(label: "Délai médian (jours)", csvName: "delai_median_jours", numeric: true),
+                      .init(label: "Taux de satisfaction (%)", csvName: "taux_satisfaction_pct", numeric: true),
+                      .init(label: "Maintien à 6 mois (%)", csvName: "maintien_6_mois_pct", numeric: true),
+                      .init(label: "Embauches saisonnières", csvName: "embauches_saisonnieres", numeric: true),
+                      .init(label: "Entreprises", csvName: "entreprises", numeric: true)],
+            rows: zip(centres, each).map { centre, m in
+                .init(cells: [.header(centre.centreName, href: "/c/\(centre.centreSlug)/tableau-de-bord?\(filter.query(french: true))")] + cells(m))
+            })
+        table.foot = [.init(cells: [.header("Ensemble")] + cells(total))]
+        table.chart = Charts.bars(
+            id: "graphique-centres", title: "Postes pérennes créés par centre",
+            description: "Barres horizontales : les postes pérennes créés sur la période dans chaque centre.",
+            items: zip(centres, each).map { ($0.centreName, Double($1.permanent_posts_created), Formats.integer($1.permanent_posts_created)) })
+        let headline = DashboardTables(links: nil, metrics: total, businessIDs: [:], filter: filter, sort: BusinessSort(query: [:]), pagePath: "").headline
+        return (total, [table, headline])
+    }
+
+    @Sendable func observerHome(request: Request, context: SignedInContext) async throws -> Response {
+        let centres = try observed(context)
+        let filter = try filter(request)
+        let figures = try await figures(centres: centres, filter: filter, logger: context.logger)
+        var (total, tables) = observerTables(centres: centres, figures: figures, filter: filter)
+        for index in tables.indices { tables[index].prepare(base: "/observateur", filter: filter) }
+        let sectors = Set(figures.flatMap { $0.businesses.compactMap { $0.naf.flatMap(NAFSection.code(of:)) } })
+        let communes = Dictionary(figures.flatMap { $0.businesses.compactMap { b in b.communeInsee.map { ($0, b.commune ?? $0) } } }, uniquingKeysWith: { a, _ in a })
+        let model = ObserverPage(
+            layout: Layout(title: "Mes centres", session: context.session, currentPath: "/observateur"),
+            periodText: "du \(filter.from.french) au \(filter.to.french)", from: filter.from.iso, to: filter.to.iso,
+            sectors: NAFSection.all.filter { sectors.contains($0.code) || $0.code == filter.sector }.map {
+                Option(value: $0.code, label: "\($0.code) – \($0.label)", selected: $0.code == filter.sector)
+            },
+            communes: communes.sorted { $0.value < $1.value }.map { Option(value: $0.key, label: $0.value, selected: $0.key == filter.commune) },
+            contracts: ContractKind.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == filter.contract) },
+            showBusinessFilter: false, filtered: filter.sector != nil || filter.commune != nil || filter.contract != nil,
+            resetHref: "/observateur?du=\(filter.from.iso)&au=\(filter.to.iso)", action: "/observateur",
+            tiles: Self.tiles(total, placementsHref: nil), tables: tables, several: centres.count > 1,
+            apiHref: "/api/v1/metrics?\(filter.query(french: false))", tokensHref: "/profil")
+        return try services.renderer.render("dashboards/observer", model)
+    }
+
+    @Sendable func observerExport(request: Request, context: SignedInContext) async throws -> Response {
+        let centres = try observed(context)
+        guard let id = context.parameters.get("table"), ["centres", "indicateurs"].contains(id) else { throw AppError.notFound }
+        let filter = try filter(request)
+        let figures = try await figures(centres: centres, filter: filter, logger: context.logger)
+        let (_, tables) = observerTables(centres: centres, figures: figures, filter: filter)
+        guard let table = tables.first(where: { $0.id == id }) else { throw AppError.notFound }
+        return Self.csvResponse(table, request: request, name: "\(id)-mes-centres-\(filter.fileNamePart)")
+    }
+
+    // MARK: - Definitions
+
+    struct DefinitionsPage: Sendable {
+        let layout: Layout
+        let smallest: Int
+    }
+
+    @Sendable func definitions(request: Request, context: AppRequestContext) async throws -> Response {
+        try services.renderer.render(
+            "dashboards/definitions",
+            DefinitionsPage(layout: Layout(title: "Définition des indicateurs", session: context.session, currentPath: "/indicateurs"), smallest: CentreFigures.smallestShownCount))
     }
 }

@@ -180,4 +180,15 @@ enum Formats {
     }
 
     static func statusClass(_ status: NeedStatus) -> String { "status status--\(status.rawValue)" }
+
+    /// `12345` → `12 345`, thousands grouped by a narrow no-break space as in French.
+    static func integer(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { grouped += "\u{202F}" }
+            grouped.append(digit)
+        }
+        return (value < 0 ? "-" : "") + grouped
+    }
 }

@@ -43,4 +43,20 @@ struct Day: Comparable, Hashable, Sendable, CustomStringConvertible {
     var french: String { String(format: "%02d/%02d/%04d", day, month, year) }
 
     static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+
+    /// Noon of this day in Paris.
+    var date: Date {
+        Self.calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12)) ?? Date(timeIntervalSince1970: 0)
+    }
+
+    /// The day `days` later (earlier when negative).
+    func adding(days: Int) -> Day { Day(date.addingTimeInterval(Double(days) * 86400)) }
+
+    /// The day `months` later, clamped to the month's last day (31 January + 1 month = 28 February).
+    func adding(months: Int) -> Day { Day(Self.calendar.date(byAdding: .month, value: months, to: date) ?? date) }
+
+    /// Days from this day to `other`.
+    func distance(to other: Day) -> Int {
+        Int((other.date.timeIntervalSince(date) / 86400).rounded())
+    }
 }

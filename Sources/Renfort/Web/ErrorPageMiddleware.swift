@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HTTPTypes
 import Logging
@@ -12,10 +13,60 @@ struct ErrorPageMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
+        guard request.uri.path.hasPrefix("/api/") else { return try await pageError(request, context: context, next: next) }
+        do {
+            return try await next(request, context)
+        } catch {
+            // The API answers its errors in JSON, with the same codes and messages.
+            return apiError(error, context: context)
+        }
+    }
+
+    /// `{"error": {"status": 401, "message": "…", "request_id": "…"}}`.
+    private func apiError(_ error: any Error, context: Context) -> Response {
+        var code = 500
+        var message: String? = nil
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        switch error {
+        case let error as AppError:
+            code = Int(error.status.code)
+            switch error {
+            case .apiUnauthorized(let text):
+                message = text
+                headers[.wwwAuthenticate] = "Bearer realm=\"renfort\""
+            case .forbidden(let text), .badRequest(let text): message = text
+            case .tooManyRequests(let retryAfter, let text):
+                message = text
+                headers[.retryAfter] = String(retryAfter)
+            case .notFound: break
+            case .signInRequired:
+                code = 401
+                message = "Authentification requise : un jeton d'API (Authorization: Bearer …) ou une session."
+                headers[.wwwAuthenticate] = "Bearer realm=\"renfort\""
+            }
+        case let error as any HTTPResponseError:
+            code = Int(error.status.code)
+            if code >= 500 { context.logger.error("server error", metadata: ["error": "\(String(reflecting: error))"]) }
+        default:
+            context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])
+        }
+        if code == 404 { message = "Cette ressource n'existe pas, ou vous n'y avez pas accès." }
+        let body: [String: [String: JSONValue]] = [
+            "error": ["status": .int(code), "message": .string(message ?? Self.texts(for: code).1), "request_id": .string(context.id)]
+        ]
+        let data = (try? JSONEncoder.api.encode(body)) ?? Data()
+        return Response(status: .init(code: code), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    private func pageError(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let error as AppError {
             switch error {
+            case .apiUnauthorized(let message):
+                return try page(401, message: message, context: context)
             case .signInRequired(let expired):
                 var location = "/login"
                 var query: [String] = []
@@ -57,6 +108,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
 
     static func texts(for code: Int) -> (String, String) {
         switch code {
+        case 401: ("Authentification requise", "Cette adresse demande une authentification.")
         case 400: ("Requête invalide", "La requête envoyée n'a pas pu être comprise.")
         case 403: ("Accès refusé", "Vous n'avez pas accès à cette action.")
         case 404: ("Page introuvable", "Cette page n'existe pas, ou vous n'y avez pas accès.")

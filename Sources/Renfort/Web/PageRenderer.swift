@@ -106,6 +106,7 @@ struct Layout: Sendable {
             let observerOnly = user.memberships.allSatisfy { $0.role == .observer }
             items.append(observerOnly ? ("Mes centres", "/observateur") : ("Mes centres", "/accueil"))
         }
+        items.append(("Mon profil", "/profil"))
         if user.isAdmin {
             items.append(("Administration", "/admin"))
             items.append(("Boîte d'envoi", "/admin/envois"))

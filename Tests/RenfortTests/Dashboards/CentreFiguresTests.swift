@@ -60,7 +60,9 @@ import Testing
                     try await placement(b2, needC, try await candidate(), contract: "cdd", start: "2026-03-15", end: "2026-10-14")
                     try await placement(b2, needC, try await candidate(), contract: "cdi", start: "2026-06-30")
                     try await placement(b2, needC, try await candidate(), contract: "cdi", start: "2026-07-01")
-                    return try await CentreFigures.compute(from: Day(iso: "2026-01-01")!, to: Day(iso: "2026-06-30")!, asOf: Day(iso: "2026-07-20")!, on: connection, logger: logger)
+                    let filter = MetricsFilter(from: Day(iso: "2026-01-01")!, to: Day(iso: "2026-06-30")!)
+                    return CentreMetrics(
+                        try await CentreFigures.compute(centre: "essai", filter: filter, asOf: Day(iso: "2026-07-20")!, on: connection, logger: logger), filter: filter)
                 }
             }
             // CDI and shared-time CDI started in the period: 2 (Alpha) + 1 shared + 1 on the last day = 4; not the one of 1 July.
@@ -69,7 +71,8 @@ import Testing
             // Durable: the 4 permanent ones + the 7-month CDD; not the 2-month seasonal contract.
             #expect(metrics.durable_jobs == 5)
             #expect(metrics.placements == 6)
-            #expect(metrics.placements_by_contract == ["cdi": 3, "shared_time": 1, "seasonal_cdd": 1, "cdd": 1])
+            #expect(metrics.placements_by_contract.filter { $0.value > 0 } == ["cdi": 3, "shared_time": 1, "seasonal_cdd": 1, "cdd": 1])
+            #expect(metrics.placements_by_contract.count == ContractKind.allCases.count)
             #expect(metrics.businesses.first { $0.name == "Alpha" }?.permanent_posts_created == 2)
             #expect(metrics.businesses.first { $0.name == "Beta" }?.permanent_posts_created == 2)
             #expect(metrics.businesses.first { $0.name == "Beta" }?.newly_created == 1)
@@ -140,26 +143,30 @@ import Testing
             let adviser = browser.fresh()
             try await adviser.signIn("conseiller1@cahors.renfort.test")
             #expect(try await adviser.get("/c/cahors/tableau-de-bord").status == .ok)
-            #expect(try await browser.get("/api/v1/centres/cahors/metrics").status == .seeOther)
+            let anonymous = try await browser.fresh().get("/api/v1/centres/cahors/metrics")
+            #expect(anonymous.status == .unauthorized)
+            #expect(anonymous.headers[.contentType] == "application/json; charset=utf-8")
         }
     }
 
     @Test func thePerBusinessTableDownloadsAsCSV() async throws {
         try await TestApp.run { browser, _ in
             try await browser.signIn("observateur@dreets.renfort.test")
-            let french = try await browser.get("/c/cahors/tableau-de-bord/entreprises.csv?du=2018-10-01&au=2019-01-31")
+            let french = try await browser.get("/c/cahors/tableau-de-bord/export/entreprises?du=2018-10-01&au=2019-01-31")
             #expect(french.status == .ok)
             #expect(french.headers[.contentType] == "text/csv; charset=utf-8")
-            #expect(french.headers[.contentDisposition] == "attachment; filename=\"postes-perennes-cahors-du-2018-10-01-au-2019-01-31.csv\"")
+            #expect(french.headers[.contentDisposition] == "attachment; filename=\"entreprises-cahors-du-2018-10-01-au-2019-01-31.csv\"")
             let bytes = Array(french.body.readableBytesView)
             #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
             let lines = french.text.dropFirst().split(separator: "\r\n").map(String.init)
             #expect(lines.first?.hasPrefix("siret;entreprise;naf;commune;postes_perennes_crees") == true)
-            #expect(lines.count == 9)
-            let total = lines.dropFirst().compactMap { Int($0.split(separator: ";", omittingEmptySubsequences: false)[4]) }.reduce(0, +)
+            // Eight businesses and the total line.
+            #expect(lines.count == 10)
+            let total = lines.dropFirst().dropLast().compactMap { Int($0.split(separator: ";", omittingEmptySubsequences: false)[4]) }.reduce(0, +)
             #expect(total == 39)
+            #expect(lines.last?.split(separator: ";", omittingEmptySubsequences: false)[4] == "39")
             #expect(lines.dropFirst().contains { $0.contains(",") && $0.split(separator: ";", omittingEmptySubsequences: false).count == 11 })
-            let international = try await browser.get("/c/cahors/tableau-de-bord/entreprises.csv?du=2018-10-01&au=2019-01-31&format=international")
+            let international = try await browser.get("/c/cahors/tableau-de-bord/export/entreprises?du=2018-10-01&au=2019-01-31&format=international")
             #expect(Array(international.body.readableBytesView.prefix(1)) != [0xEF])
             #expect(international.text.hasPrefix("siret,entreprise,naf,commune"))
             #expect(international.text.contains(".0"))

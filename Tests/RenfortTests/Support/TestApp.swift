@@ -29,6 +29,7 @@ struct TestApp {
         demo: Bool = true,
         clock: ManualClock = ManualClock(),
         configure: (inout AppConfiguration) -> Void = { _ in },
+        logger: Logger = TestEnvironment.logger,
         _ test: @escaping @Sendable (Browser, TestDatabase) async throws -> Void
     ) async throws {
         try await TestDatabase.withFresh { database in
@@ -39,7 +40,7 @@ struct TestApp {
             }
             var configuration = configuration(for: database)
             configure(&configuration)
-            let app = try await buildApplication(configuration: configuration, clock: clock, logger: TestEnvironment.logger)
+            let app = try await buildApplication(configuration: configuration, clock: clock, logger: logger)
             try await app.test(.router) { client in
                 try await test(Browser(client: client), database)
             }
@@ -121,4 +122,36 @@ final class Browser: @unchecked Sendable {
 extension TestResponse {
     var text: String { String(buffer: body) }
     var location: String? { headers[.location] }
+}
+
+/// Keeps every log entry, so that a test can check what was logged.
+final class CapturedLogs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _entries: [(message: String, metadata: [String: String])] = []
+
+    var entries: [(message: String, metadata: [String: String])] { lock.withLock { _entries } }
+
+    func append(_ message: String, _ metadata: [String: String]) { lock.withLock { _entries.append((message, metadata)) } }
+
+    var logger: Logger {
+        Logger(label: "renfort-test") { _ in Handler(logs: self) }
+    }
+
+    struct Handler: LogHandler {
+        let logs: CapturedLogs
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .info
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            var all: [String: String] = [:]
+            for (key, value) in metadata { all[key] = "\(value)" }
+            for (key, value) in event.metadata ?? [:] { all[key] = "\(value)" }
+            logs.append("\(event.message)", all)
+        }
+    }
 }

@@ -1,0 +1,120 @@
+import Foundation
+
+/// One table of a dashboard: shown as HTML (with links for advisers) and downloadable as
+/// CSV, from the same cells so that both always say the same.
+struct FigureTable: Sendable {
+    enum Value: Sendable {
+        case text(String)
+        case count(Int?)
+        /// A number with its decimals in the CSV (a rate is written in percent).
+        case number(Double?, decimals: Int)
+    }
+
+    struct Cell: Sendable {
+        let text: String
+        let href: String?
+        let numeric: Bool
+        let isHeader: Bool
+        let value: Value
+
+        static func header(_ text: String, href: String? = nil) -> Cell {
+            Cell(text: text, href: href, numeric: false, isHeader: true, value: .text(text))
+        }
+        static func text(_ text: String) -> Cell {
+            Cell(text: text, href: nil, numeric: false, isHeader: false, value: .text(text))
+        }
+        static func count(_ count: Int?, href: String? = nil, hiddenText: String = "—") -> Cell {
+            Cell(text: count.map(Formats.integer) ?? hiddenText, href: count == nil || count == 0 ? nil : href, numeric: true, isHeader: false, value: .count(count))
+        }
+        static func percent(_ rate: Double?, base: Int? = nil) -> Cell {
+            var text = DashboardFormat.percent(rate)
+            if let base, rate != nil { text += " (\(base))" }
+            return Cell(text: text, href: nil, numeric: true, isHeader: false, value: .number(rate.map { $0 * 100 }, decimals: 1))
+        }
+        static func days(_ days: Double?) -> Cell {
+            Cell(text: DashboardFormat.days(days), href: nil, numeric: true, isHeader: false, value: .number(days, decimals: 1))
+        }
+    }
+
+    struct Column: Sendable {
+        let label: String
+        let csvName: String
+        let numeric: Bool
+        /// Sortable columns link to the page sorted by them.
+        var sortHref: String? = nil
+        var sortState: String? = nil
+    }
+
+    struct Row: Sendable {
+        let cells: [Cell]
+    }
+
+    let id: String
+    let title: String
+    let caption: String
+    var columns: [Column]
+    var rows: [Row]
+    var foot: [Row] = []
+    var csvHref = ""
+    var csvInternationalHref = ""
+    /// An SVG chart drawing the same numbers, when there is one.
+    var chart: String? = nil
+    var note: String? = nil
+
+    /// For the template (it reads stored properties only): set by `prepare`.
+    var hasRows = false
+    var hasFoot = false
+
+    /// Ready to render: its CSV links under `base` with the filter, and its flags.
+    mutating func prepare(base: String, filter: MetricsFilter) {
+        csvHref = "\(base)/export/\(id)?\(filter.query(french: true))"
+        csvInternationalHref = csvHref + "&format=international"
+        hasRows = !rows.isEmpty
+        hasFoot = !foot.isEmpty
+    }
+
+    func csv(_ variant: CSV.Variant) -> String {
+        let csv = CSV(variant: variant)
+        let lines = (rows + foot).map { row in
+            row.cells.map { cell -> String in
+                switch cell.value {
+                case .text(let text): text
+                case .count(let count): count.map(String.init) ?? ""
+                case .number(let number, let decimals): csv.number(number, decimals: decimals)
+                }
+            }
+        }
+        return csv.document(header: columns.map(\.csvName), rows: lines)
+    }
+}
+
+/// How the dashboards write numbers, in French.
+enum DashboardFormat {
+    static func percent(_ value: Double?) -> String {
+        guard let value else { return "—" }
+        let text = String(format: "%.0f", value * 100)
+        return "\(text) %"
+    }
+
+    static func days(_ value: Double?) -> String {
+        value.map { "\(Formats.integer(Int($0.rounded()))) j" } ?? "—"
+    }
+
+    /// `2018-10` → `oct. 2018`.
+    static func month(_ key: String) -> String {
+        let names = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+        let parts = key.split(separator: "-")
+        guard parts.count == 2, let month = Int(parts[1]), (1...12).contains(month) else { return key }
+        return "\(names[month - 1]) \(parts[0])"
+    }
+
+    static func outcome(_ status: String) -> String {
+        switch status {
+        case "filled": "Pourvu"
+        case "partly_filled": "Partiellement pourvu"
+        case "closed": "Clos"
+        case "cancelled": "Annulé"
+        default: "En cours (\(NeedStatus(rawValue: status)?.label.lowercased() ?? status))"
+        }
+    }
+}
