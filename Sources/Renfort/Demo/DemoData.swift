@@ -93,9 +93,11 @@ public enum DemoData {
             let user = try await AccountRepository.findOrCreateUser(
                 email: "conseiller1@figeac.renfort.test", displayName: "Hélène Cabrol", passwordHash: hash, on: connection, logger: logger)
             try await AccountRepository.addMembership(userID: user.id, tenantID: figeac, role: .adviser, on: connection, logger: logger)
+            var businessIDs: [Int64] = []
             for business in figeacBusinesses {
-                _ = try await insert(business, tenant: figeac, on: connection, logger: logger)
+                businessIDs.append(try await insert(business, tenant: figeac, on: connection, logger: logger))
             }
+            try await DemoPipeline.loadFigeac(figeac: figeac, businessIDs: businessIDs, adviser: user.id, now: Date(), on: connection, logger: logger)
         }
         let observer = try await database.withTransaction(logger: logger) { connection in
             try await AccountRepository.findOrCreateUser(

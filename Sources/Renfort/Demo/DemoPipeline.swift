@@ -61,7 +61,8 @@ enum DemoPipeline {
         for (index, posts) in storyPosts.enumerated() {
             let business = DemoData.businesses[index]
             let title = ["Cuisiniers et commis", "Ouvriers viticoles", "Menuisiers", "Maraîchers", "Aides à domicile", "Opérateurs de production", "Agents polyvalents", "Conducteurs"][index]
-            let needID = try await storyNeed(title: title, business: businessIDs[index], positions: posts, contract: .cdi, start: day("2018-10-01"), end: nil, cahors: cahors, adviser: adviser, place: business.commune, on: connection, logger: logger)
+            let hard: [HardToFillReason] = [1: [.transport], 4: [.hours, .transport], 7: [.rareSkill]][index] ?? []
+            let needID = try await storyNeed(title: title, business: businessIDs[index], positions: posts, contract: .cdi, start: day("2018-10-01"), end: nil, hard: hard, closedOn: day("2019-01-31"), cahors: cahors, adviser: adviser, place: business.commune, on: connection, logger: logger)
             for _ in 0..<posts {
                 let start = day(storyStarts[storyIndex % storyStarts.count])
                 storyIndex += 1
@@ -69,11 +70,15 @@ enum DemoPipeline {
             }
         }
         // That season's seasonal and fixed-term hires: the walnut harvest and the cannery's Christmas peak.
-        let walnut = try await storyNeed(title: "Cueilleurs de noix (saison 2018)", business: businessIDs[3], positions: 4, contract: .seasonalCDD, start: day("2018-10-08"), end: day("2018-11-09"), cahors: cahors, adviser: adviser, place: "Lalbenque", on: connection, logger: logger)
+        // Five pickers were asked for, four found: a hard-to-fill need (no transport to the orchards) partly filled.
+        let walnut = try await storyNeed(title: "Cueilleurs de noix (saison 2018)", business: businessIDs[3], positions: 5, filled: 4, contract: .seasonalCDD, start: day("2018-10-08"), end: day("2018-11-09"), hard: [.seasonality, .transport], closedOn: day("2018-11-09"), cahors: cahors, adviser: adviser, place: "Lalbenque", on: connection, logger: logger)
+        var pickers: [Int64] = []
         for _ in 0..<4 {
-            try await hired(needID: walnut, business: businessIDs[3], candidate: try await candidate(hired: true), contract: .seasonalCDD, start: day("2018-10-08"), end: day("2018-11-09"), hours: 35, newlyCreated: false, cahors: cahors, adviser: adviser, at: day("2018-10-08"), on: connection, logger: logger)
+            let picker = try await candidate(hired: true)
+            pickers.append(picker)
+            try await hired(needID: walnut, business: businessIDs[3], candidate: picker, contract: .seasonalCDD, start: day("2018-10-08"), end: day("2018-11-09"), hours: 35, newlyCreated: false, cahors: cahors, adviser: adviser, at: day("2018-10-08"), on: connection, logger: logger)
         }
-        let cannery = try await storyNeed(title: "Renforts de fin d'année (2018)", business: businessIDs[5], positions: 3, contract: .cdd, start: day("2018-11-12"), end: day("2019-01-11"), cahors: cahors, adviser: adviser, place: "Castelnau-Montratier", on: connection, logger: logger)
+        let cannery = try await storyNeed(title: "Renforts de fin d'année (2018)", business: businessIDs[5], positions: 3, contract: .cdd, start: day("2018-11-12"), end: day("2019-01-11"), closedOn: day("2019-01-11"), cahors: cahors, adviser: adviser, place: "Castelnau-Montratier", on: connection, logger: logger)
         for _ in 0..<3 {
             try await hired(needID: cannery, business: businessIDs[5], candidate: try await candidate(hired: true), contract: .cdd, start: day("2018-11-12"), end: day("2019-01-11"), hours: 35, newlyCreated: false, cahors: cahors, adviser: adviser, at: day("2018-11-12"), on: connection, logger: logger)
         }
@@ -84,10 +89,14 @@ enum DemoPipeline {
             SELECT n.id, n.business_id, n.contract_kind, n.wished_start::text, n.end_date::text, n.hours_per_week::float8, n.newly_created, n.positions_filled
             FROM job_needs n WHERE n.positions_filled > 0 AND NOT EXISTS (SELECT 1 FROM placements p WHERE p.need_id = n.id)
             """, as: (Int64.self, Int64.self, String.self, String.self, String?.self, Double.self, Bool.self, Int.self), logger: logger)
+        // Two of the 2018 walnut pickers came back for this year's seasons: seasonal workers hired again.
+        var returning = Array(pickers.prefix(2))
         for (needID, business, contract, start, end, hours, created, filled) in current {
             for _ in 0..<filled {
                 let startDay = Day(iso: start)!
-                try await hired(needID: needID, business: business, candidate: try await candidate(hired: true), contract: ContractKind(rawValue: contract) ?? .cdi, start: startDay, end: end.flatMap(Day.init(iso:)), hours: hours, newlyCreated: created, cahors: cahors, adviser: adviser, at: startDay, on: connection, logger: logger)
+                let person: Int64
+                if contract == ContractKind.seasonalCDD.rawValue && !returning.isEmpty { person = returning.removeFirst() } else { person = try await candidate(hired: true) }
+                try await hired(needID: needID, business: business, candidate: person, contract: ContractKind(rawValue: contract) ?? .cdi, start: startDay, end: end.flatMap(Day.init(iso:)), hours: hours, newlyCreated: created, cahors: cahors, adviser: adviser, at: startDay, on: connection, logger: logger)
             }
         }
 
@@ -144,6 +153,42 @@ enum DemoPipeline {
         }
     }
 
+    /// The small Figeac centre: its 2018–2019 season (four permanent posts at the sawmill and
+    /// the bakery) and the present (a recent CDI, a summer season already over).
+    static func loadFigeac(figeac: Int64, businessIDs: [Int64], adviser: Int64, now: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        let today = Day(now)
+        var number = 500
+        func candidate() async throws -> Int64 {
+            number += 1
+            return try await CandidateRepository.insert(draft(number, today: today, hired: true), tenantID: figeac, actorID: adviser, now: now, on: connection, logger: logger)
+        }
+        let sawyers = try await storyNeed(
+            title: "Scieurs-affûteurs", business: businessIDs[0], positions: 3, contract: .cdi, start: day("2018-10-15"), end: nil, hard: [.rareSkill],
+            closedOn: day("2019-01-14"), cahors: figeac, adviser: adviser, place: "Figeac", on: connection, logger: logger)
+        for start in ["2018-11-05", "2018-12-03", "2019-01-14"] {
+            try await hired(needID: sawyers, business: businessIDs[0], candidate: try await candidate(), contract: .cdi, start: day(start), end: nil, hours: 35, newlyCreated: true, cahors: figeac, adviser: adviser, at: day(start), on: connection, logger: logger)
+        }
+        let seller = try await storyNeed(
+            title: "Vendeur ou vendeuse en boulangerie", business: businessIDs[1], positions: 1, contract: .cdi, start: day("2018-10-22"), end: nil,
+            closedOn: day("2018-10-22"), cahors: figeac, adviser: adviser, place: "Figeac", on: connection, logger: logger)
+        try await hired(needID: seller, business: businessIDs[1], candidate: try await candidate(), contract: .cdi, start: day("2018-10-22"), end: nil, hours: 35, newlyCreated: false, cahors: figeac, adviser: adviser, at: day("2018-10-22"), on: connection, logger: logger)
+        // The present.
+        let driverStart = today.adding(days: -60)
+        let driver = try await storyNeed(
+            title: "Conducteur ou conductrice d'engins forestiers", business: businessIDs[0], positions: 1, contract: .cdi, start: driverStart, end: nil,
+            hard: [.rareSkill, .transport], closedOn: driverStart, submitted: now.addingTimeInterval(-110 * 86400), cahors: figeac, adviser: adviser,
+            place: "Figeac", on: connection, logger: logger)
+        try await hired(needID: driver, business: businessIDs[0], candidate: try await candidate(), contract: .cdi, start: driverStart, end: nil, hours: 39, newlyCreated: true, cahors: figeac, adviser: adviser, at: driverStart, on: connection, logger: logger)
+        let summerStart = today.adding(days: -150), summerEnd = today.adding(days: -60)
+        let summer = try await storyNeed(
+            title: "Renfort de vente (saison d'été)", business: businessIDs[1], positions: 2, contract: .seasonalCDD, start: summerStart, end: summerEnd,
+            hard: [.seasonality], closedOn: summerStart, submitted: now.addingTimeInterval(-190 * 86400), cahors: figeac, adviser: adviser,
+            place: "Figeac", on: connection, logger: logger)
+        for _ in 0..<2 {
+            try await hired(needID: summer, business: businessIDs[1], candidate: try await candidate(), contract: .seasonalCDD, start: summerStart, end: summerEnd, hours: 35, newlyCreated: false, cahors: figeac, adviser: adviser, at: summerStart, on: connection, logger: logger)
+        }
+    }
+
     /// Check-ins of every kind: past ones done (mostly on track), some employments ended
     /// (during the trial period and after), one placement at risk, and the present's due and overdue ones.
     static func followUps(cahors: Int64, adviser: Int64, today: Day, on connection: PostgresConnection, logger: Logger) async throws {
@@ -189,23 +234,30 @@ enum DemoPipeline {
     }
 
     private static func storyNeed(
-        title: String, business: Int64, positions: Int, contract: ContractKind, start: Day, end: Day?, cahors: Int64, adviser: Int64, place: String,
-        on connection: PostgresConnection, logger: Logger
+        title: String, business: Int64, positions: Int, filled: Int? = nil, contract: ContractKind, start: Day, end: Day?, hard: [HardToFillReason] = [],
+        closedOn: Day, submitted: Date? = nil, cahors: Int64, adviser: Int64, place: String, on connection: PostgresConnection, logger: Logger
     ) async throws -> Int64 {
-        let submitted = Day.calendar.date(from: DateComponents(year: 2018, month: 9, day: 10, hour: 10))!
+        let submitted = submitted ?? Day.calendar.date(from: DateComponents(year: 2018, month: 9, day: 10, hour: 10))!
         let draft = JobNeedDraft(
             title: title, romeCode: nil, description: "Besoin de la saison 2018-2019.", contractKind: contract, fullTime: true, hoursPerWeek: 35,
             positions: positions, wishedStart: start, endDate: end, seasonStart: contract == .seasonalCDD ? start : nil,
             seasonEnd: contract == .seasonalCDD ? end : nil, seasonRecurring: contract == .seasonalCDD, placeInsee: nil, placeName: place,
             payMin: nil, payMax: nil, skills: "", drivingLicence: false, otherLicences: "", certificates: "", experience: "",
-            newlyCreated: contract == .cdi, hardToFill: false, hardToFillReasons: [], hardToFillOther: "", housingOffered: false, notes: "")
+            newlyCreated: contract == .cdi, hardToFill: !hard.isEmpty, hardToFillReasons: hard, hardToFillOther: "", housingOffered: false, notes: "")
         let id = try await JobNeedRepository.insert(draft, businessID: business, tenantID: cahors, actorID: adviser, now: submitted, on: connection, logger: logger)
         var at = submitted
         for step: NeedStatus in [.qualified, .sourcing] {
             at = at.addingTimeInterval(3 * 86400)
             _ = try await JobNeedRepository.move(id: id, to: step, comment: "", cancelReason: nil, businessID: nil, tenantID: cahors, actorID: adviser, now: at, on: connection, logger: logger)
         }
-        try await connection.execute("UPDATE job_needs SET status = 'closed', positions_filled = positions WHERE id = \(id)", logger: logger)
+        // Closed, with its event, on the day of its last hire.
+        let closedAt = Day.calendar.date(from: DateComponents(year: closedOn.year, month: closedOn.month, day: closedOn.day, hour: 18))!
+        try await connection.execute("UPDATE job_needs SET status = 'closed', positions_filled = \(filled ?? positions) WHERE id = \(id)", logger: logger)
+        try await connection.execute(
+            """
+            INSERT INTO job_need_events (tenant_id, need_id, at, actor_id, kind, from_status, to_status, comment)
+            VALUES (\(cahors), \(id), \(closedAt), \(adviser), 'status', 'sourcing', 'closed', 'Recrutement terminé')
+            """, logger: logger)
         return id
     }
 
