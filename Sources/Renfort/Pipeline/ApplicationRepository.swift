@@ -74,13 +74,13 @@ enum ApplicationRepository {
     }
 
     /// The cards of a need's board (one query, whatever the number of applications), capped per page.
-    static func cards(needID: Int64, limit: Int, offset: Int, on connection: PostgresConnection, logger: Logger) async throws -> (cards: [ApplicationCard], total: Int) {
+    static func cards(needID: Int64, stage: ApplicationStage? = nil, limit: Int, offset: Int, on connection: PostgresConnection, logger: Logger) async throws -> (cards: [ApplicationCard], total: Int) {
         let rows = try await connection.all(
             """
             SELECT a.id, a.candidate_id, c.first_name || ' ' || c.last_name, c.commune_name, a.stage, a.employer_answer, a.last_move_at,
                    count(*) OVER ()
             FROM applications a JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id
-            WHERE a.need_id = \(needID)
+            WHERE a.need_id = \(needID) AND (\(stage?.rawValue)::text IS NULL OR a.stage = \(stage?.rawValue)::text)
             ORDER BY array_position(ARRAY['sourced','screening','presented','interview','offer','hired','rejected','withdrawn'], a.stage),
                      a.last_move_at DESC, a.id
             LIMIT \(limit) OFFSET \(offset)

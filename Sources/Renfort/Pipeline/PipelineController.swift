@@ -8,6 +8,7 @@ import PostgresNIO
 struct PipelineController: CentreController, Sendable {
     let services: AppServices
     static let boardPageSize = 100
+    static let listPageSize = 20
 
     func addRoutes(to centre: RouterGroup<CentreContext>) {
         centre.get("besoins/{id}/candidatures", use: board)
@@ -87,10 +88,19 @@ struct PipelineController: CentreController, Sendable {
         let searched: Bool
         let total: Int
         let more: Bool
+        let stages: [Option]
+        let page: Int
+        let pages: Int
+        let previousHref: String?
+        let nextHref: String?
         let notice: String?
         let errors: [FieldError]
         let hasErrors: Bool
         let fieldErrors: [String: String]
+    }
+
+    func listPageHref(base: String, needID: Int64, stage: ApplicationStage?, page: Int) -> String {
+        "\(base)/besoins/\(needID)/candidatures?vue=liste" + (stage.map { "&etape=\($0.rawValue)" } ?? "") + "&page=\(page)"
     }
 
     @Sendable func board(request: Request, context: CentreContext) async throws -> Response {
@@ -103,10 +113,14 @@ struct PipelineController: CentreController, Sendable {
         let query = request.uri.queryParameters
         let search = String(query["q"] ?? "").trimmingCharacters(in: .whitespaces)
         let listView = query["vue"] == "liste"
+        // The list view pages through the applications, 20 at a time, optionally at one stage.
+        let stage = listView ? query["etape"].flatMap { ApplicationStage(rawValue: String($0)) } : nil
+        let page = listView ? min(max(query["page"].flatMap { Int(String($0)) } ?? 1, 1), 100_000) : 1
+        let limit = listView ? Self.listPageSize : Self.boardPageSize
         let tenant = context.tenantID
         let loaded = try await transaction(context) { connection -> (JobNeedRecord, [ApplicationCard], Int, [ApplicationStage: Int], [(id: Int64, label: String)], [CandidateSummary])? in
             guard let need = try await JobNeedRepository.find(id: needID, businessID: nil, on: connection, logger: context.logger) else { return nil }
-            let (cards, total) = try await ApplicationRepository.cards(needID: needID, limit: Self.boardPageSize, offset: 0, on: connection, logger: context.logger)
+            let (cards, total) = try await ApplicationRepository.cards(needID: needID, stage: stage, limit: limit, offset: (page - 1) * limit, on: connection, logger: context.logger)
             let counts = try await ApplicationRepository.stageCounts(needID: needID, on: connection, logger: context.logger)
             let reasons = try await ApplicationRepository.rejectionReasons(tenantID: tenant, on: connection, logger: context.logger)
             var found: [CandidateSummary] = []
@@ -129,7 +143,7 @@ struct PipelineController: CentreController, Sendable {
             Column(stage: stage.rawValue, label: stage.label, count: counts[stage] ?? 0, cards: cards.filter { $0.stage == stage }.map(card))
         }
         let ended = cards.filter { $0.stage == .rejected || $0.stage == .withdrawn }
-        let page = BoardPage(
+        let model = BoardPage(
             layout: Layout(title: "Candidatures · \(need.title)", session: context.session, membership: context.membership, currentPath: "\(base)/besoins"),
             needTitle: need.title, businessName: need.businessName, needHref: "\(base)/besoins/\(needID)", columns: columns,
             endedCount: (counts[.rejected] ?? 0) + (counts[.withdrawn] ?? 0), ended: ended.map(card), listView: listView, rows: cards.map(card),
@@ -137,11 +151,15 @@ struct PipelineController: CentreController, Sendable {
             addAction: "\(base)/besoins/\(needID)/candidatures", bulkAction: "\(base)/besoins/\(needID)/candidatures/rejeter",
             reasons: reasons.map { Option(value: String($0.id), label: $0.label, selected: false) }, search: search,
             found: found.map { Candidate(id: $0.id, name: $0.name, commune: $0.communeName) }, searched: !search.isEmpty,
-            total: total, more: total > cards.count,
+            total: total, more: !listView && total > cards.count,
+            stages: ApplicationStage.allCases.map { Option(value: $0.rawValue, label: "\($0.label) (\(counts[$0] ?? 0))", selected: $0 == stage) },
+            page: page, pages: max(1, (total + Self.listPageSize - 1) / Self.listPageSize),
+            previousHref: listView && page > 1 ? listPageHref(base: base, needID: needID, stage: stage, page: page - 1) : nil,
+            nextHref: listView && page * Self.listPageSize < total ? listPageHref(base: base, needID: needID, stage: stage, page: page + 1) : nil,
             notice: query["rejetees"].map { "\($0) candidature(s) marquée(s) « Non retenu »." },
             errors: errors.all, hasErrors: !errors.isEmpty,
             fieldErrors: errors.byField)
-        return try services.renderer.render("pipeline/board", page, status: status)
+        return try services.renderer.render("pipeline/board", model, status: status)
     }
 
     @Sendable func add(request: Request, context: CentreContext) async throws -> Response {

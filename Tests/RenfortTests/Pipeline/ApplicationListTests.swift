@@ -1,0 +1,45 @@
+import Foundation
+import PostgresNIO
+import Testing
+
+@testable import Renfort
+
+/// The list view of a need's applications: 20 a page, filtered by stage.
+@Suite struct ApplicationListTests {
+    @Test func theListPagesThroughApplicationsAtOneStage() async throws {
+        try await TestApp.run { browser, database in
+            let lookup = DemoLookup(database: database)
+            let need = try await lookup.need("Aide à domicile")
+            let centre = try await lookup.centre("cahors")
+            // 45 more people at "interview" and 10 at "sourced" on that need.
+            try await database.asOwner { client in
+                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                    try await connection.execute(
+                        """
+                        WITH people AS (
+                            INSERT INTO candidates (tenant_id, first_name, last_name, source, purge_after, created_at, updated_at)
+                            SELECT \(centre), 'Liste', 'Personne' || g, 'other', current_date + 90, now(), now() FROM generate_series(1, 55) g
+                            RETURNING id, last_name)
+                        INSERT INTO applications (tenant_id, need_id, candidate_id, stage, created_at, last_move_at)
+                        SELECT \(centre), \(need), id, CASE WHEN substring(last_name from 9)::int <= 45 THEN 'interview' ELSE 'sourced' END, now(), now() FROM people
+                        """, logger: TestEnvironment.logger)
+                }
+            }
+            let interviews = try await lookup.count("cahors", "SELECT 1 FROM applications WHERE need_id = \(need) AND stage = 'interview'")
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            let path = "/c/cahors/besoins/\(need)/candidatures?vue=liste&etape=interview"
+            let first = try await browser.get(path)
+            #expect(first.status == .ok)
+            func rows(_ text: String) -> Int { text.components(separatedBy: "<th scope=\"row\"><a href=\"/c/cahors/candidatures/").count - 1 }
+            #expect(rows(first.text) == 20)
+            #expect(first.text.contains("\(interviews) candidature(s) — page 1 sur \((interviews + 19) / 20)"))
+            #expect(first.text.contains("etape=interview&amp;page=2"))
+            let last = try await browser.get(path + "&page=\((interviews + 19) / 20)")
+            #expect(rows(last.text) == interviews - 20 * ((interviews + 19) / 20 - 1))
+            #expect(!last.text.contains("rel=\"next\""))
+            #expect(!last.text.contains(">Personne50<") && !first.text.contains("Liste Personne50"))
+            // Odd parameters fall back to the first page of every stage.
+            #expect(try await browser.get("/c/cahors/besoins/\(need)/candidatures?vue=liste&etape=nope&page=-3").status == .ok)
+        }
+    }
+}
