@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# `make bench`: the release server on the demo data, loaded from loopback with wrk.
-# Prints requests/s and latency for the main pages; bounded in time (about a minute).
+# `make bench`: the release server on the demo data plus a large data set (ops/bench-large.sql:
+# 50 centres, 10 000 businesses, 201 000 candidates, 1 million applications, 100 000 placements
+# and their check-ins), loaded from loopback with wrk. Prints requests/s and p50/p99 latency for
+# each page with the data size. About six minutes after the release build; BENCH_ONLY=large
+# skips the demo-sized runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${BENCH_PORT:-8089}
@@ -21,15 +24,21 @@ if ! swift build -c release --product renfort >"$build_log" 2>&1; then
 fi
 bin="$(swift build -c release --show-bin-path)/renfort"
 
-# A database of its own: the demo plus 100 000 candidates and 5 000 applications on one need.
+# A database of its own: the demo, 100 000 more candidates and 5 000 applications on one of its
+# needs, and the large data set of 50 more centres.
 psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_OWNER_URL" -c "DROP DATABASE IF EXISTS renfort_bench WITH (FORCE)" -c "CREATE DATABASE renfort_bench"
 export DATABASE_URL="${DATABASE_URL%/*}/renfort_bench" DATABASE_OWNER_URL="${DATABASE_OWNER_URL%/*}/renfort_bench"
 "$bin" migrate >/dev/null
 "$bin" demo >/dev/null
-echo "bench: loading 100 000 candidates and 5 000 applications…"
+echo "bench: loading 100 000 candidates and 5 000 applications in the demo's Cahors centre…"
 psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_OWNER_URL" -f ops/bench-volume.sql >/dev/null
+echo "bench: generating the large data set (about a minute)…"
+started=$(date +%s)
+psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_OWNER_URL" -f ops/bench-large.sql 2>&1 | grep -E "^(psql:.*)?NOTICE|ERROR" | sed 's/.*NOTICE: *//'
+echo "bench: data set generated in $(( $(date +%s) - started )) s"
+sizes=$(psql -X -At -F ' ' "$DATABASE_OWNER_URL" -c "SELECT (SELECT count(*) FROM centres), pg_size_pretty(pg_database_size(current_database()))")
 need=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'cahors'), false)" -c "SELECT id FROM job_needs WHERE title = 'Aide à domicile'" | tail -1)
-LOG_LEVEL=warning "$bin" serve --plain-http --port "$port" &
+LOG_LEVEL=warning RENFORT_API_RATE_LIMIT=100000000 "$bin" serve --plain-http --port "$port" &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/health/live" >/dev/null && break; sleep 0.2; done
@@ -41,7 +50,11 @@ sign_in() {
     curl -s -o /dev/null -c "$jar" -b "$jar" -w '%{time_total}' --data-urlencode "_csrf=$csrf" \
         --data-urlencode "email=$1" --data-urlencode "password=demo-renfort-2026" "http://127.0.0.1:$port/login"
 }
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; data: the demo + 100 000 candidates, 5 000 applications on one need"
+session_of() { sign_in "$1" >/dev/null; awk '$6 == "renfort_session" {print "renfort_session=" $7}' "$jar"; }
+field_of() { grep -o "name=\"$1\" value=\"[^\"]*\"" | head -1 | sed 's/.*value="//;s/"$//'; }
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "data: $(set -- $sizes; echo "$1 centres, database $2 $3"): the demo + 100 000 candidates in Cahors; 50 centres with 10 000 businesses,"
+echo "      201 000 candidates, 100 000 needs, 1 005 000 applications (2.4 million events), 106 000 placements, 565 000 check-ins"
 echo "sign-in (bcrypt cost 12), one request: $(sign_in conseiller1@cahors.renfort.test) s"
 cookie=$(awk '$6 == "renfort_session" {print "renfort_session=" $7}' "$jar")
 
@@ -51,6 +64,7 @@ run() {
     shift
     wrk -t2 -c"$connections" -d"$duration" --latency "$@" | grep -E 'Requests/sec|Latency|50%|99%|Non-2xx'
 }
+if [ "${BENCH_ONLY:-}" != large ]; then
 run "GET /health/live" "http://127.0.0.1:$port/health/live"
 run "GET /static/renfort.css" "http://127.0.0.1:$port/static/renfort.css"
 run "GET /login (anonymous: creates a session row each time)" "http://127.0.0.1:$port/login"
@@ -61,4 +75,49 @@ run "GET /c/cahors/candidats?q=volume4242 (one person among 100 000)" -H "Cookie
 run "GET /c/cahors/candidats?page=2000 (a far page)" -H "Cookie: $cookie" "http://127.0.0.1:$port/c/cahors/candidats?page=2000"
 run "GET /c/cahors/besoins/$need/candidatures (board of 5 000 applications)" -H "Cookie: $cookie" "http://127.0.0.1:$port/c/cahors/besoins/$need/candidatures"
 run "GET /c/cahors (adviser worklist)" -H "Cookie: $cookie" "http://127.0.0.1:$port/c/cahors"
-rm -f "$jar"
+fi
+
+# The large data set: bench-01 has 200 businesses, ~2 100 placements, ~20 000 applications.
+echo
+echo "== large data set: dashboards at 8 connections, the adviser's pages at 16"
+adviser=$(session_of conseiller@bench.test)
+observer=$(session_of observateur@bench.test)
+employer=$(session_of employeur@bench.test)
+# A personal API token for the observer, created on the profile page as a person would.
+profile=$(curl -s -H "Cookie: $observer" "http://127.0.0.1:$port/profil")
+token=$(curl -s -H "Cookie: $observer" --data-urlencode "_csrf=$(echo "$profile" | field_of _csrf)" --data-urlencode "_form=$(echo "$profile" | field_of _form)" \
+    --data-urlencode "name=bench $(date +%s)" "http://127.0.0.1:$port/profil/jetons" | grep -o 'rnf_[A-Za-z0-9_-]*' | head -1)
+witness=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'bench-01'), false)" \
+    -c "SELECT id FROM job_needs WHERE title LIKE 'Besoin témoin%'" | tail -1)
+connections=8
+run "observer: GET /c/bench-01/tableau-de-bord (the dashboard, last 12 months)" -H "Cookie: $observer" "http://127.0.0.1:$port/c/bench-01/tableau-de-bord"
+run "observer: GET /c/bench-01/tableau-de-bord?du=2023-01-01&secteur=I&contrat=cdi (filtered, four years)" -H "Cookie: $observer" "http://127.0.0.1:$port/c/bench-01/tableau-de-bord?du=2023-01-01&secteur=I&contrat=cdi"
+run "observer: GET /c/bench-01/tableau-de-bord/export/entreprises (per-business table, CSV)" -H "Cookie: $observer" "http://127.0.0.1:$port/c/bench-01/tableau-de-bord/export/entreprises"
+run "observer: GET /observateur (5 centres side by side and their total)" -H "Cookie: $observer" "http://127.0.0.1:$port/observateur"
+run "API, token: GET /api/v1/centres/bench-01/metrics" -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/centres/bench-01/metrics"
+run "API, token: GET /api/v1/metrics (5 centres)" -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/metrics"
+run "adviser: GET /c/bench-01/tableau-de-bord (with links)" -H "Cookie: $adviser" "http://127.0.0.1:$port/c/bench-01/tableau-de-bord"
+connections=16
+run "adviser: GET the applications of a need, 20 a page of 5 000, at one stage (page 10)" -H "Cookie: $adviser" \
+    "http://127.0.0.1:$port/c/bench-01/besoins/$witness/candidatures?vue=liste&etape=interview&page=10"
+run "adviser: GET /c/bench-01/candidats?q=vigne (search in 5 000 candidates)" -H "Cookie: $adviser" "http://127.0.0.1:$port/c/bench-01/candidats?q=vigne"
+# The employer's need form: each request a new submission (its own one-time form token).
+form=$(curl -s -H "Cookie: $employer" "http://127.0.0.1:$port/c/bench-01/besoins/nouveau")
+lua=$(mktemp --suffix=.lua)
+cat >"$lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "$employer"
+local body = "_csrf=$(echo "$form" | field_of _csrf)&title=Plongeur&description=Plonge+et+entretien&contract_kind=cdi&full_time=oui&hours_per_week=35&positions=1&wished_start=$(date -d '+30 days' +%F)&place_name=Cahors&newly_created=creation&pay_min=1850&pay_max=1950"
+local n = 0
+local thread_id = math.random(1, 1000000000)
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, body .. string.format("&_form=bench%010d%012d", thread_id, n))
+end
+LUA
+before=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'bench-01'), false)" -c "SELECT count(*) FROM job_needs" | tail -1)
+run "employer: POST /c/bench-01/besoins (a new need each time)" -s "$lua" "http://127.0.0.1:$port/c/bench-01/besoins"
+after=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'bench-01'), false)" -c "SELECT count(*) FROM job_needs" | tail -1)
+echo "   needs created: $((after - before))"
+rm -f "$jar" "$lua"
