@@ -36,6 +36,12 @@ echo "bench: generating the large data set (about a minute)…"
 started=$(date +%s)
 psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_OWNER_URL" -f ops/bench-large.sql 2>&1 | grep -E "^(psql:.*)?NOTICE|ERROR" | sed 's/.*NOTICE: *//'
 echo "bench: data set generated in $(( $(date +%s) - started )) s"
+# The funnel's rollup (schema 0008) must equal the recomputation from the events.
+mismatches=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'bench-01'), false)" -c "
+    SELECT count(*) FILTER (WHERE a.furthest_rank <> greatest(stage_rank(a.stage), coalesce(
+        (SELECT max(stage_rank(e.to_stage)) FROM application_events e WHERE e.tenant_id = a.tenant_id AND e.application_id = a.id), 1))) || ' of ' || count(*)
+    FROM applications a" | tail -1)
+echo "bench: funnel rollup differing from the events in bench-01: $mismatches applications"
 sizes=$(psql -X -At -F ' ' "$DATABASE_OWNER_URL" -c "SELECT (SELECT count(*) FROM centres), pg_size_pretty(pg_database_size(current_database()))")
 need=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'cahors'), false)" -c "SELECT id FROM job_needs WHERE title = 'Aide à domicile'" | tail -1)
 LOG_LEVEL=warning RENFORT_API_RATE_LIMIT=100000000 "$bin" serve --plain-http --port "$port" &
@@ -108,7 +114,7 @@ cat >"$lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = "$employer"
-local body = "_csrf=$(echo "$form" | field_of _csrf)&title=Plongeur&description=Plonge+et+entretien&contract_kind=cdi&full_time=oui&hours_per_week=35&positions=1&wished_start=$(date -d '+30 days' +%F)&place_name=Cahors&newly_created=creation&pay_min=1850&pay_max=1950"
+local body = "_csrf=$(echo "$form" | field_of _csrf)&title=Plongeur&description=Plonge+et+entretien&contract_kind=cdi&full_time=oui&hours_per_week=35&positions=1&wished_start=$(date -d '+30 days' +%F)&place_name=Cahors&newly_created=creation&hard_to_fill=non&pay_min=1850&pay_max=1950"
 local n = 0
 local thread_id = math.random(1, 1000000000)
 request = function()

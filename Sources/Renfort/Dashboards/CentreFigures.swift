@@ -234,30 +234,45 @@ enum CentreFigures {
     static let horizons = [3, 6, 12]
     /// Below this, a count broken down by a candidate's attribute is not shown.
     static let smallestShownCount = 3
-    /// The stages of the funnel, in order; an application that reached one passed the ones before.
+    /// The stages of the funnel, in order (SQL's `stage_rank` 1 to 6); an application that
+    /// reached one passed the ones before.
     static let funnelStages: [ApplicationStage] = ApplicationStage.board
 
-    /// The common head of every query: the filter as one row `f`, the businesses `fb` it
-    /// keeps, their placements started in the period `pl`, and their needs `nd`.
+    /// The common head of every query: the businesses `fb` the filter keeps, their placements
+    /// started in the period `pl`, and their needs `nd`. Only the filters in use become
+    /// conditions, each value a parameter, so that the planner sees plain predicates and
+    /// estimates them. Bodies write `:from`, `:to` and `:asof` for the period's days.
     static func scoped(_ filter: MetricsFilter, asOf: Day, _ body: String) -> PostgresQuery {
-        var query: PostgresQuery = """
-            WITH f AS MATERIALIZED (
-                SELECT \(filter.from.iso)::date AS d_from, \(filter.to.iso)::date AS d_to, \(asOf.iso)::date AS as_of,
-                       \(filter.business)::text AS business, \(filter.sector)::text AS sector, \(filter.commune)::text AS commune,
-                       \(filter.contract?.rawValue)::text AS contract),
-            fb AS MATERIALIZED (
-                SELECT b.tenant_id, b.id, b.siret, b.name, b.naf_code, b.commune_insee, b.commune_name, b.status FROM businesses b, f
-                WHERE (f.business IS NULL OR b.siret = f.business) AND (f.sector IS NULL OR naf_section(b.naf_code) = f.sector)
-                  AND (f.commune IS NULL OR b.commune_insee = f.commune)),
+        var binds = PostgresBindings()
+        func parameter(_ value: String) -> String {
+            binds.append(value)
+            return "$\(binds.count)"
+        }
+        let from = parameter(filter.from.iso) + "::date", to = parameter(filter.to.iso) + "::date", now = parameter(asOf.iso) + "::date"
+        var businesses = ["true"]
+        if let business = filter.business { businesses.append("b.siret = \(parameter(business))") }
+        if let sector = filter.sector { businesses.append("naf_section(b.naf_code) = \(parameter(sector))") }
+        if let commune = filter.commune { businesses.append("b.commune_insee = \(parameter(commune))") }
+        let contract = filter.contract.map { parameter($0.rawValue) }
+        // Row-level security keeps every table to the centre; the business filters become a
+        // semi-join on `businesses` only when one is set (the planner estimates those well).
+        let kept = businesses.count > 1 ? " AND business_id IN (SELECT b.id FROM businesses b WHERE \(businesses.joined(separator: " AND ")))" : ""
+        let sql = """
+            WITH fb AS (
+                SELECT b.tenant_id, b.id, b.siret, b.name, b.naf_code, b.commune_insee, b.commune_name, b.status FROM businesses b
+                WHERE \(businesses.joined(separator: " AND "))),
             pl AS (
-                SELECT p.* FROM placements p JOIN fb ON fb.tenant_id = p.tenant_id AND fb.id = p.business_id, f
-                WHERE p.start_date BETWEEN f.d_from AND f.d_to AND (f.contract IS NULL OR p.contract_kind = f.contract)),
+                SELECT p.* FROM placements p
+                WHERE p.start_date BETWEEN :from AND :to\(kept)\(contract.map { " AND p.contract_kind = \($0)" } ?? "")),
             nd AS (
-                SELECT n.* FROM job_needs n JOIN fb ON fb.tenant_id = n.tenant_id AND fb.id = n.business_id, f
-                WHERE f.contract IS NULL OR n.contract_kind = f.contract)
+                SELECT n.* FROM job_needs n
+                WHERE true\(kept)\(contract.map { " AND n.contract_kind = \($0)" } ?? ""))
+            \(body)
             """
-        query.sql += "\n" + body
-        return query
+        return PostgresQuery(
+            unsafeSQL: sql.replacingOccurrences(of: ":from", with: from).replacingOccurrences(of: ":to", with: to)
+                .replacingOccurrences(of: ":asof", with: now),
+            binds: binds)
     }
 
     /// CDI (shared-time CDI included), or a fixed-term contract of six months or more.
@@ -271,7 +286,7 @@ enum CentreFigures {
     }
 
     static func due(_ months: Int) -> String {
-        "(p.start_date + interval '\(months) months')::date <= f.as_of"
+        "(p.start_date + interval '\(months) months')::date <= :asof"
     }
 
     /// The trial period counted: two months for a CDI, one month otherwise.
@@ -311,7 +326,7 @@ enum CentreFigures {
                            (SELECT min(p.start_date) FROM placements p WHERE p.tenant_id = n.tenant_id AND p.need_id = n.id) AS first_start
                     FROM nd n)
                 SELECT business_id, greatest(first_start - (submitted_at AT TIME ZONE 'Europe/Paris')::date, 0)
-                FROM firsts, f WHERE first_start BETWEEN f.d_from AND f.d_to
+                FROM firsts WHERE first_start BETWEEN :from AND :to
                 """), as: (Int64.self, Int.self), logger: logger)
         {
             figures.fillDays.append(days)
@@ -321,11 +336,11 @@ enum CentreFigures {
         if let row = try await connection.first(
             scoped(filter, asOf: asOf, """
                 , ended AS (
-                    SELECT n.positions, n.positions_filled, n.hard_to_fill FROM nd n, f
+                    SELECT n.positions, n.positions_filled, n.hard_to_fill FROM nd n
                     WHERE n.status IN ('filled', 'closed', 'cancelled')
                       AND (SELECT max(e.at AT TIME ZONE 'Europe/Paris')::date FROM job_need_events e
                            WHERE e.tenant_id = n.tenant_id AND e.need_id = n.id AND e.to_status IN ('filled', 'closed', 'cancelled'))
-                          BETWEEN f.d_from AND f.d_to)
+                          BETWEEN :from AND :to)
                 SELECT count(*), coalesce(sum(positions), 0), coalesce(sum(positions_filled), 0),
                        count(*) FILTER (WHERE hard_to_fill), coalesce(sum(positions) FILTER (WHERE hard_to_fill), 0),
                        coalesce(sum(positions_filled) FILTER (WHERE hard_to_fill), 0)
@@ -340,30 +355,25 @@ enum CentreFigures {
         for row in try await connection.all(
             scoped(filter, asOf: asOf, """
                 SELECT to_char(p.start_date, 'YYYY-MM'), count(*), \(retentionColumns),
-                       count(*) FILTER (WHERE p.start_date + \(trialDays) <= f.as_of
+                       count(*) FILTER (WHERE p.start_date + \(trialDays) <= :asof
                            AND (p.end_reason IS NULL OR p.end_reason NOT IN ('trial_by_employer', 'trial_by_employee'))),
-                       count(*) FILTER (WHERE p.start_date + \(trialDays) <= f.as_of)
-                FROM pl p, f GROUP BY 1
+                       count(*) FILTER (WHERE p.start_date + \(trialDays) <= :asof)
+                FROM pl p GROUP BY 1
                 """), as: (String.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self), logger: logger)
         {
             figures.cohorts[row.0] = .init(placements: row.1, kept: [row.2, row.4, row.6], base: [row.3, row.5, row.7], trialPassed: row.8, trialBase: row.9)
         }
-        // The funnel: applications created in the period, by the furthest stage they reached.
-        let rank = funnelStages.enumerated().map { "WHEN '\($0.element.rawValue)' THEN \($0.offset + 1)" }.joined(separator: " ")
+        // The funnel: applications created in the period, by the furthest stage they reached
+        // (`furthest_rank`, kept by triggers from the stage and the events: schema 0008).
         if let row = try await connection.first(
             scoped(filter, asOf: asOf, """
-                , ap AS (
-                    SELECT a.tenant_id, a.id, a.stage FROM applications a JOIN nd n ON n.tenant_id = a.tenant_id AND n.id = a.need_id, f
-                    WHERE a.created_at >= f.d_from::timestamp AT TIME ZONE 'Europe/Paris'
-                      AND a.created_at < (f.d_to + 1)::timestamp AT TIME ZONE 'Europe/Paris'),
-                furthest AS (
-                    SELECT greatest(CASE ap.stage \(rank) ELSE 1 END,
-                                    coalesce((SELECT max(CASE e.to_stage \(rank) ELSE 1 END) FROM application_events e
-                                              WHERE e.tenant_id = ap.tenant_id AND e.application_id = ap.id), 1)) AS r
-                    FROM ap)
-                SELECT count(*), count(*) FILTER (WHERE r >= 2), count(*) FILTER (WHERE r >= 3), count(*) FILTER (WHERE r >= 4),
-                       count(*) FILTER (WHERE r >= 5), count(*) FILTER (WHERE r >= 6)
-                FROM furthest
+                SELECT count(*), count(*) FILTER (WHERE a.furthest_rank >= 2), count(*) FILTER (WHERE a.furthest_rank >= 3),
+                       count(*) FILTER (WHERE a.furthest_rank >= 4), count(*) FILTER (WHERE a.furthest_rank >= 5),
+                       count(*) FILTER (WHERE a.furthest_rank >= 6)
+                FROM applications a
+                WHERE a.created_at >= :from::timestamp AT TIME ZONE 'Europe/Paris'
+                  AND a.created_at < (:to + 1)::timestamp AT TIME ZONE 'Europe/Paris'
+                  AND a.need_id IN (SELECT id FROM nd)
                 """), as: (Int.self, Int.self, Int.self, Int.self, Int.self, Int.self), logger: logger)
         {
             figures.reached = [row.0, row.1, row.2, row.3, row.4, row.5]
@@ -377,11 +387,11 @@ enum CentreFigures {
         // Hard-to-fill needs active in the period: submitted by its end, not ended before its start.
         let hard = """
             , hard AS (
-                SELECT n.status, n.positions, n.positions_filled, n.hard_to_fill_reasons FROM nd n, f
-                WHERE n.hard_to_fill AND (n.submitted_at AT TIME ZONE 'Europe/Paris')::date <= f.d_to
+                SELECT n.status, n.positions, n.positions_filled, n.hard_to_fill_reasons FROM nd n
+                WHERE n.hard_to_fill AND (n.submitted_at AT TIME ZONE 'Europe/Paris')::date <= :to
                   AND coalesce((SELECT max(e.at AT TIME ZONE 'Europe/Paris')::date FROM job_need_events e
                                 WHERE e.tenant_id = n.tenant_id AND e.need_id = n.id AND e.to_status IN ('filled', 'closed', 'cancelled')
-                                  AND n.status IN ('filled', 'closed', 'cancelled')), f.d_from) >= f.d_from)
+                                  AND n.status IN ('filled', 'closed', 'cancelled')), :from) >= :from)
             """
         for (status, needs, positions, filled) in try await connection.all(
             scoped(filter, asOf: asOf, hard + "SELECT status, count(*), sum(positions)::int, sum(positions_filled)::int FROM hard GROUP BY 1"),
@@ -405,7 +415,7 @@ enum CentreFigures {
                        count(p.id),
                        count(p.id) FILTER (WHERE \(due(6)) AND \(kept(6))),
                        count(p.id) FILTER (WHERE \(due(6)))
-                FROM fb b CROSS JOIN f LEFT JOIN pl p ON p.tenant_id = b.tenant_id AND p.business_id = b.id
+                FROM fb b LEFT JOIN pl p ON p.business_id = b.id
                 GROUP BY b.id, b.siret, b.name, b.naf_code, b.commune_insee, b.commune_name, b.status
                 HAVING b.status = 'member' OR count(p.id) > 0
                 ORDER BY 7 DESC, b.name

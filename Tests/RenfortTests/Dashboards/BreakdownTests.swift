@@ -208,3 +208,48 @@ import Testing
         #expect(NAFSection.code(of: "x") == nil)
     }
 }
+
+/// The funnel's rollup (`applications.furthest_rank`, schema 0008) always equals the
+/// recomputation from each application's stage and events.
+@Suite struct FunnelRollupTests {
+    static let recomputed = """
+        SELECT count(*) FILTER (WHERE a.furthest_rank <> greatest(stage_rank(a.stage), coalesce(
+                   (SELECT max(stage_rank(e.to_stage)) FROM application_events e WHERE e.tenant_id = a.tenant_id AND e.application_id = a.id), 1))),
+               count(*) FILTER (WHERE a.furthest_rank > stage_rank(a.stage)),
+               count(*)
+        FROM applications a
+        """
+
+    @Test func theRollupEqualsTheEventsAfterEveryKindOfMove() async throws {
+        try await TestApp.run { browser, database in
+            let lookup = DemoLookup(database: database)
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            // Forward, back, forward again, then an ending: the furthest stage stays the furthest reached.
+            let sourced = try #require(try await lookup.ids("cahors", "SELECT id FROM applications WHERE stage = 'sourced' ORDER BY id").first)
+            try await browser.get("/c/cahors/candidatures/\(sourced)")
+            for (to, expected) in [("screening", 2), ("presented", 3), ("screening", 3)] {
+                #expect(try await browser.post("/c/cahors/candidatures/\(sourced)/etape", [("to", to), ("comment", "")]).status == .seeOther)
+                #expect(try await lookup.ids("cahors", "SELECT furthest_rank::bigint FROM applications WHERE id = \(sourced)") == [Int64(expected)])
+            }
+            let reason = try #require(try await lookup.ids("cahors", "SELECT id FROM rejection_reasons ORDER BY id").first)
+            #expect(try await browser.post("/c/cahors/candidatures/\(sourced)/fin", [("ending", "rejected"), ("reason_id", String(reason)), ("comment", "")]).status == .seeOther)
+            #expect(try await lookup.ids("cahors", "SELECT furthest_rank::bigint FROM applications WHERE id = \(sourced)") == [3])
+            // A new application starts at 1.
+            let need = try await lookup.need("Aide à domicile")
+            let candidate = try #require(try await lookup.ids("cahors", "SELECT id FROM candidates WHERE id NOT IN (SELECT candidate_id FROM applications WHERE need_id = \(need)) ORDER BY id").first)
+            let form = try await browser.get("/c/cahors/besoins/\(need)/candidatures")
+            _ = try await browser.post("/c/cahors/besoins/\(need)/candidatures", [("candidate_id", String(candidate)), ("_form", JobNeedWorkflowTests.formToken(form.text) ?? "")])
+            for slug in ["cahors", "figeac"] {
+                let centre = try await lookup.centre(slug)
+                let (wrong, ahead, total) = try await database.asOwner { client in
+                    try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                        try await connection.first(PostgresQuery(unsafeSQL: Self.recomputed), as: (Int.self, Int.self, Int.self), logger: TestEnvironment.logger)!
+                    }
+                }
+                #expect(wrong == 0, "\(slug): \(wrong) applications whose rollup differs from their events")
+                #expect(total > 0)
+                if slug == "cahors" { #expect(ahead > 0) }
+            }
+        }
+    }
+}
