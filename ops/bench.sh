@@ -46,7 +46,13 @@ sizes=$(psql -X -At -F ' ' "$DATABASE_OWNER_URL" -c "SELECT (SELECT count(*) FRO
 need=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'cahors'), false)" -c "SELECT id FROM job_needs WHERE title = 'Aide à domicile'" | tail -1)
 LOG_LEVEL=warning RENFORT_API_RATE_LIMIT=100000000 "$bin" serve --plain-http --port "$port" &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+# Stop the server at the end; graceful, then forced if requests still queue after 10 s.
+stop_server() {
+    kill "$server" 2>/dev/null || return 0
+    for _ in $(seq 50); do kill -0 "$server" 2>/dev/null || return 0; sleep 0.2; done
+    kill -9 "$server" 2>/dev/null || true
+}
+trap stop_server EXIT
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/health/live" >/dev/null && break; sleep 0.2; done
 
 jar=$(mktemp)
