@@ -35,14 +35,11 @@ struct AccountRepository: Sendable {
     /// The person's roles in every centre, read under their own user id (row-level security
     /// lets a person read their own memberships and nobody else's).
     func memberships(of userID: Int64, logger: Logger) async throws -> [Membership] {
-        try await database.withTransaction(user: userID, logger: logger) { connection in
+        // One statement (schema 0010's function sets the user for itself): no transaction needed.
+        try await database.withConnection(logger: logger) { connection in
             try await connection.all(
-                """
-                SELECT c.id, c.slug, c.name, m.role, m.business_id
-                FROM memberships m JOIN centres c ON c.id = m.tenant_id
-                WHERE m.user_id = \(userID)
-                ORDER BY c.name
-                """, as: (Int64.self, String.self, String.self, String.self, Int64?.self), logger: logger)
+                "SELECT centre_id, centre_slug, centre_name, role, business_id FROM own_memberships(\(userID))",
+                as: (Int64.self, String.self, String.self, String.self, Int64?.self), logger: logger)
         }.compactMap { row in
             Role(rawValue: row.3).map {
                 Membership(centreID: row.0, centreSlug: row.1, centreName: row.2, role: $0, businessID: row.4)

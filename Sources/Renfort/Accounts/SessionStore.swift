@@ -37,7 +37,7 @@ struct SessionStore: Sendable {
     func load(token: String, logger: Logger) async throws -> Lookup {
         let now = clock.now()
         let hash = Tokens.hash(token)
-        let found = try await database.withTransaction(logger: logger) { connection in
+        let found = try await database.withConnection(logger: logger) { connection in
             try await connection.first(
                 """
                 SELECT s.id, s.csrf_token, s.created_at, s.last_seen_at, s.user_id,

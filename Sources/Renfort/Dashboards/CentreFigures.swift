@@ -317,30 +317,27 @@ enum CentreFigures {
         {
             figures.monthly[month, default: [:]][kind] = count
         }
-        // Time to fill: needs whose first placement (of any period) started in this one.
+        // Time to fill: needs whose first placement (of any period) started in this one
+        // (`first_start`, kept by a trigger on placements: schema 0009).
         var daysByBusiness: [Int64: [Int]] = [:]
         for (business, days) in try await connection.all(
             scoped(filter, asOf: asOf, """
-                , firsts AS (
-                    SELECT n.business_id, n.submitted_at,
-                           (SELECT min(p.start_date) FROM placements p WHERE p.tenant_id = n.tenant_id AND p.need_id = n.id) AS first_start
-                    FROM nd n)
-                SELECT business_id, greatest(first_start - (submitted_at AT TIME ZONE 'Europe/Paris')::date, 0)
-                FROM firsts WHERE first_start BETWEEN :from AND :to
+                SELECT n.business_id, greatest(n.first_start - (n.submitted_at AT TIME ZONE 'Europe/Paris')::date, 0)
+                FROM nd n WHERE n.first_start BETWEEN :from AND :to
                 """), as: (Int64.self, Int.self), logger: logger)
         {
             figures.fillDays.append(days)
             daysByBusiness[business, default: []].append(days)
         }
-        // Fill rate: needs that ended (filled, closed or cancelled) in the period.
+        // Fill rate: needs that ended (filled, closed or cancelled) in the period (`ended_at`,
+        // the last such event, kept by a trigger on the needs' events: schema 0009).
         if let row = try await connection.first(
             scoped(filter, asOf: asOf, """
                 , ended AS (
                     SELECT n.positions, n.positions_filled, n.hard_to_fill FROM nd n
                     WHERE n.status IN ('filled', 'closed', 'cancelled')
-                      AND (SELECT max(e.at AT TIME ZONE 'Europe/Paris')::date FROM job_need_events e
-                           WHERE e.tenant_id = n.tenant_id AND e.need_id = n.id AND e.to_status IN ('filled', 'closed', 'cancelled'))
-                          BETWEEN :from AND :to)
+                      AND n.ended_at >= :from::timestamp AT TIME ZONE 'Europe/Paris'
+                      AND n.ended_at < (:to + 1)::timestamp AT TIME ZONE 'Europe/Paris')
                 SELECT count(*), coalesce(sum(positions), 0), coalesce(sum(positions_filled), 0),
                        count(*) FILTER (WHERE hard_to_fill), coalesce(sum(positions) FILTER (WHERE hard_to_fill), 0),
                        coalesce(sum(positions_filled) FILTER (WHERE hard_to_fill), 0)
@@ -388,10 +385,9 @@ enum CentreFigures {
         let hard = """
             , hard AS (
                 SELECT n.status, n.positions, n.positions_filled, n.hard_to_fill_reasons FROM nd n
-                WHERE n.hard_to_fill AND (n.submitted_at AT TIME ZONE 'Europe/Paris')::date <= :to
-                  AND coalesce((SELECT max(e.at AT TIME ZONE 'Europe/Paris')::date FROM job_need_events e
-                                WHERE e.tenant_id = n.tenant_id AND e.need_id = n.id AND e.to_status IN ('filled', 'closed', 'cancelled')
-                                  AND n.status IN ('filled', 'closed', 'cancelled')), :from) >= :from)
+                WHERE n.hard_to_fill AND n.submitted_at < (:to + 1)::timestamp AT TIME ZONE 'Europe/Paris'
+                  AND (n.status NOT IN ('filled', 'closed', 'cancelled') OR n.ended_at IS NULL
+                       OR n.ended_at >= :from::timestamp AT TIME ZONE 'Europe/Paris'))
             """
         for (status, needs, positions, filled) in try await connection.all(
             scoped(filter, asOf: asOf, hard + "SELECT status, count(*), sum(positions)::int, sum(positions_filled)::int FROM hard GROUP BY 1"),

@@ -69,7 +69,7 @@ struct DashboardController: Sendable {
         let filtered: Bool
         let resetHref: String
         let tiles: [Tile]
-        let tables: [FigureTable]
+        let tables: [FigureTable.View]
         let apiHref: String
         let isAdviser: Bool
     }
@@ -122,7 +122,7 @@ struct DashboardController: Sendable {
             showBusinessFilter: true, filtered: filter.business != nil || filter.sector != nil || filter.commune != nil || filter.contract != nil,
             resetHref: "\(base)/tableau-de-bord?du=\(filter.from.iso)&au=\(filter.to.iso)",
             tiles: Self.tiles(m, placementsHref: adviser ? "\(base)/embauches?du=\(filter.from.iso)&au=\(filter.to.iso)" : nil),
-            tables: tables,
+            tables: tables.map(\.view),
             apiHref: "/api/v1/centres/\(context.membership.centreSlug)/metrics?\(filter.query(french: false))",
             isAdviser: adviser)
         return try services.renderer.render("dashboards/centre", model)
@@ -174,7 +174,7 @@ struct DashboardController: Sendable {
         let resetHref: String
         let action: String
         let tiles: [Tile]
-        let tables: [FigureTable]
+        let tables: [FigureTable.View]
         let several: Bool
         let apiHref: String
         let tokensHref: String
@@ -233,7 +233,7 @@ struct DashboardController: Sendable {
             contracts: ContractKind.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == filter.contract) },
             showBusinessFilter: false, filtered: filter.sector != nil || filter.commune != nil || filter.contract != nil,
             resetHref: "/observateur?du=\(filter.from.iso)&au=\(filter.to.iso)", action: "/observateur",
-            tiles: Self.tiles(total, placementsHref: nil), tables: tables, several: centres.count > 1,
+            tiles: Self.tiles(total, placementsHref: nil), tables: tables.map(\.view), several: centres.count > 1,
             apiHref: "/api/v1/metrics?\(filter.query(french: false))", tokensHref: "/profil")
         return try services.renderer.render("dashboards/observer", model)
     }

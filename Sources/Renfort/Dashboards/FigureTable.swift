@@ -64,6 +64,9 @@ struct FigureTable: Sendable {
     /// For the template (it reads stored properties only): set by `prepare`.
     var hasRows = false
     var hasFoot = false
+    /// The table's markup, written here rather than by the template: a large table is
+    /// thousands of cells, and mustache looks each of their fields up at run time.
+    var markup = ""
 
     /// Ready to render: its CSV links under `base` with the filter, and its flags.
     mutating func prepare(base: String, filter: MetricsFilter) {
@@ -71,6 +74,65 @@ struct FigureTable: Sendable {
         csvInternationalHref = csvHref + "&format=international"
         hasRows = !rows.isEmpty
         hasFoot = !foot.isEmpty
+        markup = html
+    }
+
+    /// What the template reads: the table's markup and its surroundings, not its cells.
+    struct View: Sendable {
+        let id: String
+        let title: String
+        let chart: String?
+        let hasRows: Bool
+        let markup: String
+        let note: String?
+        let csvHref: String
+        let csvInternationalHref: String
+    }
+
+    var view: View {
+        View(id: id, title: title, chart: chart, hasRows: hasRows, markup: markup, note: note, csvHref: csvHref, csvInternationalHref: csvInternationalHref)
+    }
+
+    static func escape(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// `<table>` with its caption, sortable headers, row headers, links and totals.
+    var html: String {
+        func cell(_ cell: Cell, header: Bool) -> String {
+            let content = cell.href.map { "<a href=\"\(Self.escape($0))\">\(Self.escape(cell.text))</a>" } ?? Self.escape(cell.text)
+            if cell.isHeader { return "<th scope=\"row\">\(content)</th>" }
+            return cell.numeric ? "<td class=\"num\">\(content)</td>" : "<td>\(content)</td>"
+        }
+        var out = "<table class=\"table\">\n<caption>\(Self.escape(caption))</caption>\n<thead><tr>"
+        for column in columns {
+            out += "<th scope=\"col\"" + (column.numeric ? " class=\"num\"" : "") + (column.sortState.map { " aria-sort=\"\($0)\"" } ?? "") + ">"
+            out += column.sortHref.map { "<a href=\"\(Self.escape($0))\">\(Self.escape(column.label))</a>" } ?? Self.escape(column.label)
+            out += "</th>"
+        }
+        out += "</tr></thead>\n<tbody>\n"
+        for row in rows { out += "<tr>" + row.cells.map { cell($0, header: false) }.joined() + "</tr>\n" }
+        out += "</tbody>\n"
+        if !foot.isEmpty {
+            out += "<tfoot>"
+            for row in foot {
+                out += "<tr>" + row.cells.map { $0.isHeader ? "<th scope=\"row\">\(Self.escape($0.text))</th>" : ($0.numeric ? "<td class=\"num\">\(Self.escape($0.text))</td>" : "<td>\(Self.escape($0.text))</td>") }.joined() + "</tr>"
+            }
+            out += "</tfoot>\n"
+        }
+        return out + "</table>"
     }
 
     func csv(_ variant: CSV.Variant) -> String {

@@ -12,6 +12,12 @@ public struct Database: Sendable {
         self.client = client
     }
 
+    /// Runs `body` on a connection without a transaction: for one statement, which is atomic
+    /// by itself (no `BEGIN` and `COMMIT` round trips). Sees no centre's rows.
+    public func withConnection<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await client.withConnection { connection in try await body(connection) }
+    }
+
     /// Runs `body` inside one transaction, with the centre and the user set for row-level
     /// security (nil: none, so tenant tables show no rows). Rolls back if `body` throws and
     /// rethrows its error as it is.

@@ -253,3 +253,51 @@ import Testing
         }
     }
 }
+
+/// The needs' rollups (`job_needs.ended_at` and `first_start`, schema 0009) always equal the
+/// recomputation from the events and the placements.
+@Suite struct NeedRollupTests {
+    static let recomputed = """
+        SELECT count(*) FILTER (WHERE n.ended_at IS DISTINCT FROM (SELECT max(e.at) FROM job_need_events e
+                   WHERE e.tenant_id = n.tenant_id AND e.need_id = n.id AND e.to_status IN ('filled', 'closed', 'cancelled'))),
+               count(*) FILTER (WHERE n.first_start IS DISTINCT FROM (SELECT min(p.start_date) FROM placements p
+                   WHERE p.tenant_id = n.tenant_id AND p.need_id = n.id)),
+               count(*) FILTER (WHERE n.first_start IS NOT NULL), count(*) FILTER (WHERE n.ended_at IS NOT NULL)
+        FROM job_needs n
+        """
+
+    static func check(_ database: TestDatabase) async throws {
+        let lookup = DemoLookup(database: database)
+        for slug in ["cahors", "figeac"] {
+            let centre = try await lookup.centre(slug)
+            let (ended, first, withStart, withEnd) = try await database.asOwner { client in
+                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                    try await connection.first(PostgresQuery(unsafeSQL: Self.recomputed), as: (Int.self, Int.self, Int.self, Int.self), logger: TestEnvironment.logger)!
+                }
+            }
+            #expect(ended == 0, "\(slug): ended_at differs from the events for \(ended) needs")
+            #expect(first == 0, "\(slug): first_start differs from the placements for \(first) needs")
+            #expect(withStart > 0 && withEnd > 0)
+        }
+    }
+
+    @Test func theRollupsFollowHiresStartDatesAndStatusMoves() async throws {
+        try await TestApp.run { browser, database in
+            try await Self.check(database)
+            let lookup = DemoLookup(database: database)
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            // A placement's start moves: its need's first start follows.
+            let placement = try #require(try await lookup.ids("cahors", "SELECT id FROM placements WHERE start_date > current_date - 200 ORDER BY id").first)
+            try await browser.get("/c/cahors/embauches/\(placement)")
+            let moved = try await browser.post("/c/cahors/embauches/\(placement)/debut", [("start_date", Day(Date()).adding(days: -400).iso), ("comment", "")])
+            #expect(moved.status == .seeOther)
+            #expect(try await lookup.ids("cahors", "SELECT count(*)::bigint FROM job_needs n JOIN placements p ON p.need_id = n.id WHERE p.id = \(placement) AND n.first_start = p.start_date") == [1])
+            // A need is cancelled: its end is recorded.
+            let open = try #require(try await lookup.ids("cahors", "SELECT id FROM job_needs WHERE status IN ('sourcing', 'qualified') ORDER BY id").first)
+            try await browser.get("/c/cahors/besoins/\(open)")
+            #expect(try await browser.post("/c/cahors/besoins/\(open)/annuler", [("reason", "Poste supprimé")]).status == .seeOther)
+            #expect(try await lookup.ids("cahors", "SELECT count(*)::bigint FROM job_needs WHERE id = \(open) AND ended_at IS NOT NULL") == [1])
+            try await Self.check(database)
+        }
+    }
+}
