@@ -370,7 +370,7 @@ enum CentreFigures {
                 FROM applications a
                 WHERE a.created_at >= :from::timestamp AT TIME ZONE 'Europe/Paris'
                   AND a.created_at < (:to + 1)::timestamp AT TIME ZONE 'Europe/Paris'
-                  AND a.need_id IN (SELECT id FROM nd)
+                  \(filter.business == nil && filter.sector == nil && filter.commune == nil && filter.contract == nil ? "" : "AND a.need_id IN (SELECT id FROM nd)")
                 """), as: (Int.self, Int.self, Int.self, Int.self, Int.self, Int.self), logger: logger)
         {
             figures.reached = [row.0, row.1, row.2, row.3, row.4, row.5]

@@ -75,16 +75,33 @@ enum ApplicationRepository {
 
     /// The cards of a need's board (one query, whatever the number of applications), capped per page.
     static func cards(needID: Int64, stage: ApplicationStage? = nil, limit: Int, offset: Int, on connection: PostgresConnection, logger: Logger) async throws -> (cards: [ApplicationCard], total: Int) {
-        let rows = try await connection.all(
-            """
-            SELECT a.id, a.candidate_id, c.first_name || ' ' || c.last_name, c.commune_name, a.stage, a.employer_answer, a.last_move_at,
-                   count(*) OVER ()
-            FROM applications a JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id
-            WHERE a.need_id = \(needID) AND (\(stage?.rawValue)::text IS NULL OR a.stage = \(stage?.rawValue)::text)
-            ORDER BY array_position(ARRAY['sourced','screening','presented','interview','offer','hired','rejected','withdrawn'], a.stage),
-                     a.last_move_at DESC, a.id
-            LIMIT \(limit) OFFSET \(offset)
-            """, as: (Int64.self, Int64.self, String.self, String.self, String.self, String?.self, Date.self, Int.self), logger: logger)
+        typealias Row = (Int64, Int64, String, String, String, String?, Date, Int)
+        let columns: (Int64.Type, Int64.Type, String.Type, String.Type, String.Type, String?.Type, Date.Type, Int.Type) =
+            (Int64.self, Int64.self, String.self, String.self, String.self, String?.self, Date.self, Int.self)
+        let rows: [Row]
+        if let stage {
+            // One stage: the index (need, stage, last move) serves the page without sorting
+            // them all; the caller knows the stage's count.
+            rows = try await connection.all(
+                """
+                SELECT a.id, a.candidate_id, c.first_name || ' ' || c.last_name, c.commune_name, a.stage, a.employer_answer, a.last_move_at, 0
+                FROM applications a JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id
+                WHERE a.need_id = \(needID) AND a.stage = \(stage.rawValue)
+                ORDER BY a.last_move_at DESC, a.id DESC
+                LIMIT \(limit) OFFSET \(offset)
+                """, as: columns, logger: logger)
+        } else {
+            rows = try await connection.all(
+                """
+                SELECT a.id, a.candidate_id, c.first_name || ' ' || c.last_name, c.commune_name, a.stage, a.employer_answer, a.last_move_at,
+                       count(*) OVER ()
+                FROM applications a JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id
+                WHERE a.need_id = \(needID)
+                ORDER BY array_position(ARRAY['sourced','screening','presented','interview','offer','hired','rejected','withdrawn'], a.stage),
+                         a.last_move_at DESC, a.id DESC
+                LIMIT \(limit) OFFSET \(offset)
+                """, as: columns, logger: logger)
+        }
         return (rows.map {
             ApplicationCard(id: $0.0, candidateID: $0.1, candidateName: $0.2, communeName: $0.3, stage: ApplicationStage(rawValue: $0.4) ?? .sourced, employerAnswer: $0.5, lastMoveAt: $0.6)
         }, rows.first?.7 ?? 0)

@@ -131,7 +131,8 @@ struct PipelineController: CentreController, Sendable {
             }
             return (need, cards, total, counts, reasons, found)
         }
-        guard let (need, cards, total, counts, reasons, found) = loaded else { throw AppError.notFound }
+        guard let (need, cards, pageTotal, counts, reasons, found) = loaded else { throw AppError.notFound }
+        let total = stage.map { counts[$0] ?? 0 } ?? pageTotal
         let base = self.base(context)
         func card(_ card: ApplicationCard) -> Card {
             Card(id: card.id, href: "\(base)/candidatures/\(card.id)", name: card.candidateName, commune: card.communeName, stageLabel: card.stage.label,
