@@ -10,7 +10,7 @@ struct CSV {
 
     func number(_ value: Double?, decimals: Int = 1) -> String {
         guard let value else { return "" }
-        let text = String(format: "%.\(decimals)f", value)
+        let text = Formats.decimal(value, digits: decimals)
         return variant == .french ? text.replacingOccurrences(of: ".", with: ",") : text
     }
 

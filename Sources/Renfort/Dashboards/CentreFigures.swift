@@ -97,7 +97,7 @@ struct MetricsFilter: Sendable, Equatable {
         var result: [String] = []
         var year = from.year, month = from.month
         while year < to.year || (year == to.year && month <= to.month) {
-            result.append(String(format: "%04d-%02d", year, month))
+            result.append("\(year)-\(month < 10 ? "0" : "")\(month)")
             month += 1
             if month > 12 { month = 1; year += 1 }
         }
@@ -241,14 +241,18 @@ enum CentreFigures {
     /// The common head of every query: the businesses `fb` the filter keeps, their placements
     /// started in the period `pl`, and their needs `nd`. Only the filters in use become
     /// conditions, each value a parameter, so that the planner sees plain predicates and
-    /// estimates them. Bodies write `:from`, `:to` and `:asof` for the period's days.
+    /// estimates them. Bodies write `$1::date` and `$2::date` for the period, `$3::date` for
+    /// the day of the figures.
     static func scoped(_ filter: MetricsFilter, asOf: Day, _ body: String) -> PostgresQuery {
         var binds = PostgresBindings()
         func parameter(_ value: String) -> String {
             binds.append(value)
             return "$\(binds.count)"
         }
-        let from = parameter(filter.from.iso) + "::date", to = parameter(filter.to.iso) + "::date", now = parameter(asOf.iso) + "::date"
+        // The period is always $1 and $2, the day of the figures $3: bodies write them as they are.
+        _ = parameter(filter.from.iso)
+        _ = parameter(filter.to.iso)
+        _ = parameter(asOf.iso)
         var businesses = ["true"]
         if let business = filter.business { businesses.append("b.siret = \(parameter(business))") }
         if let sector = filter.sector { businesses.append("naf_section(b.naf_code) = \(parameter(sector))") }
@@ -263,16 +267,13 @@ enum CentreFigures {
                 WHERE \(businesses.joined(separator: " AND "))),
             pl AS (
                 SELECT p.* FROM placements p
-                WHERE p.start_date BETWEEN :from AND :to\(kept)\(contract.map { " AND p.contract_kind = \($0)" } ?? "")),
+                WHERE p.start_date BETWEEN $1::date AND $2::date\(kept)\(contract.map { " AND p.contract_kind = \($0)" } ?? "")),
             nd AS (
                 SELECT n.* FROM job_needs n
                 WHERE true\(kept)\(contract.map { " AND n.contract_kind = \($0)" } ?? ""))
             \(body)
             """
-        return PostgresQuery(
-            unsafeSQL: sql.replacingOccurrences(of: ":from", with: from).replacingOccurrences(of: ":to", with: to)
-                .replacingOccurrences(of: ":asof", with: now),
-            binds: binds)
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
     }
 
     /// CDI (shared-time CDI included), or a fixed-term contract of six months or more.
@@ -286,7 +287,7 @@ enum CentreFigures {
     }
 
     static func due(_ months: Int) -> String {
-        "(p.start_date + interval '\(months) months')::date <= :asof"
+        "(p.start_date + interval '\(months) months')::date <= $3::date"
     }
 
     /// The trial period counted: two months for a CDI, one month otherwise.
@@ -294,28 +295,48 @@ enum CentreFigures {
 
     static func compute(centre: String, filter: MetricsFilter, asOf: Day, on connection: PostgresConnection, logger: Logger) async throws -> Figures {
         var figures = Figures()
-        // Placements: permanent posts, durable jobs, seasonal, seasonal workers hired again.
-        if let row = try await connection.first(
+        // Placements by start month and contract kind: the totals, the monthly chart and the
+        // retention cohorts all add up from these groups.
+        let retentionColumns = horizons.map { "count(*) FILTER (WHERE \(due($0)) AND \(kept($0))), count(*) FILTER (WHERE \(due($0)))" }.joined(separator: ", ")
+        for row in try await connection.all(
             scoped(filter, asOf: asOf, """
-                SELECT count(*) FILTER (WHERE \(permanent)),
-                       count(*) FILTER (WHERE \(permanent) AND p.newly_created),
-                       count(*) FILTER (WHERE \(durable)),
-                       count(*),
-                       count(*) FILTER (WHERE p.contract_kind = 'seasonal_cdd'),
-                       count(DISTINCT p.candidate_id) FILTER (WHERE p.contract_kind = 'seasonal_cdd' AND EXISTS (
-                           SELECT 1 FROM placements e
-                           WHERE e.tenant_id = p.tenant_id AND e.candidate_id = p.candidate_id AND e.contract_kind = 'seasonal_cdd'
-                             AND e.id <> p.id AND e.start_date < p.start_date AND coalesce(e.ended_on, e.end_date, e.start_date) < p.start_date))
-                FROM pl p
-                """), as: (Int.self, Int.self, Int.self, Int.self, Int.self, Int.self), logger: logger)
+                SELECT to_char(p.start_date, 'YYYY-MM'), p.contract_kind, count(*),
+                       count(*) FILTER (WHERE p.newly_created), count(*) FILTER (WHERE \(durable)),
+                       \(retentionColumns),
+                       count(*) FILTER (WHERE p.start_date + \(trialDays) <= $3::date
+                           AND (p.end_reason IS NULL OR p.end_reason NOT IN ('trial_by_employer', 'trial_by_employee'))),
+                       count(*) FILTER (WHERE p.start_date + \(trialDays) <= $3::date)
+                FROM pl p GROUP BY 1, 2
+                """),
+            as: (String.self, String.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self),
+            logger: logger)
         {
-            (figures.permanent, figures.newlyCreated, figures.durable, figures.placements, figures.seasonal, figures.seasonalAgain) = row
-        }
-        for (month, kind, count) in try await connection.all(
-            scoped(filter, asOf: asOf, "SELECT to_char(p.start_date, 'YYYY-MM'), p.contract_kind, count(*) FROM pl p GROUP BY 1, 2"),
-            as: (String.self, String.self, Int.self), logger: logger)
-        {
+            let (month, kind, count, newly, durable) = (row.0, row.1, row.2, row.3, row.4)
             figures.monthly[month, default: [:]][kind] = count
+            figures.placements += count
+            figures.durable += durable
+            if kind == ContractKind.cdi.rawValue || kind == ContractKind.sharedTime.rawValue {
+                figures.permanent += count
+                figures.newlyCreated += newly
+            }
+            if kind == ContractKind.seasonalCDD.rawValue { figures.seasonal += count }
+            figures.cohorts[month, default: Figures.Cohort()].add(
+                .init(placements: count, kept: [row.5, row.7, row.9], base: [row.6, row.8, row.10], trialPassed: row.11, trialBase: row.12))
+        }
+        // Sources of hire, and (on a row of its own) the seasonal workers hired again: people
+        // with a seasonal contract in the period who had an earlier one, ended before it began.
+        for (source, count) in try await connection.all(
+            scoped(filter, asOf: asOf, """
+                SELECT c.source, count(*) FROM pl p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id GROUP BY 1
+                UNION ALL
+                SELECT '', count(DISTINCT p.candidate_id) FROM pl p
+                WHERE p.contract_kind = 'seasonal_cdd' AND EXISTS (
+                    SELECT 1 FROM placements e
+                    WHERE e.tenant_id = p.tenant_id AND e.candidate_id = p.candidate_id AND e.contract_kind = 'seasonal_cdd'
+                      AND e.id <> p.id AND e.start_date < p.start_date AND coalesce(e.ended_on, e.end_date, e.start_date) < p.start_date)
+                """), as: (String.self, Int.self), logger: logger)
+        {
+            if source.isEmpty { figures.seasonalAgain = count } else { figures.sources[source] = count }
         }
         // Time to fill: needs whose first placement (of any period) started in this one
         // (`first_start`, kept by a trigger on placements: schema 0009).
@@ -323,7 +344,7 @@ enum CentreFigures {
         for (business, days) in try await connection.all(
             scoped(filter, asOf: asOf, """
                 SELECT n.business_id, greatest(n.first_start - (n.submitted_at AT TIME ZONE 'Europe/Paris')::date, 0)
-                FROM nd n WHERE n.first_start BETWEEN :from AND :to
+                FROM nd n WHERE n.first_start BETWEEN $1::date AND $2::date
                 """), as: (Int64.self, Int.self), logger: logger)
         {
             figures.fillDays.append(days)
@@ -336,8 +357,8 @@ enum CentreFigures {
                 , ended AS (
                     SELECT n.positions, n.positions_filled, n.hard_to_fill FROM nd n
                     WHERE n.status IN ('filled', 'closed', 'cancelled')
-                      AND n.ended_at >= :from::timestamp AT TIME ZONE 'Europe/Paris'
-                      AND n.ended_at < (:to + 1)::timestamp AT TIME ZONE 'Europe/Paris')
+                      AND n.ended_at >= $1::date::timestamp AT TIME ZONE 'Europe/Paris'
+                      AND n.ended_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris')
                 SELECT count(*), coalesce(sum(positions), 0), coalesce(sum(positions_filled), 0),
                        count(*) FILTER (WHERE hard_to_fill), coalesce(sum(positions) FILTER (WHERE hard_to_fill), 0),
                        coalesce(sum(positions_filled) FILTER (WHERE hard_to_fill), 0)
@@ -347,19 +368,6 @@ enum CentreFigures {
             figures.ended = .init(needs: row.0, positions: row.1, filled: row.2)
             figures.endedHardToFill = .init(needs: row.3, positions: row.4, filled: row.5)
         }
-        // Retention and trial, by start month (the cohorts).
-        let retentionColumns = horizons.map { "count(*) FILTER (WHERE \(due($0)) AND \(kept($0))), count(*) FILTER (WHERE \(due($0)))" }.joined(separator: ", ")
-        for row in try await connection.all(
-            scoped(filter, asOf: asOf, """
-                SELECT to_char(p.start_date, 'YYYY-MM'), count(*), \(retentionColumns),
-                       count(*) FILTER (WHERE p.start_date + \(trialDays) <= :asof
-                           AND (p.end_reason IS NULL OR p.end_reason NOT IN ('trial_by_employer', 'trial_by_employee'))),
-                       count(*) FILTER (WHERE p.start_date + \(trialDays) <= :asof)
-                FROM pl p GROUP BY 1
-                """), as: (String.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self), logger: logger)
-        {
-            figures.cohorts[row.0] = .init(placements: row.1, kept: [row.2, row.4, row.6], base: [row.3, row.5, row.7], trialPassed: row.8, trialBase: row.9)
-        }
         // The funnel: applications created in the period, by the furthest stage they reached
         // (`furthest_rank`, kept by triggers from the stage and the events: schema 0008).
         if let row = try await connection.first(
@@ -368,26 +376,20 @@ enum CentreFigures {
                        count(*) FILTER (WHERE a.furthest_rank >= 4), count(*) FILTER (WHERE a.furthest_rank >= 5),
                        count(*) FILTER (WHERE a.furthest_rank >= 6)
                 FROM applications a
-                WHERE a.created_at >= :from::timestamp AT TIME ZONE 'Europe/Paris'
-                  AND a.created_at < (:to + 1)::timestamp AT TIME ZONE 'Europe/Paris'
+                WHERE a.created_at >= $1::date::timestamp AT TIME ZONE 'Europe/Paris'
+                  AND a.created_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'
                   \(filter.business == nil && filter.sector == nil && filter.commune == nil && filter.contract == nil ? "" : "AND a.need_id IN (SELECT id FROM nd)")
                 """), as: (Int.self, Int.self, Int.self, Int.self, Int.self, Int.self), logger: logger)
         {
             figures.reached = [row.0, row.1, row.2, row.3, row.4, row.5]
         }
-        for (source, count) in try await connection.all(
-            scoped(filter, asOf: asOf, "SELECT c.source, count(*) FROM pl p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id GROUP BY 1"),
-            as: (String.self, Int.self), logger: logger)
-        {
-            figures.sources[source] = count
-        }
         // Hard-to-fill needs active in the period: submitted by its end, not ended before its start.
         let hard = """
             , hard AS (
                 SELECT n.status, n.positions, n.positions_filled, n.hard_to_fill_reasons FROM nd n
-                WHERE n.hard_to_fill AND n.submitted_at < (:to + 1)::timestamp AT TIME ZONE 'Europe/Paris'
+                WHERE n.hard_to_fill AND n.submitted_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'
                   AND (n.status NOT IN ('filled', 'closed', 'cancelled') OR n.ended_at IS NULL
-                       OR n.ended_at >= :from::timestamp AT TIME ZONE 'Europe/Paris'))
+                       OR n.ended_at >= $1::date::timestamp AT TIME ZONE 'Europe/Paris'))
             """
         for (status, needs, positions, filled) in try await connection.all(
             scoped(filter, asOf: asOf, hard + "SELECT status, count(*), sum(positions)::int, sum(positions_filled)::int FROM hard GROUP BY 1"),
@@ -428,16 +430,23 @@ enum CentreFigures {
 
     /// The choices of the filters: the centre's businesses, sectors and communes.
     static func choices(on connection: PostgresConnection, logger: Logger) async throws -> (businesses: [(String, String)], sectors: [String], communes: [(String, String)]) {
-        let businesses = try await connection.all(
-            "SELECT siret, name FROM businesses WHERE status = 'member' ORDER BY name", as: (String.self, String.self), logger: logger)
-        let sectors = try await connection.values(
-            "SELECT DISTINCT naf_section(naf_code) FROM businesses WHERE status = 'member' AND naf_section(naf_code) IS NOT NULL ORDER BY 1",
-            as: String.self, logger: logger)
-        let communes = try await connection.all(
+        var businesses: [(String, String)] = [], sectors: [String] = [], communes: [(String, String)] = []
+        for (kind, value, label) in try await connection.all(
             """
-            SELECT commune_insee, min(commune_name) FROM businesses
-            WHERE status = 'member' AND commune_insee IS NOT NULL GROUP BY commune_insee ORDER BY 2
-            """, as: (String.self, String.self), logger: logger)
+            SELECT 'b', siret, name FROM businesses WHERE status = 'member'
+            UNION ALL
+            SELECT DISTINCT 's', naf_section(naf_code), '' FROM businesses WHERE status = 'member' AND naf_section(naf_code) IS NOT NULL
+            UNION ALL
+            SELECT 'c', commune_insee, min(commune_name) FROM businesses WHERE status = 'member' AND commune_insee IS NOT NULL GROUP BY commune_insee
+            ORDER BY 1, 3, 2
+            """, as: (String.self, String.self, String.self), logger: logger)
+        {
+            switch kind {
+            case "b": businesses.append((value, label))
+            case "s": sectors.append(value)
+            default: communes.append((value, label))
+            }
+        }
         return (businesses, sectors, communes)
     }
 }

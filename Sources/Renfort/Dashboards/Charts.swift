@@ -25,7 +25,7 @@ enum Charts {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
-    private static func number(_ value: Double) -> String { String(format: "%.1f", value) }
+    private static func number(_ value: Double) -> String { Formats.decimal(value, digits: 1) }
 
     private static func open(id: String, width: Int, height: Int, title: String, description: String) -> String {
         """

@@ -61,7 +61,8 @@ struct DashboardController: Sendable {
         let periodText: String
         let from: String
         let to: String
-        let businesses: [Option]
+        /// The `<option>`s of the business filter (one per member business), written here.
+        let businessOptions: String
         let sectors: [Option]
         let communes: [Option]
         let contracts: [Option]
@@ -115,7 +116,9 @@ struct DashboardController: Sendable {
             layout: Layout(title: "Tableau de bord", session: context.session, membership: context.membership, currentPath: context.role == .observer ? base : "\(base)/tableau-de-bord"),
             heading: context.membership.centreName, action: "\(base)/tableau-de-bord", periodText: "du \(filter.from.french) au \(filter.to.french)",
             from: filter.from.iso, to: filter.to.iso,
-            businesses: loaded.choices.businesses.map { Option(value: $0.0, label: $0.1, selected: $0.0 == filter.business) },
+            businessOptions: loaded.choices.businesses.map {
+                "<option value=\"\(FigureTable.escape($0.0))\"\($0.0 == filter.business ? " selected" : "")>\(FigureTable.escape($0.1))</option>"
+            }.joined(),
             sectors: loaded.choices.sectors.map { Option(value: $0, label: "\($0) – \(NAFSection.label($0))", selected: $0 == filter.sector) },
             communes: loaded.choices.communes.map { Option(value: $0.0, label: $0.1, selected: $0.0 == filter.commune) },
             contracts: ContractKind.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == filter.contract) },

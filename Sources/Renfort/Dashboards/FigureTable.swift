@@ -154,7 +154,7 @@ struct FigureTable: Sendable {
 enum DashboardFormat {
     static func percent(_ value: Double?) -> String {
         guard let value else { return "—" }
-        let text = String(format: "%.0f", value * 100)
+        let text = Formats.decimal(value * 100, digits: 0)
         return "\(text) %"
     }
 

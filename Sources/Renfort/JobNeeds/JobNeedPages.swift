@@ -181,6 +181,19 @@ enum Formats {
 
     static func statusClass(_ status: NeedStatus) -> String { "status status--\(status.rawValue)" }
 
+    /// A number with `digits` decimals and a point (`2.5`), rounded half away from zero;
+    /// without `String(format:)`, which is slow on Linux.
+    static func decimal(_ value: Double, digits: Int) -> String {
+        guard value.isFinite else { return "" }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = Int((abs(value) * scale).rounded())
+        let sign = value < 0 && scaled != 0 ? "-" : ""
+        guard digits > 0 else { return sign + String(scaled) }
+        let whole = scaled / Int(scale), fraction = String(scaled % Int(scale))
+        return sign + String(whole) + "." + String(repeating: "0", count: digits - fraction.count) + fraction
+    }
+
     /// `12345` → `12 345`, thousands grouped by a narrow no-break space as in French.
     static func integer(_ value: Int) -> String {
         let digits = String(value.magnitude)

@@ -189,6 +189,15 @@ import Testing
         #expect(Figures.percentile([10, 28, 30], 0.5) == 28)
         #expect(Figures.percentile([30, 10, 28], 0.75) == 29)
         #expect(Figures.percentile([1, 2, 3, 4], 0.5) == 2.5)
+        // Numbers as the CSV files and charts write them.
+        #expect(Formats.decimal(2.5, digits: 1) == "2.5")
+        #expect(Formats.decimal(66.666, digits: 1) == "66.7")
+        #expect(Formats.decimal(7, digits: 2) == "7.00")
+        #expect(Formats.decimal(0.04, digits: 1) == "0.0")
+        #expect(Formats.decimal(-1.25, digits: 1) == "-1.3")
+        #expect(Formats.decimal(99.96, digits: 1) == "100.0")
+        #expect(Formats.decimal(62.5, digits: 0) == "63")
+        #expect(Formats.integer(1_234_567) == "1\u{202F}234\u{202F}567")
     }
 
     @Test func filtersAreReadAndRefusedClearly() throws {
