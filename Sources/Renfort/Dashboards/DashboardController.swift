@@ -81,14 +81,14 @@ struct DashboardController: Sendable {
         let choices: (businesses: [(String, String)], sectors: [String], communes: [(String, String)])
     }
 
-    func load(request: Request, context: CentreContext) async throws -> (MetricsFilter, Loaded) {
+    func load(request: Request, context: CentreContext, withChoices: Bool = true) async throws -> (MetricsFilter, Loaded) {
         try context.require(.observer, .adviser)
         let filter = try filter(request)
         let asOf = Day(services.clock.now())
         let slug = context.membership.centreSlug
         let (figures, choices, ids) = try await services.database.withTransaction(tenant: context.tenantID, logger: context.logger) { connection in
             let figures = try await CentreFigures.compute(centre: slug, filter: filter, asOf: asOf, on: connection, logger: context.logger)
-            let choices = try await CentreFigures.choices(on: connection, logger: context.logger)
+            let choices = withChoices ? try await CentreFigures.choices(on: connection, logger: context.logger) : ([], [], [])
             return (figures, choices, Dictionary(figures.businesses.map { ($0.siret, $0.id) }, uniquingKeysWith: { a, _ in a }))
         }
         let metrics = CentreMetrics(figures, filter: filter)
@@ -157,7 +157,7 @@ struct DashboardController: Sendable {
     @Sendable func export(request: Request, context: CentreContext) async throws -> Response {
         try context.require(.observer, .adviser)
         guard let id = context.parameters.get("table"), DashboardTables.ids.contains(id) else { throw AppError.notFound }
-        let (filter, loaded) = try await load(request: request, context: context)
+        let (filter, loaded) = try await load(request: request, context: context, withChoices: false)
         guard let table = loaded.tables.table(id) else { throw AppError.notFound }
         return Self.csvResponse(table, request: request, name: "\(id)-\(context.membership.centreSlug)-\(filter.fileNamePart)")
     }
