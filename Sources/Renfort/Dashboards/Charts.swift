@@ -20,10 +20,7 @@ enum Charts {
         .init(key: "temporary", label: "Intérim", colour: "#6b6b6b"),
     ]
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ text: String) -> String { FigureTable.escape(text) }
 
     private static func number(_ value: Double) -> String { Formats.decimal(value, digits: 1) }
 

@@ -94,6 +94,8 @@ struct FigureTable: Sendable {
     }
 
     static func escape(_ text: String) -> String {
+        // Most texts have nothing to escape: return them as they are.
+        guard text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 }) else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for character in text {

@@ -60,6 +60,8 @@ struct Layout: Sendable {
 
     static let parisTime: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .current
 
+    static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+
     /// The layout of a page seen by `session`'s person, inside `membership`'s centre if any.
     init(title: String, session: SessionInfo?, membership: Membership? = nil, currentPath: String, flash: String? = nil) {
         self.title = title
@@ -113,12 +115,14 @@ struct Layout: Sendable {
         }
         self.nav = items.map { NavItem(label: $0.0, href: $0.1, current: $0.1 == currentPath) }
         let expiry = session.expiresAt
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "fr_FR")
-        formatter.timeZone = Self.parisTime
-        formatter.dateFormat = "HH:mm"
-        self.sessionExpiresAt = formatter.string(from: expiry)
-        self.sessionExpiresAtISO = ISO8601DateFormatter().string(from: expiry)
+        // Written by hand: creating date formatters on every page was a visible cost.
+        let paris = Day.calendar.dateComponents([.hour, .minute], from: expiry)
+        self.sessionExpiresAt = Self.twoDigits(paris.hour ?? 0) + ":" + Self.twoDigits(paris.minute ?? 0)
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        let t = utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: expiry)
+        self.sessionExpiresAtISO = "\(t.year ?? 1970)-\(Self.twoDigits(t.month ?? 1))-\(Self.twoDigits(t.day ?? 1))T"
+            + "\(Self.twoDigits(t.hour ?? 0)):\(Self.twoDigits(t.minute ?? 0)):\(Self.twoDigits(t.second ?? 0))Z"
     }
 }
 
