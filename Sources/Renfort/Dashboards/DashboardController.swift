@@ -54,21 +54,45 @@ struct DashboardController: Sendable {
         let href: String?
     }
 
-    struct Page: Sendable {
-        let layout: Layout
-        let heading: String
+    /// The period and filters form at the top of both dashboards.
+    struct FilterForm: Sendable {
         let action: String
         let periodText: String
         let from: String
         let to: String
         /// The `<option>`s of the business filter (one per member business), written here.
         let businessOptions: String
+        let showBusinessFilter: Bool
         let sectors: [Option]
         let communes: [Option]
         let contracts: [Option]
-        let showBusinessFilter: Bool
         let filtered: Bool
         let resetHref: String
+
+        /// `businesses` nil: no business filter (the observer's several centres).
+        init(action: String, filter: MetricsFilter, businesses: [(String, String)]?, sectors: [String], communes: [(String, String)]) {
+            self.action = action
+            periodText = "du \(filter.from.french) au \(filter.to.french)"
+            from = filter.from.iso
+            to = filter.to.iso
+            businessOptions = (businesses ?? []).map {
+                "<option value=\"\(FigureTable.escape($0.0))\"\($0.0 == filter.business ? " selected" : "")>\(FigureTable.escape($0.1))</option>"
+            }.joined()
+            showBusinessFilter = businesses != nil
+            self.sectors = NAFSection.all.filter { sectors.contains($0.code) || $0.code == filter.sector }.map {
+                Option(value: $0.code, label: "\($0.code) – \($0.label)", selected: $0.code == filter.sector)
+            }
+            self.communes = communes.map { Option(value: $0.0, label: $0.1, selected: $0.0 == filter.commune) }
+            contracts = ContractKind.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == filter.contract) }
+            filtered = filter.business != nil || filter.sector != nil || filter.commune != nil || filter.contract != nil
+            resetHref = "\(action)?du=\(filter.from.iso)&au=\(filter.to.iso)"
+        }
+    }
+
+    struct Page: Sendable {
+        let layout: Layout
+        let heading: String
+        let filters: FilterForm
         let tiles: [Tile]
         let tables: [FigureTable.View]
         let apiHref: String
@@ -114,16 +138,10 @@ struct DashboardController: Sendable {
         for index in tables.indices { tables[index].prepare(base: "\(base)/tableau-de-bord", filter: filter) }
         let model = Page(
             layout: Layout(title: "Tableau de bord", session: context.session, membership: context.membership, currentPath: context.role == .observer ? base : "\(base)/tableau-de-bord"),
-            heading: context.membership.centreName, action: "\(base)/tableau-de-bord", periodText: "du \(filter.from.french) au \(filter.to.french)",
-            from: filter.from.iso, to: filter.to.iso,
-            businessOptions: loaded.choices.businesses.map {
-                "<option value=\"\(FigureTable.escape($0.0))\"\($0.0 == filter.business ? " selected" : "")>\(FigureTable.escape($0.1))</option>"
-            }.joined(),
-            sectors: loaded.choices.sectors.map { Option(value: $0, label: "\($0) – \(NAFSection.label($0))", selected: $0 == filter.sector) },
-            communes: loaded.choices.communes.map { Option(value: $0.0, label: $0.1, selected: $0.0 == filter.commune) },
-            contracts: ContractKind.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == filter.contract) },
-            showBusinessFilter: true, filtered: filter.business != nil || filter.sector != nil || filter.commune != nil || filter.contract != nil,
-            resetHref: "\(base)/tableau-de-bord?du=\(filter.from.iso)&au=\(filter.to.iso)",
+            heading: context.membership.centreName,
+            filters: FilterForm(
+                action: "\(base)/tableau-de-bord", filter: filter, businesses: loaded.choices.businesses, sectors: loaded.choices.sectors,
+                communes: loaded.choices.communes),
             tiles: Self.tiles(m, placementsHref: adviser ? "\(base)/embauches?du=\(filter.from.iso)&au=\(filter.to.iso)" : nil),
             tables: tables.map(\.view),
             apiHref: "/api/v1/centres/\(context.membership.centreSlug)/metrics?\(filter.query(french: false))",
@@ -166,16 +184,7 @@ struct DashboardController: Sendable {
 
     struct ObserverPage: Sendable {
         let layout: Layout
-        let periodText: String
-        let from: String
-        let to: String
-        let sectors: [Option]
-        let communes: [Option]
-        let contracts: [Option]
-        let showBusinessFilter: Bool
-        let filtered: Bool
-        let resetHref: String
-        let action: String
+        let filters: FilterForm
         let tiles: [Tile]
         let tables: [FigureTable.View]
         let several: Bool
@@ -228,14 +237,9 @@ struct DashboardController: Sendable {
         let communes = Dictionary(figures.flatMap { $0.businesses.compactMap { b in b.communeInsee.map { ($0, b.commune ?? $0) } } }, uniquingKeysWith: { a, _ in a })
         let model = ObserverPage(
             layout: Layout(title: "Mes centres", session: context.session, currentPath: "/observateur"),
-            periodText: "du \(filter.from.french) au \(filter.to.french)", from: filter.from.iso, to: filter.to.iso,
-            sectors: NAFSection.all.filter { sectors.contains($0.code) || $0.code == filter.sector }.map {
-                Option(value: $0.code, label: "\($0.code) – \($0.label)", selected: $0.code == filter.sector)
-            },
-            communes: communes.sorted { $0.value < $1.value }.map { Option(value: $0.key, label: $0.value, selected: $0.key == filter.commune) },
-            contracts: ContractKind.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == filter.contract) },
-            showBusinessFilter: false, filtered: filter.sector != nil || filter.commune != nil || filter.contract != nil,
-            resetHref: "/observateur?du=\(filter.from.iso)&au=\(filter.to.iso)", action: "/observateur",
+            filters: FilterForm(
+                action: "/observateur", filter: filter, businesses: nil, sectors: Array(sectors),
+                communes: communes.sorted { $0.value < $1.value }.map { ($0.key, $0.value) }),
             tiles: Self.tiles(total, placementsHref: nil), tables: tables.map(\.view), several: centres.count > 1,
             apiHref: "/api/v1/metrics?\(filter.query(french: false))", tokensHref: "/profil")
         return try services.renderer.render("dashboards/observer", model)
