@@ -11,7 +11,7 @@ help:
 	@echo "make test      run every test against the private database"
 	@echo "make db-start  start the private PostgreSQL cluster (installs PostgreSQL 15 if missing)"
 	@echo "make db-stop   stop it;  make db-reset  delete it"
-	@echo "make bench     generate a large data set and load the release server with wrk (about 6 min after the build)"
+	@echo "make bench     generate a large data set and load the release server with wrk (about 10 min after the build)"
 	@echo "make psql      a psql shell on the private cluster, as its superuser"
 
 run:

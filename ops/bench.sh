@@ -2,7 +2,7 @@
 # `make bench`: the release server on the demo data plus a large data set (ops/bench-large.sql:
 # 50 centres, 10 000 businesses, 201 000 candidates, 1 million applications, 100 000 placements
 # and their check-ins), loaded from loopback with wrk. Prints requests/s and p50/p99 latency for
-# each page with the data size. About six minutes after the release build; BENCH_ONLY=large
+# each page with the data size. About ten minutes after the release build; BENCH_ONLY=large
 # skips the demo-sized runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +32,7 @@ export DATABASE_URL="${DATABASE_URL%/*}/renfort_bench" DATABASE_OWNER_URL="${DAT
 "$bin" demo >/dev/null
 echo "bench: loading 100 000 candidates and 5 000 applications in the demo's Cahors centre…"
 psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_OWNER_URL" -f ops/bench-volume.sql >/dev/null
-echo "bench: generating the large data set (about a minute)…"
+echo "bench: generating the large data set (two to three minutes)…"
 started=$(date +%s)
 psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_OWNER_URL" -f ops/bench-large.sql 2>&1 | grep -E "^(psql:.*)?NOTICE|ERROR" | sed 's/.*NOTICE: *//'
 echo "bench: data set generated in $(( $(date +%s) - started )) s"
