@@ -118,6 +118,27 @@ import Testing
         }
     }
 
+    /// What the Swift side writes without mustache (tables, charts, the business filter's
+    /// options) is escaped like the rest.
+    @Test func namesAreEscapedInTablesChartsAndFilters() async throws {
+        try await TestApp.run { browser, database in
+            let lookup = DemoLookup(database: database)
+            let inn = try await lookup.business("Auberge du Causse")
+            let centre = try await lookup.centre("cahors")
+            try await database.asOwner { client in
+                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                    try await connection.execute("UPDATE businesses SET name = \("Café <b>\"Les Amis\"</b> & Cie'") WHERE id = \(inn)", logger: TestEnvironment.logger)
+                }
+            }
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            let page = try await browser.get("/c/cahors/tableau-de-bord?\(Self.season)")
+            #expect(page.status == .ok)
+            #expect(!page.text.contains("<b>"))
+            #expect(page.text.contains("Café &lt;b&gt;&quot;Les Amis&quot;&lt;/b&gt; &amp; Cie&#39;</a></th>"))
+            #expect(page.text.contains(">Café &lt;b&gt;&quot;Les Amis&quot;&lt;/b&gt; &amp; Cie&#39;</option>"))
+        }
+    }
+
     /// Every GET route of the router, as the observer (session, then token), for the season
     /// and the present: no candidate's name, e-mail or phone anywhere in what they receive.
     @Test func noObserverRouteCarriesACandidatesPersonalData() async throws {
