@@ -187,6 +187,8 @@ struct Figures: Sendable {
     /// Applications created in the period that reached sourced … hired.
     var reached = [Int](repeating: 0, count: 6)
     var sources: [String: Int] = [:]
+    /// Placements by the person's commune of residence.
+    var residences: [String: Int] = [:]
     var hardToFillByOutcome: [String: Count] = [:]
     var hardToFillByReason: [String: Count] = [:]
     var businesses: [Business] = []
@@ -207,6 +209,7 @@ struct Figures: Sendable {
         for (month, cohort) in other.cohorts { cohorts[month, default: Cohort()].add(cohort) }
         for i in 0..<reached.count { reached[i] += other.reached[i] }
         for (source, count) in other.sources { sources[source, default: 0] += count }
+        for (commune, count) in other.residences { residences[commune, default: 0] += count }
         for (key, count) in other.hardToFillByOutcome { hardToFillByOutcome[key, default: Count()].add(count) }
         for (key, count) in other.hardToFillByReason { hardToFillByReason[key, default: Count()].add(count) }
         businesses += other.businesses
@@ -323,20 +326,26 @@ enum CentreFigures {
             figures.cohorts[month, default: Figures.Cohort()].add(
                 .init(placements: count, kept: [row.5, row.7, row.9], base: [row.6, row.8, row.10], trialPassed: row.11, trialBase: row.12))
         }
-        // Sources of hire, and (on a row of its own) the seasonal workers hired again: people
+        // Sources of hire, communes of residence, and (on a row of its own) the seasonal workers hired again: people
         // with a seasonal contract in the period who had an earlier one, ended before it began.
-        for (source, count) in try await connection.all(
+        for (kind, key, count) in try await connection.all(
             scoped(filter, asOf: asOf, """
-                SELECT c.source, count(*) FROM pl p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id GROUP BY 1
+                SELECT 's', c.source, count(*) FROM pl p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id GROUP BY 2
                 UNION ALL
-                SELECT '', count(DISTINCT p.candidate_id) FROM pl p
+                SELECT 'r', coalesce(nullif(c.commune_name, ''), '—'), count(*) FROM pl p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id GROUP BY 2
+                UNION ALL
+                SELECT 'a', '', count(DISTINCT p.candidate_id) FROM pl p
                 WHERE p.contract_kind = 'seasonal_cdd' AND EXISTS (
                     SELECT 1 FROM placements e
                     WHERE e.tenant_id = p.tenant_id AND e.candidate_id = p.candidate_id AND e.contract_kind = 'seasonal_cdd'
                       AND e.id <> p.id AND e.start_date < p.start_date AND coalesce(e.ended_on, e.end_date, e.start_date) < p.start_date)
-                """), as: (String.self, Int.self), logger: logger)
+                """), as: (String.self, String.self, Int.self), logger: logger)
         {
-            if source.isEmpty { figures.seasonalAgain = count } else { figures.sources[source] = count }
+            switch kind {
+            case "s": figures.sources[key] = count
+            case "r": figures.residences[key] = count
+            default: figures.seasonalAgain = count
+            }
         }
         // Time to fill: needs whose first placement (of any period) started in this one
         // (`first_start`, kept by a trigger on placements: schema 0009).

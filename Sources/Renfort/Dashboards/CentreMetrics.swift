@@ -60,6 +60,13 @@ struct CentreMetrics: Sendable, Codable, Equatable {
         let hidden: Bool
     }
 
+    struct Residence: Sendable, Codable, Equatable {
+        let commune: String
+        /// Null when fewer than 3 (hidden), like the sources.
+        let placements: Int?
+        let hidden: Bool
+    }
+
     struct NeedCount: Sendable, Codable, Equatable {
         let key: String
         let needs: Int
@@ -99,6 +106,9 @@ struct CentreMetrics: Sendable, Codable, Equatable {
     let funnel: [FunnelStage]
     let retention_cohorts: [Cohort]
     let sources_of_hire: [Source]
+    /// Hires by the person's commune of residence, the largest first; communes under 3 are
+    /// hidden one by one (their names too) and counted together in one hidden line.
+    let residence_of_hires: [Residence]
     let seasonal_placements: Int
     let seasonal_workers_hired_again: Int
     let hard_to_fill: HardToFill
@@ -156,6 +166,10 @@ struct CentreMetrics: Sendable, Codable, Equatable {
             let hidden = count > 0 && count < CentreFigures.smallestShownCount
             return Source(source: source.rawValue, placements: hidden ? nil : count, hidden: hidden)
         }
+        let shown = figures.residences.filter { $0.value >= CentreFigures.smallestShownCount }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        let hiddenTotal = figures.residences.values.filter { $0 < CentreFigures.smallestShownCount }.reduce(0, +)
+        residence_of_hires = shown.map { Residence(commune: $0.key, placements: $0.value, hidden: false) }
+            + (hiddenTotal == 0 ? [] : [Residence(commune: "", placements: hiddenTotal >= CentreFigures.smallestShownCount ? hiddenTotal : nil, hidden: true)])
         seasonal_placements = figures.seasonal
         seasonal_workers_hired_again = figures.seasonalAgain
         let outcomes = NeedStatus.allCases.compactMap { status -> NeedCount? in

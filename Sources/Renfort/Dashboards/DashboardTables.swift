@@ -13,10 +13,10 @@ struct DashboardTables {
     /// The page's path and query without the sort, for the sortable headers.
     let pagePath: String
 
-    static let ids = ["indicateurs", "entreprises", "contrats-par-mois", "entonnoir", "maintien-par-cohorte", "besoins-difficiles", "motifs-difficiles", "sources"]
+    static let ids = ["indicateurs", "entreprises", "contrats-par-mois", "entonnoir", "maintien-par-cohorte", "besoins-difficiles", "motifs-difficiles", "sources", "residences"]
 
     var all: [FigureTable] {
-        [headline, businesses, monthly, funnel, cohorts, hardToFill, hardToFillReasons, sources]
+        [headline, businesses, monthly, funnel, cohorts, hardToFill, hardToFillReasons, sources, residences]
     }
 
     func table(_ id: String) -> FigureTable? { all.first { $0.id == id } }
@@ -192,6 +192,19 @@ struct DashboardTables {
                 .init(cells: [.header(CandidateSource(rawValue: source.source)?.label ?? source.source), .count(source.placements, hiddenText: "moins de 3")])
             })
         table.note = "Les effectifs inférieurs à 3 ne sont pas affichés : ils pourraient désigner des personnes."
+        return table
+    }
+}
+
+extension DashboardTables {
+    var residences: FigureTable {
+        var table = FigureTable(
+            id: "residences", title: "Commune de résidence des personnes recrutées", caption: "Embauches de la période selon la commune où vit la personne",
+            columns: [.init(label: "Commune", csvName: "commune", numeric: false), .init(label: "Embauches", csvName: "embauches", numeric: true)],
+            rows: metrics.residence_of_hires.map { line in
+                .init(cells: [.header(line.hidden ? "Autres communes (moins de 3 embauches chacune)" : line.commune), .count(line.placements, hiddenText: "moins de 3")])
+            })
+        table.note = "Une commune comptant moins de 3 embauches n'est pas nommée : ces personnes sont comptées ensemble, et ce total lui-même est masqué s'il est inférieur à 3."
         return table
     }
 }

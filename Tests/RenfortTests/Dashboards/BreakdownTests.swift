@@ -45,8 +45,9 @@ import Testing
                     let needS = try await need(beta, "seasonal_cdd", positions: 3, filled: 3, hard: ["seasonality"], submitted: "2025-12-01", status: "filled", endedAt: "2026-05-02")
                     let needS2 = try await need(beta, "seasonal_cdd", positions: 1, filled: 1, hard: [], submitted: "2025-06-01", status: "closed", endedAt: "2025-09-01")
                     var people: [Int64] = []
-                    for source in ["france_travail", "france_travail", "france_travail", "mission_locale", "referral", "other"] {
-                        people.append(try await id("INSERT INTO candidates (tenant_id, first_name, last_name, source, purge_after, created_at, updated_at) VALUES (\(centre), 'P', 'N\(people.count)', '\(source)', '2030-01-01', now(), now()) RETURNING id"))
+                    for (source, commune) in [("france_travail", "Cahors"), ("france_travail", "Cahors"), ("france_travail", "Cahors"), ("mission_locale", "Luzech"),
+                                              ("referral", "Pradines"), ("other", "Cahors")] {
+                        people.append(try await id("INSERT INTO candidates (tenant_id, first_name, last_name, commune_name, source, purge_after, created_at, updated_at) VALUES (\(centre), 'P', 'N\(people.count)', '\(commune)', '\(source)', '2030-01-01', now(), now()) RETURNING id"))
                     }
                     func placement(_ business: Int64, _ need: Int64, _ person: Int, _ contract: String, _ start: String, end: String? = nil, ended: String? = nil, reason: String? = nil) async throws {
                         try await exec("""
@@ -117,6 +118,9 @@ import Testing
         #expect(sources["referral"]?.hidden == true)
         #expect(sources["job_fair"]?.placements == 0)
         #expect(sources["job_fair"]?.hidden == false)
+        // Communes of residence: Cahors (3 of the period's hires) is named; Luzech and Pradines (1 each)
+        // are neither named nor counted: one hidden line, itself under 3.
+        #expect(m.residence_of_hires == [.init(commune: "Cahors", placements: 3, hidden: false), .init(commune: "", placements: nil, hidden: true)])
         // Funnel, applications created in the period (not the one of December): the hired one reached everything,
         // the rejected one reached "presented", the last one "screening". A skipped stage counts as passed.
         #expect(m.funnel.map(\.applications) == [3, 3, 2, 1, 1, 1])
@@ -180,6 +184,8 @@ import Testing
         #expect(sum.fill_rate == 1)
         #expect(sum.sources_of_hire.first { $0.source == "france_travail" }?.placements == 6)
         #expect(sum.sources_of_hire.first { $0.source == "referral" }?.hidden == true)
+        // Added up, the hidden communes reach 4: still unnamed, now counted.
+        #expect(sum.residence_of_hires == [.init(commune: "Cahors", placements: 6, hidden: false), .init(commune: "", placements: 4, hidden: true)])
         #expect(sum.businesses.count == 4)
     }
 
