@@ -16,7 +16,8 @@ import Testing
         let script = folder + "/sendmail"
         let body = failing
             ? "#!/bin/sh\ncat >/dev/null\necho 'relay refused' >&2\nexit 75\n"
-            : "#!/bin/sh\ncat > \"$(mktemp \(folder)/message-XXXXXX.eml)\"\n"
+            // Written under a temporary name, then renamed: a test never reads half a message.
+            : "#!/bin/sh\nt=$(mktemp \(folder)/partial-XXXXXX)\ncat > \"$t\"\nmv \"$t\" \"$t.eml\"\n"
         try body.write(toFile: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
         return (folder, [script, "-t", "-i"])
