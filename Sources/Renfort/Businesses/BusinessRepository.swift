@@ -185,11 +185,4 @@ struct BusinessRepository: Sendable {
     func find(id: Int64, tenant: Int64, logger: Logger) async throws -> Business? {
         try await database.withTransaction(tenant: tenant, logger: logger) { try await Self.find(id: id, on: $0, logger: logger) }
     }
-
-    /// How many member businesses the centre has.
-    func count(tenant: Int64, logger: Logger) async throws -> Int {
-        try await database.withTransaction(tenant: tenant, logger: logger) { connection in
-            try await connection.value("SELECT count(*) FROM businesses WHERE status = 'member'", as: Int.self, logger: logger) ?? 0
-        }
-    }
 }

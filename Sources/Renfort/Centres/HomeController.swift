@@ -20,7 +20,6 @@ struct HomeController: Sendable {
         let href: String
         let name: String
         let roleLabel: String
-        let businessCount: Int
     }
 
     struct ChooserPage: Sendable {
@@ -34,7 +33,7 @@ struct HomeController: Sendable {
         let page = ChooserPage(
             layout: Layout(title: "Mes centres", session: context.session, currentPath: "/accueil"),
             centres: context.user.memberships.map {
-                CentreLink(href: "/c/\($0.centreSlug)", name: $0.centreName, roleLabel: $0.role.label, businessCount: 0)
+                CentreLink(href: "/c/\($0.centreSlug)", name: $0.centreName, roleLabel: $0.role.label)
             },
             isEmpty: context.user.memberships.isEmpty, isAdmin: context.user.isAdmin)
         return try services.renderer.render("home/chooser", page)
