@@ -252,10 +252,10 @@ enum CentreFigures {
             binds.append(value)
             return "$\(binds.count)"
         }
-        // The period is always $1 and $2, the day of the figures $3: bodies write them as they are.
-        _ = parameter(filter.from.iso)
-        _ = parameter(filter.to.iso)
-        _ = parameter(asOf.iso)
+        // The period is always $1 and $2, the day of the figures $3 (sent as dates): bodies write them as they are.
+        binds.append(filter.from)
+        binds.append(filter.to)
+        binds.append(asOf)
         var businesses = ["true"]
         if let business = filter.business { businesses.append("b.siret = \(parameter(business))") }
         if let sector = filter.sector { businesses.append("naf_section(b.naf_code) = \(parameter(sector))") }
@@ -296,24 +296,157 @@ enum CentreFigures {
     /// The trial period counted: two months for a CDI, one month otherwise.
     static let trialDays = "CASE WHEN p.contract_kind IN ('cdi', 'shared_time') THEN 60 ELSE 30 END"
 
+    /// The statements of the figures, each a body after the common head (`scoped`). Without
+    /// a business, sector, commune or contract filter (the dashboards' first view, the home
+    /// of several centres, most API calls) each is prepared once per connection.
+    protocol Statement: StatementText {
+        /// The statement after `scoped`'s head, writing `$1::date`…`$3::date` as it likes.
+        static var body: String { get }
+        /// The body when a filter is set (by default the same).
+        static var filteredBody: String { get }
+    }
+
+    /// The unfiltered statement: `scoped`'s head with no filter, then `body`.
+    static func unfiltered(_ body: String) -> String {
+        let day = Day(iso: "2000-01-01")!
+        return scoped(MetricsFilter(from: day, to: day), asOf: day, body).sql
+    }
+
+    /// Placements by start month and contract kind: the totals, the monthly chart and the
+    /// retention cohorts all add up from these groups.
+    enum Monthly: Statement {
+        static let body = """
+            SELECT to_char(p.start_date, 'YYYY-MM'), p.contract_kind, count(*),
+                   count(*) FILTER (WHERE p.newly_created), count(*) FILTER (WHERE \(durable)),
+                   \(horizons.map { "count(*) FILTER (WHERE \(due($0)) AND \(kept($0))), count(*) FILTER (WHERE \(due($0)))" }.joined(separator: ", ")),
+                   count(*) FILTER (WHERE p.start_date + \(trialDays) <= $3::date
+                       AND (p.end_reason IS NULL OR p.end_reason NOT IN ('trial_by_employer', 'trial_by_employee'))),
+                   count(*) FILTER (WHERE p.start_date + \(trialDays) <= $3::date)
+            FROM pl p GROUP BY 1, 2
+            """
+        static let sql = unfiltered(body)
+    }
+
+    /// Sources of hire and communes of residence (one join of the candidates for both), and
+    /// on a row of its own the seasonal workers hired again: people with a seasonal contract
+    /// in the period who had an earlier one, ended before it began.
+    enum Sources: Statement {
+        static let body = """
+            SELECT x.kind, x.value, count(*) FROM pl p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id,
+                LATERAL (VALUES ('s', c.source), ('r', coalesce(nullif(c.commune_name, ''), '—'))) x(kind, value)
+            GROUP BY 1, 2
+            UNION ALL
+            SELECT 'a', '', count(DISTINCT p.candidate_id) FROM pl p
+            WHERE p.contract_kind = 'seasonal_cdd' AND EXISTS (
+                SELECT 1 FROM placements e
+                WHERE e.tenant_id = p.tenant_id AND e.candidate_id = p.candidate_id AND e.contract_kind = 'seasonal_cdd'
+                  AND e.id <> p.id AND e.start_date < p.start_date AND coalesce(e.ended_on, e.end_date, e.start_date) < p.start_date)
+            """
+        static let sql = unfiltered(body)
+    }
+
+    /// Time to fill: needs whose first placement (of any period) started in this one
+    /// (`first_start`, kept by a trigger on placements: schema 0009).
+    enum TimeToFill: Statement {
+        static let body = """
+            SELECT n.business_id, greatest(n.first_start - (n.submitted_at AT TIME ZONE 'Europe/Paris')::date, 0)
+            FROM nd n WHERE n.first_start BETWEEN $1::date AND $2::date
+            """
+        static let sql = unfiltered(body)
+    }
+
+    /// Fill rate: needs that ended (filled, closed or cancelled) in the period (`ended_at`,
+    /// the last such event, kept by a trigger on the needs' events: schema 0009).
+    enum FillRate: Statement {
+        static let body = """
+            , ended AS (
+                SELECT n.positions, n.positions_filled, n.hard_to_fill FROM nd n
+                WHERE n.status IN ('filled', 'closed', 'cancelled')
+                  AND n.ended_at >= $1::date::timestamp AT TIME ZONE 'Europe/Paris'
+                  AND n.ended_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris')
+            SELECT count(*), coalesce(sum(positions), 0), coalesce(sum(positions_filled), 0),
+                   count(*) FILTER (WHERE hard_to_fill), coalesce(sum(positions) FILTER (WHERE hard_to_fill), 0),
+                   coalesce(sum(positions_filled) FILTER (WHERE hard_to_fill), 0)
+            FROM ended
+            """
+        static let sql = unfiltered(body)
+    }
+
+    /// The funnel: applications created in the period, by the furthest stage they reached
+    /// (`furthest_rank`, kept by triggers from the stage and the events: schema 0008). The
+    /// needs' semi-join only when a filter is set.
+    enum Funnel: Statement {
+        static let body = """
+            SELECT count(*), count(*) FILTER (WHERE a.furthest_rank >= 2), count(*) FILTER (WHERE a.furthest_rank >= 3),
+                   count(*) FILTER (WHERE a.furthest_rank >= 4), count(*) FILTER (WHERE a.furthest_rank >= 5),
+                   count(*) FILTER (WHERE a.furthest_rank >= 6)
+            FROM applications a
+            WHERE a.created_at >= $1::date::timestamp AT TIME ZONE 'Europe/Paris'
+              AND a.created_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'
+            """
+        static let filteredBody = body + "\n  AND a.need_id IN (SELECT id FROM nd)"
+        static let sql = unfiltered(body)
+    }
+
+    /// Hard-to-fill needs active in the period: submitted by its end, not ended before its start.
+    static let hard = """
+        , hard AS (
+            SELECT n.status, n.positions, n.positions_filled, n.hard_to_fill_reasons FROM nd n
+            WHERE n.hard_to_fill AND n.submitted_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'
+              AND (n.status NOT IN ('filled', 'closed', 'cancelled') OR n.ended_at IS NULL
+                   OR n.ended_at >= $1::date::timestamp AT TIME ZONE 'Europe/Paris'))
+        """
+
+    enum HardByOutcome: Statement {
+        static let body = hard + "SELECT status, count(*), sum(positions)::int, sum(positions_filled)::int FROM hard GROUP BY 1"
+        static let sql = unfiltered(body)
+    }
+
+    enum HardByReason: Statement {
+        static let body = hard + "SELECT r, count(*), sum(positions)::int, sum(positions_filled)::int FROM hard, unnest(hard_to_fill_reasons) r GROUP BY 1"
+        static let sql = unfiltered(body)
+    }
+
+    /// Per business: the members (and any business with a placement in the period).
+    enum BusinessLines: Statement {
+        static let body = """
+            SELECT b.id, b.siret, b.name, b.naf_code, b.commune_insee, b.commune_name,
+                   count(p.id) FILTER (WHERE \(permanent)),
+                   count(p.id) FILTER (WHERE \(permanent) AND p.newly_created),
+                   count(p.id) FILTER (WHERE \(durable)),
+                   count(p.id),
+                   count(p.id) FILTER (WHERE \(due(6)) AND \(kept(6))),
+                   count(p.id) FILTER (WHERE \(due(6)))
+            FROM fb b LEFT JOIN pl p ON p.business_id = b.id
+            GROUP BY b.id, b.siret, b.name, b.naf_code, b.commune_insee, b.commune_name, b.status
+            HAVING b.status = 'member' OR count(p.id) > 0
+            ORDER BY 7 DESC, b.name
+            """
+        static let sql = unfiltered(body)
+    }
+
+    /// The rows of `statement` for `filter`: prepared when no filter is set, else built with
+    /// the filter's predicates.
+    static func rows<S: Statement>(
+        _ statement: S.Type, filter: MetricsFilter, asOf: Day, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [PostgresRow] {
+        guard filter.business != nil || filter.sector != nil || filter.commune != nil || filter.contract != nil else {
+            var binds = PostgresBindings()
+            binds.append(filter.from)
+            binds.append(filter.to)
+            binds.append(asOf)
+            return try await connection.rows(Prepared<S>(binds), logger: logger)
+        }
+        return try await connection.rows(scoped(filter, asOf: asOf, S.filteredBody), logger: logger)
+    }
+
     static func compute(centre: String, filter: MetricsFilter, asOf: Day, on connection: PostgresConnection, logger: Logger) async throws -> Figures {
         var figures = Figures()
-        // Placements by start month and contract kind: the totals, the monthly chart and the
-        // retention cohorts all add up from these groups.
-        let retentionColumns = horizons.map { "count(*) FILTER (WHERE \(due($0)) AND \(kept($0))), count(*) FILTER (WHERE \(due($0)))" }.joined(separator: ", ")
-        for row in try await connection.all(
-            scoped(filter, asOf: asOf, """
-                SELECT to_char(p.start_date, 'YYYY-MM'), p.contract_kind, count(*),
-                       count(*) FILTER (WHERE p.newly_created), count(*) FILTER (WHERE \(durable)),
-                       \(retentionColumns),
-                       count(*) FILTER (WHERE p.start_date + \(trialDays) <= $3::date
-                           AND (p.end_reason IS NULL OR p.end_reason NOT IN ('trial_by_employer', 'trial_by_employee'))),
-                       count(*) FILTER (WHERE p.start_date + \(trialDays) <= $3::date)
-                FROM pl p GROUP BY 1, 2
-                """),
-            as: (String.self, String.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self),
-            logger: logger)
-        {
+        func rows<S: Statement>(_ statement: S.Type) async throws -> [PostgresRow] {
+            try await Self.rows(statement, filter: filter, asOf: asOf, on: connection, logger: logger)
+        }
+        for row in try await rows(Monthly.self) {
+            let row = try row.decode((String, String, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int).self)
             let (month, kind, count, newly, durable) = (row.0, row.1, row.2, row.3, row.4)
             figures.monthly[month, default: [:]][kind] = count
             figures.placements += count
@@ -326,113 +459,42 @@ enum CentreFigures {
             figures.cohorts[month, default: Figures.Cohort()].add(
                 .init(placements: count, kept: [row.5, row.7, row.9], base: [row.6, row.8, row.10], trialPassed: row.11, trialBase: row.12))
         }
-        // Sources of hire, communes of residence, and (on a row of its own) the seasonal workers hired again: people
-        // with a seasonal contract in the period who had an earlier one, ended before it began.
-        for (kind, key, count) in try await connection.all(
-            scoped(filter, asOf: asOf, """
-                SELECT 's', c.source, count(*) FROM pl p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id GROUP BY 2
-                UNION ALL
-                SELECT 'r', coalesce(nullif(c.commune_name, ''), '—'), count(*) FROM pl p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id GROUP BY 2
-                UNION ALL
-                SELECT 'a', '', count(DISTINCT p.candidate_id) FROM pl p
-                WHERE p.contract_kind = 'seasonal_cdd' AND EXISTS (
-                    SELECT 1 FROM placements e
-                    WHERE e.tenant_id = p.tenant_id AND e.candidate_id = p.candidate_id AND e.contract_kind = 'seasonal_cdd'
-                      AND e.id <> p.id AND e.start_date < p.start_date AND coalesce(e.ended_on, e.end_date, e.start_date) < p.start_date)
-                """), as: (String.self, String.self, Int.self), logger: logger)
-        {
+        for row in try await rows(Sources.self) {
+            let (kind, key, count) = try row.decode((String, String, Int).self)
             switch kind {
             case "s": figures.sources[key] = count
             case "r": figures.residences[key] = count
             default: figures.seasonalAgain = count
             }
         }
-        // Time to fill: needs whose first placement (of any period) started in this one
-        // (`first_start`, kept by a trigger on placements: schema 0009).
         var daysByBusiness: [Int64: [Int]] = [:]
-        for (business, days) in try await connection.all(
-            scoped(filter, asOf: asOf, """
-                SELECT n.business_id, greatest(n.first_start - (n.submitted_at AT TIME ZONE 'Europe/Paris')::date, 0)
-                FROM nd n WHERE n.first_start BETWEEN $1::date AND $2::date
-                """), as: (Int64.self, Int.self), logger: logger)
-        {
+        for row in try await rows(TimeToFill.self) {
+            let (business, days) = try row.decode((Int64, Int).self)
             figures.fillDays.append(days)
             daysByBusiness[business, default: []].append(days)
         }
-        // Fill rate: needs that ended (filled, closed or cancelled) in the period (`ended_at`,
-        // the last such event, kept by a trigger on the needs' events: schema 0009).
-        if let row = try await connection.first(
-            scoped(filter, asOf: asOf, """
-                , ended AS (
-                    SELECT n.positions, n.positions_filled, n.hard_to_fill FROM nd n
-                    WHERE n.status IN ('filled', 'closed', 'cancelled')
-                      AND n.ended_at >= $1::date::timestamp AT TIME ZONE 'Europe/Paris'
-                      AND n.ended_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris')
-                SELECT count(*), coalesce(sum(positions), 0), coalesce(sum(positions_filled), 0),
-                       count(*) FILTER (WHERE hard_to_fill), coalesce(sum(positions) FILTER (WHERE hard_to_fill), 0),
-                       coalesce(sum(positions_filled) FILTER (WHERE hard_to_fill), 0)
-                FROM ended
-                """), as: (Int.self, Int.self, Int.self, Int.self, Int.self, Int.self), logger: logger)
-        {
+        if let row = try await rows(FillRate.self).first {
+            let row = try row.decode((Int, Int, Int, Int, Int, Int).self)
             figures.ended = .init(needs: row.0, positions: row.1, filled: row.2)
             figures.endedHardToFill = .init(needs: row.3, positions: row.4, filled: row.5)
         }
-        // The funnel: applications created in the period, by the furthest stage they reached
-        // (`furthest_rank`, kept by triggers from the stage and the events: schema 0008).
-        if let row = try await connection.first(
-            scoped(filter, asOf: asOf, """
-                SELECT count(*), count(*) FILTER (WHERE a.furthest_rank >= 2), count(*) FILTER (WHERE a.furthest_rank >= 3),
-                       count(*) FILTER (WHERE a.furthest_rank >= 4), count(*) FILTER (WHERE a.furthest_rank >= 5),
-                       count(*) FILTER (WHERE a.furthest_rank >= 6)
-                FROM applications a
-                WHERE a.created_at >= $1::date::timestamp AT TIME ZONE 'Europe/Paris'
-                  AND a.created_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'
-                  \(filter.business == nil && filter.sector == nil && filter.commune == nil && filter.contract == nil ? "" : "AND a.need_id IN (SELECT id FROM nd)")
-                """), as: (Int.self, Int.self, Int.self, Int.self, Int.self, Int.self), logger: logger)
-        {
+        if let row = try await rows(Funnel.self).first {
+            let row = try row.decode((Int, Int, Int, Int, Int, Int).self)
             figures.reached = [row.0, row.1, row.2, row.3, row.4, row.5]
         }
-        // Hard-to-fill needs active in the period: submitted by its end, not ended before its start.
-        let hard = """
-            , hard AS (
-                SELECT n.status, n.positions, n.positions_filled, n.hard_to_fill_reasons FROM nd n
-                WHERE n.hard_to_fill AND n.submitted_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'
-                  AND (n.status NOT IN ('filled', 'closed', 'cancelled') OR n.ended_at IS NULL
-                       OR n.ended_at >= $1::date::timestamp AT TIME ZONE 'Europe/Paris'))
-            """
-        for (status, needs, positions, filled) in try await connection.all(
-            scoped(filter, asOf: asOf, hard + "SELECT status, count(*), sum(positions)::int, sum(positions_filled)::int FROM hard GROUP BY 1"),
-            as: (String.self, Int.self, Int.self, Int.self), logger: logger)
-        {
+        for row in try await rows(HardByOutcome.self) {
+            let (status, needs, positions, filled) = try row.decode((String, Int, Int, Int).self)
             figures.hardToFillByOutcome[status] = .init(needs: needs, positions: positions, filled: filled)
         }
-        for (reason, needs, positions, filled) in try await connection.all(
-            scoped(filter, asOf: asOf, hard + "SELECT r, count(*), sum(positions)::int, sum(positions_filled)::int FROM hard, unnest(hard_to_fill_reasons) r GROUP BY 1"),
-            as: (String.self, Int.self, Int.self, Int.self), logger: logger)
-        {
+        for row in try await rows(HardByReason.self) {
+            let (reason, needs, positions, filled) = try row.decode((String, Int, Int, Int).self)
             figures.hardToFillByReason[reason] = .init(needs: needs, positions: positions, filled: filled)
         }
-        // Per business: the members (and any business with a placement in the period).
-        figures.businesses = try await connection.all(
-            scoped(filter, asOf: asOf, """
-                SELECT b.id, b.siret, b.name, b.naf_code, b.commune_insee, b.commune_name,
-                       count(p.id) FILTER (WHERE \(permanent)),
-                       count(p.id) FILTER (WHERE \(permanent) AND p.newly_created),
-                       count(p.id) FILTER (WHERE \(durable)),
-                       count(p.id),
-                       count(p.id) FILTER (WHERE \(due(6)) AND \(kept(6))),
-                       count(p.id) FILTER (WHERE \(due(6)))
-                FROM fb b LEFT JOIN pl p ON p.business_id = b.id
-                GROUP BY b.id, b.siret, b.name, b.naf_code, b.commune_insee, b.commune_name, b.status
-                HAVING b.status = 'member' OR count(p.id) > 0
-                ORDER BY 7 DESC, b.name
-                """),
-            as: (Int64.self, String.self, String.self, String?.self, String?.self, String?.self, Int.self, Int.self, Int.self, Int.self, Int.self, Int.self),
-            logger: logger
-        ).map {
-            Figures.Business(
-                centre: centre, id: $0.0, siret: $0.1, name: $0.2, naf: $0.3, communeInsee: $0.4, commune: $0.5, permanent: $0.6, newlyCreated: $0.7,
-                durable: $0.8, placements: $0.9, kept6: $0.10, base6: $0.11, fillDays: daysByBusiness[$0.0] ?? [])
+        figures.businesses = try await rows(BusinessLines.self).map { row in
+            let b = try row.decode((Int64, String, String, String?, String?, String?, Int, Int, Int, Int, Int, Int).self)
+            return Figures.Business(
+                centre: centre, id: b.0, siret: b.1, name: b.2, naf: b.3, communeInsee: b.4, commune: b.5, permanent: b.6, newlyCreated: b.7,
+                durable: b.8, placements: b.9, kept6: b.10, base6: b.11, fillDays: daysByBusiness[b.0] ?? [])
         }
         return figures
     }
@@ -458,4 +520,8 @@ enum CentreFigures {
         }
         return (businesses, sectors, communes)
     }
+}
+
+extension CentreFigures.Statement {
+    static var filteredBody: String { body }
 }
