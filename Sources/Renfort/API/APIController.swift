@@ -17,15 +17,6 @@ enum JSONValue: Encodable, Sendable {
     }
 }
 
-extension JSONEncoder {
-    /// The API's encoder: keys sorted, so that answers are stable.
-    static var api: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
-}
-
 /// An API request: who calls (token or session), resolved by `APIAuthMiddleware`.
 struct APIContext: ChildRequestContext {
     var coreContext: CoreRequestContextStorage
@@ -117,7 +108,7 @@ struct APIController: Sendable {
     static func json(_ value: some Encodable) throws -> Response {
         Response(
             status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.api.encode(value))))
+            body: .init(byteBuffer: try APIJSON.encode(value)))
     }
 
     @Sendable func document(request: Request, context: AppRequestContext) async throws -> Response {

@@ -54,8 +54,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
         let body: [String: [String: JSONValue]] = [
             "error": ["status": .int(code), "message": .string(message ?? Self.texts(for: code).1), "request_id": .string(context.id)]
         ]
-        let data = (try? JSONEncoder.api.encode(body)) ?? Data()
-        return Response(status: .init(code: code), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: .init(code: code), headers: headers, body: .init(byteBuffer: (try? APIJSON.encode(body)) ?? ByteBuffer()))
     }
 
     private func pageError(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
