@@ -9,4 +9,5 @@ struct AppServices: Sendable {
     let hasher: PasswordHasher
     let throttle: SignInThrottle
     let apiLimiter: APIRateLimiter
+    let figures: FigureStore
 }

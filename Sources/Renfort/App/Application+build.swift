@@ -42,7 +42,8 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
         cookie: SessionCookie(behindTLS: configuration.behindTLS),
         hasher: PasswordHasher(cost: configuration.bcryptCost),
         throttle: SignInThrottle(database: database, clock: clock, slowdown: configuration.signInSlowdown),
-        apiLimiter: APIRateLimiter(perMinute: configuration.apiRequestsPerMinute))
+        apiLimiter: APIRateLimiter(perMinute: configuration.apiRequestsPerMinute),
+        figures: FigureStore(database: database))
 
     let staticFiles = try StaticFilesMiddleware<AppRequestContext>(directory: configuration.templatesDirectory + "/static")
     let router = Router(context: AppRequestContext.self)

@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// What the figures count: a period and, optionally, one business, one sector (NAF
 /// section), one commune (INSEE code) and one contract kind.
-struct MetricsFilter: Sendable, Equatable {
+struct MetricsFilter: Sendable, Hashable {
     var from: Day
     var to: Day
     /// A business's SIRET: the same key in every centre and outside Renfort.
@@ -500,8 +500,8 @@ enum CentreFigures {
     }
 
     /// The choices of the filters: the centre's businesses, sectors and communes.
-    static func choices(on connection: PostgresConnection, logger: Logger) async throws -> (businesses: [(String, String)], sectors: [String], communes: [(String, String)]) {
-        var businesses: [(String, String)] = [], sectors: [String] = [], communes: [(String, String)] = []
+    static func choices(on connection: PostgresConnection, logger: Logger) async throws -> FigureChoices {
+        var choices = FigureChoices()
         for (kind, value, label) in try await connection.all(
             """
             SELECT 'b', siret, name FROM businesses WHERE status = 'member'
@@ -513,12 +513,12 @@ enum CentreFigures {
             """, as: (String.self, String.self, String.self), logger: logger)
         {
             switch kind {
-            case "b": businesses.append((value, label))
-            case "s": sectors.append(value)
-            default: communes.append((value, label))
+            case "b": choices.businesses.append((value, label))
+            case "s": choices.sectors.append(value)
+            default: choices.communes.append((value, label))
             }
         }
-        return (businesses, sectors, communes)
+        return choices
     }
 }
 

@@ -26,24 +26,15 @@ struct DashboardController: Sendable {
         try MetricsFilter(query: Self.query(request), today: Day(services.clock.now()))
     }
 
-    /// The figures of one centre, in its own transaction (row-level security scopes every query).
+    /// The figures of one centre (see `FigureStore`: computed, or kept from the last request
+    /// while the centre's data is unchanged).
     func figures(centre: Membership, filter: MetricsFilter, logger: Logger) async throws -> Figures {
-        let asOf = Day(services.clock.now())
-        return try await services.database.withTransaction(tenant: centre.centreID, logger: logger) { connection in
-            try await CentreFigures.compute(centre: centre.centreSlug, filter: filter, asOf: asOf, on: connection, logger: logger)
-        }
+        try await figures(centres: [centre], filter: filter, logger: logger)[0]
     }
 
-    /// The figures of several centres, each computed in its own transaction, side by side.
+    /// The figures of several centres, side by side.
     func figures(centres: [Membership], filter: MetricsFilter, logger: Logger) async throws -> [Figures] {
-        try await withThrowingTaskGroup(of: (Int, Figures).self) { group in
-            for (index, centre) in centres.enumerated() {
-                group.addTask { (index, try await figures(centre: centre, filter: filter, logger: logger)) }
-            }
-            var results = [Figures?](repeating: nil, count: centres.count)
-            for try await (index, figures) in group { results[index] = figures }
-            return results.compactMap { $0 }
-        }
+        try await services.figures.figures(centres: centres, filter: filter, asOf: Day(services.clock.now()), logger: logger).map(\.figures)
     }
 
     // MARK: - A centre's dashboard
@@ -102,19 +93,16 @@ struct DashboardController: Sendable {
     struct Loaded {
         let metrics: CentreMetrics
         let tables: DashboardTables
-        let choices: (businesses: [(String, String)], sectors: [String], communes: [(String, String)])
+        let choices: FigureChoices
     }
 
     func load(request: Request, context: CentreContext, withChoices: Bool = true) async throws -> (MetricsFilter, Loaded) {
         try context.require(.observer, .adviser)
         let filter = try filter(request)
-        let asOf = Day(services.clock.now())
         let slug = context.membership.centreSlug
-        let (figures, choices, ids) = try await services.database.withTransaction(tenant: context.tenantID, logger: context.logger) { connection in
-            let figures = try await CentreFigures.compute(centre: slug, filter: filter, asOf: asOf, on: connection, logger: context.logger)
-            let choices = withChoices ? try await CentreFigures.choices(on: connection, logger: context.logger) : ([], [], [])
-            return (figures, choices, Dictionary(figures.businesses.map { ($0.siret, $0.id) }, uniquingKeysWith: { a, _ in a }))
-        }
+        let (figures, choices) = try await services.figures.figures(
+            centres: [context.membership], filter: filter, asOf: Day(services.clock.now()), withChoices: withChoices, logger: context.logger)[0]
+        let ids = Dictionary(figures.businesses.map { ($0.siret, $0.id) }, uniquingKeysWith: { a, _ in a })
         let metrics = CentreMetrics(figures, filter: filter)
         let query = Self.query(request).filter { $0.key != "tri" && $0.key != "ordre" }
             .sorted { $0.key < $1.key }.map { "\($0.key)=\(queryEscaped($0.value))&" }.joined()

@@ -1,0 +1,185 @@
+import Logging
+import NIOConcurrencyHelpers
+import PostgresNIO
+
+/// The choices of a dashboard's filters: the centre's member businesses (SIRET, name), its
+/// sectors (NAF sections) and communes (INSEE code, name).
+struct FigureChoices: Sendable {
+    var businesses: [(String, String)] = []
+    var sectors: [String] = []
+    var communes: [(String, String)] = []
+}
+
+/// Where every page, export and API answer gets a centre's figures. Computing them costs a
+/// few milliseconds of the database per centre; an observer's home asks for all their
+/// centres at once. The store keeps what it computed beside the centre's version
+/// (`centre_versions`, schema 0013: raised by the commit of any change the figures read)
+/// that it read *before* computing, and serves it again only while the version is still
+/// that one. A figure shown is therefore never older than the data, as if computed afresh;
+/// the first request after a change computes again.
+final class FigureStore: Sendable {
+    struct Key: Hashable {
+        let tenant: Int64
+        let filter: MetricsFilter
+        let asOf: Day
+    }
+
+    struct Entry {
+        let version: Int64
+        let figures: Figures
+        let choices: FigureChoices?
+        var lastUse: UInt64
+    }
+
+    /// A computation under way: requests that miss the same key meanwhile wait for it
+    /// rather than compute the same figures again (a burst of identical requests, or the
+    /// first minutes after a change, computes once).
+    typealias Computation = Task<(version: Int64?, figures: Figures, choices: FigureChoices?), any Error>
+
+    struct State {
+        var entries: [Key: Entry] = [:]
+        var running: [Key: Computation] = [:]
+        var uses: UInt64 = 0
+        var hits = 0
+        var misses = 0
+        var computations = 0
+        var joins = 0
+    }
+
+    let database: Database
+    /// How many (centre, filter, day) figures are kept; the least recently used go first.
+    let capacity: Int
+    private let state = NIOLockedValueBox(State())
+
+    init(database: Database, capacity: Int = 512) {
+        self.database = database
+        self.capacity = capacity
+    }
+
+    enum CentreVersions: StatementText {
+        static let sql = "SELECT centre_id, version FROM centre_versions WHERE centre_id = ANY($1)"
+    }
+
+    enum CentreVersion: StatementText {
+        static let sql = "SELECT version FROM centre_versions WHERE centre_id = app_tenant_id()"
+    }
+
+    /// Centres served from memory and not, for tests.
+    var counts: (hits: Int, misses: Int) { state.withLockedValue { ($0.hits, $0.misses) } }
+    /// Centres computed, and misses that waited for a computation under way, for tests.
+    var work: (computations: Int, joins: Int) { state.withLockedValue { ($0.computations, $0.joins) } }
+
+    /// The figures of `centres` for `filter` on `asOf`, in the order given, with the filters'
+    /// choices when `withChoices`. Centres whose version changed are computed, side by side,
+    /// each in its own transaction (row-level security scopes every statement to it).
+    func figures(
+        centres: [Membership], filter: MetricsFilter, asOf: Day, withChoices: Bool = false, logger: Logger
+    ) async throws -> [(figures: Figures, choices: FigureChoices)] {
+        let ids = centres.map(\.centreID)
+        var binds = PostgresBindings()
+        binds.append(ids)
+        let versions = try await database.withConnection(logger: logger) { [binds] connection in
+            Dictionary(
+                try await connection.all(Prepared<CentreVersions>(binds), as: (Int64.self, Int64.self), logger: logger),
+                uniquingKeysWith: { a, _ in a })
+        }
+        var results = [(figures: Figures, choices: FigureChoices)?](repeating: nil, count: centres.count)
+        var missing: [Int] = []
+        state.withLockedValue { state in
+            for (index, centre) in centres.enumerated() {
+                let key = Key(tenant: centre.centreID, filter: filter, asOf: asOf)
+                if let version = versions[centre.centreID], var entry = state.entries[key], entry.version == version,
+                    !withChoices || entry.choices != nil
+                {
+                    state.uses += 1
+                    entry.lastUse = state.uses
+                    state.entries[key] = entry
+                    state.hits += 1
+                    results[index] = (entry.figures, entry.choices ?? FigureChoices())
+                } else {
+                    state.misses += 1
+                    missing.append(index)
+                }
+            }
+        }
+        if missing.count == 1, let index = missing.first {
+            results[index] = try await obtain(
+                centre: centres[index], version: versions[centres[index].centreID], filter: filter, asOf: asOf, withChoices: withChoices, logger: logger)
+        } else if !missing.isEmpty {
+            try await withThrowingTaskGroup(of: (Int, (Figures, FigureChoices)).self) { group in
+                for index in missing {
+                    group.addTask {
+                        let centre = centres[index]
+                        return (index, try await self.obtain(
+                            centre: centre, version: versions[centre.centreID], filter: filter, asOf: asOf, withChoices: withChoices, logger: logger))
+                    }
+                }
+                for try await (index, result) in group { results[index] = result }
+            }
+        }
+        return results.compactMap { $0 }
+    }
+
+    /// One centre's figures: those of a computation already under way for the same key if it
+    /// read a version at least as recent as `version` (the one this request read), else
+    /// computed here.
+    private func obtain(
+        centre: Membership, version: Int64?, filter: MetricsFilter, asOf: Day, withChoices: Bool, logger: Logger
+    ) async throws -> (Figures, FigureChoices) {
+        let key = Key(tenant: centre.centreID, filter: filter, asOf: asOf)
+        let (computation, joined) = state.withLockedValue { state -> (Computation, Bool) in
+            if let running = state.running[key] {
+                state.joins += 1
+                return (running, true)
+            }
+            let computation = Computation {
+                defer { _ = self.state.withLockedValue { $0.running.removeValue(forKey: key) } }
+                return try await self.compute(centre: centre, filter: filter, asOf: asOf, withChoices: withChoices, logger: logger)
+            }
+            state.running[key] = computation
+            return (computation, false)
+        }
+        if joined {
+            if let result = try? await computation.value, let theirs = result.version, let version, theirs >= version,
+                !withChoices || result.choices != nil
+            {
+                return (result.figures, result.choices ?? FigureChoices())
+            }
+            let result = try await compute(centre: centre, filter: filter, asOf: asOf, withChoices: withChoices, logger: logger)
+            return (result.figures, result.choices ?? FigureChoices())
+        }
+        let result = try await computation.value
+        return (result.figures, result.choices ?? FigureChoices())
+    }
+
+    /// One centre's figures computed in its transaction: the version first, so that the
+    /// figures kept include at least every change up to it (a change committed meanwhile
+    /// raised the version beyond it, and the next request computes again).
+    private func compute(
+        centre: Membership, filter: MetricsFilter, asOf: Day, withChoices: Bool, logger: Logger
+    ) async throws -> (version: Int64?, figures: Figures, choices: FigureChoices?) {
+        state.withLockedValue { $0.computations += 1 }
+        let (version, figures, choices) = try await database.withTransaction(tenant: centre.centreID, logger: logger) { connection in
+            let version = try await connection.rows(Prepared<CentreVersion>(), logger: logger).first?.decode(Int64.self)
+            let figures = try await CentreFigures.compute(centre: centre.centreSlug, filter: filter, asOf: asOf, on: connection, logger: logger)
+            let choices = withChoices ? try await CentreFigures.choices(on: connection, logger: logger) : nil
+            return (version, figures, choices)
+        }
+        if let version { keep(Key(tenant: centre.centreID, filter: filter, asOf: asOf), version: version, figures: figures, choices: choices) }
+        return (version, figures, choices)
+    }
+
+    private func keep(_ key: Key, version: Int64, figures: Figures, choices: FigureChoices?) {
+        state.withLockedValue { state in
+            // Never replace figures of a later version by those of an earlier one.
+            if let current = state.entries[key], current.version > version { return }
+            state.uses += 1
+            state.entries[key] = Entry(version: version, figures: figures, choices: choices, lastUse: state.uses)
+            if state.entries.count > capacity {
+                // Drop the least recently used quarter at once, so eviction stays rare.
+                let dropped = state.entries.sorted { $0.value.lastUse < $1.value.lastUse }.prefix(capacity / 4).map(\.key)
+                for key in dropped { state.entries[key] = nil }
+            }
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import PostgresNIO
+import Testing
+
+@testable import Renfort
+
+/// Figures kept between requests are served only while the centre's data is unchanged:
+/// every change the figures read raises the centre's version when it commits (schema 0013).
+@Suite struct FigureStoreTests {
+    let logger = TestEnvironment.logger
+    static let season = MetricsFilter(from: Day(iso: "2018-10-01")!, to: Day(iso: "2019-01-31")!)
+    static let asOf = Day(iso: "2026-11-26")!
+    /// A CDI of Cahors's season becomes a fixed-term contract of three months.
+    static let oneCDILess: PostgresQuery = """
+        UPDATE placements SET contract_kind = 'cdd', end_date = start_date + 90
+        WHERE id = (SELECT id FROM placements WHERE contract_kind = 'cdi' AND start_date BETWEEN '2018-10-01' AND '2019-01-31' ORDER BY id LIMIT 1)
+        """
+
+    func versions(_ database: TestDatabase) async throws -> [String: Int64] {
+        try await database.asOwner { client in
+            try await client.withConnection { connection in
+                Dictionary(uniqueKeysWithValues: try await connection.all(
+                    "SELECT c.slug, v.version FROM centre_versions v JOIN centres c ON c.id = v.centre_id", as: (String.self, Int64.self), logger: logger))
+            }
+        }
+    }
+
+    @Test func everyChangeTheFiguresReadRaisesTheCentresVersionOnceWhenItCommits() async throws {
+        try await TestApp.run { _, database in
+            let demo = DemoLookup(database: database)
+            let cahors = try await demo.centre("cahors")
+            // Each table the figures read has the deferred trigger, for inserts, updates and deletes.
+            let triggers = try await database.asOwner { client in
+                try await client.withConnection { connection in
+                    try await connection.all(
+                        """
+                        SELECT c.relname::text, t.tgdeferrable AND t.tginitdeferred, (t.tgtype & 28) = 28
+                        FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                        WHERE t.tgfoid = 'raise_centre_version'::regproc ORDER BY 1
+                        """, as: (String.self, Bool.self, Bool.self), logger: logger)
+                }
+            }
+            #expect(triggers.map(\.0) == ["applications", "businesses", "candidates", "job_needs", "placements"])
+            #expect(triggers.allSatisfy { $0.1 && $0.2 })
+
+            let before = try await versions(database)
+            #expect(before.keys.sorted() == ["cahors", "figeac"])
+            for table in ["businesses", "candidates", "job_needs", "applications", "placements"] {
+                let start = try await versions(database)
+                try await database.asApp { client in
+                    try await Database(client: client).withTransaction(tenant: cahors, logger: logger) { connection in
+                        // Two rows changed by two statements: still one raise, and not before the commit.
+                        for _ in 0..<2 {
+                            try await connection.execute(
+                                PostgresQuery(unsafeSQL: "UPDATE \(table) SET tenant_id = tenant_id WHERE id IN (SELECT id FROM \(table) ORDER BY id LIMIT 2)"),
+                                logger: logger)
+                        }
+                        #expect(try await versions(database) == start, "\(table): raised before the commit")
+                    }
+                }
+                let after = try await versions(database)
+                #expect(after["cahors"] == start["cahors"]! + 1, "\(table)")
+                #expect(after["figeac"] == start["figeac"], "\(table): another centre raised")
+            }
+            // A transaction rolled back raises nothing.
+            let start = try await versions(database)
+            await #expect(throws: PSQLError.self) {
+                try await database.asApp { client in
+                    try await Database(client: client).withTransaction(tenant: cahors, logger: logger) { connection in
+                        try await connection.execute(Self.oneCDILess, logger: logger)
+                        try await connection.execute("SELECT 1 / 0", logger: logger)
+                    }
+                }
+            }
+            #expect(try await versions(database) == start)
+            // A new centre has its version from the start.
+            try await database.asOwner { client in
+                try await client.withConnection { connection in
+                    try await connection.execute("INSERT INTO centres (slug, name, territory) VALUES ('gourdon', 'Gourdon', 'Bouriane')", logger: logger)
+                }
+            }
+            #expect(try await versions(database)["gourdon"] == 0)
+        }
+    }
+
+    @Test func keptFiguresAreServedOnlyWhileTheCentreIsUnchanged() async throws {
+        try await TestApp.run { _, database in
+            let demo = DemoLookup(database: database)
+            let centres = [
+                Membership(centreID: try await demo.centre("cahors"), centreSlug: "cahors", centreName: "Cahors", role: .observer, businessID: nil),
+                Membership(centreID: try await demo.centre("figeac"), centreSlug: "figeac", centreName: "Figeac", role: .observer, businessID: nil),
+            ]
+            try await database.asApp { client in
+                let db = Database(client: client)
+                let store = FigureStore(database: db)
+                func metrics(_ filter: MetricsFilter = Self.season) async throws -> [CentreMetrics] {
+                    try await store.figures(centres: centres, filter: filter, asOf: Self.asOf, logger: logger).map { CentreMetrics($0.figures, filter: filter) }
+                }
+                func fresh(_ filter: MetricsFilter = Self.season) async throws -> [CentreMetrics] {
+                    var result: [CentreMetrics] = []
+                    for centre in centres {
+                        result.append(try await db.withTransaction(tenant: centre.centreID, logger: logger) { connection in
+                            CentreMetrics(try await CentreFigures.compute(centre: centre.centreSlug, filter: filter, asOf: Self.asOf, on: connection, logger: logger), filter: filter)
+                        })
+                    }
+                    return result
+                }
+
+                let first = try await metrics()
+                #expect(first.map(\.permanent_posts_created) == [39, 4])
+                #expect(first == (try await fresh()))
+                #expect(store.counts == (hits: 0, misses: 2))
+                #expect(try await metrics() == first)
+                #expect(store.counts == (hits: 2, misses: 2))
+
+                // A change in Cahors: Cahors is computed again, Figeac is not.
+                try await db.withTransaction(tenant: centres[0].centreID, logger: logger) { connection in
+                    try await connection.execute(Self.oneCDILess, logger: logger)
+                }
+                let second = try await metrics()
+                #expect(store.counts == (hits: 3, misses: 3))
+                #expect(second.map(\.permanent_posts_created) == [38, 4])
+                #expect(second == (try await fresh()))
+
+                // Another period, or another day of the figures, is another entry.
+                let present = MetricsFilter(from: Day(iso: "2025-11-27")!, to: Self.asOf)
+                #expect(try await metrics(present) == (try await fresh(present)))
+                #expect(store.counts == (hits: 3, misses: 5))
+                let later = try await store.figures(centres: centres, filter: Self.season, asOf: Self.asOf.adding(days: 1), logger: logger)
+                #expect(later.count == 2)
+                #expect(store.counts == (hits: 3, misses: 7))
+            }
+        }
+    }
+
+    @Test func theDashboardAndTheAPIShowAChangeAtTheNextRequest() async throws {
+        try await TestApp.run { browser, database in
+            try await browser.signIn("observateur@dreets.renfort.test")
+            func permanent() async throws -> Int? {
+                let answer = try await browser.get("/api/v1/centres/cahors/metrics?from=2018-10-01&to=2019-01-31")
+                let body = try JSONSerialization.jsonObject(with: Data(answer.body.readableBytesView)) as? [String: Any]
+                return body?["permanent_posts_created"] as? Int
+            }
+            #expect(try await permanent() == 39)
+            #expect(try await permanent() == 39)
+            let page = try await browser.get("/c/cahors/tableau-de-bord?du=2018-10-01&au=2019-01-31")
+            #expect(page.text.contains("<span class=\"tile__value\">39</span>"))
+            let cahors = try await DemoLookup(database: database).centre("cahors")
+            try await database.asApp { client in
+                try await Database(client: client).withTransaction(tenant: cahors, logger: logger) { connection in
+                    try await connection.execute(Self.oneCDILess, logger: logger)
+                }
+            }
+            #expect(try await permanent() == 38)
+            let again = try await browser.get("/c/cahors/tableau-de-bord?du=2018-10-01&au=2019-01-31")
+            #expect(again.text.contains("<span class=\"tile__value\">38</span>"))
+        }
+    }
+}
+
+extension FigureStoreTests {
+    @Test func requestsThatMissTogetherWaitForOneComputation() async throws {
+        try await TestApp.run { _, database in
+            let cahors = Membership(centreID: try await DemoLookup(database: database).centre("cahors"), centreSlug: "cahors", centreName: "Cahors", role: .observer, businessID: nil)
+            try await database.asApp { client in
+                let store = FigureStore(database: Database(client: client))
+                try await database.asOwner { owner in
+                    try await owner.withConnection { blocker in
+                        // The placements locked: the first computation waits, and the other requests arrive meanwhile.
+                        try await blocker.execute("BEGIN", logger: logger)
+                        try await blocker.execute("LOCK TABLE placements IN ACCESS EXCLUSIVE MODE", logger: logger)
+                        try await withThrowingTaskGroup(of: Int.self) { group in
+                            for _ in 0..<8 {
+                                group.addTask {
+                                    try await store.figures(centres: [cahors], filter: Self.season, asOf: Self.asOf, logger: logger)[0].figures.permanent
+                                }
+                            }
+                            for _ in 0..<500 where store.work.joins < 7 { try await Task.sleep(for: .milliseconds(10)) }
+                            #expect(store.work == (computations: 1, joins: 7))
+                            try await blocker.execute("COMMIT", logger: logger)
+                            for try await permanent in group { #expect(permanent == 39) }
+                        }
+                    }
+                }
+                #expect(store.work == (computations: 1, joins: 7))
+                #expect(store.counts == (hits: 0, misses: 8))
+            }
+        }
+    }
+}
