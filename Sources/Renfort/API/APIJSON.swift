@@ -81,9 +81,22 @@ enum APIJSON {
 
         init() { buffer.reserveCapacity(16_384) }
 
+        /// A string as a JSON literal, written in place when it needs no escaping.
+        func string(_ string: String) {
+            for byte in string.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                buffer.writeString(APIJSON.quoted(string))
+                return
+            }
+            buffer.writeStaticString("\"")
+            buffer.writeString(string)
+            buffer.writeStaticString("\"")
+        }
+
         func write<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws {
             switch value {
-            case let string as String: buffer.writeString(APIJSON.quoted(string))
+            // The business lines are most of an answer: written here, in the order of their sorted keys.
+            case let line as CentreMetrics.BusinessLine: try line.writeJSON(to: self)
+            case let string as String: self.string(string)
             case let int as Int: buffer.writeString(String(int))
             case let int as Int64: buffer.writeString(String(int))
             case let bool as Bool: buffer.writeStaticString(bool ? "true" : "false")
@@ -201,7 +214,7 @@ private struct KeyedStreamContainer<Key: CodingKey>: KeyedEncodingContainerProto
     private func member(_ key: Key, _ body: () throws -> Void) throws {
         try writer.resume(frame, codingPath: codingPath)
         let start = writer.buffer.writerIndex
-        writer.buffer.writeString(APIJSON.quoted(key.stringValue))
+        writer.string(key.stringValue)
         writer.buffer.writeStaticString(":")
         try body()
         writer.close(above: writer.stack.firstIndex { $0 === frame }.map { $0 + 1 } ?? writer.stack.count)
@@ -209,7 +222,7 @@ private struct KeyedStreamContainer<Key: CodingKey>: KeyedEncodingContainerProto
     }
 
     mutating func encodeNil(forKey key: Key) throws { try member(key) { writer.buffer.writeStaticString("null") } }
-    mutating func encode(_ value: String, forKey key: Key) throws { try member(key) { writer.buffer.writeString(APIJSON.quoted(value)) } }
+    mutating func encode(_ value: String, forKey key: Key) throws { try member(key) { writer.string(value) } }
     mutating func encode(_ value: Int, forKey key: Key) throws { try member(key) { writer.buffer.writeString(String(value)) } }
     mutating func encode(_ value: Bool, forKey key: Key) throws { try member(key) { writer.buffer.writeStaticString(value ? "true" : "false") } }
     mutating func encode(_ value: Double, forKey key: Key) throws {
@@ -321,4 +334,58 @@ private struct SingleStreamContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: Bool) throws { try single { writer.buffer.writeStaticString(value ? "true" : "false") } }
     mutating func encode(_ value: Double) throws { try single { writer.buffer.writeString(try APIJSON.number(value, codingPath: codingPath)) } }
     mutating func encode<T: Encodable>(_ value: T) throws { try single { try writer.write(value, codingPath: codingPath) } }
+}
+
+extension CentreMetrics.BusinessLine {
+    /// Written by hand, keys in sorted order and nil optionals left out, as the synthesized
+    /// `encode(to:)` through Foundation's encoder writes it (`APIJSONTests` compares them).
+    func writeJSON(to writer: APIJSON.Writer) throws {
+        func key(_ name: StaticString, first: Bool = false) {
+            if !first { writer.buffer.writeStaticString(",") }
+            writer.buffer.writeStaticString("\"")
+            writer.buffer.writeStaticString(name)
+            writer.buffer.writeStaticString("\":")
+        }
+        func number(_ value: Double) throws {
+            writer.buffer.writeString(try APIJSON.number(value, codingPath: []))
+        }
+        writer.buffer.writeStaticString("{")
+        key("centre", first: true)
+        writer.string(centre)
+        if let commune {
+            key("commune")
+            writer.string(commune)
+        }
+        key("durable_jobs")
+        writer.buffer.writeString(String(durable_jobs))
+        if let median_days_to_fill {
+            key("median_days_to_fill")
+            try number(median_days_to_fill)
+        }
+        if let naf_code {
+            key("naf_code")
+            writer.string(naf_code)
+        }
+        key("name")
+        writer.string(name)
+        key("newly_created")
+        writer.buffer.writeString(String(newly_created))
+        key("permanent_posts_created")
+        writer.buffer.writeString(String(permanent_posts_created))
+        key("placements")
+        writer.buffer.writeString(String(placements))
+        if let retention_6_months {
+            key("retention_6_months")
+            try number(retention_6_months)
+        }
+        key("retention_6_months_base")
+        writer.buffer.writeString(String(retention_6_months_base))
+        if let sector {
+            key("sector")
+            writer.string(sector)
+        }
+        key("siret")
+        writer.string(siret)
+        writer.buffer.writeStaticString("}")
+    }
 }
