@@ -121,11 +121,17 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = "$employer"
 local body = "_csrf=$(echo "$form" | field_of _csrf)&title=Plongeur&description=Plonge+et+entretien&contract_kind=cdi&full_time=oui&hours_per_week=35&positions=1&wished_start=$(date -d '+30 days' +%F)&place_name=Cahors&newly_created=creation&hard_to_fill=non&pay_min=1850&pay_max=1950"
+-- Each wrk thread numbers its own submissions: a form token never sent twice (the run's
+-- start time keeps them apart from an earlier run's).
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
 local n = 0
-local thread_id = math.random(1, 1000000000)
 request = function()
   n = n + 1
-  return wrk.format(nil, nil, nil, body .. string.format("&_form=bench%010d%012d", thread_id, n))
+  return wrk.format(nil, nil, nil, body .. string.format("&_form=bench$(date +%s)t%04dn%010d", id, n))
 end
 LUA
 before=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'bench-01'), false)" -c "SELECT count(*) FROM job_needs" | tail -1)
