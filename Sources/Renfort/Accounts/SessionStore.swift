@@ -34,21 +34,35 @@ struct SessionStore: Sendable {
     }
 
     /// The live session of a cookie's token, after checking both timeouts and the user.
+    /// The session, its person, and that person's roles (one row per membership; schema
+    /// 0010's function sets the person for its own statement), in one round trip: every
+    /// signed-in request starts with it.
+    enum SessionRow: StatementText {
+        static let sql = """
+            SELECT s.id, s.csrf_token, s.created_at, s.last_seen_at, s.user_id,
+                   u.email, u.display_name, u.is_admin, u.disabled_at IS NOT NULL,
+                   m.centre_id, m.centre_slug, m.centre_name, m.role, m.business_id
+            FROM sessions s
+            LEFT JOIN users u ON u.id = s.user_id
+            LEFT JOIN LATERAL (SELECT * FROM own_memberships(s.user_id) WHERE s.user_id IS NOT NULL) m ON true
+            WHERE s.token_hash = $1
+            ORDER BY m.centre_name, m.centre_id
+            """
+    }
+
     func load(token: String, logger: Logger) async throws -> Lookup {
         let now = clock.now()
         let hash = Tokens.hash(token)
-        let found = try await database.withConnection(logger: logger) { connection in
-            try await connection.first(
-                """
-                SELECT s.id, s.csrf_token, s.created_at, s.last_seen_at, s.user_id,
-                       u.email, u.display_name, u.is_admin, u.disabled_at IS NOT NULL
-                FROM sessions s LEFT JOIN users u ON u.id = s.user_id
-                WHERE s.token_hash = \(hash)
-                """,
-                as: (Int64.self, String.self, Date.self, Date.self, Int64?.self, String?.self, String?.self, Bool?.self, Bool?.self),
-                logger: logger)
+        var binds = PostgresBindings()
+        binds.append(hash)
+        let rows = try await database.withConnection(logger: logger) { [binds] connection in
+            try await connection.rows(Prepared<SessionRow>(binds), logger: logger)
         }
-        guard let (id, csrf, createdAt, lastSeenAt, userID, email, name, isAdmin, disabled) = found else { return .none }
+        let decoded = try rows.map {
+            try $0.decode((Int64, String, Date, Date, Int64?, String?, String?, Bool?, Bool?, Int64?, String?, String?, String?, Int64?).self)
+        }
+        guard let first = decoded.first else { return .none }
+        let (id, csrf, createdAt, lastSeenAt, userID, email, name, isAdmin, disabled) = (first.0, first.1, first.2, first.3, first.4, first.5, first.6, first.7, first.8)
         let idleExpired = now.timeIntervalSince(lastSeenAt) > Self.idleTimeout
         let tooOld = now.timeIntervalSince(createdAt) > Self.absoluteLifetime
         if idleExpired || tooOld || disabled == true {
@@ -57,7 +71,13 @@ struct SessionStore: Sendable {
         }
         var user: CurrentUser? = nil
         if let userID, let email, let name {
-            let memberships = try await AccountRepository(database: database).memberships(of: userID, logger: logger)
+            var memberships: [Membership] = []
+            for row in decoded {
+                let (centre, slug, centreName, role, business) = (row.9, row.10, row.11, row.12, row.13)
+                if let centre, let slug, let centreName, let role = role.flatMap(Role.init(rawValue:)) {
+                    memberships.append(Membership(centreID: centre, centreSlug: slug, centreName: centreName, role: role, businessID: business))
+                }
+            }
             user = CurrentUser(id: userID, email: email, displayName: name, isAdmin: isAdmin ?? false, memberships: memberships)
         }
         var seen = lastSeenAt

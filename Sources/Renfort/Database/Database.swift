@@ -31,11 +31,10 @@ public struct Database: Sendable {
             try await connection.query("BEGIN", logger: logger)
             do {
                 if tenant != nil || user != nil {
-                    let tenantSetting = tenant.map(String.init) ?? ""
-                    let userSetting = user.map(String.init) ?? ""
-                    try await connection.query(
-                        "SELECT set_config('renfort.tenant_id', \(tenantSetting), true), set_config('renfort.user_id', \(userSetting), true)",
-                        logger: logger)
+                    var binds = PostgresBindings()
+                    binds.append(tenant.map(String.init) ?? "")
+                    binds.append(user.map(String.init) ?? "")
+                    _ = try await connection.rows(Prepared<SetScope>(binds), logger: logger)
                 }
                 let result = try await body(connection)
                 try await connection.query("COMMIT", logger: logger)
@@ -46,6 +45,11 @@ public struct Database: Sendable {
             }
         }
     }
+}
+
+/// The centre and the person of a transaction, for row-level security.
+enum SetScope: StatementText {
+    static let sql = "SELECT set_config('renfort.tenant_id', $1, true), set_config('renfort.user_id', $2, true)"
 }
 
 extension PostgresConnection {

@@ -86,7 +86,7 @@ struct JobNeedFilter: Sendable {
 /// All the SQL of job needs. Each function runs on a connection whose transaction already
 /// has the centre set; `businessID` limits it further to one business (for employers).
 enum JobNeedRepository {
-    private static let columns = """
+    static let columns = """
         n.id, n.business_id, b.name, n.title, n.rome_code, n.description, n.contract_kind, n.full_time,
         n.hours_per_week::float8, n.positions, n.positions_filled, n.wished_start::text, n.end_date::text,
         n.season_start::text, n.season_end::text, n.season_recurring, n.place_insee, n.place_name, n.pay_min, n.pay_max,
@@ -100,12 +100,22 @@ enum JobNeedRepository {
     static func find(id: Int64, businessID: Int64?, forUpdate: Bool = false, on connection: PostgresConnection, logger: Logger)
         async throws -> JobNeedRecord?
     {
-        let lock = forUpdate ? " FOR UPDATE OF n" : ""
-        let rows = try await connection.query(
-            "SELECT \(unescaped: columns) WHERE n.id = \(id) AND (\(businessID)::bigint IS NULL OR n.business_id = \(businessID))\(unescaped: lock)",
-            logger: logger)
-        for try await row in rows { return try record(row) }
-        return nil
+        var binds = PostgresBindings()
+        binds.append(id)
+        binds.append(businessID)
+        let rows = forUpdate
+            ? try await connection.rows(Prepared<FindForUpdate>(binds), logger: logger)
+            : try await connection.rows(Prepared<Find>(binds), logger: logger)
+        return try rows.first.map(record)
+    }
+
+    /// A need by id (and, for an employer, of their business): read on most pages of a need.
+    enum Find: StatementText {
+        static let sql = "SELECT \(columns) WHERE n.id = $1 AND ($2::bigint IS NULL OR n.business_id = $2)"
+    }
+
+    enum FindForUpdate: StatementText {
+        static let sql = Find.sql + " FOR UPDATE OF n"
     }
 
     private static func record(_ row: PostgresRow) throws -> JobNeedRecord {

@@ -75,47 +75,67 @@ enum ApplicationRepository {
 
     /// The cards of a need's board (one query, whatever the number of applications), capped per page.
     static func cards(needID: Int64, stage: ApplicationStage? = nil, limit: Int, offset: Int, on connection: PostgresConnection, logger: Logger) async throws -> (cards: [ApplicationCard], total: Int) {
-        typealias Row = (Int64, Int64, String, String, String, String?, Date, Int)
-        let columns: (Int64.Type, Int64.Type, String.Type, String.Type, String.Type, String?.Type, Date.Type, Int.Type) =
-            (Int64.self, Int64.self, String.self, String.self, String.self, String?.self, Date.self, Int.self)
-        let rows: [Row]
+        var binds = PostgresBindings()
+        binds.append(needID)
+        binds.append(limit)
+        binds.append(offset)
+        let rows: [PostgresRow]
         if let stage {
-            // One stage: the index (need, stage, last move) serves the page without sorting
-            // them all; the caller knows the stage's count.
-            rows = try await connection.all(
-                """
-                SELECT a.id, a.candidate_id, c.first_name || ' ' || c.last_name, c.commune_name, a.stage, a.employer_answer, a.last_move_at, 0
-                FROM applications a JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id
-                WHERE a.need_id = \(needID) AND a.stage = \(stage.rawValue)
-                ORDER BY a.last_move_at DESC, a.id DESC
-                LIMIT \(limit) OFFSET \(offset)
-                """, as: columns, logger: logger)
+            binds.append(stage.rawValue)
+            rows = try await connection.rows(Prepared<StageCards>(binds), logger: logger)
         } else {
-            rows = try await connection.all(
-                """
-                SELECT a.id, a.candidate_id, c.first_name || ' ' || c.last_name, c.commune_name, a.stage, a.employer_answer, a.last_move_at,
-                       count(*) OVER ()
-                FROM applications a JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id
-                WHERE a.need_id = \(needID)
-                ORDER BY array_position(ARRAY['sourced','screening','presented','interview','offer','hired','rejected','withdrawn'], a.stage),
-                         a.last_move_at DESC, a.id DESC
-                LIMIT \(limit) OFFSET \(offset)
-                """, as: columns, logger: logger)
+            rows = try await connection.rows(Prepared<Cards>(binds), logger: logger)
         }
-        return (rows.map {
-            ApplicationCard(id: $0.0, candidateID: $0.1, candidateName: $0.2, communeName: $0.3, stage: ApplicationStage(rawValue: $0.4) ?? .sourced, employerAnswer: $0.5, lastMoveAt: $0.6)
-        }, rows.first?.7 ?? 0)
+        var cards: [ApplicationCard] = []
+        var total = 0
+        for row in rows {
+            let c = try row.decode((Int64, Int64, String, String, String, String?, Date, Int).self)
+            cards.append(ApplicationCard(id: c.0, candidateID: c.1, candidateName: c.2, communeName: c.3, stage: ApplicationStage(rawValue: c.4) ?? .sourced, employerAnswer: c.5, lastMoveAt: c.6))
+            total = c.7
+        }
+        return (cards, total)
+    }
+
+    /// A page of a need's applications at one stage, the most recently moved first: the page
+    /// is chosen on the index (need, stage, last move) alone, then its 20 candidates joined;
+    /// the caller knows the stage's count.
+    enum StageCards: StatementText {
+        static let sql = """
+            SELECT a.id, a.candidate_id, c.first_name || ' ' || c.last_name, c.commune_name, a.stage, a.employer_answer, a.last_move_at, 0
+            FROM (SELECT tenant_id, id, candidate_id, stage, employer_answer, last_move_at FROM applications
+                  WHERE need_id = $1 AND stage = $4 ORDER BY last_move_at DESC, id DESC LIMIT $2 OFFSET $3) a
+            JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id
+            ORDER BY a.last_move_at DESC, a.id DESC
+            """
+    }
+
+    /// A page of all a need's applications, by stage then most recently moved, with their count.
+    enum Cards: StatementText {
+        static let sql = """
+            SELECT a.id, a.candidate_id, c.first_name || ' ' || c.last_name, c.commune_name, a.stage, a.employer_answer, a.last_move_at, a.total
+            FROM (SELECT tenant_id, id, candidate_id, stage, employer_answer, last_move_at, count(*) OVER () AS total,
+                         array_position(ARRAY['sourced','screening','presented','interview','offer','hired','rejected','withdrawn'], stage) AS position
+                  FROM applications WHERE need_id = $1
+                  ORDER BY position, last_move_at DESC, id DESC LIMIT $2 OFFSET $3) a
+            JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id
+            ORDER BY a.position, a.last_move_at DESC, a.id DESC
+            """
     }
 
     /// How many applications of the need stand at each stage.
     static func stageCounts(needID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [ApplicationStage: Int] {
+        var binds = PostgresBindings()
+        binds.append(needID)
         var counts: [ApplicationStage: Int] = [:]
-        for (stage, count) in try await connection.all(
-            "SELECT stage, count(*) FROM applications WHERE need_id = \(needID) GROUP BY stage", as: (String.self, Int.self), logger: logger)
-        {
+        for row in try await connection.rows(Prepared<StageCounts>(binds), logger: logger) {
+            let (stage, count) = try row.decode((String, Int).self)
             if let stage = ApplicationStage(rawValue: stage) { counts[stage] = count }
         }
         return counts
+    }
+
+    enum StageCounts: StatementText {
+        static let sql = "SELECT stage, count(*) FROM applications WHERE need_id = $1 GROUP BY stage"
     }
 
     static func events(applicationID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [ApplicationEvent] {
@@ -178,8 +198,12 @@ enum ApplicationRepository {
     }
 
     /// The centre's active reasons, seeding the default list the first time.
+    enum ActiveReasons: StatementText {
+        static let sql = "SELECT id, label FROM rejection_reasons WHERE active ORDER BY position, id"
+    }
+
     static func rejectionReasons(tenantID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [(id: Int64, label: String)] {
-        var rows = try await connection.all("SELECT id, label FROM rejection_reasons WHERE active ORDER BY position, id", as: (Int64.self, String.self), logger: logger)
+        var rows = try await connection.all(Prepared<ActiveReasons>(), as: (Int64.self, String.self), logger: logger)
         if rows.isEmpty {
             for (index, label) in DefaultRejectionReasons.labels.enumerated() {
                 try await connection.execute(

@@ -75,7 +75,6 @@ struct PipelineController: CentreController, Sendable {
         let needHref: String
         let columns: [Column]
         let endedCount: Int
-        let ended: [Card]
         let listView: Bool
         let rows: [Card]
         let boardHref: String
@@ -140,14 +139,14 @@ struct PipelineController: CentreController, Sendable {
                  moves: (ApplicationStage.transitions[card.stage] ?? []).map { Option(value: $0.rawValue, label: $0.label, selected: false) },
                  moveAction: "\(base)/candidatures/\(card.id)/etape", open: card.stage.isOpen)
         }
+        // Each view gets only what it shows: the list its rows, the board its columns.
         let columns = ApplicationStage.board.map { stage in
-            Column(stage: stage.rawValue, label: stage.label, count: counts[stage] ?? 0, cards: cards.filter { $0.stage == stage }.map(card))
+            Column(stage: stage.rawValue, label: stage.label, count: counts[stage] ?? 0, cards: listView ? [] : cards.filter { $0.stage == stage }.map(card))
         }
-        let ended = cards.filter { $0.stage == .rejected || $0.stage == .withdrawn }
         let model = BoardPage(
             layout: Layout(title: "Candidatures · \(need.title)", session: context.session, membership: context.membership, currentPath: "\(base)/besoins"),
             needTitle: need.title, businessName: need.businessName, needHref: "\(base)/besoins/\(needID)", columns: columns,
-            endedCount: (counts[.rejected] ?? 0) + (counts[.withdrawn] ?? 0), ended: ended.map(card), listView: listView, rows: cards.map(card),
+            endedCount: (counts[.rejected] ?? 0) + (counts[.withdrawn] ?? 0), listView: listView, rows: listView ? cards.map(card) : [],
             boardHref: "\(base)/besoins/\(needID)/candidatures", listHref: "\(base)/besoins/\(needID)/candidatures?vue=liste",
             addAction: "\(base)/besoins/\(needID)/candidatures", bulkAction: "\(base)/besoins/\(needID)/candidatures/rejeter",
             reasons: reasons.map { Option(value: String($0.id), label: $0.label, selected: false) }, search: search,

@@ -139,6 +139,14 @@ enum MustacheModel {
     }
 
     static func box(_ value: Any) -> Any {
+        // The common cases without a Mirror (building one reflects the type's fields each
+        // time). Optionals first: `is String` also matches an optional string.
+        if let optional = value as? any MustacheOptional { return optional.mustacheWrapped.map(box) ?? Null() }
+        switch value {
+        case is String, is Int, is Bool, is Double, is Int64: return value
+        case let array as any MustacheArray: return array.mustacheElements.map(box)
+        default: break
+        }
         let mirror = Mirror(reflecting: value)
         switch mirror.displayStyle {
         case .optional:
@@ -165,4 +173,21 @@ enum MustacheModel {
             return value
         }
     }
+}
+
+/// Optionals and arrays, recognised by `MustacheModel.box` without reflecting them.
+protocol MustacheOptional {
+    var mustacheWrapped: Any? { get }
+}
+
+extension Optional: MustacheOptional {
+    var mustacheWrapped: Any? { self.map { $0 } }
+}
+
+protocol MustacheArray {
+    var mustacheElements: [Any] { get }
+}
+
+extension Array: MustacheArray {
+    var mustacheElements: [Any] { map { $0 } }
 }
