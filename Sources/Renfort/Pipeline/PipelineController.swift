@@ -55,6 +55,17 @@ struct PipelineController: CentreController, Sendable {
         let open: Bool
     }
 
+    /// A row of the list view: what the table shows (no move buttons).
+    struct Row: Sendable {
+        let id: Int64
+        let href: String
+        let name: String
+        let commune: String
+        let stageLabel: String
+        let answer: String?
+        let open: Bool
+    }
+
     struct Column: Sendable {
         let stage: String
         let label: String
@@ -76,7 +87,7 @@ struct PipelineController: CentreController, Sendable {
         let columns: [Column]
         let endedCount: Int
         let listView: Bool
-        let rows: [Card]
+        let rows: [Row]
         let boardHref: String
         let listHref: String
         let addAction: String
@@ -133,9 +144,16 @@ struct PipelineController: CentreController, Sendable {
         guard let (need, cards, pageTotal, counts, reasons, found) = loaded else { throw AppError.notFound }
         let total = stage.map { counts[$0] ?? 0 } ?? pageTotal
         let base = self.base(context)
+        func answer(_ card: ApplicationCard) -> String? {
+            card.employerAnswer.map { $0 == "interview" ? "L'employeur veut un entretien" : "Non retenu par l'employeur" }
+        }
+        func row(_ card: ApplicationCard) -> Row {
+            Row(id: card.id, href: "\(base)/candidatures/\(card.id)", name: card.candidateName, commune: card.communeName, stageLabel: card.stage.label,
+                answer: answer(card), open: card.stage.isOpen)
+        }
         func card(_ card: ApplicationCard) -> Card {
             Card(id: card.id, href: "\(base)/candidatures/\(card.id)", name: card.candidateName, commune: card.communeName, stageLabel: card.stage.label,
-                 answer: card.employerAnswer.map { $0 == "interview" ? "L'employeur veut un entretien" : "Non retenu par l'employeur" },
+                 answer: answer(card),
                  moves: (ApplicationStage.transitions[card.stage] ?? []).map { Option(value: $0.rawValue, label: $0.label, selected: false) },
                  moveAction: "\(base)/candidatures/\(card.id)/etape", open: card.stage.isOpen)
         }
@@ -146,7 +164,7 @@ struct PipelineController: CentreController, Sendable {
         let model = BoardPage(
             layout: Layout(title: "Candidatures · \(need.title)", session: context.session, membership: context.membership, currentPath: "\(base)/besoins"),
             needTitle: need.title, businessName: need.businessName, needHref: "\(base)/besoins/\(needID)", columns: columns,
-            endedCount: (counts[.rejected] ?? 0) + (counts[.withdrawn] ?? 0), listView: listView, rows: listView ? cards.map(card) : [],
+            endedCount: (counts[.rejected] ?? 0) + (counts[.withdrawn] ?? 0), listView: listView, rows: listView ? cards.map(row) : [],
             boardHref: "\(base)/besoins/\(needID)/candidatures", listHref: "\(base)/besoins/\(needID)/candidatures?vue=liste",
             addAction: "\(base)/besoins/\(needID)/candidatures", bulkAction: "\(base)/besoins/\(needID)/candidatures/rejeter",
             reasons: reasons.map { Option(value: String($0.id), label: $0.label, selected: false) }, search: search,

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Mustache
+import NIOConcurrencyHelpers
 
 /// Renders the mustache templates of `templates/` into HTML responses.
 public struct PageRenderer: Sendable {
@@ -138,14 +139,36 @@ enum MustacheModel {
         var isNull: Bool { true }
     }
 
+    /// What `box` does with a value of a given type, decided once per type.
+    enum Kind {
+        case leaf, optional, array, reflected
+    }
+
+    private static let kinds = NIOLockedValueBox([ObjectIdentifier: Kind]())
+
+    static func kind(of value: Any) -> Kind {
+        let type = ObjectIdentifier(Swift.type(of: value))
+        if let kind = kinds.withLockedValue({ $0[type] }) { return kind }
+        // Optionals first: `is String` also matches an optional string.
+        let kind: Kind =
+            switch value {
+            case is any MustacheOptional: .optional
+            case is String, is Int, is Bool, is Double, is Int64: .leaf
+            case is any MustacheArray: .array
+            default: .reflected
+            }
+        kinds.withLockedValue { $0[type] = kind }
+        return kind
+    }
+
     static func box(_ value: Any) -> Any {
         // The common cases without a Mirror (building one reflects the type's fields each
-        // time). Optionals first: `is String` also matches an optional string.
-        if let optional = value as? any MustacheOptional { return optional.mustacheWrapped.map(box) ?? Null() }
-        switch value {
-        case is String, is Int, is Bool, is Double, is Int64: return value
-        case let array as any MustacheArray: return array.mustacheElements.map(box)
-        default: break
+        // time), recognised by the value's type once.
+        switch kind(of: value) {
+        case .leaf: return value
+        case .optional: return (value as? any MustacheOptional)?.mustacheWrapped.map(box) ?? Null()
+        case .array: return (value as? any MustacheArray)?.mustacheElements.map(box) ?? []
+        case .reflected: break
         }
         let mirror = Mirror(reflecting: value)
         switch mirror.displayStyle {

@@ -1,0 +1,58 @@
+import Foundation
+import Mustache
+import Testing
+
+@testable import Renfort
+
+/// Page models reach mustache as dictionaries, arrays and plain values; nil renders nothing.
+@Suite struct MustacheModelTests {
+    struct Item: Sendable {
+        let name: String
+        let note: String?
+        let count: Int
+    }
+
+    struct Page: Sendable {
+        let title: String
+        let subtitle: String?
+        let missing: String?
+        let items: [Item]
+        let maybe: [Item]?
+        let nested: Int??
+        let flags: [Bool]
+        let day: Day
+        let ratio: Double
+    }
+
+    @Test func boxesEveryKindOfValueTheSameWayEveryTime() throws {
+        let page = Page(
+            title: "Titre", subtitle: "Sous-titre", missing: nil,
+            items: [Item(name: "a", note: "n", count: 1), Item(name: "b", note: nil, count: 2)],
+            maybe: nil, nested: .some(.some(3)), flags: [true, false], day: Day(iso: "2026-11-26")!, ratio: 0.5)
+        // Twice: the second time, each type's kind comes from the cache.
+        for _ in 0..<2 {
+            let boxed = try #require(MustacheModel.box(page) as? [String: Any])
+            #expect(boxed["title"] as? String == "Titre")
+            #expect(boxed["subtitle"] as? String == "Sous-titre")
+            #expect(boxed["missing"] is MustacheModel.Null)
+            #expect(boxed["maybe"] is MustacheModel.Null)
+            #expect(boxed["nested"] as? Int == 3)
+            #expect(boxed["flags"] as? [Any] != nil && (boxed["flags"] as? [Any])?.count == 2)
+            #expect(boxed["ratio"] as? Double == 0.5)
+            #expect(boxed["day"] as? Day == Day(iso: "2026-11-26")!)
+            let items = try #require(boxed["items"] as? [Any])
+            let second = try #require(items[1] as? [String: Any])
+            #expect(second["name"] as? String == "b")
+            #expect(second["note"] is MustacheModel.Null)
+            #expect(second["count"] as? Int == 2)
+            #expect((items[0] as? [String: Any])?["note"] as? String == "n")
+        }
+        // An optional seen first as nil, then with a value.
+        let none: String? = nil
+        #expect(MustacheModel.box(none as Any) is MustacheModel.Null)
+        #expect(MustacheModel.box(Optional("x") as Any) as? String == "x")
+
+        let template = try MustacheTemplate(string: "{{title}}|{{missing}}|{{#items}}{{name}}:{{note}}:{{count}};{{/items}}|{{^maybe}}none{{/maybe}}|{{nested}}|{{day}}")
+        #expect(template.render(MustacheModel.box(page)) == "Titre||a:n:1;b::2;|none|3|2026-11-26")
+    }
+}
