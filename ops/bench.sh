@@ -109,6 +109,37 @@ run "observer: GET /observateur (5 centres side by side and their total)" -H "Co
 run "API, token: GET /api/v1/centres/bench-01/metrics" -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/centres/bench-01/metrics"
 run "API, token: GET /api/v1/metrics (5 centres)" -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/metrics"
 run "adviser: GET /c/bench-01/tableau-de-bord (with links)" -H "Cookie: $adviser" "http://127.0.0.1:$port/c/bench-01/tableau-de-bord"
+# The runs above serve figures kept from their first request (the data does not change
+# meanwhile; FigureStore computes again after any change). Below, every request asks for
+# another period, so every figure is computed: what the first view after a change costs.
+vary=$(mktemp --suffix=.lua)
+cat >"$vary" <<'LUA'
+-- The path ends with vary=<from>-<to>-<first day>: each request asks for another period of
+-- about twelve months within the data set's years (2023 to 2026), each thread on its own.
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+local n = 0
+request = function()
+  n = n + 1
+  local from, to, first = string.match(wrk.path, "vary=(%a+)%-(%a+)%-(%d+)")
+  local path = string.gsub(wrk.path, "[?&]vary=[%w-]+", "")
+  local sep = string.find(path, "?", 1, true) and "&" or "?"
+  local k = tonumber(first) + n * 2 + id
+  local start = 1672531200 + (k % 1080) * 86400
+  local length = 364 - math.floor(k / 1080)
+  return wrk.format(nil, path .. sep .. from .. "=" .. os.date("!%Y-%m-%d", start) .. "&" .. to .. "=" .. os.date("!%Y-%m-%d", start + length * 86400))
+end
+LUA
+run "observer: GET /c/bench-01/tableau-de-bord, each request another twelve months (computed every time)" -s "$vary" -H "Cookie: $observer" \
+    "http://127.0.0.1:$port/c/bench-01/tableau-de-bord?vary=du-au-0"
+run "observer: GET /observateur, each request another twelve months (5 centres computed every time)" -s "$vary" -H "Cookie: $observer" \
+    "http://127.0.0.1:$port/observateur?vary=du-au-300"
+run "API, token: GET /api/v1/metrics, each request another twelve months (5 centres computed every time)" -s "$vary" -H "Authorization: Bearer $token" \
+    "http://127.0.0.1:$port/api/v1/metrics?vary=from-to-600"
+rm -f "$vary"
 connections=16
 run "adviser: GET the applications of a need, 20 a page of 5 000, at one stage (page 10)" -H "Cookie: $adviser" \
     "http://127.0.0.1:$port/c/bench-01/besoins/$witness/candidatures?vue=liste&etape=interview&page=10"
