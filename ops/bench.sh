@@ -112,15 +112,17 @@ run "adviser: GET /c/bench-01/tableau-de-bord (with links)" -H "Cookie: $adviser
 # The runs above serve figures kept from their first request (the data does not change
 # meanwhile; FigureStore computes again after any change). Below, every request asks for
 # another period, so every figure is computed: what the first view after a change costs.
-vary=$(mktemp --suffix=.lua)
-cat >"$vary" <<'LUA'
--- The path ends with vary=<from>-<to>-<first day>: each request asks for another period of
--- about twelve months within the data set's years (2023 to 2026), each thread on its own.
-local threads = 0
+# wrk's Lua: each thread gets its own number (`id`), so that requests built from it differ.
+lua_threads='local threads = 0
 function setup(thread)
   threads = threads + 1
   thread:set("id", threads)
-end
+end'
+vary=$(mktemp --suffix=.lua)
+cat >"$vary" <<LUA
+-- The path ends with vary=<from>-<to>-<first day>: each request asks for another period of
+-- about twelve months within the data set's years (2023 to 2026), each thread on its own.
+$lua_threads
 local n = 0
 request = function()
   n = n + 1
@@ -154,11 +156,7 @@ wrk.headers["Cookie"] = "$employer"
 local body = "_csrf=$(echo "$form" | field_of _csrf)&title=Plongeur&description=Plonge+et+entretien&contract_kind=cdi&full_time=oui&hours_per_week=35&positions=1&wished_start=$(date -d '+30 days' +%F)&place_name=Cahors&newly_created=creation&hard_to_fill=non&pay_min=1850&pay_max=1950"
 -- Each wrk thread numbers its own submissions: a form token never sent twice (the run's
 -- start time keeps them apart from an earlier run's).
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("id", threads)
-end
+$lua_threads
 local n = 0
 request = function()
   n = n + 1
