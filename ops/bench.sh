@@ -108,6 +108,24 @@ run "observer: GET /c/bench-01/tableau-de-bord/export/entreprises (per-business 
 run "observer: GET /observateur (5 centres side by side and their total)" -H "Cookie: $observer" "http://127.0.0.1:$port/observateur"
 run "API, token: GET /api/v1/centres/bench-01/metrics" -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/centres/bench-01/metrics"
 run "API, token: GET /api/v1/metrics (5 centres)" -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/metrics"
+# The same home while its centres change: a placement of one of the five centres is updated
+# five times a second (each centre once a second), so each centre's figures are computed again
+# about once a second, by the first request that asks after the change.
+changes() {
+    for _ in $(seq 12); do
+        for centre in 01 02 03 04 05; do
+            echo "BEGIN; SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'bench-$centre'), true);"
+            echo "UPDATE placements SET hours_per_week = hours_per_week WHERE id = (SELECT max(id) FROM placements); COMMIT; SELECT pg_sleep(0.2);"
+        done
+    done | psql -X -q -o /dev/null "$DATABASE_OWNER_URL"
+}
+versions_before=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT sum(version) FROM centre_versions v JOIN centres c ON c.id = v.centre_id WHERE c.slug BETWEEN 'bench-01' AND 'bench-05'")
+changes &
+changer=$!
+run "observer: GET /observateur while its 5 centres change (each once a second)" -H "Cookie: $observer" "http://127.0.0.1:$port/observateur"
+wait "$changer"
+versions_after=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT sum(version) FROM centre_versions v JOIN centres c ON c.id = v.centre_id WHERE c.slug BETWEEN 'bench-01' AND 'bench-05'")
+echo "   changes committed meanwhile: $((versions_after - versions_before))"
 run "adviser: GET /c/bench-01/tableau-de-bord (with links)" -H "Cookie: $adviser" "http://127.0.0.1:$port/c/bench-01/tableau-de-bord"
 # The runs above serve figures kept from their first request (the data does not change
 # meanwhile; FigureStore computes again after any change). Below, every request asks for
