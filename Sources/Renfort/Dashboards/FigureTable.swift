@@ -93,23 +93,7 @@ struct FigureTable: Sendable {
         View(id: id, title: title, chart: chart, hasRows: hasRows, markup: markup, note: note, csvHref: csvHref, csvInternationalHref: csvInternationalHref)
     }
 
-    static func escape(_ text: String) -> String {
-        // Most texts have nothing to escape: return them as they are.
-        guard text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 }) else { return text }
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    static func escape(_ text: String) -> String { HTML.escape(text) }
 
     /// `<table>` with its caption, sortable headers, row headers, links and totals.
     var html: String {

@@ -55,15 +55,25 @@ struct PipelineController: CentreController, Sendable {
         let open: Bool
     }
 
-    /// A row of the list view: what the table shows (no move buttons).
-    struct Row: Sendable {
-        let id: Int64
-        let href: String
-        let name: String
-        let commune: String
-        let stageLabel: String
-        let answer: String?
-        let open: Bool
+    /// The list view's rows, written here (the page's largest repeated part): each data value
+    /// escaped as mustache would (`HTML.escape`).
+    static func listRows(_ cards: [ApplicationCard], base: String) -> String {
+        var html = ""
+        html.reserveCapacity(cards.count * 400)
+        for card in cards {
+            let name = HTML.escape(card.candidateName)
+            html += "<tr><td>"
+            if card.stage.isOpen {
+                html += "<input type=\"checkbox\" name=\"ids\" value=\"\(card.id)\" form=\"bulk\" aria-label=\"Sélectionner \(name)\">"
+            }
+            html += "</td><th scope=\"row\"><a href=\"\(HTML.escape(base))/candidatures/\(card.id)\">\(name)</a></th><td>\(HTML.escape(card.communeName))</td>"
+            html += "<td>\(HTML.escape(card.stage.label))</td><td>\(HTML.escape(answer(card) ?? ""))</td></tr>"
+        }
+        return html
+    }
+
+    static func answer(_ card: ApplicationCard) -> String? {
+        card.employerAnswer.map { $0 == "interview" ? "L'employeur veut un entretien" : "Non retenu par l'employeur" }
     }
 
     struct Column: Sendable {
@@ -87,7 +97,8 @@ struct PipelineController: CentreController, Sendable {
         let columns: [Column]
         let endedCount: Int
         let listView: Bool
-        let rows: [Row]
+        /// The list view's rows, as markup (`listRows`).
+        let rows: String
         let boardHref: String
         let listHref: String
         let addAction: String
@@ -144,16 +155,9 @@ struct PipelineController: CentreController, Sendable {
         guard let (need, cards, pageTotal, counts, reasons, found) = loaded else { throw AppError.notFound }
         let total = stage.map { counts[$0] ?? 0 } ?? pageTotal
         let base = self.base(context)
-        func answer(_ card: ApplicationCard) -> String? {
-            card.employerAnswer.map { $0 == "interview" ? "L'employeur veut un entretien" : "Non retenu par l'employeur" }
-        }
-        func row(_ card: ApplicationCard) -> Row {
-            Row(id: card.id, href: "\(base)/candidatures/\(card.id)", name: card.candidateName, commune: card.communeName, stageLabel: card.stage.label,
-                answer: answer(card), open: card.stage.isOpen)
-        }
         func card(_ card: ApplicationCard) -> Card {
             Card(id: card.id, href: "\(base)/candidatures/\(card.id)", name: card.candidateName, commune: card.communeName, stageLabel: card.stage.label,
-                 answer: answer(card),
+                 answer: Self.answer(card),
                  moves: (ApplicationStage.transitions[card.stage] ?? []).map { Option(value: $0.rawValue, label: $0.label, selected: false) },
                  moveAction: "\(base)/candidatures/\(card.id)/etape", open: card.stage.isOpen)
         }
@@ -164,7 +168,7 @@ struct PipelineController: CentreController, Sendable {
         let model = BoardPage(
             layout: Layout(title: "Candidatures · \(need.title)", session: context.session, membership: context.membership, currentPath: "\(base)/besoins"),
             needTitle: need.title, businessName: need.businessName, needHref: "\(base)/besoins/\(needID)", columns: columns,
-            endedCount: (counts[.rejected] ?? 0) + (counts[.withdrawn] ?? 0), listView: listView, rows: listView ? cards.map(row) : [],
+            endedCount: (counts[.rejected] ?? 0) + (counts[.withdrawn] ?? 0), listView: listView, rows: listView ? Self.listRows(cards, base: base) : "",
             boardHref: "\(base)/besoins/\(needID)/candidatures", listHref: "\(base)/besoins/\(needID)/candidatures?vue=liste",
             addAction: "\(base)/besoins/\(needID)/candidatures", bulkAction: "\(base)/besoins/\(needID)/candidatures/rejeter",
             reasons: reasons.map { Option(value: String($0.id), label: $0.label, selected: false) }, search: search,

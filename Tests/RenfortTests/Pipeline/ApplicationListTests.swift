@@ -42,4 +42,38 @@ import Testing
             #expect(try await browser.get("/c/cahors/besoins/\(need)/candidatures?vue=liste&etape=nope&page=-3").status == .ok)
         }
     }
+    /// The rows are written in Swift: names are escaped exactly as mustache escapes them, and
+    /// a row has its checkbox only while the application is open.
+    @Test func theListEscapesNamesAsTheTemplatesDo() async throws {
+        try await TestApp.run { browser, database in
+            let lookup = DemoLookup(database: database)
+            let need = try await lookup.need("Aide à domicile")
+            let centre = try await lookup.centre("cahors")
+            let ids = try await database.asOwner { client in
+                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                    try await connection.all(
+                        """
+                        WITH people AS (
+                            INSERT INTO candidates (tenant_id, first_name, last_name, commune_name, source, purge_after, created_at, updated_at)
+                            VALUES (\(centre), '<b>"Zoé"</b>', '& ''Cie''', 'Saint-Cirq <Lapopie>', 'other', current_date + 90, now(), now()),
+                                   (\(centre), 'Close', 'Personne', '', 'other', current_date + 90, now(), now())
+                            RETURNING id, first_name)
+                        INSERT INTO applications (tenant_id, need_id, candidate_id, stage, created_at, last_move_at)
+                        SELECT \(centre), \(need), id, CASE WHEN first_name = 'Close' THEN 'rejected' ELSE 'sourced' END, now(), now() + interval '1 minute' FROM people
+                        RETURNING id, stage
+                        """, as: (Int64.self, String.self), logger: TestEnvironment.logger)
+                }
+            }
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            let open = try await browser.get("/c/cahors/besoins/\(need)/candidatures?vue=liste&etape=sourced")
+            #expect(open.status == .ok)
+            let escapedName = "&lt;b&gt;&quot;Zoé&quot;&lt;/b&gt; &amp; &#39;Cie&#39;"
+            #expect(open.text.contains("aria-label=\"Sélectionner \(escapedName)\">"))
+            #expect(open.text.contains(">\(escapedName)</a></th><td>Saint-Cirq &lt;Lapopie&gt;</td><td>Repéré</td><td></td></tr>"))
+            #expect(!open.text.contains("<b>\"Zoé\"</b>"))
+            let closed = try await browser.get("/c/cahors/besoins/\(need)/candidatures?vue=liste&etape=rejected")
+            let rejected = try #require(ids.first { $0.1 == "rejected" }?.0)
+            #expect(closed.text.contains("<tr><td></td><th scope=\"row\"><a href=\"/c/cahors/candidatures/\(rejected)\">Close Personne</a></th>"))
+        }
+    }
 }
