@@ -42,6 +42,12 @@ mismatches=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.te
         (SELECT max(stage_rank(e.to_stage)) FROM application_events e WHERE e.tenant_id = a.tenant_id AND e.application_id = a.id), 1))) || ' of ' || count(*)
     FROM applications a" | tail -1)
 echo "bench: funnel rollup differing from the events in bench-01: $mismatches applications"
+# So must the stage counts of every need (schema 0014) a recount of the applications.
+differing=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'bench-01'), false)" -c "
+    SELECT count(*) FROM (SELECT need_id, stage, count(*)::int AS n FROM applications GROUP BY 1, 2) r
+    FULL JOIN (SELECT need_id, stage, applications AS n FROM need_stage_counts WHERE applications <> 0) k USING (need_id, stage)
+    WHERE r.n IS DISTINCT FROM k.n" | tail -1)
+echo "bench: stage counts differing from a recount in bench-01: $differing (need, stage) pairs"
 sizes=$(psql -X -At -F ' ' "$DATABASE_OWNER_URL" -c "SELECT (SELECT count(*) FROM centres), pg_size_pretty(pg_database_size(current_database()))")
 need=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'cahors'), false)" -c "SELECT id FROM job_needs WHERE title = 'Aide à domicile'" | tail -1)
 LOG_LEVEL=warning RENFORT_API_RATE_LIMIT=100000000 "$bin" serve --plain-http --port "$port" &

@@ -134,8 +134,9 @@ enum ApplicationRepository {
         return counts
     }
 
+    /// Read from the counts kept by triggers (schema 0014), not by counting the applications.
     enum StageCounts: StatementText {
-        static let sql = "SELECT stage, count(*) FROM applications WHERE need_id = $1 GROUP BY stage"
+        static let sql = "SELECT stage, applications FROM need_stage_counts WHERE need_id = $1 AND applications > 0"
     }
 
     static func events(applicationID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [ApplicationEvent] {
