@@ -141,7 +141,7 @@ enum MustacheModel {
 
     /// What `box` does with a value of a given type, decided once per type.
     enum Kind {
-        case leaf, optional, array, reflected
+        case leaf, optional, array, fields, reflected
     }
 
     private static let kinds = NIOLockedValueBox([ObjectIdentifier: Kind]())
@@ -155,6 +155,7 @@ enum MustacheModel {
             case is any MustacheOptional: .optional
             case is String, is Int, is Bool, is Double, is Int64: .leaf
             case is any MustacheArray: .array
+            case is any MustacheFields: .fields
             default: .reflected
             }
         kinds.withLockedValue { $0[type] = kind }
@@ -168,6 +169,7 @@ enum MustacheModel {
         case .leaf: return value
         case .optional: return (value as? any MustacheOptional)?.mustacheWrapped.map(box) ?? Null()
         case .array: return (value as? any MustacheArray)?.mustacheElements.map(box) ?? []
+        case .fields: if let fields = (value as? any MustacheFields)?.mustacheFields { return fields.mapValues(box) }
         case .reflected: break
         }
         let mirror = Mirror(reflecting: value)
@@ -213,4 +215,33 @@ protocol MustacheArray {
 
 extension Array: MustacheArray {
     var mustacheElements: [Any] { map { $0 } }
+}
+
+/// A model that gives its fields itself, for the small types on every page (the layout, its
+/// links, the options of a select): a Mirror per value was most of `box`'s time. Each list of
+/// fields is checked against the Mirror's by `MustacheModelTests`.
+protocol MustacheFields {
+    var mustacheFields: [String: Any] { get }
+}
+
+extension NavItem: MustacheFields {
+    var mustacheFields: [String: Any] { ["label": label, "href": href, "current": current] }
+}
+
+extension Fact: MustacheFields {
+    var mustacheFields: [String: Any] { ["label": label, "value": value] }
+}
+
+extension Option: MustacheFields {
+    var mustacheFields: [String: Any] { ["value": value, "label": label, "selected": selected] }
+}
+
+extension Layout: MustacheFields {
+    var mustacheFields: [String: Any] {
+        [
+            "title": title, "signedIn": signedIn, "userName": userName, "roleLabel": roleLabel as Any, "centreName": centreName as Any,
+            "nav": nav, "csrfToken": csrfToken, "sessionExpiresAt": sessionExpiresAt, "sessionExpiresAtISO": sessionExpiresAtISO,
+            "currentPath": currentPath, "flash": flash as Any,
+        ]
+    }
 }

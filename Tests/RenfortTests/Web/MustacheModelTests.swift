@@ -56,3 +56,26 @@ import Testing
         #expect(template.render(MustacheModel.box(page)) == "Titre||a:n:1;b::2;|none|3|2026-11-26")
     }
 }
+
+extension MustacheModelTests {
+    /// The types that list their fields by hand list all of them, under their own names.
+    @Test func handWrittenFieldsMatchTheTypesFields() throws {
+        func labels(_ value: Any) -> [String] { Mirror(reflecting: value).children.compactMap(\.label).sorted() }
+        let session = SessionInfo(
+            id: 1, csrfToken: "t", user: CurrentUser(id: 1, email: "a@b.c", displayName: "A", isAdmin: true, memberships: []),
+            createdAt: Date(), lastSeenAt: Date())
+        let values: [any MustacheFields] = [
+            NavItem(label: "l", href: "/h", current: true), Fact(label: "l", value: "v"), Option(value: "v", label: "l", selected: false),
+            Layout(title: "T", session: session, currentPath: "/", flash: "f"), Layout(title: "T", session: nil, currentPath: "/"),
+        ]
+        for value in values {
+            #expect(value.mustacheFields.keys.sorted() == labels(value), "\(type(of: value))")
+            // Boxed the same way as through the Mirror.
+            let boxed = try #require(MustacheModel.box(value) as? [String: Any])
+            for child in Mirror(reflecting: value).children {
+                let label = try #require(child.label)
+                #expect(String(describing: boxed[label]!) == String(describing: MustacheModel.box(child.value)), "\(type(of: value)).\(label)")
+            }
+        }
+    }
+}
