@@ -162,8 +162,8 @@ struct PipelineController: CentreController, Sendable {
                  moveAction: "\(base)/candidatures/\(card.id)/etape", open: card.stage.isOpen)
         }
         // Each view gets only what it shows: the list its rows, the board its columns.
-        let columns = ApplicationStage.board.map { stage in
-            Column(stage: stage.rawValue, label: stage.label, count: counts[stage] ?? 0, cards: listView ? [] : cards.filter { $0.stage == stage }.map(card))
+        let columns = listView ? [] : ApplicationStage.board.map { stage in
+            Column(stage: stage.rawValue, label: stage.label, count: counts[stage] ?? 0, cards: cards.filter { $0.stage == stage }.map(card))
         }
         let model = BoardPage(
             layout: Layout(title: "Candidatures · \(need.title)", session: context.session, membership: context.membership, currentPath: "\(base)/besoins"),
