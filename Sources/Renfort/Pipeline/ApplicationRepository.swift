@@ -122,21 +122,42 @@ enum ApplicationRepository {
             """
     }
 
-    /// How many applications of the need stand at each stage.
-    static func stageCounts(needID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [ApplicationStage: Int] {
-        var binds = PostgresBindings()
-        binds.append(needID)
-        var counts: [ApplicationStage: Int] = [:]
-        for row in try await connection.rows(Prepared<StageCounts>(binds), logger: logger) {
-            let (stage, count) = try row.decode((String, Int).self)
-            if let stage = ApplicationStage(rawValue: stage) { counts[stage] = count }
-        }
-        return counts
+    /// What the board and the list show around the applications, in one round trip: the
+    /// need's title and business, its stage counts (kept by triggers: schema 0014) and the
+    /// centre's active rejection reasons. Nil when the need is not the centre's.
+    struct BoardHead {
+        let title: String
+        let businessName: String
+        let counts: [ApplicationStage: Int]
+        let reasons: [(id: Int64, label: String)]
     }
 
-    /// Read from the counts kept by triggers (schema 0014), not by counting the applications.
-    enum StageCounts: StatementText {
-        static let sql = "SELECT stage, applications FROM need_stage_counts WHERE need_id = $1 AND applications > 0"
+    enum BoardHeadStatement: StatementText {
+        static let sql = """
+            SELECT n.title, b.name,
+                   array(SELECT c.stage FROM need_stage_counts c WHERE c.need_id = n.id AND c.applications > 0 ORDER BY c.stage),
+                   array(SELECT c.applications::bigint FROM need_stage_counts c WHERE c.need_id = n.id AND c.applications > 0 ORDER BY c.stage),
+                   array(SELECT r.id FROM rejection_reasons r WHERE r.active ORDER BY r.position, r.id),
+                   array(SELECT r.label FROM rejection_reasons r WHERE r.active ORDER BY r.position, r.id)
+            FROM job_needs n JOIN businesses b ON b.tenant_id = n.tenant_id AND b.id = n.business_id
+            WHERE n.id = $1
+            """
+    }
+
+    static func boardHead(needID: Int64, tenantID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> BoardHead? {
+        var binds = PostgresBindings()
+        binds.append(needID)
+        guard let row = try await connection.rows(Prepared<BoardHeadStatement>(binds), logger: logger).first else { return nil }
+        let (title, business, stages, counts, reasonIDs, reasonLabels) = try row.decode((String, String, [String], [Int], [Int64], [String]).self)
+        var byStage: [ApplicationStage: Int] = [:]
+        for (stage, count) in zip(stages, counts) {
+            if let stage = ApplicationStage(rawValue: stage) { byStage[stage] = count }
+        }
+        // A centre's first board: its default reasons are written then.
+        let reasons = reasonIDs.isEmpty
+            ? try await rejectionReasons(tenantID: tenantID, on: connection, logger: logger)
+            : zip(reasonIDs, reasonLabels).map { (id: $0, label: $1) }
+        return BoardHead(title: title, businessName: business, counts: byStage, reasons: reasons)
     }
 
     static func events(applicationID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [ApplicationEvent] {

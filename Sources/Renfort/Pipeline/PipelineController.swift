@@ -139,20 +139,19 @@ struct PipelineController: CentreController, Sendable {
         let page = listView ? min(max(query["page"].flatMap { Int(String($0)) } ?? 1, 1), 100_000) : 1
         let limit = listView ? Self.listPageSize : Self.boardPageSize
         let tenant = context.tenantID
-        let loaded = try await transaction(context) { connection -> (JobNeedRecord, [ApplicationCard], Int, [ApplicationStage: Int], [(id: Int64, label: String)], [CandidateSummary])? in
-            guard let need = try await JobNeedRepository.find(id: needID, businessID: nil, on: connection, logger: context.logger) else { return nil }
+        let loaded = try await transaction(context) { connection -> (ApplicationRepository.BoardHead, [ApplicationCard], Int, [CandidateSummary])? in
+            guard let head = try await ApplicationRepository.boardHead(needID: needID, tenantID: tenant, on: connection, logger: context.logger) else { return nil }
             let (cards, total) = try await ApplicationRepository.cards(needID: needID, stage: stage, limit: limit, offset: (page - 1) * limit, on: connection, logger: context.logger)
-            let counts = try await ApplicationRepository.stageCounts(needID: needID, on: connection, logger: context.logger)
-            let reasons = try await ApplicationRepository.rejectionReasons(tenantID: tenant, on: connection, logger: context.logger)
             var found: [CandidateSummary] = []
             if !search.isEmpty {
                 var filter = CandidateFilter()
                 filter.text = String(search.prefix(100))
                 found = try await CandidateRepository.search(filter, on: connection, logger: context.logger).candidates
             }
-            return (need, cards, total, counts, reasons, found)
+            return (head, cards, total, found)
         }
-        guard let (need, cards, pageTotal, counts, reasons, found) = loaded else { throw AppError.notFound }
+        guard let (head, cards, pageTotal, found) = loaded else { throw AppError.notFound }
+        let counts = head.counts
         let total = stage.map { counts[$0] ?? 0 } ?? pageTotal
         let base = self.base(context)
         func card(_ card: ApplicationCard) -> Card {
@@ -166,12 +165,12 @@ struct PipelineController: CentreController, Sendable {
             Column(stage: stage.rawValue, label: stage.label, count: counts[stage] ?? 0, cards: cards.filter { $0.stage == stage }.map(card))
         }
         let model = BoardPage(
-            layout: Layout(title: "Candidatures · \(need.title)", session: context.session, membership: context.membership, currentPath: "\(base)/besoins"),
-            needTitle: need.title, businessName: need.businessName, needHref: "\(base)/besoins/\(needID)", columns: columns,
+            layout: Layout(title: "Candidatures · \(head.title)", session: context.session, membership: context.membership, currentPath: "\(base)/besoins"),
+            needTitle: head.title, businessName: head.businessName, needHref: "\(base)/besoins/\(needID)", columns: columns,
             endedCount: (counts[.rejected] ?? 0) + (counts[.withdrawn] ?? 0), listView: listView, rows: listView ? Self.listRows(cards, base: base) : "",
             boardHref: "\(base)/besoins/\(needID)/candidatures", listHref: "\(base)/besoins/\(needID)/candidatures?vue=liste",
             addAction: "\(base)/besoins/\(needID)/candidatures", bulkAction: "\(base)/besoins/\(needID)/candidatures/rejeter",
-            reasons: reasons.map { Option(value: String($0.id), label: $0.label, selected: false) }, search: search,
+            reasons: head.reasons.map { Option(value: String($0.id), label: $0.label, selected: false) }, search: search,
             found: found.map { Candidate(id: $0.id, name: $0.name, commune: $0.communeName) }, searched: !search.isEmpty,
             total: total, more: !listView && total > cards.count,
             stages: ApplicationStage.allCases.map { Option(value: $0.rawValue, label: "\($0.label) (\(counts[$0] ?? 0))", selected: $0 == stage) },
