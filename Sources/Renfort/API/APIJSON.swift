@@ -257,7 +257,7 @@ private struct KeyedStreamContainer<Key: CodingKey>: KeyedEncodingContainerProto
     private func nested(_ key: String, isObject: Bool) -> APIJSON.Frame {
         try? writer.resume(frame, codingPath: codingPath)
         let start = writer.buffer.writerIndex
-        writer.buffer.writeString(APIJSON.quoted(key))
+        writer.string(key)
         writer.buffer.writeStaticString(":")
         let child = writer.open(isObject: isObject)
         frame.members.append(.init(key: key, start: start, end: -1))
@@ -284,7 +284,7 @@ private struct UnkeyedStreamContainer: UnkeyedEncodingContainer {
     }
 
     mutating func encodeNil() throws { try element { writer.buffer.writeStaticString("null") } }
-    mutating func encode(_ value: String) throws { try element { writer.buffer.writeString(APIJSON.quoted(value)) } }
+    mutating func encode(_ value: String) throws { try element { writer.string(value) } }
     mutating func encode(_ value: Int) throws { try element { writer.buffer.writeString(String(value)) } }
     mutating func encode<T: Encodable>(_ value: T) throws {
         let path = codingPath + [IndexKey(count)]
@@ -329,7 +329,7 @@ private struct SingleStreamContainer: SingleValueEncodingContainer {
     }
 
     mutating func encodeNil() throws { try single { writer.buffer.writeStaticString("null") } }
-    mutating func encode(_ value: String) throws { try single { writer.buffer.writeString(APIJSON.quoted(value)) } }
+    mutating func encode(_ value: String) throws { try single { writer.string(value) } }
     mutating func encode(_ value: Int) throws { try single { writer.buffer.writeString(String(value)) } }
     mutating func encode(_ value: Bool) throws { try single { writer.buffer.writeStaticString(value ? "true" : "false") } }
     mutating func encode(_ value: Double) throws { try single { writer.buffer.writeString(try APIJSON.number(value, codingPath: codingPath)) } }
