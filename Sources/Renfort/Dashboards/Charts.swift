@@ -20,14 +20,12 @@ enum Charts {
         .init(key: "temporary", label: "Intérim", colour: "#6b6b6b"),
     ]
 
-    static func escape(_ text: String) -> String { FigureTable.escape(text) }
-
     private static func number(_ value: Double) -> String { Formats.decimal(value, digits: 1) }
 
     private static func open(id: String, width: Int, height: Int, title: String, description: String) -> String {
         """
         <svg class="chart" viewBox="0 0 \(width) \(height)" role="img" aria-labelledby="\(id)-titre \(id)-desc" xmlns="http://www.w3.org/2000/svg">\
-        <title id="\(id)-titre">\(escape(title))</title><desc id="\(id)-desc">\(escape(description))</desc>
+        <title id="\(id)-titre">\(HTML.escape(title))</title><desc id="\(id)-desc">\(HTML.escape(description))</desc>
         """
     }
 
@@ -65,16 +63,16 @@ enum Charts {
                 guard count > 0 else { continue }
                 let h = Double(count) / Double(maximum) * Double(plotHeight)
                 y -= h
-                svg += "<rect x=\"\(number(x))\" y=\"\(number(y))\" width=\"\(number(bar))\" height=\"\(number(h))\" fill=\"\(s.colour)\"><title>\(escape(label)) : \(count) \(escape(s.label))</title></rect>"
+                svg += "<rect x=\"\(number(x))\" y=\"\(number(y))\" width=\"\(number(bar))\" height=\"\(number(h))\" fill=\"\(s.colour)\"><title>\(HTML.escape(label)) : \(count) \(HTML.escape(s.label))</title></rect>"
             }
             if index % every == 0 {
-                svg += "<text x=\"\(number(x + bar / 2))\" y=\"\(top + plotHeight + 16)\" text-anchor=\"middle\" font-size=\"11\" fill=\"#333\">\(escape(label))</text>"
+                svg += "<text x=\"\(number(x + bar / 2))\" y=\"\(top + plotHeight + 16)\" text-anchor=\"middle\" font-size=\"11\" fill=\"#333\">\(HTML.escape(label))</text>"
             }
         }
         for (index, s) in used.enumerated() {
             let x = left + (index % 4) * 180, y = top + plotHeight + 32 + (index / 4) * 20
             svg += "<rect x=\"\(x)\" y=\"\(y)\" width=\"12\" height=\"12\" fill=\"\(s.colour)\"/>"
-            svg += "<text x=\"\(x + 18)\" y=\"\(y + 11)\" font-size=\"12\" fill=\"#333\">\(escape(s.label))</text>"
+            svg += "<text x=\"\(x + 18)\" y=\"\(y + 11)\" font-size=\"12\" fill=\"#333\">\(HTML.escape(s.label))</text>"
         }
         return svg + "</svg>"
     }
@@ -89,9 +87,9 @@ enum Charts {
         for (index, item) in items.enumerated() {
             let y = top + index * row
             let w = top_ > 0 ? max(0, item.value / top_ * plot) : 0
-            svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 18)\" text-anchor=\"end\" font-size=\"13\" fill=\"#222\">\(escape(item.label))</text>"
+            svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 18)\" text-anchor=\"end\" font-size=\"13\" fill=\"#222\">\(HTML.escape(item.label))</text>"
             svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 4)\" width=\"\(number(w))\" height=\"\(row - 10)\" fill=\"#0072B2\"/>"
-            svg += "<text x=\"\(number(Double(labelWidth) + w + 6))\" y=\"\(y + 18)\" font-size=\"13\" fill=\"#222\">\(escape(item.text))</text>"
+            svg += "<text x=\"\(number(Double(labelWidth) + w + 6))\" y=\"\(y + 18)\" font-size=\"13\" fill=\"#222\">\(HTML.escape(item.text))</text>"
         }
         return svg + "</svg>"
     }

@@ -67,7 +67,7 @@ struct DashboardController: Sendable {
             from = filter.from.iso
             to = filter.to.iso
             businessOptions = (businesses ?? []).map {
-                "<option value=\"\(FigureTable.escape($0.0))\"\($0.0 == filter.business ? " selected" : "")>\(FigureTable.escape($0.1))</option>"
+                "<option value=\"\(HTML.escape($0.0))\"\($0.0 == filter.business ? " selected" : "")>\(HTML.escape($0.1))</option>"
             }.joined()
             showBusinessFilter = businesses != nil
             self.sectors = NAFSection.all.filter { sectors.contains($0.code) || $0.code == filter.sector }.map {

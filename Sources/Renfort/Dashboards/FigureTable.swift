@@ -93,19 +93,17 @@ struct FigureTable: Sendable {
         View(id: id, title: title, chart: chart, hasRows: hasRows, markup: markup, note: note, csvHref: csvHref, csvInternationalHref: csvInternationalHref)
     }
 
-    static func escape(_ text: String) -> String { HTML.escape(text) }
-
     /// `<table>` with its caption, sortable headers, row headers, links and totals.
     var html: String {
         func cell(_ cell: Cell, header: Bool) -> String {
-            let content = cell.href.map { "<a href=\"\(Self.escape($0))\">\(Self.escape(cell.text))</a>" } ?? Self.escape(cell.text)
+            let content = cell.href.map { "<a href=\"\(HTML.escape($0))\">\(HTML.escape(cell.text))</a>" } ?? HTML.escape(cell.text)
             if cell.isHeader { return "<th scope=\"row\">\(content)</th>" }
             return cell.numeric ? "<td class=\"num\">\(content)</td>" : "<td>\(content)</td>"
         }
-        var out = "<table class=\"table\">\n<caption>\(Self.escape(caption))</caption>\n<thead><tr>"
+        var out = "<table class=\"table\">\n<caption>\(HTML.escape(caption))</caption>\n<thead><tr>"
         for column in columns {
             out += "<th scope=\"col\"" + (column.numeric ? " class=\"num\"" : "") + (column.sortState.map { " aria-sort=\"\($0)\"" } ?? "") + ">"
-            out += column.sortHref.map { "<a href=\"\(Self.escape($0))\">\(Self.escape(column.label))</a>" } ?? Self.escape(column.label)
+            out += column.sortHref.map { "<a href=\"\(HTML.escape($0))\">\(HTML.escape(column.label))</a>" } ?? HTML.escape(column.label)
             out += "</th>"
         }
         out += "</tr></thead>\n<tbody>\n"
@@ -114,7 +112,7 @@ struct FigureTable: Sendable {
         if !foot.isEmpty {
             out += "<tfoot>"
             for row in foot {
-                out += "<tr>" + row.cells.map { $0.isHeader ? "<th scope=\"row\">\(Self.escape($0.text))</th>" : ($0.numeric ? "<td class=\"num\">\(Self.escape($0.text))</td>" : "<td>\(Self.escape($0.text))</td>") }.joined() + "</tr>"
+                out += "<tr>" + row.cells.map { $0.isHeader ? "<th scope=\"row\">\(HTML.escape($0.text))</th>" : ($0.numeric ? "<td class=\"num\">\(HTML.escape($0.text))</td>" : "<td>\(HTML.escape($0.text))</td>") }.joined() + "</tr>"
             }
             out += "</tfoot>\n"
         }
