@@ -103,13 +103,14 @@ struct PipelineController: CentreController, Sendable {
         let listHref: String
         let addAction: String
         let bulkAction: String
-        let reasons: [Option]
+        /// The rejection reasons and the stages as `<option>`s (`HTML.options`).
+        let reasonOptions: String
         let search: String
         let found: [Candidate]
         let searched: Bool
         let total: Int
         let more: Bool
-        let stages: [Option]
+        let stageOptions: String
         let page: Int
         let pages: Int
         let previousHref: String?
@@ -170,10 +171,10 @@ struct PipelineController: CentreController, Sendable {
             endedCount: (counts[.rejected] ?? 0) + (counts[.withdrawn] ?? 0), listView: listView, rows: listView ? Self.listRows(cards, base: base) : "",
             boardHref: "\(base)/besoins/\(needID)/candidatures", listHref: "\(base)/besoins/\(needID)/candidatures?vue=liste",
             addAction: "\(base)/besoins/\(needID)/candidatures", bulkAction: "\(base)/besoins/\(needID)/candidatures/rejeter",
-            reasons: head.reasons.map { Option(value: String($0.id), label: $0.label, selected: false) }, search: search,
+            reasonOptions: HTML.options(head.reasons.map { Option(value: String($0.id), label: $0.label, selected: false) }), search: search,
             found: found.map { Candidate(id: $0.id, name: $0.name, commune: $0.communeName) }, searched: !search.isEmpty,
             total: total, more: !listView && total > cards.count,
-            stages: ApplicationStage.allCases.map { Option(value: $0.rawValue, label: "\($0.label) (\(counts[$0] ?? 0))", selected: $0 == stage) },
+            stageOptions: HTML.options(ApplicationStage.allCases.map { Option(value: $0.rawValue, label: "\($0.label) (\(counts[$0] ?? 0))", selected: $0 == stage) }),
             page: page, pages: max(1, (total + Self.listPageSize - 1) / Self.listPageSize),
             previousHref: listView && page > 1 ? listPageHref(base: base, needID: needID, stage: stage, page: page - 1) : nil,
             nextHref: listView && page * Self.listPageSize < total ? listPageHref(base: base, needID: needID, stage: stage, page: page + 1) : nil,
@@ -630,5 +631,20 @@ struct PipelineController: CentreController, Sendable {
         guard let application = try await transaction(context, { try await ApplicationRepository.find(id: applicationID, businessID: businessScope, on: $0, logger: context.logger) })
         else { throw AppError.notFound }
         return try await CandidateController.documentResponse(document: documentID, candidateID: application.candidateID, context: context, services: services)
+    }
+}
+
+/// The board's fields without a Mirror (the page behind the applications list, the busiest of
+/// an adviser's pages); checked against the Mirror's by `MustacheModelTests`.
+extension PipelineController.BoardPage: MustacheFields {
+    var mustacheFields: [String: Any] {
+        [
+            "layout": layout, "needTitle": needTitle, "businessName": businessName, "needHref": needHref, "columns": columns,
+            "endedCount": endedCount, "listView": listView, "rows": rows, "boardHref": boardHref, "listHref": listHref,
+            "addAction": addAction, "bulkAction": bulkAction, "reasonOptions": reasonOptions, "search": search, "found": found,
+            "searched": searched, "total": total, "more": more, "stageOptions": stageOptions, "page": page, "pages": pages,
+            "previousHref": previousHref as Any, "nextHref": nextHref as Any, "notice": notice as Any, "errors": errors,
+            "hasErrors": hasErrors, "fieldErrors": fieldErrors,
+        ]
     }
 }

@@ -9,6 +9,7 @@ public struct PageRenderer: Sendable {
     let library: MustacheLibrary
 
     public init(directory: String) async throws {
+        EscapedHTML.register()
         self.library = try await MustacheLibrary(directory: directory)
     }
 
@@ -52,7 +53,9 @@ struct Layout: Sendable {
     let userName: String
     let roleLabel: String?
     let centreName: String?
-    let nav: [NavItem]
+    /// The navigation's links, as markup (the same on every page of a person: written in
+    /// Swift, each label and address escaped, rather than looked up item by item by mustache).
+    let navLinks: String
     let csrfToken: String
     let sessionExpiresAt: String
     let sessionExpiresAtISO: String
@@ -60,6 +63,15 @@ struct Layout: Sendable {
     let flash: String?
 
     static let parisTime: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .current
+
+    static func links(_ items: [NavItem]) -> String {
+        var html = ""
+        html.reserveCapacity(items.count * 80)
+        for item in items {
+            html += "<li><a href=\"\(HTML.escape(item.href))\"\(item.current ? " aria-current=\"page\"" : "")>\(HTML.escape(item.label))</a></li>"
+        }
+        return html
+    }
 
     static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
 
@@ -74,7 +86,7 @@ struct Layout: Sendable {
             self.userName = ""
             self.roleLabel = nil
             self.centreName = nil
-            self.nav = []
+            self.navLinks = ""
             self.sessionExpiresAt = ""
             self.sessionExpiresAtISO = ""
             return
@@ -114,7 +126,7 @@ struct Layout: Sendable {
             items.append(("Administration", "/admin"))
             items.append(("Boîte d'envoi", "/admin/envois"))
         }
-        self.nav = items.map { NavItem(label: $0.0, href: $0.1, current: $0.1 == currentPath) }
+        self.navLinks = Self.links(items.map { NavItem(label: $0.0, href: $0.1, current: $0.1 == currentPath) })
         let expiry = session.expiresAt
         // Written by hand: creating date formatters on every page was a visible cost.
         let paris = Day.calendar.dateComponents([.hour, .minute], from: expiry)
@@ -139,9 +151,19 @@ enum MustacheModel {
         var isNull: Bool { true }
     }
 
+    /// A string or a number as mustache writes it: already in text, so that mustache takes it
+    /// as custom-rendered at once (a plain value goes through several failed casts and
+    /// `String(describing:)` at each use); a section over it looks no name up in it.
+    struct Text: MustacheCustomRenderable, MustacheParent, CustomStringConvertible {
+        let renderText: String
+        var isNull: Bool { false }
+        var description: String { renderText }
+        func child(named: String) -> Any? { nil }
+    }
+
     /// What `box` does with a value of a given type, decided once per type.
     enum Kind {
-        case leaf, optional, array, fields, reflected
+        case string, number, bool, optional, array, fields, reflected
     }
 
     private static let kinds = NIOLockedValueBox([ObjectIdentifier: Kind]())
@@ -153,7 +175,9 @@ enum MustacheModel {
         let kind: Kind =
             switch value {
             case is any MustacheOptional: .optional
-            case is String, is Int, is Bool, is Double, is Int64: .leaf
+            case is String: .string
+            case is Int, is Double, is Int64: .number
+            case is Bool: .bool
             case is any MustacheArray: .array
             case is any MustacheFields: .fields
             default: .reflected
@@ -166,7 +190,9 @@ enum MustacheModel {
         // The common cases without a Mirror (building one reflects the type's fields each
         // time), recognised by the value's type once.
         switch kind(of: value) {
-        case .leaf: return value
+        case .string: return Text(renderText: value as? String ?? "")
+        case .number: return Text(renderText: String(describing: value))
+        case .bool: return value
         case .optional: return (value as? any MustacheOptional)?.mustacheWrapped.map(box) ?? Null()
         case .array: return (value as? any MustacheArray)?.mustacheElements.map(box) ?? []
         case .fields: if let fields = (value as? any MustacheFields)?.mustacheFields { return fields.mapValues(box) }
@@ -224,10 +250,6 @@ protocol MustacheFields {
     var mustacheFields: [String: Any] { get }
 }
 
-extension NavItem: MustacheFields {
-    var mustacheFields: [String: Any] { ["label": label, "href": href, "current": current] }
-}
-
 extension Fact: MustacheFields {
     var mustacheFields: [String: Any] { ["label": label, "value": value] }
 }
@@ -240,7 +262,7 @@ extension Layout: MustacheFields {
     var mustacheFields: [String: Any] {
         [
             "title": title, "signedIn": signedIn, "userName": userName, "roleLabel": roleLabel as Any, "centreName": centreName as Any,
-            "nav": nav, "csrfToken": csrfToken, "sessionExpiresAt": sessionExpiresAt, "sessionExpiresAtISO": sessionExpiresAtISO,
+            "navLinks": navLinks, "csrfToken": csrfToken, "sessionExpiresAt": sessionExpiresAt, "sessionExpiresAtISO": sessionExpiresAtISO,
             "currentPath": currentPath, "flash": flash as Any,
         ]
     }
