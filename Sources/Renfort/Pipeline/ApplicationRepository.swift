@@ -73,8 +73,69 @@ enum ApplicationRepository {
         return nil
     }
 
-    /// The cards of a need's board (one query, whatever the number of applications), capped per page.
-    static func cards(needID: Int64, stage: ApplicationStage? = nil, limit: Int, offset: Int, on connection: PostgresConnection, logger: Logger) async throws -> (cards: [ApplicationCard], total: Int) {
+    /// What the board and the list show of a need, in one round trip: its title and business,
+    /// its stage counts (kept by triggers: schema 0014), the centre's active rejection reasons,
+    /// and a page of its applications. Nil when the need is not the centre's.
+    struct Board {
+        let title: String
+        let businessName: String
+        let counts: [ApplicationStage: Int]
+        let reasons: [(id: Int64, label: String)]
+        let cards: [ApplicationCard]
+        /// All the need's applications (the page is of those at `stage` when one is given:
+        /// their number is in `counts`).
+        let total: Int
+    }
+
+    /// The columns around the page, the same in both statements.
+    private static let headColumns = """
+        n.title, b.name,
+        array(SELECT c.stage FROM need_stage_counts c WHERE c.need_id = n.id AND c.applications > 0 ORDER BY c.stage),
+        array(SELECT c.applications::bigint FROM need_stage_counts c WHERE c.need_id = n.id AND c.applications > 0 ORDER BY c.stage),
+        array(SELECT r.id FROM rejection_reasons r WHERE r.active ORDER BY r.position, r.id),
+        array(SELECT r.label FROM rejection_reasons r WHERE r.active ORDER BY r.position, r.id)
+        """
+
+    /// The page's applications as one array per field, in the page's order (`order`).
+    private static func pageArrays(order: String) -> String {
+        ["a.id", "a.candidate_id", "c.first_name || ' ' || c.last_name", "c.commune_name", "a.stage", "coalesce(a.employer_answer, '')", "a.last_move_at"]
+            .map { "coalesce(array_agg(\($0) ORDER BY \(order)), '{}')" }.joined(separator: ",\n")
+    }
+
+    /// A page of a need's applications at one stage ($4), the most recently moved first: the
+    /// page is chosen on the index (need, stage, last move) alone, then its candidates joined.
+    enum StageBoardStatement: StatementText {
+        static let sql = """
+            SELECT \(headColumns), p.*, 0::bigint
+            FROM job_needs n JOIN businesses b ON b.tenant_id = n.tenant_id AND b.id = n.business_id
+            CROSS JOIN LATERAL (
+                SELECT \(pageArrays(order: "a.last_move_at DESC, a.id DESC"))
+                FROM (SELECT tenant_id, id, candidate_id, stage, employer_answer, last_move_at FROM applications
+                      WHERE need_id = n.id AND stage = $4 ORDER BY last_move_at DESC, id DESC LIMIT $2 OFFSET $3) a
+                JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id) p
+            WHERE n.id = $1
+            """
+    }
+
+    /// A page of all a need's applications, by stage then most recently moved, with their count.
+    enum BoardStatement: StatementText {
+        static let sql = """
+            SELECT \(headColumns), p.*, coalesce((SELECT sum(c.applications) FROM need_stage_counts c WHERE c.need_id = n.id), 0)::bigint
+            FROM job_needs n JOIN businesses b ON b.tenant_id = n.tenant_id AND b.id = n.business_id
+            CROSS JOIN LATERAL (
+                SELECT \(pageArrays(order: "a.position, a.last_move_at DESC, a.id DESC"))
+                FROM (SELECT tenant_id, id, candidate_id, stage, employer_answer, last_move_at,
+                             array_position(ARRAY['sourced','screening','presented','interview','offer','hired','rejected','withdrawn'], stage) AS position
+                      FROM applications WHERE need_id = n.id
+                      ORDER BY position, last_move_at DESC, id DESC LIMIT $2 OFFSET $3) a
+                JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id) p
+            WHERE n.id = $1
+            """
+    }
+
+    static func board(
+        needID: Int64, stage: ApplicationStage?, limit: Int, offset: Int, tenantID: Int64, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Board? {
         var binds = PostgresBindings()
         binds.append(needID)
         binds.append(limit)
@@ -82,82 +143,32 @@ enum ApplicationRepository {
         let rows: [PostgresRow]
         if let stage {
             binds.append(stage.rawValue)
-            rows = try await connection.rows(Prepared<StageCards>(binds), logger: logger)
+            rows = try await connection.rows(Prepared<StageBoardStatement>(binds), logger: logger)
         } else {
-            rows = try await connection.rows(Prepared<Cards>(binds), logger: logger)
+            rows = try await connection.rows(Prepared<BoardStatement>(binds), logger: logger)
         }
-        var cards: [ApplicationCard] = []
-        var total = 0
-        for row in rows {
-            let c = try row.decode((Int64, Int64, String, String, String, String?, Date, Int).self)
-            cards.append(ApplicationCard(id: c.0, candidateID: c.1, candidateName: c.2, communeName: c.3, stage: ApplicationStage(rawValue: c.4) ?? .sourced, employerAnswer: c.5, lastMoveAt: c.6))
-            total = c.7
-        }
-        return (cards, total)
-    }
-
-    /// A page of a need's applications at one stage, the most recently moved first: the page
-    /// is chosen on the index (need, stage, last move) alone, then its 20 candidates joined;
-    /// the caller knows the stage's count.
-    enum StageCards: StatementText {
-        static let sql = """
-            SELECT a.id, a.candidate_id, c.first_name || ' ' || c.last_name, c.commune_name, a.stage, a.employer_answer, a.last_move_at, 0
-            FROM (SELECT tenant_id, id, candidate_id, stage, employer_answer, last_move_at FROM applications
-                  WHERE need_id = $1 AND stage = $4 ORDER BY last_move_at DESC, id DESC LIMIT $2 OFFSET $3) a
-            JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id
-            ORDER BY a.last_move_at DESC, a.id DESC
-            """
-    }
-
-    /// A page of all a need's applications, by stage then most recently moved, with their count.
-    enum Cards: StatementText {
-        static let sql = """
-            SELECT a.id, a.candidate_id, c.first_name || ' ' || c.last_name, c.commune_name, a.stage, a.employer_answer, a.last_move_at, a.total
-            FROM (SELECT tenant_id, id, candidate_id, stage, employer_answer, last_move_at, count(*) OVER () AS total,
-                         array_position(ARRAY['sourced','screening','presented','interview','offer','hired','rejected','withdrawn'], stage) AS position
-                  FROM applications WHERE need_id = $1
-                  ORDER BY position, last_move_at DESC, id DESC LIMIT $2 OFFSET $3) a
-            JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id
-            ORDER BY a.position, a.last_move_at DESC, a.id DESC
-            """
-    }
-
-    /// What the board and the list show around the applications, in one round trip: the
-    /// need's title and business, its stage counts (kept by triggers: schema 0014) and the
-    /// centre's active rejection reasons. Nil when the need is not the centre's.
-    struct BoardHead {
-        let title: String
-        let businessName: String
-        let counts: [ApplicationStage: Int]
-        let reasons: [(id: Int64, label: String)]
-    }
-
-    enum BoardHeadStatement: StatementText {
-        static let sql = """
-            SELECT n.title, b.name,
-                   array(SELECT c.stage FROM need_stage_counts c WHERE c.need_id = n.id AND c.applications > 0 ORDER BY c.stage),
-                   array(SELECT c.applications::bigint FROM need_stage_counts c WHERE c.need_id = n.id AND c.applications > 0 ORDER BY c.stage),
-                   array(SELECT r.id FROM rejection_reasons r WHERE r.active ORDER BY r.position, r.id),
-                   array(SELECT r.label FROM rejection_reasons r WHERE r.active ORDER BY r.position, r.id)
-            FROM job_needs n JOIN businesses b ON b.tenant_id = n.tenant_id AND b.id = n.business_id
-            WHERE n.id = $1
-            """
-    }
-
-    static func boardHead(needID: Int64, tenantID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> BoardHead? {
-        var binds = PostgresBindings()
-        binds.append(needID)
-        guard let row = try await connection.rows(Prepared<BoardHeadStatement>(binds), logger: logger).first else { return nil }
-        let (title, business, stages, counts, reasonIDs, reasonLabels) = try row.decode((String, String, [String], [Int], [Int64], [String]).self)
+        guard let row = rows.first else { return nil }
+        let (title, business, stages, counts, reasonIDs, reasonLabels, ids, candidateIDs, names, communes, cardStages, answers, moves, total) =
+            try row.decode(
+                (String, String, [String], [Int], [Int64], [String], [Int64], [Int64], [String], [String], [String], [String], [Date], Int).self)
         var byStage: [ApplicationStage: Int] = [:]
         for (stage, count) in zip(stages, counts) {
             if let stage = ApplicationStage(rawValue: stage) { byStage[stage] = count }
+        }
+        var cards: [ApplicationCard] = []
+        cards.reserveCapacity(ids.count)
+        for i in ids.indices {
+            cards.append(
+                ApplicationCard(
+                    id: ids[i], candidateID: candidateIDs[i], candidateName: names[i], communeName: communes[i],
+                    stage: ApplicationStage(rawValue: cardStages[i]) ?? .sourced, employerAnswer: answers[i].isEmpty ? nil : answers[i],
+                    lastMoveAt: moves[i]))
         }
         // A centre's first board: its default reasons are written then.
         let reasons = reasonIDs.isEmpty
             ? try await rejectionReasons(tenantID: tenantID, on: connection, logger: logger)
             : zip(reasonIDs, reasonLabels).map { (id: $0, label: $1) }
-        return BoardHead(title: title, businessName: business, counts: byStage, reasons: reasons)
+        return Board(title: title, businessName: business, counts: byStage, reasons: reasons, cards: cards, total: total)
     }
 
     static func events(applicationID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [ApplicationEvent] {

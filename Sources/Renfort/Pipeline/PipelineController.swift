@@ -140,20 +140,22 @@ struct PipelineController: CentreController, Sendable {
         let page = listView ? min(max(query["page"].flatMap { Int(String($0)) } ?? 1, 1), 100_000) : 1
         let limit = listView ? Self.listPageSize : Self.boardPageSize
         let tenant = context.tenantID
-        let loaded = try await transaction(context) { connection -> (ApplicationRepository.BoardHead, [ApplicationCard], Int, [CandidateSummary])? in
-            guard let head = try await ApplicationRepository.boardHead(needID: needID, tenantID: tenant, on: connection, logger: context.logger) else { return nil }
-            let (cards, total) = try await ApplicationRepository.cards(needID: needID, stage: stage, limit: limit, offset: (page - 1) * limit, on: connection, logger: context.logger)
+        let loaded = try await transaction(context) { connection -> (ApplicationRepository.Board, [CandidateSummary])? in
+            guard let head = try await ApplicationRepository.board(
+                needID: needID, stage: stage, limit: limit, offset: (page - 1) * limit, tenantID: tenant, on: connection, logger: context.logger)
+            else { return nil }
             var found: [CandidateSummary] = []
             if !search.isEmpty {
                 var filter = CandidateFilter()
                 filter.text = String(search.prefix(100))
                 found = try await CandidateRepository.search(filter, on: connection, logger: context.logger).candidates
             }
-            return (head, cards, total, found)
+            return (head, found)
         }
-        guard let (head, cards, pageTotal, found) = loaded else { throw AppError.notFound }
+        guard let (head, found) = loaded else { throw AppError.notFound }
+        let cards = head.cards
         let counts = head.counts
-        let total = stage.map { counts[$0] ?? 0 } ?? pageTotal
+        let total = stage.map { counts[$0] ?? 0 } ?? head.total
         let base = self.base(context)
         func card(_ card: ApplicationCard) -> Card {
             Card(id: card.id, href: "\(base)/candidatures/\(card.id)", name: card.candidateName, commune: card.communeName, stageLabel: card.stage.label,
