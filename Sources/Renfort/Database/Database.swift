@@ -28,7 +28,7 @@ public struct Database: Sendable {
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
+            _ = try await connection.rows(Prepared<Begin>(), logger: logger)
             do {
                 if tenant != nil || user != nil {
                     var binds = PostgresBindings()
@@ -37,7 +37,7 @@ public struct Database: Sendable {
                     _ = try await connection.rows(Prepared<SetScope>(binds), logger: logger)
                 }
                 let result = try await body(connection)
-                try await connection.query("COMMIT", logger: logger)
+                _ = try await connection.rows(Prepared<Commit>(), logger: logger)
                 return result
             } catch {
                 _ = try? await connection.query("ROLLBACK", logger: logger)
@@ -45,6 +45,15 @@ public struct Database: Sendable {
             }
         }
     }
+}
+
+/// A transaction's ends, prepared like the statements between them (parsed once per connection).
+enum Begin: StatementText {
+    static let sql = "BEGIN"
+}
+
+enum Commit: StatementText {
+    static let sql = "COMMIT"
 }
 
 /// The centre and the person of a transaction, for row-level security.

@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import PostgresNIO
 
 /// SQL fixed when the server starts, for a statement run on many requests: PostgreSQL parses
@@ -26,9 +27,18 @@ struct Prepared<Text: StatementText>: PostgresPreparedStatement {
 }
 
 extension StatementText {
-    /// The statement's name on the server: the Swift type's name, unique in the program.
-    static var name: String { String(reflecting: Self.self) }
+    /// The statement's name on the server: the Swift type's name, unique in the program
+    /// (written once per type: PostgresNIO asks for it at every execution).
+    static var name: String {
+        let type = ObjectIdentifier(Self.self)
+        if let name = statementNames.withLockedValue({ $0[type] }) { return name }
+        let name = String(reflecting: Self.self)
+        statementNames.withLockedValue { $0[type] = name }
+        return name
+    }
 }
+
+private let statementNames = NIOLockedValueBox([ObjectIdentifier: String]())
 
 extension PostgresConnection {
     /// Runs a prepared statement and returns its rows.
