@@ -44,6 +44,11 @@ final class FigureStore: Sendable {
         var misses = 0
         var computations = 0
         var joins = 0
+        /// The filters' choices of each centre at a version: they depend on the centre's
+        /// businesses only, not on the period or the filter (another period would read them
+        /// again: a tenth of a dashboard's computation).
+        var choices: [Int64: (version: Int64, choices: FigureChoices)] = [:]
+        var choicesRead = 0
     }
 
     let database: Database
@@ -68,6 +73,8 @@ final class FigureStore: Sendable {
     var counts: (hits: Int, misses: Int) { state.withLockedValue { ($0.hits, $0.misses) } }
     /// Centres computed, and misses that waited for a computation under way, for tests.
     var work: (computations: Int, joins: Int) { state.withLockedValue { ($0.computations, $0.joins) } }
+    /// How many times the filters' choices were read from the database, for tests.
+    var choicesRead: Int { state.withLockedValue { $0.choicesRead } }
 
     /// The figures of `centres` for `filter` on `asOf`, in the order given, with the filters'
     /// choices when `withChoices`. Centres whose version changed are computed, side by side,
@@ -159,10 +166,19 @@ final class FigureStore: Sendable {
         centre: Membership, filter: MetricsFilter, asOf: Day, withChoices: Bool, logger: Logger
     ) async throws -> (version: Int64?, figures: Figures, choices: FigureChoices?) {
         state.withLockedValue { $0.computations += 1 }
-        let (version, figures, choices) = try await database.withTransaction(tenant: centre.centreID, logger: logger) { connection in
+        let (version, figures, choices) = try await database.withTransaction(tenant: centre.centreID, logger: logger) { connection -> (Int64?, Figures, FigureChoices?) in
             let version = try await connection.rows(Prepared<CentreVersion>(), logger: logger).first?.decode(Int64.self)
             let figures = try await CentreFigures.compute(centre: centre.centreSlug, filter: filter, asOf: asOf, on: connection, logger: logger)
-            let choices = withChoices ? try await CentreFigures.choices(on: connection, logger: logger) : nil
+            guard withChoices else { return (version, figures, nil) }
+            let tenant = centre.centreID
+            if let version, let kept = self.state.withLockedValue({ $0.choices[tenant] }), kept.version == version {
+                return (version, figures, kept.choices)
+            }
+            let choices = try await CentreFigures.choices(on: connection, logger: logger)
+            self.state.withLockedValue { state in
+                state.choicesRead += 1
+                if let version, (state.choices[tenant]?.version ?? .min) <= version { state.choices[tenant] = (version, choices) }
+            }
             return (version, figures, choices)
         }
         if let version { keep(Key(tenant: centre.centreID, filter: filter, asOf: asOf), version: version, figures: figures, choices: choices) }

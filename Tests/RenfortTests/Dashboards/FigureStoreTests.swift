@@ -133,6 +133,37 @@ import Testing
         }
     }
 
+    @Test func theFiltersChoicesAreReadOncePerVersionWhateverThePeriod() async throws {
+        try await TestApp.run { _, database in
+            let demo = DemoLookup(database: database)
+            let cahors = Membership(centreID: try await demo.centre("cahors"), centreSlug: "cahors", centreName: "Cahors", role: .observer, businessID: nil)
+            try await database.asApp { client in
+                let db = Database(client: client)
+                let store = FigureStore(database: db)
+                func businesses(_ filter: MetricsFilter) async throws -> [String] {
+                    try await store.figures(centres: [cahors], filter: filter, asOf: Self.asOf, withChoices: true, logger: logger)[0].choices.businesses.map(\.1)
+                }
+                let present = MetricsFilter(from: Day(iso: "2025-11-27")!, to: Self.asOf)
+                let first = try await businesses(Self.season)
+                #expect(first.count == 8)
+                // Another period: its figures are computed, the choices are those already read.
+                #expect(try await businesses(present) == first)
+                #expect(store.work.computations == 2)
+                #expect(store.choicesRead == 1)
+                // A business renamed: read again, and shown.
+                try await db.withTransaction(tenant: cahors.centreID, logger: logger) { connection in
+                    try await connection.execute(
+                        "UPDATE businesses SET name = 'AAA Renommée' WHERE id = (SELECT id FROM businesses WHERE status = 'member' ORDER BY id LIMIT 1)",
+                        logger: logger)
+                }
+                let renamed = try await businesses(MetricsFilter(from: Day(iso: "2024-01-01")!, to: Self.asOf))
+                #expect(store.choicesRead == 2)
+                #expect(renamed.first == "AAA Renommée")
+                #expect(renamed.count == 8)
+            }
+        }
+    }
+
     @Test func theDashboardAndTheAPIShowAChangeAtTheNextRequest() async throws {
         try await TestApp.run { browser, database in
             try await browser.signIn("observateur@dreets.renfort.test")
