@@ -221,6 +221,11 @@ import Testing
         #expect(NAFSection.code(of: "56.10A") == "I")
         #expect(NAFSection.code(of: "01.21Z") == "A")
         #expect(NAFSection.code(of: "x") == nil)
+        // As SQL's naf_section: two digits first, a division outside every section has none.
+        #expect(NAFSection.code(of: "+1.00") == nil)
+        #expect(NAFSection.code(of: "04.00") == nil)
+        #expect(NAFSection.code(of: "99") == "U")
+        #expect(NAFSection.code(of: "5") == nil)
     }
 }
 
