@@ -51,7 +51,11 @@ import Testing
             let centre = try await lookup.centre("cahors")
             let ids = try await database.asOwner { client in
                 try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
-                    try await connection.all(
+                    // A rejection reason with markup: the board's select is written in Swift too.
+                    try await connection.execute(
+                        "INSERT INTO rejection_reasons (tenant_id, label, position) VALUES (\(centre), '<i>Trop \"loin\"</i> & co', 99)",
+                        logger: TestEnvironment.logger)
+                    return try await connection.all(
                         """
                         WITH people AS (
                             INSERT INTO candidates (tenant_id, first_name, last_name, commune_name, source, purge_after, created_at, updated_at)
@@ -71,6 +75,8 @@ import Testing
             #expect(open.text.contains("aria-label=\"Sélectionner \(escapedName)\">"))
             #expect(open.text.contains(">\(escapedName)</a></th><td>Saint-Cirq &lt;Lapopie&gt;</td><td>Repéré</td><td></td></tr>"))
             #expect(!open.text.contains("<b>\"Zoé\"</b>"))
+            #expect(open.text.contains(">&lt;i&gt;Trop &quot;loin&quot;&lt;/i&gt; &amp; co</option>"))
+            #expect(!open.text.contains("<i>Trop"))
             let closed = try await browser.get("/c/cahors/besoins/\(need)/candidatures?vue=liste&etape=rejected")
             let rejected = try #require(ids.first { $0.1 == "rejected" }?.0)
             #expect(closed.text.contains("<tr><td></td><th scope=\"row\"><a href=\"/c/cahors/candidatures/\(rejected)\">Close Personne</a></th>"))
