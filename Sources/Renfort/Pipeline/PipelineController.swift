@@ -141,7 +141,7 @@ struct PipelineController: CentreController, Sendable {
         let limit = listView ? Self.listPageSize : Self.boardPageSize
         let tenant = context.tenantID
         let loaded = try await transaction(context) { connection -> (ApplicationRepository.Board, [CandidateSummary])? in
-            guard let head = try await ApplicationRepository.board(
+            guard let board = try await ApplicationRepository.board(
                 needID: needID, stage: stage, limit: limit, offset: (page - 1) * limit, tenantID: tenant, on: connection, logger: context.logger)
             else { return nil }
             var found: [CandidateSummary] = []
@@ -150,12 +150,12 @@ struct PipelineController: CentreController, Sendable {
                 filter.text = String(search.prefix(100))
                 found = try await CandidateRepository.search(filter, on: connection, logger: context.logger).candidates
             }
-            return (head, found)
+            return (board, found)
         }
-        guard let (head, found) = loaded else { throw AppError.notFound }
-        let cards = head.cards
-        let counts = head.counts
-        let total = stage.map { counts[$0] ?? 0 } ?? head.total
+        guard let (board, found) = loaded else { throw AppError.notFound }
+        let cards = board.cards
+        let counts = board.counts
+        let total = stage.map { counts[$0] ?? 0 } ?? board.total
         let base = self.base(context)
         func card(_ card: ApplicationCard) -> Card {
             Card(id: card.id, href: "\(base)/candidatures/\(card.id)", name: card.candidateName, commune: card.communeName, stageLabel: card.stage.label,
@@ -168,12 +168,12 @@ struct PipelineController: CentreController, Sendable {
             Column(stage: stage.rawValue, label: stage.label, count: counts[stage] ?? 0, cards: cards.filter { $0.stage == stage }.map(card))
         }
         let model = BoardPage(
-            layout: Layout(title: "Candidatures · \(head.title)", session: context.session, membership: context.membership, currentPath: "\(base)/besoins"),
-            needTitle: head.title, businessName: head.businessName, needHref: "\(base)/besoins/\(needID)", columns: columns,
+            layout: Layout(title: "Candidatures · \(board.title)", session: context.session, membership: context.membership, currentPath: "\(base)/besoins"),
+            needTitle: board.title, businessName: board.businessName, needHref: "\(base)/besoins/\(needID)", columns: columns,
             endedCount: (counts[.rejected] ?? 0) + (counts[.withdrawn] ?? 0), listView: listView, rows: listView ? Self.listRows(cards, base: base) : "",
             boardHref: "\(base)/besoins/\(needID)/candidatures", listHref: "\(base)/besoins/\(needID)/candidatures?vue=liste",
             addAction: "\(base)/besoins/\(needID)/candidatures", bulkAction: "\(base)/besoins/\(needID)/candidatures/rejeter",
-            reasonOptions: HTML.options(head.reasons.map { Option(value: String($0.id), label: $0.label, selected: false) }), search: search,
+            reasonOptions: HTML.options(board.reasons.map { Option(value: String($0.id), label: $0.label, selected: false) }), search: search,
             found: found.map { Candidate(id: $0.id, name: $0.name, commune: $0.communeName) }, searched: !search.isEmpty,
             total: total, more: !listView && total > cards.count,
             stageOptions: HTML.options(ApplicationStage.allCases.map { Option(value: $0.rawValue, label: "\($0.label) (\(counts[$0] ?? 0))", selected: $0 == stage) }),
