@@ -66,9 +66,7 @@ struct DashboardController: Sendable {
             periodText = "du \(filter.from.french) au \(filter.to.french)"
             from = filter.from.iso
             to = filter.to.iso
-            businessOptions = (businesses ?? []).map {
-                "<option value=\"\(HTML.escape($0.0))\"\($0.0 == filter.business ? " selected" : "")>\(HTML.escape($0.1))</option>"
-            }.joined()
+            businessOptions = HTML.options((businesses ?? []).map { Option(value: $0.0, label: $0.1, selected: $0.0 == filter.business) })
             showBusinessFilter = businesses != nil
             self.sectors = NAFSection.all.filter { sectors.contains($0.code) || $0.code == filter.sector }.map {
                 Option(value: $0.code, label: "\($0.code) – \($0.label)", selected: $0.code == filter.sector)

@@ -176,7 +176,8 @@ struct PipelineController: CentreController, Sendable {
             reasonOptions: HTML.options(board.reasons.map { Option(value: String($0.id), label: $0.label, selected: false) }), search: search,
             found: found.map { Candidate(id: $0.id, name: $0.name, commune: $0.communeName) }, searched: !search.isEmpty,
             total: total, more: !listView && total > cards.count,
-            stageOptions: HTML.options(ApplicationStage.allCases.map { Option(value: $0.rawValue, label: "\($0.label) (\(counts[$0] ?? 0))", selected: $0 == stage) }),
+            stageOptions: listView
+                ? HTML.options(ApplicationStage.allCases.map { Option(value: $0.rawValue, label: "\($0.label) (\(counts[$0] ?? 0))", selected: $0 == stage) }) : "",
             page: page, pages: max(1, (total + Self.listPageSize - 1) / Self.listPageSize),
             previousHref: listView && page > 1 ? listPageHref(base: base, needID: needID, stage: stage, page: page - 1) : nil,
             nextHref: listView && page * Self.listPageSize < total ? listPageHref(base: base, needID: needID, stage: stage, page: page + 1) : nil,
