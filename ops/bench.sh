@@ -48,6 +48,11 @@ differing=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.ten
     FULL JOIN (SELECT need_id, stage, applications AS n FROM need_stage_counts WHERE applications <> 0) k USING (need_id, stage)
     WHERE r.n IS DISTINCT FROM k.n" | tail -1)
 echo "bench: stage counts differing from a recount in bench-01: $differing (need, stage) pairs"
+# And each placement's copy of its candidate's source and commune (schema 0015) the candidate's.
+copies=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'bench-01'), false)" -c "
+    SELECT count(*) FILTER (WHERE p.candidate_source <> c.source OR p.candidate_commune <> c.commune_name) || ' of ' || count(*)
+    FROM placements p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id" | tail -1)
+echo "bench: placements whose copy of the candidate's source and commune differs in bench-01: $copies"
 # Measure a settled database, as a server's usually is, not one still writing out the
 # gigabyte just generated: vacuum (hint bits, visibility maps, statistics), then a checkpoint
 # (on the private cluster, where we are superuser). Without this, autovacuum and the spread

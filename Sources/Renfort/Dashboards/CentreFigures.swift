@@ -242,7 +242,8 @@ enum CentreFigures {
     static let funnelStages: [ApplicationStage] = ApplicationStage.board
 
     /// The common head of every query: the businesses `fb` the filter keeps, their placements
-    /// started in the period `pl`, and their needs `nd`. Only the filters in use become
+    /// started in the period `pl` (the columns the figures read, from one index: schema 0015,
+    /// and each placement's retention and contract flags, computed once), and their needs `nd`. Only the filters in use become
     /// conditions, each value a parameter, so that the planner sees plain predicates and
     /// estimates them. Bodies write `$1::date` and `$2::date` for the period, `$3::date` for
     /// the day of the figures.
@@ -269,9 +270,13 @@ enum CentreFigures {
                 SELECT b.tenant_id, b.id, b.siret, b.name, b.naf_code, b.commune_insee, b.commune_name, b.status FROM businesses b
                 WHERE \(businesses.joined(separator: " AND "))),
             pl AS (
-                SELECT p.* FROM placements p
+                SELECT p.tenant_id, p.id, p.business_id, p.candidate_id, p.contract_kind, p.start_date, p.newly_created, p.end_date,
+                       p.ended_on, p.end_reason, p.candidate_source, p.candidate_commune,
+                       \(horizons.map { "\(Self.due($0)) AS due_\($0), \(Self.kept($0)) AS kept_\($0)" }.joined(separator: ",\n           "))
+                       , \(permanent) AS permanent, \(durable) AS durable
+                FROM placements p
                 WHERE p.start_date BETWEEN $1::date AND $2::date\(kept)\(contract.map { " AND p.contract_kind = \($0)" } ?? "")),
-            nd AS (
+            nd AS NOT MATERIALIZED (
                 SELECT n.* FROM job_needs n
                 WHERE true\(kept)\(contract.map { " AND n.contract_kind = \($0)" } ?? ""))
             \(body)
@@ -296,14 +301,16 @@ enum CentreFigures {
     /// The trial period counted: two months for a CDI, one month otherwise.
     static let trialDays = "CASE WHEN p.contract_kind IN ('cdi', 'shared_time') THEN 60 ELSE 30 END"
 
-    /// The statements of the figures, each a body after the common head (`scoped`). Without
-    /// a business, sector, commune or contract filter (the dashboards' first view, the home
-    /// of several centres, most API calls) each is prepared once per connection.
-    protocol Statement: StatementText {
-        /// The statement after `scoped`'s head, writing `$1::date`…`$3::date` as it likes.
-        static var body: String { get }
-        /// The body when a filter is set (by default the same).
-        static var filteredBody: String { get }
+    /// Every figure of a centre in one statement, after the common head (`scoped`): one row,
+    /// each part's groups as arrays, one column per field. One statement rather than one
+    /// per part: an observer's home computes five centres at once, and each statement was a
+    /// round trip with its own wake-ups on both sides (about half of the CPU of a centre
+    /// computed, measured on the bench set). The centre's version is read in the same
+    /// snapshot as the figures it stands for. Without a business, sector, commune or contract
+    /// filter (the dashboards' first view, the home of several centres, most API calls) it
+    /// is prepared once per connection.
+    enum AllFigures: StatementText {
+        static let sql = unfiltered(body(filtered: false))
     }
 
     /// The unfiltered statement: `scoped`'s head with no filter, then `body`.
@@ -312,195 +319,202 @@ enum CentreFigures {
         return scoped(MetricsFilter(from: day, to: day), asOf: day, body).sql
     }
 
-    /// Placements by start month and contract kind: the totals, the monthly chart and the
-    /// retention cohorts all add up from these groups.
-    enum Monthly: Statement {
-        static let body = """
-            SELECT to_char(p.start_date, 'YYYY-MM'), p.contract_kind, count(*),
-                   count(*) FILTER (WHERE p.newly_created), count(*) FILTER (WHERE \(durable)),
-                   \(horizons.map { "count(*) FILTER (WHERE \(due($0)) AND \(kept($0))), count(*) FILTER (WHERE \(due($0)))" }.joined(separator: ", ")),
-                   count(*) FILTER (WHERE p.start_date + \(trialDays) <= $3::date
-                       AND (p.end_reason IS NULL OR p.end_reason NOT IN ('trial_by_employer', 'trial_by_employee'))),
-                   count(*) FILTER (WHERE p.start_date + \(trialDays) <= $3::date)
-            FROM pl p GROUP BY 1, 2
-            """
-        static let sql = unfiltered(body)
-    }
-
-    /// Sources of hire and communes of residence (one join of the candidates, two grouping
-    /// sets: a third faster than doubling each row to group it once), and
-    /// on a row of its own the seasonal workers hired again: people with a seasonal contract
-    /// in the period who had an earlier one, ended before it began.
-    enum Sources: Statement {
-        static let body = """
-            SELECT CASE WHEN grouping(c.source) = 0 THEN 's' ELSE 'r' END,
-                   CASE WHEN grouping(c.source) = 0 THEN c.source ELSE coalesce(nullif(c.commune_name, ''), '—') END, count(*)
-            FROM pl p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id
-            GROUP BY GROUPING SETS ((c.source), (coalesce(nullif(c.commune_name, ''), '—')))
-            UNION ALL
-            SELECT 'a', '', count(DISTINCT p.candidate_id) FROM pl p
-            WHERE p.contract_kind = 'seasonal_cdd' AND EXISTS (
-                SELECT 1 FROM placements e
-                WHERE e.tenant_id = p.tenant_id AND e.candidate_id = p.candidate_id AND e.contract_kind = 'seasonal_cdd'
-                  AND e.id <> p.id AND e.start_date < p.start_date AND coalesce(e.ended_on, e.end_date, e.start_date) < p.start_date)
-            """
-        static let sql = unfiltered(body)
-    }
-
-    /// Time to fill: needs whose first placement (of any period) started in this one
-    /// (`first_start`, kept by a trigger on placements: schema 0009).
-    enum TimeToFill: Statement {
-        static let body = """
-            SELECT n.business_id, greatest(n.first_start - (n.submitted_at AT TIME ZONE 'Europe/Paris')::date, 0)
-            FROM nd n WHERE n.first_start BETWEEN $1::date AND $2::date
-            """
-        static let sql = unfiltered(body)
-    }
-
-    /// Fill rate: needs that ended (filled, closed or cancelled) in the period (`ended_at`,
-    /// the last such event, kept by a trigger on the needs' events: schema 0009).
-    enum FillRate: Statement {
-        static let body = """
-            , ended AS (
-                SELECT n.positions, n.positions_filled, n.hard_to_fill FROM nd n
-                WHERE n.status IN ('filled', 'closed', 'cancelled')
-                  AND n.ended_at >= $1::date::timestamp AT TIME ZONE 'Europe/Paris'
-                  AND n.ended_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris')
-            SELECT count(*), coalesce(sum(positions), 0), coalesce(sum(positions_filled), 0),
-                   count(*) FILTER (WHERE hard_to_fill), coalesce(sum(positions) FILTER (WHERE hard_to_fill), 0),
-                   coalesce(sum(positions_filled) FILTER (WHERE hard_to_fill), 0)
-            FROM ended
-            """
-        static let sql = unfiltered(body)
-    }
-
-    /// The funnel: applications created in the period, by the furthest stage they reached
-    /// (`furthest_rank`, kept by triggers from the stage and the events: schema 0008). The
-    /// needs' semi-join only when a filter is set.
-    enum Funnel: Statement {
-        static let body = """
-            SELECT count(*), count(*) FILTER (WHERE a.furthest_rank >= 2), count(*) FILTER (WHERE a.furthest_rank >= 3),
-                   count(*) FILTER (WHERE a.furthest_rank >= 4), count(*) FILTER (WHERE a.furthest_rank >= 5),
-                   count(*) FILTER (WHERE a.furthest_rank >= 6)
-            FROM applications a
-            WHERE a.created_at >= $1::date::timestamp AT TIME ZONE 'Europe/Paris'
-              AND a.created_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'
-            """
-        static let filteredBody = body + "\n  AND a.need_id IN (SELECT id FROM nd)"
-        static let sql = unfiltered(body)
-    }
-
-    /// Hard-to-fill needs active in the period: submitted by its end, not ended before its start.
-    static let hard = """
-        , hard AS (
+    /// The parts, each a CTE aggregated into one row of arrays in the final `FROM`:
+    /// - `monthly`: placements by start month and contract kind; the totals, the monthly
+    ///   chart and the retention cohorts all add up from these groups;
+    /// - `attributes`: sources of hire and communes of residence (the candidate's, copied on
+    ///   each placement: schema 0015; two grouping sets), and `again`: the seasonal workers hired again,
+    ///   people with a seasonal contract in the period who had an earlier one, ended before
+    ///   it began;
+    /// - `filled`: time to fill, needs whose first placement (of any period) started in this
+    ///   one (`first_start`, kept by a trigger on placements: schema 0009);
+    /// - `ended`: fill rate, needs that ended (filled, closed or cancelled) in the period
+    ///   (`ended_at`, the last such event, kept by a trigger on the needs' events: schema 0009);
+    /// - the funnel: applications created in the period by the furthest stage they reached
+    ///   (`furthest_rank`, kept by triggers: schema 0008), the needs' semi-join only when a
+    ///   filter is set;
+    /// - `hard`: hard-to-fill needs active in the period (submitted by its end, not ended
+    ///   before its start), by outcome and by reason;
+    /// - `lines`: per business, the members and any business with a placement in the period
+    ///   (the placements counted by business first: a join of 200 rows, not of every placement).
+    static func body(filtered: Bool) -> String {
+        """
+        , monthly AS (
+            SELECT p.start_date - (extract(day FROM p.start_date)::int - 1) AS month, p.contract_kind AS kind, count(*) AS n,
+                   count(*) FILTER (WHERE p.newly_created) AS newly, count(*) FILTER (WHERE p.durable) AS durable,
+                   \(horizons.map { "count(*) FILTER (WHERE p.due_\($0) AND p.kept_\($0)) AS kept_\($0), count(*) FILTER (WHERE p.due_\($0)) AS due_\($0)" }.joined(separator: ",\n           "))
+                   , count(*) FILTER (WHERE p.start_date + \(trialDays) <= $3::date
+                       AND (p.end_reason IS NULL OR p.end_reason NOT IN ('trial_by_employer', 'trial_by_employee'))) AS trial_passed,
+                   count(*) FILTER (WHERE p.start_date + \(trialDays) <= $3::date) AS trial_due
+            FROM pl p GROUP BY 1, 2),
+        attributes AS (
+            SELECT grouping(p.candidate_source) = 0 AS is_source,
+                   CASE WHEN grouping(p.candidate_source) = 0 THEN p.candidate_source ELSE coalesce(nullif(p.candidate_commune, ''), '—') END AS key,
+                   count(*) AS n
+            FROM pl p GROUP BY GROUPING SETS ((p.candidate_source), (coalesce(nullif(p.candidate_commune, ''), '—')))),
+        filled AS (
+            SELECT n.business_id, greatest(n.first_start - (n.submitted_at AT TIME ZONE 'Europe/Paris')::date, 0) AS days
+            FROM nd n WHERE n.first_start BETWEEN $1::date AND $2::date),
+        ended AS (
+            SELECT n.positions, n.positions_filled, n.hard_to_fill FROM nd n
+            WHERE n.status IN ('filled', 'closed', 'cancelled')
+              AND n.ended_at >= $1::date::timestamp AT TIME ZONE 'Europe/Paris'
+              AND n.ended_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'),
+        hard AS (
             SELECT n.status, n.positions, n.positions_filled, n.hard_to_fill_reasons FROM nd n
             WHERE n.hard_to_fill AND n.submitted_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'
               AND (n.status NOT IN ('filled', 'closed', 'cancelled') OR n.ended_at IS NULL
-                   OR n.ended_at >= $1::date::timestamp AT TIME ZONE 'Europe/Paris'))
+                   OR n.ended_at >= $1::date::timestamp AT TIME ZONE 'Europe/Paris')),
+        by_outcome AS (
+            SELECT status AS key, count(*) AS needs, sum(positions) AS positions, sum(positions_filled) AS filled FROM hard GROUP BY 1),
+        by_reason AS (
+            SELECT r AS key, count(*) AS needs, sum(positions) AS positions, sum(positions_filled) AS filled
+            FROM hard, unnest(hard_to_fill_reasons) r GROUP BY 1),
+        per_business AS (
+            SELECT p.business_id, count(*) FILTER (WHERE p.permanent) AS permanent, count(*) FILTER (WHERE p.permanent AND p.newly_created) AS newly,
+                   count(*) FILTER (WHERE p.durable) AS durable, count(*) AS placements,
+                   count(*) FILTER (WHERE p.due_6 AND p.kept_6) AS kept_6, count(*) FILTER (WHERE p.due_6) AS due_6
+            FROM pl p GROUP BY 1),
+        lines AS (
+            SELECT b.id, b.siret, b.name, coalesce(b.naf_code, '') AS naf, coalesce(b.commune_insee, '') AS insee,
+                   coalesce(b.commune_name, '') AS commune, coalesce(x.permanent, 0) AS permanent, coalesce(x.newly, 0) AS newly,
+                   coalesce(x.durable, 0) AS durable, coalesce(x.placements, 0) AS placements, coalesce(x.kept_6, 0) AS kept_6,
+                   coalesce(x.due_6, 0) AS due_6
+            FROM fb b LEFT JOIN per_business x ON x.business_id = b.id
+            WHERE b.status = 'member' OR x.business_id IS NOT NULL)
+        SELECT (SELECT version FROM centre_versions WHERE centre_id = app_tenant_id()),
+               m.*, a.*, again.*, f.*, e.*, funnel.*, o.*, r.*, l.*
+        FROM (SELECT array_agg(to_char(month, 'YYYY-MM')), array_agg(kind), array_agg(n), array_agg(newly), array_agg(durable),
+                     \(horizons.map { "array_agg(kept_\($0)), array_agg(due_\($0))" }.joined(separator: ", ")),
+                     array_agg(trial_passed), array_agg(trial_due) FROM monthly) m,
+             (SELECT array_agg(is_source), array_agg(key), array_agg(n) FROM attributes) a,
+             (SELECT count(DISTINCT p.candidate_id) FROM pl p
+              WHERE p.contract_kind = 'seasonal_cdd' AND EXISTS (
+                  SELECT 1 FROM placements e
+                  WHERE e.tenant_id = p.tenant_id AND e.candidate_id = p.candidate_id AND e.contract_kind = 'seasonal_cdd'
+                    AND e.id <> p.id AND e.start_date < p.start_date AND coalesce(e.ended_on, e.end_date, e.start_date) < p.start_date)) again,
+             (SELECT array_agg(business_id), array_agg(days) FROM filled) f,
+             (SELECT count(*), coalesce(sum(positions), 0), coalesce(sum(positions_filled), 0),
+                     count(*) FILTER (WHERE hard_to_fill), coalesce(sum(positions) FILTER (WHERE hard_to_fill), 0),
+                     coalesce(sum(positions_filled) FILTER (WHERE hard_to_fill), 0)
+              FROM ended) e,
+             (SELECT count(*), count(*) FILTER (WHERE a.furthest_rank >= 2), count(*) FILTER (WHERE a.furthest_rank >= 3),
+                     count(*) FILTER (WHERE a.furthest_rank >= 4), count(*) FILTER (WHERE a.furthest_rank >= 5),
+                     count(*) FILTER (WHERE a.furthest_rank >= 6)
+              FROM applications a
+              WHERE a.created_at >= $1::date::timestamp AT TIME ZONE 'Europe/Paris'
+                AND a.created_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'\(filtered ? "\n    AND a.need_id IN (SELECT id FROM nd)" : "")) funnel,
+             (SELECT array_agg(key), array_agg(needs), array_agg(positions), array_agg(filled) FROM by_outcome) o,
+             (SELECT array_agg(key), array_agg(needs), array_agg(positions), array_agg(filled) FROM by_reason) r,
+             (SELECT array_agg(id), array_agg(siret), array_agg(name), array_agg(naf), array_agg(insee), array_agg(commune),
+                     array_agg(permanent), array_agg(newly), array_agg(durable), array_agg(placements), array_agg(kept_6), array_agg(due_6)
+              FROM lines) l
         """
-
-    enum HardByOutcome: Statement {
-        static let body = hard + "SELECT status, count(*), sum(positions)::int, sum(positions_filled)::int FROM hard GROUP BY 1"
-        static let sql = unfiltered(body)
     }
 
-    enum HardByReason: Statement {
-        static let body = hard + "SELECT r, count(*), sum(positions)::int, sum(positions_filled)::int FROM hard, unnest(hard_to_fill_reasons) r GROUP BY 1"
-        static let sql = unfiltered(body)
+    static func compute(centre: String, filter: MetricsFilter, asOf: Day, on connection: PostgresConnection, logger: Logger) async throws -> Figures {
+        try await computeWithVersion(centre: centre, filter: filter, asOf: asOf, on: connection, logger: logger).figures
     }
 
-    /// Per business: the members (and any business with a placement in the period).
-    enum BusinessLines: Statement {
-        static let body = """
-            SELECT b.id, b.siret, b.name, b.naf_code, b.commune_insee, b.commune_name,
-                   count(p.id) FILTER (WHERE \(permanent)),
-                   count(p.id) FILTER (WHERE \(permanent) AND p.newly_created),
-                   count(p.id) FILTER (WHERE \(durable)),
-                   count(p.id),
-                   count(p.id) FILTER (WHERE \(due(6)) AND \(kept(6))),
-                   count(p.id) FILTER (WHERE \(due(6)))
-            FROM fb b LEFT JOIN pl p ON p.business_id = b.id
-            GROUP BY b.id, b.siret, b.name, b.naf_code, b.commune_insee, b.commune_name, b.status
-            HAVING b.status = 'member' OR count(p.id) > 0
-            ORDER BY 7 DESC, b.name
-            """
-        static let sql = unfiltered(body)
-    }
-
-    /// The rows of `statement` for `filter`: prepared when no filter is set, else built with
-    /// the filter's predicates.
-    static func rows<S: Statement>(
-        _ statement: S.Type, filter: MetricsFilter, asOf: Day, on connection: PostgresConnection, logger: Logger
-    ) async throws -> [PostgresRow] {
-        guard filter.business != nil || filter.sector != nil || filter.commune != nil || filter.contract != nil else {
+    /// The figures, and the centre's version read in the same snapshot (nil for a centre
+    /// that never changed).
+    static func computeWithVersion(
+        centre: String, filter: MetricsFilter, asOf: Day, on connection: PostgresConnection, logger: Logger
+    ) async throws -> (version: Int64?, figures: Figures) {
+        let rows: [PostgresRow]
+        if filter.business == nil, filter.sector == nil, filter.commune == nil, filter.contract == nil {
             var binds = PostgresBindings()
             binds.append(filter.from)
             binds.append(filter.to)
             binds.append(asOf)
-            return try await connection.rows(Prepared<S>(binds), logger: logger)
+            rows = try await connection.rows(Prepared<AllFigures>(binds), logger: logger)
+        } else {
+            rows = try await connection.rows(scoped(filter, asOf: asOf, body(filtered: true)), logger: logger)
         }
-        return try await connection.rows(scoped(filter, asOf: asOf, S.filteredBody), logger: logger)
-    }
-
-    static func compute(centre: String, filter: MetricsFilter, asOf: Day, on connection: PostgresConnection, logger: Logger) async throws -> Figures {
+        guard let row = rows.first else { throw Cells.Missing() }
+        var cells = Cells(row)
         var figures = Figures()
-        func rows<S: Statement>(_ statement: S.Type) async throws -> [PostgresRow] {
-            try await Self.rows(statement, filter: filter, asOf: asOf, on: connection, logger: logger)
+        let version = try cells.next(Int64?.self)
+
+        let (months, kinds, counts, newly, durable) = try (cells.array(String.self), cells.array(String.self), cells.array(Int.self), cells.array(Int.self), cells.array(Int.self))
+        var kept: [[Int]] = [], due: [[Int]] = []
+        for _ in horizons {
+            kept.append(try cells.array(Int.self))
+            due.append(try cells.array(Int.self))
         }
-        for row in try await rows(Monthly.self) {
-            let row = try row.decode((String, String, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int).self)
-            let (month, kind, count, newly, durable) = (row.0, row.1, row.2, row.3, row.4)
+        let (trialPassed, trialDue) = try (cells.array(Int.self), cells.array(Int.self))
+        for i in months.indices {
+            let (month, kind, count) = (months[i], kinds[i], counts[i])
             figures.monthly[month, default: [:]][kind] = count
             figures.placements += count
-            figures.durable += durable
+            figures.durable += durable[i]
             if kind == ContractKind.cdi.rawValue || kind == ContractKind.sharedTime.rawValue {
                 figures.permanent += count
-                figures.newlyCreated += newly
+                figures.newlyCreated += newly[i]
             }
             if kind == ContractKind.seasonalCDD.rawValue { figures.seasonal += count }
             figures.cohorts[month, default: Figures.Cohort()].add(
-                .init(placements: count, kept: [row.5, row.7, row.9], base: [row.6, row.8, row.10], trialPassed: row.11, trialBase: row.12))
+                .init(placements: count, kept: kept.map { $0[i] }, base: due.map { $0[i] }, trialPassed: trialPassed[i], trialBase: trialDue[i]))
         }
-        for row in try await rows(Sources.self) {
-            let (kind, key, count) = try row.decode((String, String, Int).self)
-            switch kind {
-            case "s": figures.sources[key] = count
-            case "r": figures.residences[key] = count
-            default: figures.seasonalAgain = count
-            }
+
+        let (isSource, keys, attributeCounts) = try (cells.array(Bool.self), cells.array(String.self), cells.array(Int.self))
+        for i in keys.indices {
+            if isSource[i] { figures.sources[keys[i]] = attributeCounts[i] } else { figures.residences[keys[i]] = attributeCounts[i] }
         }
+        figures.seasonalAgain = try cells.next(Int.self)
+
+        let (filledBusinesses, days) = try (cells.array(Int64.self), cells.array(Int.self))
+        figures.fillDays = days
         var daysByBusiness: [Int64: [Int]] = [:]
-        for row in try await rows(TimeToFill.self) {
-            let (business, days) = try row.decode((Int64, Int).self)
-            figures.fillDays.append(days)
-            daysByBusiness[business, default: []].append(days)
+        for (business, days) in zip(filledBusinesses, days) { daysByBusiness[business, default: []].append(days) }
+
+        figures.ended = try .init(needs: cells.next(), positions: cells.next(), filled: cells.next())
+        figures.endedHardToFill = try .init(needs: cells.next(), positions: cells.next(), filled: cells.next())
+        figures.reached = try (0..<6).map { _ in try cells.next(Int.self) }
+
+        for byKey in [\Figures.hardToFillByOutcome, \Figures.hardToFillByReason] {
+            let (keys, needs, positions, filled) = try (cells.array(String.self), cells.array(Int.self), cells.array(Int.self), cells.array(Int.self))
+            for i in keys.indices { figures[keyPath: byKey][keys[i]] = .init(needs: needs[i], positions: positions[i], filled: filled[i]) }
         }
-        if let row = try await rows(FillRate.self).first {
-            let row = try row.decode((Int, Int, Int, Int, Int, Int).self)
-            figures.ended = .init(needs: row.0, positions: row.1, filled: row.2)
-            figures.endedHardToFill = .init(needs: row.3, positions: row.4, filled: row.5)
+
+        let (ids, sirets, names, nafs, insees, communes) = try (
+            cells.array(Int64.self), cells.array(String.self), cells.array(String.self), cells.array(String.self), cells.array(String.self), cells.array(String.self))
+        let (permanent, newlyCreated, durableJobs, placements, kept6, due6) = try (
+            cells.array(Int.self), cells.array(Int.self), cells.array(Int.self), cells.array(Int.self), cells.array(Int.self), cells.array(Int.self))
+        figures.businesses = ids.indices.map { i in
+            Figures.Business(
+                centre: centre, id: ids[i], siret: sirets[i], name: names[i], naf: nafs[i].isEmpty ? nil : nafs[i],
+                communeInsee: insees[i].isEmpty ? nil : insees[i], commune: communes[i].isEmpty ? nil : communes[i],
+                permanent: permanent[i], newlyCreated: newlyCreated[i], durable: durableJobs[i], placements: placements[i],
+                kept6: kept6[i], base6: due6[i], fillDays: daysByBusiness[ids[i]] ?? [])
         }
-        if let row = try await rows(Funnel.self).first {
-            let row = try row.decode((Int, Int, Int, Int, Int, Int).self)
-            figures.reached = [row.0, row.1, row.2, row.3, row.4, row.5]
+        // Most permanent posts first, then by name in the database's order (C.UTF-8: the
+        // code points', as UTF-8's bytes compare).
+        figures.businesses.sort { a, b in
+            if a.permanent != b.permanent { return a.permanent > b.permanent }
+            if a.name != b.name { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
+            return a.id < b.id
         }
-        for row in try await rows(HardByOutcome.self) {
-            let (status, needs, positions, filled) = try row.decode((String, Int, Int, Int).self)
-            figures.hardToFillByOutcome[status] = .init(needs: needs, positions: positions, filled: filled)
-        }
-        for row in try await rows(HardByReason.self) {
-            let (reason, needs, positions, filled) = try row.decode((String, Int, Int, Int).self)
-            figures.hardToFillByReason[reason] = .init(needs: needs, positions: positions, filled: filled)
-        }
-        figures.businesses = try await rows(BusinessLines.self).map { row in
-            let b = try row.decode((Int64, String, String, String?, String?, String?, Int, Int, Int, Int, Int, Int).self)
-            return Figures.Business(
-                centre: centre, id: b.0, siret: b.1, name: b.2, naf: b.3, communeInsee: b.4, commune: b.5, permanent: b.6, newlyCreated: b.7,
-                durable: b.8, placements: b.9, kept6: b.10, base6: b.11, fillDays: daysByBusiness[b.0] ?? [])
-        }
-        return figures
+        return (version, figures)
     }
 
+    /// A row's cells read in order, each decoded as the type asked.
+    struct Cells {
+        struct Missing: Error {}
+        private var iterator: PostgresRow.Iterator
+
+        init(_ row: PostgresRow) { iterator = row.makeIterator() }
+
+        mutating func next<T: PostgresDecodable>(_: T.Type = T.self) throws -> T {
+            guard let cell = iterator.next() else { throw Missing() }
+            return try cell.decode(T.self)
+        }
+
+        /// An array; `array_agg` of no rows is NULL, read as empty.
+        mutating func array<T>(_: T.Type) throws -> [T] where [T]: PostgresDecodable {
+            try next([T]?.self) ?? []
+        }
+    }
     /// The choices of the filters: the centre's businesses, sectors and communes.
     static func choices(on connection: PostgresConnection, logger: Logger) async throws -> FigureChoices {
         var choices = FigureChoices()
@@ -522,8 +536,4 @@ enum CentreFigures {
         }
         return choices
     }
-}
-
-extension CentreFigures.Statement {
-    static var filteredBody: String { body }
 }

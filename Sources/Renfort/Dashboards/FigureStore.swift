@@ -65,10 +65,6 @@ final class FigureStore: Sendable {
         static let sql = "SELECT centre_id, version FROM centre_versions WHERE centre_id = ANY($1)"
     }
 
-    enum CentreVersion: StatementText {
-        static let sql = "SELECT version FROM centre_versions WHERE centre_id = app_tenant_id()"
-    }
-
     /// Centres served from memory and not, for tests.
     var counts: (hits: Int, misses: Int) { state.withLockedValue { ($0.hits, $0.misses) } }
     /// Centres computed, and misses that waited for a computation under way, for tests.
@@ -159,16 +155,17 @@ final class FigureStore: Sendable {
         return (result.figures, result.choices ?? FigureChoices())
     }
 
-    /// One centre's figures computed in its transaction: the version first, so that the
-    /// figures kept include at least every change up to it (a change committed meanwhile
-    /// raised the version beyond it, and the next request computes again).
+    /// One centre's figures computed in its transaction, with the version read in the same
+    /// statement, hence the same snapshot: the figures kept include every change up to it
+    /// and none after (a change committed meanwhile raised the version beyond it, and the
+    /// next request computes again).
     private func compute(
         centre: Membership, filter: MetricsFilter, asOf: Day, withChoices: Bool, logger: Logger
     ) async throws -> (version: Int64?, figures: Figures, choices: FigureChoices?) {
         state.withLockedValue { $0.computations += 1 }
         let (version, figures, choices) = try await database.withTransaction(tenant: centre.centreID, logger: logger) { connection -> (Int64?, Figures, FigureChoices?) in
-            let version = try await connection.rows(Prepared<CentreVersion>(), logger: logger).first?.decode(Int64.self)
-            let figures = try await CentreFigures.compute(centre: centre.centreSlug, filter: filter, asOf: asOf, on: connection, logger: logger)
+            let (version, figures) = try await CentreFigures.computeWithVersion(
+                centre: centre.centreSlug, filter: filter, asOf: asOf, on: connection, logger: logger)
             guard withChoices else { return (version, figures, nil) }
             let tenant = centre.centreID
             if let version, let kept = self.state.withLockedValue({ $0.choices[tenant] }), kept.version == version {

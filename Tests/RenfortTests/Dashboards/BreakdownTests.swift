@@ -321,3 +321,40 @@ import Testing
         }
     }
 }
+
+/// Each placement's copy of its candidate's source and commune of residence (schema 0015,
+/// read by the sources of hire and communes of residence) always equals the candidate's:
+/// after the demo, after an adviser edits a hired person, and whatever a statement writes
+/// in the copy itself.
+@Suite struct PlacementCopyTests {
+    static let differing = """
+        SELECT count(*)::bigint FROM placements p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id
+        WHERE p.candidate_source <> c.source OR p.candidate_commune <> c.commune_name
+        """
+
+    @Test func theCopiesFollowTheCandidates() async throws {
+        try await TestApp.run { browser, database in
+            let lookup = DemoLookup(database: database)
+            for slug in ["cahors", "figeac"] {
+                #expect(try await lookup.ids(slug, Self.differing) == [0])
+                #expect(try await lookup.count(slug, "SELECT 1 FROM placements") > 0)
+            }
+            // A hired person who lives outside Cahors or came through another source than France Travail.
+            let hired = try #require(try await lookup.ids("cahors", """
+                SELECT c.id FROM candidates c JOIN placements p ON p.candidate_id = c.id
+                WHERE c.commune_name <> 'Cahors' OR c.source <> 'france_travail' ORDER BY c.id
+                """).first)
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.get("/c/cahors/candidats/\(hired)/modifier")
+            let edited = try await browser.post(
+                "/c/cahors/candidats/\(hired)/modifier", PipelineTests.candidateFields(phone: "06 98 76 54 32") + [("confirm_duplicate", "oui")])
+            #expect(edited.status == .seeOther)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM placements WHERE candidate_id = \(hired) AND candidate_source = 'france_travail' AND candidate_commune = 'Cahors'") > 0)
+            #expect(try await lookup.ids("cahors", Self.differing) == [0])
+            // A statement that writes the copy itself gets the candidate's values.
+            let placement = try #require(try await lookup.ids("cahors", "SELECT id FROM placements WHERE candidate_id = \(hired) ORDER BY id").first)
+            #expect(try await lookup.ids("cahors", "UPDATE placements SET candidate_source = 'job_fair', candidate_commune = 'Ailleurs' WHERE id = \(placement) RETURNING id") == [placement])
+            #expect(try await lookup.ids("cahors", Self.differing) == [0])
+        }
+    }
+}

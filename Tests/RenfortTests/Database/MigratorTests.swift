@@ -84,6 +84,29 @@ import Testing
         }
     }
 
+    /// The newest migration applies to a database already holding data (the demo loaded on
+    /// the schema before it), as it will in production, not only to an empty one: 0015 first
+    /// failed there, on the deferred triggers its backfill queued.
+    @Test func theNewestMigrationAppliesOnTheDemoData() async throws {
+        let folder = try schemaCopy()
+        let newest = try #require(try Migrator(directory: folder).migrations().last)
+        let file = String(format: "%04d_", newest.version) + newest.name + ".sql"
+        try FileManager.default.moveItem(atPath: folder + "/" + file, toPath: folder + "/" + file + ".later")
+        try await TestDatabase.withEmpty { database in
+            let migrator = Migrator(directory: folder)
+            let applied = try await database.asOwner { client -> [Migration] in
+                try await migrator.migrate(client: client, appRole: "renfort_app", logger: logger)
+                try await DemoData.load(client: client, bcryptCost: 4, logger: logger)
+                try FileManager.default.moveItem(atPath: folder + "/" + file + ".later", toPath: folder + "/" + file)
+                return try await migrator.migrate(client: client, appRole: "renfort_app", logger: logger)
+            }
+            #expect(applied.map(\.version) == [newest.version])
+            let lookup = DemoLookup(database: database)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM placements") > 0)
+            #expect(try await lookup.ids("cahors", PlacementCopyTests.differing) == [0])
+        }
+    }
+
     @Test func refusesBadFileNames() throws {
         let folder = try schemaCopy()
         try "SELECT 1;".write(toFile: folder + "/12_short.sql", atomically: true, encoding: .utf8)
