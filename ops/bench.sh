@@ -48,6 +48,15 @@ differing=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.ten
     FULL JOIN (SELECT need_id, stage, applications AS n FROM need_stage_counts WHERE applications <> 0) k USING (need_id, stage)
     WHERE r.n IS DISTINCT FROM k.n" | tail -1)
 echo "bench: stage counts differing from a recount in bench-01: $differing (need, stage) pairs"
+# And the funnel's counts per day (schema 0016) a recount of the applications.
+days=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'bench-01'), false)" -c "
+    SELECT count(*) FILTER (WHERE r IS DISTINCT FROM k) || ' of ' || count(*) FROM (
+        SELECT (created_at AT TIME ZONE 'Europe/Paris')::date AS day,
+               ARRAY[$(for r in 1 2 3 4 5 6; do printf "count(*) FILTER (WHERE furthest_rank = $r)::int%s" "$([ $r = 6 ] || echo ,)"; done)] AS r
+        FROM applications GROUP BY 1) recount
+    FULL JOIN (SELECT day, ARRAY[furthest_1, furthest_2, furthest_3, furthest_4, furthest_5, furthest_6] AS k FROM funnel_days
+               WHERE ARRAY[furthest_1, furthest_2, furthest_3, furthest_4, furthest_5, furthest_6] <> '{0,0,0,0,0,0}') kept USING (day)" | tail -1)
+echo "bench: funnel days differing from a recount in bench-01: $days days"
 # And each placement's copy of its candidate's source and commune (schema 0015) the candidate's.
 copies=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'bench-01'), false)" -c "
     SELECT count(*) FILTER (WHERE p.candidate_source <> c.source OR p.candidate_commune <> c.commune_name) || ' of ' || count(*)

@@ -331,12 +331,30 @@ enum CentreFigures {
     /// - `ended`: fill rate, needs that ended (filled, closed or cancelled) in the period
     ///   (`ended_at`, the last such event, kept by a trigger on the needs' events: schema 0009);
     /// - the funnel: applications created in the period by the furthest stage they reached
-    ///   (`furthest_rank`, kept by triggers: schema 0008), the needs' semi-join only when a
-    ///   filter is set;
+    ///   (`furthest_rank`, kept by triggers: schema 0008), added up from the counts per day
+    ///   (schema 0016), or counted among the applications to the needs kept when a filter is set;
     /// - `hard`: hard-to-fill needs active in the period (submitted by its end, not ended
     ///   before its start), by outcome and by reason;
     /// - `lines`: per business, the members and any business with a placement in the period
     ///   (the placements counted by business first: a join of 200 rows, not of every placement).
+    /// The funnel from its counts per day (schema 0016): applications created in the period
+    /// that reached each stage.
+    static let funnel = """
+        SELECT \((1...6).map { rank in "coalesce(sum(\((rank...6).map { "f.furthest_\($0)" }.joined(separator: " + "))), 0)" }.joined(separator: ", "))
+                  FROM funnel_days f WHERE f.day BETWEEN $1::date AND $2::date
+        """
+
+    /// The funnel when a filter is set: the applications to the needs it keeps.
+    static let filteredFunnel = """
+        SELECT count(*), count(*) FILTER (WHERE a.furthest_rank >= 2), count(*) FILTER (WHERE a.furthest_rank >= 3),
+                     count(*) FILTER (WHERE a.furthest_rank >= 4), count(*) FILTER (WHERE a.furthest_rank >= 5),
+                     count(*) FILTER (WHERE a.furthest_rank >= 6)
+              FROM applications a
+              WHERE a.created_at >= $1::date::timestamp AT TIME ZONE 'Europe/Paris'
+                AND a.created_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'
+                AND a.need_id IN (SELECT id FROM nd)
+        """
+
     static func body(filtered: Bool) -> String {
         """
         , monthly AS (
@@ -398,12 +416,7 @@ enum CentreFigures {
                      count(*) FILTER (WHERE hard_to_fill), coalesce(sum(positions) FILTER (WHERE hard_to_fill), 0),
                      coalesce(sum(positions_filled) FILTER (WHERE hard_to_fill), 0)
               FROM ended) e,
-             (SELECT count(*), count(*) FILTER (WHERE a.furthest_rank >= 2), count(*) FILTER (WHERE a.furthest_rank >= 3),
-                     count(*) FILTER (WHERE a.furthest_rank >= 4), count(*) FILTER (WHERE a.furthest_rank >= 5),
-                     count(*) FILTER (WHERE a.furthest_rank >= 6)
-              FROM applications a
-              WHERE a.created_at >= $1::date::timestamp AT TIME ZONE 'Europe/Paris'
-                AND a.created_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'\(filtered ? "\n    AND a.need_id IN (SELECT id FROM nd)" : "")) funnel,
+             (\(filtered ? filteredFunnel : funnel)) funnel,
              (SELECT array_agg(key), array_agg(needs), array_agg(positions), array_agg(filled) FROM by_outcome) o,
              (SELECT array_agg(key), array_agg(needs), array_agg(positions), array_agg(filled) FROM by_reason) r,
              (SELECT array_agg(id), array_agg(siret), array_agg(name), array_agg(naf), array_agg(insee), array_agg(commune),

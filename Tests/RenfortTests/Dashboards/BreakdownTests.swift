@@ -269,9 +269,29 @@ import Testing
                 #expect(wrong == 0, "\(slug): \(wrong) applications whose rollup differs from their events")
                 #expect(total > 0)
                 if slug == "cahors" { #expect(ahead > 0) }
+                #expect(try await lookup.ids(slug, Self.daysDiffering) == [0], "\(slug): funnel days differing from a recount")
             }
+            // Statements that move several applications at once, and a deletion, are counted too.
+            #expect(try await lookup.ids("cahors", "UPDATE applications SET furthest_rank = 5 WHERE furthest_rank < 5 AND id % 3 = 0 RETURNING 0::bigint").count > 1)
+            #expect(try await lookup.ids("cahors", "UPDATE applications SET created_at = created_at - interval '40 days' WHERE id % 4 = 0 RETURNING 0::bigint").count > 1)
+            let free = try #require(try await lookup.ids("cahors", """
+                SELECT a.id FROM applications a WHERE NOT EXISTS (SELECT 1 FROM placements p WHERE p.application_id = a.id) AND NOT EXISTS (SELECT 1 FROM interviews i WHERE i.application_id = a.id)
+                  AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.application_id = a.id) ORDER BY a.id
+                """).first)
+            #expect(try await lookup.ids("cahors", "WITH events AS (DELETE FROM application_events WHERE application_id = \(free)) DELETE FROM applications WHERE id = \(free) RETURNING id") == [free])
+            #expect(try await lookup.ids("cahors", Self.daysDiffering) == [0])
         }
     }
+
+    /// Days whose counts (schema 0016) differ from a recount of the applications.
+    static let daysDiffering = """
+        SELECT count(*)::bigint FROM (
+            SELECT (created_at AT TIME ZONE 'Europe/Paris')::date AS day, \((1...6).map { "count(*) FILTER (WHERE furthest_rank = \($0))::int AS f\($0)" }.joined(separator: ", "))
+            FROM applications GROUP BY 1) r
+        FULL JOIN (SELECT day, \((1...6).map { "furthest_\($0) AS f\($0)" }.joined(separator: ", ")) FROM funnel_days
+                   WHERE \((1...6).map { "furthest_\($0) <> 0" }.joined(separator: " OR "))) k USING (day)
+        WHERE (\((1...6).map { "r.f\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\((1...6).map { "k.f\($0)" }.joined(separator: ", ")))
+        """
 }
 
 /// The needs' rollups (`job_needs.ended_at` and `first_start`, schema 0009) always equal the
