@@ -154,7 +154,9 @@ struct Figures: Sendable {
         }
     }
 
-    struct Business: Sendable {
+    /// One business's line: a class, shared rather than copied by the totals of several
+    /// centres, the sorts and the figures kept (a thousand lines for five centres).
+    final class Business: Sendable {
         let centre: String
         let id: Int64
         let siret: String
@@ -168,7 +170,27 @@ struct Figures: Sendable {
         let placements: Int
         let kept6: Int
         let base6: Int
-        var fillDays: [Int] = []
+        let fillDays: [Int]
+
+        init(
+            centre: String, id: Int64, siret: String, name: String, naf: String?, communeInsee: String?, commune: String?, permanent: Int,
+            newlyCreated: Int, durable: Int, placements: Int, kept6: Int, base6: Int, fillDays: [Int] = []
+        ) {
+            self.centre = centre
+            self.id = id
+            self.siret = siret
+            self.name = name
+            self.naf = naf
+            self.communeInsee = communeInsee
+            self.commune = commune
+            self.permanent = permanent
+            self.newlyCreated = newlyCreated
+            self.durable = durable
+            self.placements = placements
+            self.kept6 = kept6
+            self.base6 = base6
+            self.fillDays = fillDays
+        }
     }
 
     var permanent = 0
