@@ -43,7 +43,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
         hasher: PasswordHasher(cost: configuration.bcryptCost),
         throttle: SignInThrottle(database: database, clock: clock, slowdown: configuration.signInSlowdown),
         apiLimiter: APIRateLimiter(perMinute: configuration.apiRequestsPerMinute),
-        figures: FigureStore(database: database))
+        figures: FigureStore(database: database, concurrentComputations: configuration.concurrentFigureComputations))
 
     let staticFiles = try StaticFilesMiddleware<AppRequestContext>(directory: configuration.templatesDirectory + "/static")
     let router = Router(context: AppRequestContext.self)

@@ -56,9 +56,13 @@ final class FigureStore: Sendable {
     let capacity: Int
     private let state = NIOLockedValueBox(State())
 
-    init(database: Database, capacity: Int = 512) {
+    /// How many centres are computed at once, whatever the number of requests (`FairLimiter`).
+    let computing: FairLimiter
+
+    init(database: Database, capacity: Int = 512, concurrentComputations: Int = 2) {
         self.database = database
         self.capacity = capacity
+        self.computing = FairLimiter(limit: concurrentComputations)
     }
 
     enum CentreVersions: StatementText {
@@ -162,8 +166,16 @@ final class FigureStore: Sendable {
     private func compute(
         centre: Membership, filter: MetricsFilter, asOf: Day, withChoices: Bool, logger: Logger
     ) async throws -> (version: Int64?, figures: Figures, choices: FigureChoices?) {
+        let (version, figures, choices) = try await computing.run { try await computeNow(centre: centre, filter: filter, asOf: asOf, withChoices: withChoices, logger: logger) }
+        if let version { keep(Key(tenant: centre.centreID, filter: filter, asOf: asOf), version: version, figures: figures, choices: choices) }
+        return (version, figures, choices)
+    }
+
+    private func computeNow(
+        centre: Membership, filter: MetricsFilter, asOf: Day, withChoices: Bool, logger: Logger
+    ) async throws -> (version: Int64?, figures: Figures, choices: FigureChoices?) {
         state.withLockedValue { $0.computations += 1 }
-        let (version, figures, choices) = try await database.withTransaction(tenant: centre.centreID, logger: logger) { connection -> (Int64?, Figures, FigureChoices?) in
+        return try await database.withTransaction(tenant: centre.centreID, logger: logger) { connection -> (Int64?, Figures, FigureChoices?) in
             let (version, figures) = try await CentreFigures.computeWithVersion(
                 centre: centre.centreSlug, filter: filter, asOf: asOf, on: connection, logger: logger)
             guard withChoices else { return (version, figures, nil) }
@@ -178,21 +190,21 @@ final class FigureStore: Sendable {
             }
             return (version, figures, choices)
         }
-        if let version { keep(Key(tenant: centre.centreID, filter: filter, asOf: asOf), version: version, figures: figures, choices: choices) }
-        return (version, figures, choices)
     }
 
     private func keep(_ key: Key, version: Int64, figures: Figures, choices: FigureChoices?) {
-        state.withLockedValue { state in
+        // The figures dropped are freed after the lock is released, not under it: a quarter
+        // of the store is thousands of business lines, and every request waits for the lock.
+        let dropped = state.withLockedValue { state -> [Entry] in
             // Never replace figures of a later version by those of an earlier one.
-            if let current = state.entries[key], current.version > version { return }
+            if let current = state.entries[key], current.version > version { return [] }
             state.uses += 1
-            state.entries[key] = Entry(version: version, figures: figures, choices: choices, lastUse: state.uses)
-            if state.entries.count > capacity {
-                // Drop the least recently used quarter at once, so eviction stays rare.
-                let dropped = state.entries.sorted { $0.value.lastUse < $1.value.lastUse }.prefix(capacity / 4).map(\.key)
-                for key in dropped { state.entries[key] = nil }
-            }
+            let replaced = state.entries.updateValue(Entry(version: version, figures: figures, choices: choices, lastUse: state.uses), forKey: key)
+            guard state.entries.count > capacity else { return replaced.map { [$0] } ?? [] }
+            // Drop the least recently used quarter at once, so eviction stays rare.
+            let keys = state.entries.sorted { $0.value.lastUse < $1.value.lastUse }.prefix(capacity / 4).map(\.key)
+            return keys.compactMap { state.entries.removeValue(forKey: $0) } + (replaced.map { [$0] } ?? [])
         }
+        _ = dropped
     }
 }
