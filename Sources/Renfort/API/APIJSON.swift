@@ -19,12 +19,7 @@ enum APIJSON {
 
     /// A string as a JSON literal: quotes, backslashes and control characters escaped.
     static func quoted(_ string: String) -> String {
-        var needsEscape = false
-        for byte in string.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-            needsEscape = true
-            break
-        }
-        guard needsEscape else { return "\"" + string + "\"" }
+        guard needsEscape(string) else { return "\"" + string + "\"" }
         var result = "\""
         for scalar in string.unicodeScalars {
             switch scalar {
@@ -46,13 +41,18 @@ enum APIJSON {
 
     /// A string as a JSON literal into `buffer`, in place when it needs no escaping.
     static func write(_ string: String, to buffer: inout ByteBuffer) {
-        for byte in string.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+        guard !needsEscape(string) else {
             buffer.writeString(quoted(string))
             return
         }
         buffer.writeInteger(UInt8(ascii: "\""))
         buffer.writeString(string)
         buffer.writeInteger(UInt8(ascii: "\""))
+    }
+
+    /// Whether a string has a quote, a backslash or a control character to escape.
+    static func needsEscape(_ string: String) -> Bool {
+        string.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
     }
 
     /// A number as Foundation writes it: integral values without a decimal point.
@@ -101,6 +101,9 @@ enum APIJSON {
             switch value {
             // The business lines are most of an answer: written here, in the order of their sorted keys.
             case let line as CentreMetrics.BusinessLine: try line.writeJSON(to: self)
+            case let cohort as CentreMetrics.Cohort: try cohort.writeJSON(to: self)
+            case let retention as CentreMetrics.Retention: try retention.writeJSON(to: self)
+            case let month as CentreMetrics.Month: month.writeJSON(to: self)
             case let string as String: self.string(string)
             case let int as Int: buffer.writeString(String(int))
             case let int as Int64: buffer.writeString(String(int))
@@ -341,55 +344,146 @@ private struct SingleStreamContainer: SingleValueEncodingContainer {
     mutating func encode<T: Encodable>(_ value: T) throws { try single { try writer.write(value, codingPath: codingPath) } }
 }
 
+/// The bytes of one value written by hand, appended to a local array and handed to the
+/// writer's buffer at once: each write to a `ByteBuffer` checks its storage's exclusive
+/// access at run time, and the thousand business lines of five centres (and their total)
+/// made tens of thousands of such writes per answer.
+struct JSONBytes {
+    var bytes: [UInt8] = []
+
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func string(_ string: String) {
+        guard !APIJSON.needsEscape(string) else {
+            bytes.append(contentsOf: APIJSON.quoted(string).utf8)
+            return
+        }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: string.utf8)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func int(_ value: Int) {
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    mutating func number(_ value: Double) throws {
+        bytes.append(contentsOf: try APIJSON.number(value, codingPath: []).utf8)
+    }
+
+    /// Appends the bytes to the writer's buffer.
+    func write(to writer: APIJSON.Writer) {
+        writer.buffer.writeBytes(bytes)
+    }
+}
+
 extension CentreMetrics.BusinessLine {
     /// Written by hand, keys in sorted order and nil optionals left out, as the synthesized
     /// `encode(to:)` through Foundation's encoder writes it (`APIJSONTests` compares them).
-    /// Into a local buffer, moved out of the writer and back: each access to the writer's
-    /// own (a class's property) is checked for exclusivity at run time, and the thousand
-    /// lines of five centres made those checks a tenth of an answer's time.
     func writeJSON(to writer: APIJSON.Writer) throws {
-        var buffer = ByteBuffer()
-        swap(&buffer, &writer.buffer)
-        defer { swap(&buffer, &writer.buffer) }
-        func number(_ value: Double) throws {
-            buffer.writeString(try APIJSON.number(value, codingPath: []))
-        }
-        buffer.writeStaticString("{\"centre\":")
-        APIJSON.write(centre, to: &buffer)
+        var json = JSONBytes(capacity: 320)
+        json.raw("{\"centre\":")
+        json.string(centre)
         if let commune {
-            buffer.writeStaticString(",\"commune\":")
-            APIJSON.write(commune, to: &buffer)
+            json.raw(",\"commune\":")
+            json.string(commune)
         }
-        buffer.writeStaticString(",\"durable_jobs\":")
-        buffer.writeString(String(durable_jobs))
+        json.raw(",\"durable_jobs\":")
+        json.int(durable_jobs)
         if let median_days_to_fill {
-            buffer.writeStaticString(",\"median_days_to_fill\":")
-            try number(median_days_to_fill)
+            json.raw(",\"median_days_to_fill\":")
+            try json.number(median_days_to_fill)
         }
         if let naf_code {
-            buffer.writeStaticString(",\"naf_code\":")
-            APIJSON.write(naf_code, to: &buffer)
+            json.raw(",\"naf_code\":")
+            json.string(naf_code)
         }
-        buffer.writeStaticString(",\"name\":")
-        APIJSON.write(name, to: &buffer)
-        buffer.writeStaticString(",\"newly_created\":")
-        buffer.writeString(String(newly_created))
-        buffer.writeStaticString(",\"permanent_posts_created\":")
-        buffer.writeString(String(permanent_posts_created))
-        buffer.writeStaticString(",\"placements\":")
-        buffer.writeString(String(placements))
+        json.raw(",\"name\":")
+        json.string(name)
+        json.raw(",\"newly_created\":")
+        json.int(newly_created)
+        json.raw(",\"permanent_posts_created\":")
+        json.int(permanent_posts_created)
+        json.raw(",\"placements\":")
+        json.int(placements)
         if let retention_6_months {
-            buffer.writeStaticString(",\"retention_6_months\":")
-            try number(retention_6_months)
+            json.raw(",\"retention_6_months\":")
+            try json.number(retention_6_months)
         }
-        buffer.writeStaticString(",\"retention_6_months_base\":")
-        buffer.writeString(String(retention_6_months_base))
+        json.raw(",\"retention_6_months_base\":")
+        json.int(retention_6_months_base)
         if let sector {
-            buffer.writeStaticString(",\"sector\":")
-            APIJSON.write(sector, to: &buffer)
+            json.raw(",\"sector\":")
+            json.string(sector)
         }
-        buffer.writeStaticString(",\"siret\":")
-        APIJSON.write(siret, to: &buffer)
-        buffer.writeStaticString("}")
+        json.raw(",\"siret\":")
+        json.string(siret)
+        json.raw("}")
+        json.write(to: writer)
+    }
+}
+
+/// The retention of each month and the months' placements, as many as the months of the
+/// period for each centre and the total: written by hand like the business lines, keys in
+/// sorted order, nil optionals left out (`APIJSONTests` compares them with Foundation's).
+extension CentreMetrics.Retention {
+    func writeJSON(to writer: APIJSON.Writer) throws {
+        var json = JSONBytes(capacity: 64)
+        try write(to: &json)
+        json.write(to: writer)
+    }
+
+    func write(to json: inout JSONBytes) throws {
+        json.raw("{\"kept\":")
+        json.int(kept)
+        json.raw(",\"months\":")
+        json.int(months)
+        json.raw(",\"placements\":")
+        json.int(placements)
+        if let rate {
+            json.raw(",\"rate\":")
+            try json.number(rate)
+        }
+        json.raw("}")
+    }
+}
+
+extension CentreMetrics.Cohort {
+    func writeJSON(to writer: APIJSON.Writer) throws {
+        var json = JSONBytes(capacity: 256)
+        json.raw("{\"month\":")
+        json.string(month)
+        json.raw(",\"placements\":")
+        json.int(placements)
+        json.raw(",\"retention\":[")
+        for (index, horizon) in retention.enumerated() {
+            if index > 0 { json.raw(",") }
+            try horizon.write(to: &json)
+        }
+        json.raw("]}")
+        json.write(to: writer)
+    }
+}
+
+extension CentreMetrics.Month {
+    func writeJSON(to writer: APIJSON.Writer) {
+        var json = JSONBytes(capacity: 128)
+        json.raw("{\"by_contract\":{")
+        for (index, (kind, count)) in by_contract.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { json.raw(",") }
+            json.string(kind)
+            json.raw(":")
+            json.int(count)
+        }
+        json.raw("},\"month\":")
+        json.string(month)
+        json.raw(",\"placements\":")
+        json.int(placements)
+        json.raw("}")
+        json.write(to: writer)
     }
 }

@@ -59,10 +59,12 @@ import Testing
         figures.durable = 41
         figures.placements = 47
         figures.seasonal = 6
-        figures.monthly = ["2018-10": ["cdi": 10, "seasonal_cdd": 6], "2018-11": ["cdi": 29]]
+        figures.monthly = ["2018-10": ["cdi": 10, "seasonal_cdd": 6], "2018-11": ["cdi": 29, "apprenticeship": 1, "cdd": 2]]
         figures.fillDays = [3, 10, 17, 40]
         figures.ended = .init(needs: 8, positions: 47, filled: 46)
-        figures.cohorts = ["2018-10": .init(placements: 16, kept: [15, 14, 13], base: [16, 16, 16], trialPassed: 15, trialBase: 16)]
+        // November's cohort is too young for 6 and 12 months: those rates are absent.
+        figures.cohorts = ["2018-10": .init(placements: 16, kept: [15, 14, 13], base: [16, 16, 16], trialPassed: 15, trialBase: 16),
+                           "2018-11": .init(placements: 32, kept: [30, 0, 0], base: [32, 0, 0], trialPassed: 31, trialBase: 32)]
         figures.reached = [120, 80, 60, 50, 47, 47]
         figures.sources = ["france_travail": 20, "mission_locale": 2, "referral": 25]
         figures.residences = ["Cahors": 30, "Pradines": 2, "Figeac": 15]
