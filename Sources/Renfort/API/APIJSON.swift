@@ -39,17 +39,6 @@ enum APIJSON {
         return result + "\""
     }
 
-    /// A string as a JSON literal into `buffer`, in place when it needs no escaping.
-    static func write(_ string: String, to buffer: inout ByteBuffer) {
-        guard !needsEscape(string) else {
-            buffer.writeString(quoted(string))
-            return
-        }
-        buffer.writeInteger(UInt8(ascii: "\""))
-        buffer.writeString(string)
-        buffer.writeInteger(UInt8(ascii: "\""))
-    }
-
     /// Whether a string has a quote, a backslash or a control character to escape.
     static func needsEscape(_ string: String) -> Bool {
         string.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
@@ -94,7 +83,13 @@ enum APIJSON {
 
         /// A string as a JSON literal, written in place when it needs no escaping.
         func string(_ string: String) {
-            APIJSON.write(string, to: &buffer)
+            guard !APIJSON.needsEscape(string) else {
+                buffer.writeString(APIJSON.quoted(string))
+                return
+            }
+            buffer.writeStaticString("\"")
+            buffer.writeString(string)
+            buffer.writeStaticString("\"")
         }
 
         func write<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws {
