@@ -80,73 +80,34 @@ enum ApplicationRepository {
         let title: String
         let businessName: String
         let counts: [ApplicationStage: Int]
-        let reasons: [(id: Int64, label: String)]
+        var reasons: [(id: Int64, label: String)]
         let cards: [ApplicationCard]
         /// All the need's applications (the page is of those at `stage` when one is given:
         /// their number is in `counts`).
         let total: Int
     }
 
-    /// The columns around the page, the same in both statements.
-    private static let headColumns = """
-        n.title, b.name,
-        array(SELECT c.stage FROM need_stage_counts c WHERE c.need_id = n.id AND c.applications > 0 ORDER BY c.stage),
-        array(SELECT c.applications::bigint FROM need_stage_counts c WHERE c.need_id = n.id AND c.applications > 0 ORDER BY c.stage),
-        array(SELECT r.id FROM rejection_reasons r WHERE r.active ORDER BY r.position, r.id),
-        array(SELECT r.label FROM rejection_reasons r WHERE r.active ORDER BY r.position, r.id)
-        """
-
-    /// The page's applications as one array per field, in the page's order (`order`).
-    private static func pageArrays(order: String) -> String {
-        ["a.id", "a.candidate_id", "c.first_name || ' ' || c.last_name", "c.commune_name", "a.stage", "coalesce(a.employer_answer, '')", "a.last_move_at"]
-            .map { "coalesce(array_agg(\($0) ORDER BY \(order)), '{}')" }.joined(separator: ",\n")
-    }
-
-    /// A page of a need's applications at one stage ($4), the most recently moved first: the
-    /// page is chosen on the index (need, stage, last move) alone, then its candidates joined.
-    enum StageBoardStatement: StatementText {
-        static let sql = """
-            SELECT \(headColumns), p.*, 0::bigint
-            FROM job_needs n JOIN businesses b ON b.tenant_id = n.tenant_id AND b.id = n.business_id
-            CROSS JOIN LATERAL (
-                SELECT \(pageArrays(order: "a.last_move_at DESC, a.id DESC"))
-                FROM (SELECT tenant_id, id, candidate_id, stage, employer_answer, last_move_at FROM applications
-                      WHERE need_id = n.id AND stage = $4 ORDER BY last_move_at DESC, id DESC LIMIT $2 OFFSET $3) a
-                JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id) p
-            WHERE n.id = $1
-            """
-    }
-
-    /// A page of all a need's applications, by stage then most recently moved, with their count.
+    /// The board or a page of the list (schema 0018's `need_board`): one statement that sets
+    /// the centre and the person for itself, so it needs no transaction around it.
     enum BoardStatement: StatementText {
-        static let sql = """
-            SELECT \(headColumns), p.*, coalesce((SELECT sum(c.applications) FROM need_stage_counts c WHERE c.need_id = n.id), 0)::bigint
-            FROM job_needs n JOIN businesses b ON b.tenant_id = n.tenant_id AND b.id = n.business_id
-            CROSS JOIN LATERAL (
-                SELECT \(pageArrays(order: "a.position, a.last_move_at DESC, a.id DESC"))
-                FROM (SELECT tenant_id, id, candidate_id, stage, employer_answer, last_move_at,
-                             array_position(ARRAY['sourced','screening','presented','interview','offer','hired','rejected','withdrawn'], stage) AS position
-                      FROM applications WHERE need_id = n.id
-                      ORDER BY position, last_move_at DESC, id DESC LIMIT $2 OFFSET $3) a
-                JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id) p
-            WHERE n.id = $1
-            """
+        static let sql = "SELECT * FROM need_board($1, $2, $3, $4, $5, $6)"
     }
 
+    /// A page of a need's applications, at one stage or all (then by stage, the most recently
+    /// moved first). Runs on a connection with or without a transaction. The reasons are
+    /// empty on a centre's very first board, before `rejectionReasons` writes the defaults.
     static func board(
-        needID: Int64, stage: ApplicationStage?, limit: Int, offset: Int, tenantID: Int64, on connection: PostgresConnection, logger: Logger
+        needID: Int64, stage: ApplicationStage?, limit: Int, offset: Int, tenantID: Int64, userID: Int64?,
+        on connection: PostgresConnection, logger: Logger
     ) async throws -> Board? {
         var binds = PostgresBindings()
+        binds.append(tenantID)
+        binds.append(userID)
         binds.append(needID)
+        binds.append(stage?.rawValue)
         binds.append(limit)
         binds.append(offset)
-        let rows: [PostgresRow]
-        if let stage {
-            binds.append(stage.rawValue)
-            rows = try await connection.rows(Prepared<StageBoardStatement>(binds), logger: logger)
-        } else {
-            rows = try await connection.rows(Prepared<BoardStatement>(binds), logger: logger)
-        }
+        let rows = try await connection.rows(Prepared<BoardStatement>(binds), logger: logger)
         guard let row = rows.first else { return nil }
         let (title, business, stages, counts, reasonIDs, reasonLabels, ids, candidateIDs, names, communes, cardStages, answers, moves, total) =
             try row.decode(
@@ -164,10 +125,7 @@ enum ApplicationRepository {
                     stage: ApplicationStage(rawValue: cardStages[i]) ?? .sourced, employerAnswer: answers[i].isEmpty ? nil : answers[i],
                     lastMoveAt: moves[i]))
         }
-        // A centre's first board: its default reasons are written then.
-        let reasons = reasonIDs.isEmpty
-            ? try await rejectionReasons(tenantID: tenantID, on: connection, logger: logger)
-            : zip(reasonIDs, reasonLabels).map { (id: $0, label: $1) }
+        let reasons = zip(reasonIDs, reasonLabels).map { (id: $0, label: $1) }
         return Board(title: title, businessName: business, counts: byStage, reasons: reasons, cards: cards, total: total)
     }
 

@@ -139,20 +139,34 @@ struct PipelineController: CentreController, Sendable {
         let stage = listView ? query["etape"].flatMap { ApplicationStage(rawValue: String($0)) } : nil
         let page = listView ? min(max(query["page"].flatMap { Int(String($0)) } ?? 1, 1), 100_000) : 1
         let limit = listView ? Self.listPageSize : Self.boardPageSize
-        let tenant = context.tenantID
-        let loaded = try await transaction(context) { connection -> (ApplicationRepository.Board, [CandidateSummary])? in
-            guard let board = try await ApplicationRepository.board(
-                needID: needID, stage: stage, limit: limit, offset: (page - 1) * limit, tenantID: tenant, on: connection, logger: context.logger)
-            else { return nil }
-            var found: [CandidateSummary] = []
-            if !search.isEmpty {
+        let tenant = context.tenantID, user = context.user.id
+        func read(_ connection: PostgresConnection) async throws -> ApplicationRepository.Board? {
+            try await ApplicationRepository.board(
+                needID: needID, stage: stage, limit: limit, offset: (page - 1) * limit, tenantID: tenant, userID: user, on: connection, logger: context.logger)
+        }
+        let loaded: (ApplicationRepository.Board, [CandidateSummary])?
+        if search.isEmpty {
+            // The list's pages and the board alone: one statement, no transaction (schema 0018).
+            loaded = try await services.database.withConnection(logger: context.logger) { connection in
+                try await read(connection).map { ($0, []) }
+            }
+        } else {
+            loaded = try await transaction(context) { connection -> (ApplicationRepository.Board, [CandidateSummary])? in
+                guard let board = try await read(connection) else { return nil }
                 var filter = CandidateFilter()
                 filter.text = String(search.prefix(100))
-                found = try await CandidateRepository.search(filter, on: connection, logger: context.logger).candidates
+                return (board, try await CandidateRepository.search(filter, on: connection, logger: context.logger).candidates)
             }
-            return (board, found)
         }
-        guard let (board, found) = loaded else { throw AppError.notFound }
+        guard let loaded else { throw AppError.notFound }
+        var board = loaded.0
+        let found = loaded.1
+        // A centre's first board: its default rejection reasons are written then.
+        if board.reasons.isEmpty {
+            board.reasons = try await transaction(context) { connection in
+                try await ApplicationRepository.rejectionReasons(tenantID: tenant, on: connection, logger: context.logger)
+            }
+        }
         let cards = board.cards
         let counts = board.counts
         let total = stage.map { counts[$0] ?? 0 } ?? board.total

@@ -163,4 +163,40 @@ import Testing
             }
         }
     }
+    /// Schema 0018: the board's function sets the centre for its own statement only. Read
+    /// without a transaction, it shows its centre's need, not another centre's, and leaves
+    /// nothing set on the connection for the next statement.
+    @Test func theNeedBoardScopesOnlyItsOwnStatement() async throws {
+        try await TestApp.run { _, database in
+            let (cahors, figeac) = try await centres(database)
+            let need = try await database.asOwner { client in
+                try await Database(client: client).withTransaction(tenant: cahors, logger: logger) { connection in
+                    try await connection.value(
+                        "SELECT need_id FROM applications WHERE tenant_id = \(cahors) GROUP BY need_id ORDER BY count(*) DESC, need_id LIMIT 1",
+                        as: Int64.self, logger: logger)!
+                }
+            }
+            try await database.asApp { client in
+                try await client.withConnection { connection in
+                    let board = try await ApplicationRepository.board(
+                        needID: need, stage: nil, limit: 100, offset: 0, tenantID: cahors, userID: nil, on: connection, logger: logger)
+                    #expect(board != nil)
+                    #expect(board?.cards.isEmpty == false)
+                    #expect(board?.reasons.isEmpty == false)
+                    let scope = try await connection.value("SELECT current_setting('renfort.tenant_id', true)", as: String.self, logger: logger)
+                    #expect((scope ?? "").isEmpty, "the centre stayed set after the statement: \(scope ?? "")")
+                    for table in try await tenantTables(connection) {
+                        let count = try await connection.value(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), as: Int.self, logger: logger)
+                        #expect(count == 0, "\(table) shows rows after the board's statement")
+                    }
+                    let foreign = try await ApplicationRepository.board(
+                        needID: need, stage: nil, limit: 100, offset: 0, tenantID: figeac, userID: nil, on: connection, logger: logger)
+                    #expect(foreign == nil)
+                    let atStage = try await ApplicationRepository.board(
+                        needID: need, stage: .rejected, limit: 100, offset: 0, tenantID: figeac, userID: nil, on: connection, logger: logger)
+                    #expect(atStage == nil)
+                }
+            }
+        }
+    }
 }

@@ -42,6 +42,30 @@ import Testing
             #expect(try await browser.get("/c/cahors/besoins/\(need)/candidatures?vue=liste&etape=nope&page=-3").status == .ok)
         }
     }
+    /// A centre without rejection reasons gets the default ones on its first board: the
+    /// board's one statement reads none, and the page writes them in a transaction of its own.
+    @Test func aCentresFirstBoardWritesTheDefaultReasons() async throws {
+        try await TestApp.run { browser, database in
+            let lookup = DemoLookup(database: database)
+            let centre = try await lookup.centre("figeac")
+            let need = try await lookup.ids("figeac", "SELECT id FROM job_needs ORDER BY id").first!
+            try await database.asOwner { client in
+                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                    try await connection.execute("UPDATE applications SET rejection_reason_id = NULL", logger: TestEnvironment.logger)
+                    try await connection.execute("DELETE FROM rejection_reasons", logger: TestEnvironment.logger)
+                }
+            }
+            #expect(try await database.count("rejection_reasons", tenant: centre) == 0)
+            try await browser.signIn("conseiller1@figeac.renfort.test")
+            let page = try await browser.get("/c/figeac/besoins/\(need)/candidatures")
+            #expect(page.status == .ok)
+            #expect(page.text.contains(">\(HTML.escape(DefaultRejectionReasons.labels[5]))</option>"))
+            #expect(try await database.count("rejection_reasons", tenant: centre) == DefaultRejectionReasons.labels.count)
+            #expect(try await browser.get("/c/figeac/besoins/\(need)/candidatures?vue=liste").status == .ok)
+            #expect(try await database.count("rejection_reasons", tenant: centre) == DefaultRejectionReasons.labels.count)
+        }
+    }
+
     /// The rows are written in Swift: names are escaped exactly as mustache escapes them, and
     /// a row has its checkbox only while the application is open.
     @Test func theListEscapesNamesAsTheTemplatesDo() async throws {
