@@ -16,6 +16,9 @@ struct MetricsFilter: Sendable, Hashable {
     /// The longest period asked for: ten years of months.
     static let longestPeriod = 3660
 
+    /// A period only: no business, sector, commune or contract kind.
+    var isUnfiltered: Bool { business == nil && sector == nil && commune == nil && contract == nil }
+
     /// Reads `from`/`to` (or `du`/`au`), `business` (`entreprise`), `sector` (`secteur`),
     /// `commune` and `contract` (`contrat`); by default the twelve months up to `today`.
     /// Anything else than what the forms send is refused with a French message.
@@ -454,12 +457,12 @@ enum CentreFigures {
     }
 
     /// The figures, and the centre's version read in the same snapshot (nil for a centre
-    /// that never changed).
+    /// that never changed), inside the centre's transaction.
     static func computeWithVersion(
         centre: String, filter: MetricsFilter, asOf: Day, on connection: PostgresConnection, logger: Logger
     ) async throws -> (version: Int64?, figures: Figures) {
         let rows: [PostgresRow]
-        if filter.business == nil, filter.sector == nil, filter.commune == nil, filter.contract == nil {
+        if filter.isUnfiltered {
             var binds = PostgresBindings()
             binds.append(filter.from)
             binds.append(filter.to)
@@ -469,6 +472,68 @@ enum CentreFigures {
             rows = try await connection.rows(scoped(filter, asOf: asOf, body(filtered: true)), logger: logger)
         }
         guard let row = rows.first else { throw Cells.Missing() }
+        return try read(row, centre: centre)
+    }
+
+    /// `AllFigures` as a function of the connection's own (`pg_temp`, created on its first
+    /// call there, gone with the connection): it sets the centre for its own statement, like
+    /// `need_board` (schema 0018), so the unfiltered figures need no transaction around them —
+    /// one round trip per centre instead of four (BEGIN, the scope, the statement, COMMIT),
+    /// on pages that compute five centres at once. The statement is `AllFigures`'s own text,
+    /// not a copy; only its columns' types are written here, in order, as PostgreSQL gives
+    /// them (a difference fails every unfiltered computation, hence every dashboard test).
+    enum FiguresFunction {
+        static let columnTypes: [String] =
+            ["bigint", "text[]", "text[]"] + Array(repeating: "bigint[]", count: 3 + 2 * horizons.count + 2)
+            + ["boolean[]", "text[]", "bigint[]", "bigint", "bigint[]", "integer[]"] + Array(repeating: "bigint", count: 6 + 6)
+            + ["text[]", "bigint[]", "bigint[]", "bigint[]", "text[]", "bigint[]", "bigint[]", "bigint[]"]
+            + ["bigint[]"] + Array(repeating: "text[]", count: 5) + Array(repeating: "bigint[]", count: 6)
+
+        static let create = """
+            CREATE OR REPLACE FUNCTION pg_temp.centre_figures(day_from date, day_to date, as_of date, centre bigint)
+                RETURNS TABLE (\(columnTypes.enumerated().map { "figure_\($0.offset + 1) \($0.element)" }.joined(separator: ", ")))
+                LANGUAGE plpgsql VOLATILE AS $figures$
+            #variable_conflict use_column
+            BEGIN
+                PERFORM set_config('renfort.tenant_id', centre::text, true), set_config('renfort.user_id', '', true);
+                RETURN QUERY
+            \(AllFigures.sql);
+            END $figures$
+            """
+
+        static let call = "SELECT * FROM pg_temp.centre_figures($1, $2, $3, $4)"
+    }
+
+    /// The unfiltered figures of a centre (`tenant`) without a transaction: see `FiguresFunction`.
+    /// The function is created first unless `functionCreated` says the connection has it (and
+    /// created then if the connection turns out not to have it after all).
+    static func computeUnfiltered(
+        centre: String, tenant: Int64, filter: MetricsFilter, asOf: Day, functionCreated: Bool, on connection: PostgresConnection, logger: Logger
+    ) async throws -> (version: Int64?, figures: Figures) {
+        precondition(filter.isUnfiltered)
+        var binds = PostgresBindings()
+        binds.append(filter.from)
+        binds.append(filter.to)
+        binds.append(asOf)
+        binds.append(tenant)
+        let call = PostgresQuery(unsafeSQL: FiguresFunction.call, binds: binds)
+        let create = PostgresQuery(unsafeSQL: FiguresFunction.create)
+        if !functionCreated { try await connection.execute(create, logger: logger) }
+        let rows: [PostgresRow]
+        do {
+            rows = try await connection.rows(call, logger: logger)
+        } catch let error as PSQLError where functionCreated && ["42883", "3F000"].contains(error.serverInfo?[.sqlState]) {
+            // No such function (undefined_function), or not even a temporary schema yet
+            // (invalid_schema_name): the connection was not the one remembered.
+            try await connection.execute(create, logger: logger)
+            rows = try await connection.rows(call, logger: logger)
+        }
+        guard let row = rows.first else { throw Cells.Missing() }
+        return try read(row, centre: centre)
+    }
+
+    /// The figures from the one row of `AllFigures` (or its filtered form).
+    private static func read(_ row: PostgresRow, centre: String) throws -> (version: Int64?, figures: Figures) {
         var cells = Cells(row)
         var figures = Figures()
         let version = try cells.next(Int64?.self)

@@ -49,6 +49,10 @@ final class FigureStore: Sendable {
         /// again: a tenth of a dashboard's computation).
         var choices: [Int64: (version: Int64, choices: FigureChoices)] = [:]
         var choicesRead = 0
+        /// The connections where `CentreFigures.FiguresFunction` was created (forgotten all at
+        /// once past a thousand: the pool replaces idle connections, and a connection not in
+        /// the set only creates it again).
+        var withFunction: Set<PostgresConnection.ID> = []
     }
 
     let database: Database
@@ -175,20 +179,49 @@ final class FigureStore: Sendable {
         centre: Membership, filter: MetricsFilter, asOf: Day, withChoices: Bool, logger: Logger
     ) async throws -> (version: Int64?, figures: Figures, choices: FigureChoices?) {
         state.withLockedValue { $0.computations += 1 }
-        return try await database.withTransaction(tenant: centre.centreID, logger: logger) { connection -> (Int64?, Figures, FigureChoices?) in
-            let (version, figures) = try await CentreFigures.computeWithVersion(
-                centre: centre.centreSlug, filter: filter, asOf: asOf, on: connection, logger: logger)
-            guard withChoices else { return (version, figures, nil) }
-            let tenant = centre.centreID
-            if let version, let kept = self.state.withLockedValue({ $0.choices[tenant] }), kept.version == version {
-                return (version, figures, kept.choices)
-            }
+        let tenant = centre.centreID
+        func keptChoices(_ version: Int64?) -> FigureChoices? {
+            guard let version, let kept = state.withLockedValue({ $0.choices[tenant] }), kept.version == version else { return nil }
+            return kept.choices
+        }
+        func readChoices(_ version: Int64?, on connection: PostgresConnection) async throws -> FigureChoices {
             let choices = try await CentreFigures.choices(on: connection, logger: logger)
-            self.state.withLockedValue { state in
+            state.withLockedValue { state in
                 state.choicesRead += 1
                 if let version, (state.choices[tenant]?.version ?? .min) <= version { state.choices[tenant] = (version, choices) }
             }
+            return choices
+        }
+        if filter.isUnfiltered {
+            // The first view of every dashboard, the homes and most API calls: one call, no
+            // transaction. The filter's choices, when not kept for this version, are read
+            // afterwards in a transaction of their own (a later snapshot: choices at least as
+            // recent as the figures, kept under the figures' version).
+            let (version, figures) = try await database.withConnection(logger: logger) { connection in
+                let created = state.withLockedValue { $0.withFunction.contains(connection.id) }
+                let result = try await CentreFigures.computeUnfiltered(
+                    centre: centre.centreSlug, tenant: tenant, filter: filter, asOf: asOf, functionCreated: created, on: connection, logger: logger)
+                if !created {
+                    state.withLockedValue { state in
+                        if state.withFunction.count >= 1000 { state.withFunction.removeAll() }
+                        state.withFunction.insert(connection.id)
+                    }
+                }
+                return result
+            }
+            guard withChoices else { return (version, figures, nil) }
+            if let kept = keptChoices(version) { return (version, figures, kept) }
+            let choices = try await database.withTransaction(tenant: tenant, logger: logger) { connection in
+                try await readChoices(version, on: connection)
+            }
             return (version, figures, choices)
+        }
+        return try await database.withTransaction(tenant: tenant, logger: logger) { connection -> (Int64?, Figures, FigureChoices?) in
+            let (version, figures) = try await CentreFigures.computeWithVersion(
+                centre: centre.centreSlug, filter: filter, asOf: asOf, on: connection, logger: logger)
+            guard withChoices else { return (version, figures, nil) }
+            if let kept = keptChoices(version) { return (version, figures, kept) }
+            return (version, figures, try await readChoices(version, on: connection))
         }
     }
 

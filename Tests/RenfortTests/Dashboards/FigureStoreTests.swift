@@ -219,3 +219,52 @@ extension FigureStoreTests {
         }
     }
 }
+
+extension FigureStoreTests {
+    /// The unfiltered figures come from one call of the connection's own function, without a
+    /// transaction: the same figures and version as the statement in the centre's transaction,
+    /// for each centre and period, and nothing left set on the connection afterwards.
+    @Test func theOneCallFiguresEqualTheTransactionsAndLeaveNoScope() async throws {
+        try await TestApp.run { _, database in
+            let demo = DemoLookup(database: database)
+            let centres = [("cahors", try await demo.centre("cahors")), ("figeac", try await demo.centre("figeac"))]
+            let periods = [
+                Self.season, MetricsFilter(from: Day(iso: "2025-11-27")!, to: Self.asOf),
+                MetricsFilter(from: Day(iso: "2016-11-27")!, to: Self.asOf), MetricsFilter(from: Day(iso: "2030-01-01")!, to: Day(iso: "2030-12-31")!),
+            ]
+            try await database.asApp { client in
+                let db = Database(client: client)
+                try await client.withConnection { connection in
+                    var created = false
+                    for (slug, tenant) in centres {
+                        for period in periods {
+                            let inTransaction = try await db.withTransaction(tenant: tenant, logger: logger) { connection in
+                                try await CentreFigures.computeWithVersion(centre: slug, filter: period, asOf: Self.asOf, on: connection, logger: logger)
+                            }
+                            let inOneCall = try await CentreFigures.computeUnfiltered(
+                                centre: slug, tenant: tenant, filter: period, asOf: Self.asOf, functionCreated: created, on: connection, logger: logger)
+                            created = true
+                            #expect(inOneCall.version == inTransaction.version)
+                            #expect(CentreMetrics(inOneCall.figures, filter: period) == CentreMetrics(inTransaction.figures, filter: period), "\(slug) \(period)")
+                            #expect(inOneCall.figures.residences == inTransaction.figures.residences)
+                            #expect(inOneCall.figures.businesses.map(\.fillDays) == inTransaction.figures.businesses.map(\.fillDays))
+                        }
+                        // No centre stays set: every tenant table shows nothing to the next statement.
+                        #expect(try await connection.value("SELECT current_setting('renfort.tenant_id', true)", as: String.self, logger: logger) ?? "" == "")
+                        for table in ["placements", "businesses", "job_needs", "applications", "candidates", "funnel_days"] {
+                            #expect(try await connection.value(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), as: Int.self, logger: logger) == 0)
+                        }
+                    }
+                    #expect(try await CentreFigures.computeUnfiltered(
+                        centre: "cahors", tenant: centres[0].1, filter: Self.season, asOf: Self.asOf, functionCreated: true, on: connection, logger: logger
+                    ).figures.permanent == 39)
+                    // A connection remembered wrongly (its temporary objects gone): created again.
+                    try await connection.execute("DISCARD TEMP", logger: logger)
+                    #expect(try await CentreFigures.computeUnfiltered(
+                        centre: "cahors", tenant: centres[0].1, filter: Self.season, asOf: Self.asOf, functionCreated: true, on: connection, logger: logger
+                    ).figures.permanent == 39)
+                }
+            }
+        }
+    }
+}
