@@ -334,8 +334,8 @@ enum CentreFigures {
     /// machine's CPU per home of five centres computed from 38 to 30 ms on the bench set,
     /// most of it the server's share). The centre's version is read in the same
     /// snapshot as the figures it stands for. Without a business, sector, commune or contract
-    /// filter (the dashboards' first view, the home of several centres, most API calls) it
-    /// is prepared once per connection.
+    /// filter (the dashboards' first view, the home of several centres, most API calls) the
+    /// server runs it inside `FiguresFunction`.
     enum AllFigures: StatementText {
         static let sql = unfiltered(body(filtered: false))
     }
@@ -457,7 +457,9 @@ enum CentreFigures {
     }
 
     /// The figures, and the centre's version read in the same snapshot (nil for a centre
-    /// that never changed), inside the centre's transaction.
+    /// that never changed), inside the centre's transaction: the server's way for filtered
+    /// figures, and the tests' reference for the unfiltered ones, which the server computes
+    /// with `computeUnfiltered` (a test compares the two).
     static func computeWithVersion(
         centre: String, filter: MetricsFilter, asOf: Day, on connection: PostgresConnection, logger: Logger
     ) async throws -> (version: Int64?, figures: Figures) {
