@@ -504,6 +504,10 @@ enum CentreFigures {
             """
 
         static let call = "SELECT * FROM pg_temp.centre_figures($1, $2, $3, $4)"
+
+        /// The server's role may not create temporary objects in this database (its
+        /// `TEMPORARY` privilege revoked): the figures are computed in a transaction instead.
+        struct NotAllowed: Error {}
     }
 
     /// The unfiltered figures of a centre (`tenant`) without a transaction: see `FiguresFunction`.
@@ -519,15 +523,22 @@ enum CentreFigures {
         binds.append(asOf)
         binds.append(tenant)
         let call = PostgresQuery(unsafeSQL: FiguresFunction.call, binds: binds)
-        let create = PostgresQuery(unsafeSQL: FiguresFunction.create)
-        if !functionCreated { try await connection.execute(create, logger: logger) }
+        func create() async throws {
+            do {
+                try await connection.execute(PostgresQuery(unsafeSQL: FiguresFunction.create), logger: logger)
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42501" {
+                // insufficient_privilege: the server's role may not create temporary objects.
+                throw FiguresFunction.NotAllowed()
+            }
+        }
+        if !functionCreated { try await create() }
         let rows: [PostgresRow]
         do {
             rows = try await connection.rows(call, logger: logger)
         } catch let error as PSQLError where functionCreated && ["42883", "3F000"].contains(error.serverInfo?[.sqlState]) {
             // No such function (undefined_function), or not even a temporary schema yet
             // (invalid_schema_name): the connection was not the one remembered.
-            try await connection.execute(create, logger: logger)
+            try await create()
             rows = try await connection.rows(call, logger: logger)
         }
         guard let row = rows.first else { throw Cells.Missing() }

@@ -53,6 +53,9 @@ final class FigureStore: Sendable {
         /// once past a thousand: the pool replaces idle connections, and a connection not in
         /// the set only creates it again).
         var withFunction: Set<PostgresConnection.ID> = []
+        /// Set when the database refused the function (`FiguresFunction.NotAllowed`): every
+        /// computation then runs in a transaction.
+        var functionRefused = false
     }
 
     let database: Database
@@ -79,6 +82,8 @@ final class FigureStore: Sendable {
     var work: (computations: Int, joins: Int) { state.withLockedValue { ($0.computations, $0.joins) } }
     /// How many times the filters' choices were read from the database, for tests.
     var choicesRead: Int { state.withLockedValue { $0.choicesRead } }
+    /// Whether the database refused `CentreFigures.FiguresFunction`.
+    var functionRefused: Bool { state.withLockedValue { $0.functionRefused } }
 
     /// The figures of `centres` for `filter` on `asOf`, in the order given, with the filters'
     /// choices when `withChoices`. Centres whose version changed are computed, side by side,
@@ -192,29 +197,35 @@ final class FigureStore: Sendable {
             }
             return choices
         }
-        if filter.isUnfiltered {
+        if filter.isUnfiltered, !state.withLockedValue({ $0.functionRefused }) {
             // The first view of every dashboard, the homes and most API calls: one call, no
             // transaction. The filter's choices, when not kept for this version, are read
             // afterwards in a transaction of their own (a later snapshot: choices at least as
             // recent as the figures, kept under the figures' version).
-            let (version, figures) = try await database.withConnection(logger: logger) { connection in
-                let created = state.withLockedValue { $0.withFunction.contains(connection.id) }
-                let result = try await CentreFigures.computeUnfiltered(
-                    centre: centre.centreSlug, tenant: tenant, filter: filter, asOf: asOf, functionCreated: created, on: connection, logger: logger)
-                if !created {
-                    state.withLockedValue { state in
-                        if state.withFunction.count >= 1000 { state.withFunction.removeAll() }
-                        state.withFunction.insert(connection.id)
+            do {
+                let (version, figures) = try await database.withConnection(logger: logger) { connection in
+                    let created = state.withLockedValue { $0.withFunction.contains(connection.id) }
+                    let result = try await CentreFigures.computeUnfiltered(
+                        centre: centre.centreSlug, tenant: tenant, filter: filter, asOf: asOf, functionCreated: created, on: connection, logger: logger)
+                    if !created {
+                        state.withLockedValue { state in
+                            if state.withFunction.count >= 1000 { state.withFunction.removeAll() }
+                            state.withFunction.insert(connection.id)
+                        }
                     }
+                    return result
                 }
-                return result
+                guard withChoices else { return (version, figures, nil) }
+                if let kept = keptChoices(version) { return (version, figures, kept) }
+                let choices = try await database.withTransaction(tenant: tenant, logger: logger) { connection in
+                    try await readChoices(version, on: connection)
+                }
+                return (version, figures, choices)
+            } catch is CentreFigures.FiguresFunction.NotAllowed {
+                state.withLockedValue { $0.functionRefused = true }
+                logger.warning(
+                    "the database refuses temporary objects to the server's role: figures are computed in transactions (GRANT TEMPORARY ON DATABASE to it for one round trip per centre)")
             }
-            guard withChoices else { return (version, figures, nil) }
-            if let kept = keptChoices(version) { return (version, figures, kept) }
-            let choices = try await database.withTransaction(tenant: tenant, logger: logger) { connection in
-                try await readChoices(version, on: connection)
-            }
-            return (version, figures, choices)
         }
         return try await database.withTransaction(tenant: tenant, logger: logger) { connection -> (Int64?, Figures, FigureChoices?) in
             let (version, figures) = try await CentreFigures.computeWithVersion(

@@ -268,3 +268,28 @@ extension FigureStoreTests {
         }
     }
 }
+
+extension FigureStoreTests {
+    /// A database where the server's role may not create temporary objects: the figures are
+    /// computed in transactions instead, the same and as current.
+    @Test func withoutTemporaryObjectsTheFiguresAreComputedInTransactions() async throws {
+        try await TestApp.run { _, database in
+            let cahors = Membership(centreID: try await DemoLookup(database: database).centre("cahors"), centreSlug: "cahors", centreName: "Cahors", role: .observer, businessID: nil)
+            try await database.asOwner { owner in
+                try await owner.query(PostgresQuery(unsafeSQL: "REVOKE TEMPORARY ON DATABASE \"\(database.name)\" FROM PUBLIC"), logger: logger)
+            }
+            try await database.asApp { client in
+                let store = FigureStore(database: Database(client: client))
+                #expect(try await store.figures(centres: [cahors], filter: Self.season, asOf: Self.asOf, logger: logger)[0].figures.permanent == 39)
+                #expect(store.functionRefused)
+                let present = MetricsFilter(from: Day(iso: "2025-11-27")!, to: Self.asOf)
+                let figures = try await store.figures(centres: [cahors], filter: present, asOf: Self.asOf, withChoices: true, logger: logger)[0]
+                let reference = try await Database(client: client).withTransaction(tenant: cahors.centreID, logger: logger) { connection in
+                    try await CentreFigures.compute(centre: "cahors", filter: present, asOf: Self.asOf, on: connection, logger: logger)
+                }
+                #expect(CentreMetrics(figures.figures, filter: present) == CentreMetrics(reference, filter: present))
+                #expect(!figures.choices.businesses.isEmpty)
+            }
+        }
+    }
+}
