@@ -31,9 +31,7 @@ struct ProfileController: Sendable {
         let newTokenName: String?
         let tokenName: String
         let formToken: String
-        let errors: [FieldError]
-        let hasErrors: Bool
-        let fieldErrors: [String: String]
+        let form: FormState<TypedFields>
         let exampleURL: String
         let maximum: Int
     }
@@ -58,7 +56,7 @@ struct ProfileController: Sendable {
                          revokeAction: "/profil/jetons/\($0.id)/revoquer")
             },
             hasTokens: !tokens.isEmpty, newToken: newToken?.1, newTokenName: newToken?.0, tokenName: name, formToken: FormSubmissions.newToken(),
-            errors: errors.all, hasErrors: !errors.isEmpty, fieldErrors: errors.byField,
+            form: FormState(TypedFields(text: ["name": name]), errors: errors),
             exampleURL: "\(services.configuration.baseURL)/api/v1/centres/\(slug)/metrics", maximum: APITokens.maximumLive)
         var response = try services.renderer.render("profile/show", model, status: status)
         response.headers[.cacheControl] = "no-store"

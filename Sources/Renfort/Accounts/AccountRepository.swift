@@ -82,4 +82,10 @@ struct AccountRepository: Sendable {
     }
 
     enum AccountError: Error { case notCreated }
+
+    /// The addresses of these people, by their id.
+    static func emails(of users: [Int64], on connection: PostgresConnection, logger: Logger) async throws -> [(id: Int64, email: String)] {
+        try await connection.all("SELECT id, email FROM users WHERE id = ANY(\(users)) ORDER BY id", as: (Int64.self, String.self), logger: logger)
+            .map { (id: $0.0, email: $0.1) }
+    }
 }

@@ -22,11 +22,8 @@ struct SignInController: Sendable {
         let email: String
         let next: String
         let notice: String?
-        let errors: [FieldError]
-        let hasErrors: Bool
-        let emailError: String?
-        let passwordError: String?
         let formError: String?
+        let form: FormState<TypedFields>
     }
 
     @Sendable func loginPage(request: Request, context: AppRequestContext) async throws -> Response {
@@ -40,7 +37,7 @@ struct SignInController: Sendable {
             LoginPage(
                 layout: Layout(title: "Connexion", session: session, currentPath: "/login"),
                 email: "", next: safeLocalPath(query["next"].map(String.init)) ?? "", notice: notice,
-                errors: [], hasErrors: false, emailError: nil, passwordError: nil, formError: nil)
+                formError: nil, form: .blank)
         } render: { try services.renderer.render("accounts/login", $0) }
     }
 
@@ -49,7 +46,7 @@ struct SignInController: Sendable {
         let email = form["email"] ?? ""
         let password = form.raw("password") ?? ""
         let next = safeLocalPath(form["next"])
-        let address = clientAddress(request: request, context: context)
+        let address = ClientAddress.of(request, peer: context.peerAddress, trustForwardedFor: services.configuration.trustForwardedFor)
         var errors = FormErrors()
         if email.isEmpty { errors.add("email", "Saisissez votre adresse e-mail.") }
         if password.isEmpty { errors.add("password", "Saisissez votre mot de passe.") }
@@ -80,11 +77,13 @@ struct SignInController: Sendable {
             context.logger.info("sign-in failed")
             errors.add("form", "Adresse e-mail ou mot de passe incorrect.")
         }
+        // "Incorrect" is said apart from the fields' messages; the password is never shown again.
+        var fieldErrors = FormErrors()
+        for error in errors.all where error.field != "form" { fieldErrors.add(error.field, error.message) }
         let page = LoginPage(
             layout: Layout(title: "Connexion", session: context.session, currentPath: "/login"),
-            email: email, next: next ?? "", notice: nil,
-            errors: errors.all.filter { $0.field != "form" }, hasErrors: !errors.isEmpty,
-            emailError: errors["email"], passwordError: errors["password"], formError: errors["form"])
+            email: email, next: next ?? "", notice: nil, formError: errors["form"],
+            form: FormState(TypedFields(text: ["email": email]), errors: fieldErrors))
         return try services.renderer.render("accounts/login", page, status: .unprocessableContent)
     }
 
@@ -110,9 +109,7 @@ struct SignInController: Sendable {
         let layout: Layout
         let email: String
         let sent: Bool
-        let errors: [FieldError]
-        let hasErrors: Bool
-        let emailError: String?
+        let form: FormState<TypedFields>
     }
 
     @Sendable func forgotPage(request: Request, context: AppRequestContext) async throws -> Response {
@@ -120,7 +117,7 @@ struct SignInController: Sendable {
         return try await withAnonymousSession(context) { session in
             ForgotPage(
                 layout: Layout(title: "Mot de passe oublié", session: session, currentPath: "/mot-de-passe-oublie"),
-                email: "", sent: sent, errors: [], hasErrors: false, emailError: nil)
+                email: "", sent: sent, form: .blank)
         } render: { try services.renderer.render("accounts/forgot", $0) }
     }
 
@@ -133,7 +130,7 @@ struct SignInController: Sendable {
         guard errors.isEmpty else {
             let page = ForgotPage(
                 layout: Layout(title: "Mot de passe oublié", session: context.session, currentPath: "/mot-de-passe-oublie"),
-                email: email, sent: false, errors: errors.all, hasErrors: true, emailError: errors["email"])
+                email: email, sent: false, form: FormState(TypedFields(text: ["email": email]), errors: errors))
             return try services.renderer.render("accounts/forgot", page, status: .unprocessableContent)
         }
         let now = services.clock.now()
@@ -158,10 +155,7 @@ struct SignInController: Sendable {
         let layout: Layout
         let action: String
         let welcome: Bool
-        let errors: [FieldError]
-        let hasErrors: Bool
-        let passwordError: String?
-        let confirmationError: String?
+        let form: FormState<TypedFields>
     }
 
     @Sendable func choosePasswordPage(request: Request, context: AppRequestContext) async throws -> Response {
@@ -174,7 +168,7 @@ struct SignInController: Sendable {
             ChoosePasswordPage(
                 layout: Layout(title: "Choisir un mot de passe", session: session, currentPath: ""),
                 action: "/mot-de-passe/\(token)", welcome: link.purpose == .welcome,
-                errors: [], hasErrors: false, passwordError: nil, confirmationError: nil)
+                form: .blank)
         } render: { try services.renderer.render("accounts/choose-password", $0) }
     }
 
@@ -192,8 +186,8 @@ struct SignInController: Sendable {
         guard errors.isEmpty else {
             let page = ChoosePasswordPage(
                 layout: Layout(title: "Choisir un mot de passe", session: context.session, currentPath: ""),
-                action: "/mot-de-passe/\(token)", welcome: link.purpose == .welcome, errors: errors.all, hasErrors: true,
-                passwordError: errors["password"], confirmationError: errors["confirmation"])
+                action: "/mot-de-passe/\(token)", welcome: link.purpose == .welcome,
+                form: FormState(TypedFields(), errors: errors))
             return try services.renderer.render("accounts/choose-password", page, status: .unprocessableContent)
         }
         let hash = try await services.hasher.hash(password)
@@ -236,11 +230,4 @@ struct SignInController: Sendable {
 
     /// Where the request comes from, for throttling: the socket's peer, or the first
     /// `X-Forwarded-For` address when Renfort runs behind its own reverse proxy.
-    func clientAddress(request: Request, context: AppRequestContext) -> String {
-        if services.configuration.trustForwardedFor, let forwarded = request.headers[.xForwardedFor] {
-            let first = forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-            if !first.isEmpty { return first }
-        }
-        return context.peerAddress ?? "unknown"
-    }
 }

@@ -45,14 +45,7 @@ struct AdminController: Sendable {
         let layout: Layout
         let centres: [CentreRow]
         let users: [UserRow]
-        let form: CentreForm
-        let errors: [FieldError]
-        let hasErrors: Bool
-        let slugError: String?
-        let nameError: String?
-        let territoryError: String?
-        let adviserNameError: String?
-        let adviserEmailError: String?
+        let form: FormState<CentreForm>
     }
 
     @Sendable func home(request: Request, context: AdminContext) async throws -> Response {
@@ -65,29 +58,21 @@ struct AdminController: Sendable {
 
     private func homePage(context: AdminContext, form: CentreForm, errors: FormErrors, flash: String?, status: HTTPResponse.Status) async throws -> Response {
         let logger = context.logger
-        let centres = try await services.database.withTransaction(logger: logger) { connection in
-            try await connection.all("SELECT id, slug, name, territory FROM centres ORDER BY name", as: (Int64.self, String.self, String.self, String.self), logger: logger)
-        }
+        let centres = try await services.database.withConnection(logger: logger) { try await AdminRepository.centres(on: $0, logger: logger) }
         var rows: [CentreRow] = []
         for centre in centres {
             // Memberships are a tenant table: read them inside each centre.
-            let advisers = try await services.database.withTransaction(tenant: centre.0, logger: logger) { connection in
-                try await connection.values(
-                    "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.role = 'adviser' ORDER BY u.email",
-                    as: String.self, logger: logger)
+            let advisers = try await services.database.withTransaction(tenant: centre.id, logger: logger) { connection in
+                try await AdminRepository.adviserEmails(on: connection, logger: logger)
             }
-            rows.append(CentreRow(slug: centre.1, name: centre.2, territory: centre.3, advisers: advisers.joined(separator: ", ")))
+            rows.append(CentreRow(slug: centre.slug, name: centre.name, territory: centre.territory, advisers: advisers.joined(separator: ", ")))
         }
-        let users = try await services.database.withTransaction(logger: logger) { connection in
-            try await connection.all(
-                "SELECT id, email, display_name, is_admin, disabled_at IS NOT NULL FROM users ORDER BY lower(email) LIMIT 500",
-                as: (Int64.self, String.self, String.self, Bool.self, Bool.self), logger: logger)
-        }.map { UserRow(id: $0.0, email: $0.1, displayName: $0.2, isAdmin: $0.3, disabled: $0.4, isSelf: $0.0 == context.user.id) }
+        let users = try await services.database.withConnection(logger: logger) { try await AdminRepository.accounts(limit: 500, on: $0, logger: logger) }.map {
+            UserRow(id: $0.id, email: $0.email, displayName: $0.displayName, isAdmin: $0.isAdmin, disabled: $0.disabled, isSelf: $0.id == context.user.id)
+        }
         let page = HomePage(
             layout: Layout(title: "Administration", session: context.session, currentPath: "/admin", flash: flash),
-            centres: rows, users: users, form: form, errors: errors.all, hasErrors: !errors.isEmpty,
-            slugError: errors["slug"], nameError: errors["name"], territoryError: errors["territory"],
-            adviserNameError: errors["adviserName"], adviserEmailError: errors["adviserEmail"])
+            centres: rows, users: users, form: FormState(form, errors: errors))
         return try services.renderer.render("admin/home", page, status: status)
     }
 
@@ -124,17 +109,13 @@ struct AdminController: Sendable {
                 case .alreadyDone(let path): return .success(path)
                 case .claimed: break
                 }
-                let taken = try await connection.value("SELECT 1 FROM centres WHERE slug = \(form.slug)", as: Int32.self, logger: logger)
-                if taken != nil {
+                if try await AdminRepository.slugTaken(form.slug, on: connection, logger: logger) {
                     var errors = FormErrors()
                     errors.add("slug", "Ce nom court est déjà celui d'un autre centre.")
                     throw CentreNotCreated(errors: errors)
                 }
-                guard let centreID = try await connection.value(
-                    "INSERT INTO centres (slug, name, territory) VALUES (\(form.slug), \(form.name), \(form.territory)) RETURNING id",
-                    as: Int64.self, logger: logger)
-                else { throw AccountRepository.AccountError.notCreated }
-                try await connection.execute("SELECT set_config('renfort.tenant_id', \(String(centreID)), true)", logger: logger)
+                let centreID = try await AdminRepository.createCentre(
+                    slug: form.slug, name: form.name, territory: form.territory, on: connection, logger: logger)
                 let (userID, created) = try await AccountRepository.findOrCreateUser(
                     email: form.adviserEmail, displayName: form.adviserName, passwordHash: nil, on: connection, logger: logger)
                 try await AccountRepository.addMembership(userID: userID, tenantID: centreID, role: .adviser, on: connection, logger: logger)
@@ -169,11 +150,7 @@ struct AdminController: Sendable {
         guard let id = context.parameters.get("id", as: Int64.self), id != context.user.id else { throw AppError.notFound }
         let now = services.clock.now()
         let found = try await services.database.withTransaction(logger: context.logger) { connection in
-            let updated = try await connection.value(
-                "UPDATE users SET disabled_at = coalesce(disabled_at, \(now)) WHERE id = \(id) RETURNING id",
-                as: Int64.self, logger: context.logger)
-            try await SessionStore.deleteAll(of: id, on: connection, logger: context.logger)
-            return updated != nil
+            try await AdminRepository.disable(user: id, now: now, on: connection, logger: context.logger)
         }
         guard found else { throw AppError.notFound }
         context.logger.info("user disabled", metadata: ["user": "\(id)"])
@@ -183,7 +160,7 @@ struct AdminController: Sendable {
     @Sendable func enable(request: Request, context: AdminContext) async throws -> Response {
         guard let id = context.parameters.get("id", as: Int64.self) else { throw AppError.notFound }
         let found = try await services.database.withTransaction(logger: context.logger) { connection in
-            try await connection.value("UPDATE users SET disabled_at = NULL WHERE id = \(id) RETURNING id", as: Int64.self, logger: context.logger) != nil
+            try await AdminRepository.enable(user: id, on: connection, logger: context.logger)
         }
         guard found else { throw AppError.notFound }
         return .seeOther("/admin")
@@ -205,15 +182,11 @@ struct AdminController: Sendable {
     }
 
     @Sendable func outbox(request: Request, context: AdminContext) async throws -> Response {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "fr_FR")
-        formatter.timeZone = Layout.parisTime
-        formatter.dateFormat = "dd/MM/yyyy HH:mm"
         let messages = try await Outbox.recent(limit: 200, database: services.database, logger: context.logger).map {
             OutboxRow(
                 kind: $0.kind, recipient: $0.recipient, subject: $0.subject, body: $0.body,
-                createdAt: formatter.string(from: $0.createdAt),
-                status: $0.sentAt.map { "envoyé le \(formatter.string(from: $0))" }
+                createdAt: Formats.dateTime($0.createdAt),
+                status: $0.sentAt.map { "envoyé le \(Formats.dateTime($0))" }
                     ?? ($0.attempts == 0 ? "en attente" : "en attente, \($0.attempts) essai(s), dernier échec : \($0.lastError ?? "?")"))
         }
         let page = OutboxPage(

@@ -60,9 +60,8 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
 
     let signedIn = router.group(context: SignedInContext.self)
     let centre = signedIn.group("c/{centre}", context: CentreContext.self)
-    let businesses = BusinessController(services: services)
-    HomeController(services: services, businesses: businesses).addRoutes(root: router, signedIn: signedIn, centre: centre)
-    businesses.addRoutes(to: centre)
+    HomeController(services: services).addRoutes(root: router, signedIn: signedIn, centre: centre)
+    BusinessController(services: services).addRoutes(to: centre)
     JobNeedController(services: services).addRoutes(to: centre)
     JoinController(services: services).addRoutes(root: router, centre: centre)
     CandidateController(services: services).addRoutes(to: centre)

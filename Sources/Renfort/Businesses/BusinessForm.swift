@@ -52,7 +52,7 @@ enum HeadcountBand: String, CaseIterable, Sendable {
 /// The rules of the business form (advisers) and of the business part of a join request.
 enum BusinessForm {
     /// `full`: the advisers' form (membership date, notes…); otherwise the public join request.
-    static func read(_ form: FormData, full: Bool) -> (BusinessInput, BusinessDraft?, FormErrors) {
+    static func read(_ form: FormData, full: Bool) -> (BusinessInput, BusinessDetails?, FormErrors) {
         var input = BusinessInput()
         input.siret = (form["siret"] ?? "").filter { !$0.isWhitespace }
         input.name = form["name"] ?? ""
@@ -86,7 +86,7 @@ enum BusinessForm {
         let since = reader.day("member_since", "Date d'adhésion")
         let notes = reader.optional("notes", "Notes", max: 5000)
         guard reader.errors.isEmpty else { return (input, nil, reader.errors) }
-        let draft = BusinessDraft(
+        let draft = BusinessDetails(
             siret: input.siret, name: name, nafCode: naf, headcountBand: band?.rawValue, communeInsee: insee,
             communeName: commune, address: address, contactName: contact.isEmpty ? nil : contact, phone: phone, email: email,
             memberSince: since, notes: notes)

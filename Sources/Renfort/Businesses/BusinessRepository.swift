@@ -2,28 +2,29 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// A business of a centre: a member, or a join request (pending or declined).
-struct Business: Sendable {
-    let id: Int64
-    let siret: String
-    let name: String
-    let nafCode: String?
-    let headcountBand: String?
-    let communeInsee: String?
-    let communeName: String?
-    let address: String?
-    let contactName: String?
-    let phone: String?
-    let email: String?
-    let memberSince: Day?
-    let notes: String?
-    let status: String
-    let declineReason: String?
-    let createdAt: Date
+/// Where a business stands with its centre.
+enum BusinessStatus: String, CaseIterable, Sendable, PostgresDecodable {
+    /// It asked to join (the public page) and waits for an answer.
+    case pending
+    case member
+    case declined
 }
 
-/// A validated business form.
-struct BusinessDraft: Sendable {
+/// A business of a centre: a member, or a join request (pending or declined). What its form
+/// holds is `details`, read through as `business.name`….
+@dynamicMemberLookup
+struct Business: Sendable {
+    let id: Int64
+    let details: BusinessDetails
+    let status: BusinessStatus
+    let declineReason: String?
+    let createdAt: Date
+
+    subscript<Value>(dynamicMember field: KeyPath<BusinessDetails, Value>) -> Value { details[keyPath: field] }
+}
+
+/// What a business's form holds, checked.
+struct BusinessDetails: Sendable {
     let siret: String
     let name: String
     let nafCode: String?
@@ -49,9 +50,13 @@ struct EmployerAccess: Sendable {
 
 /// One line of a business's history.
 struct BusinessEvent: Sendable {
+    enum Kind: String, CaseIterable, Sendable, PostgresDecodable {
+        case requested, created, edited, accepted, declined, invited, revoked
+    }
+
     let at: Date
     let actorName: String
-    let kind: String
+    let kind: Kind
     let detail: String
 }
 
@@ -62,19 +67,19 @@ struct BusinessRepository: Sendable {
 
     private static let select = """
         SELECT id, siret, name, naf_code, headcount_band, commune_insee, commune_name, address, contact_name, phone,
-               email, member_since::text, notes, status, decline_reason, created_at FROM businesses
+               email, member_since, notes, status, decline_reason, created_at FROM businesses
         """
 
-    private static func business(_ row: PostgresRow) throws -> Business {
-        let c = row.makeRandomAccess()
+    private static func business(_ plain: PostgresRow) throws -> Business {
+        let row = plain.makeRandomAccess()
         return Business(
-            id: try c[0].decode(Int64.self), siret: try c[1].decode(String.self), name: try c[2].decode(String.self),
-            nafCode: try c[3].decode(String?.self), headcountBand: try c[4].decode(String?.self),
-            communeInsee: try c[5].decode(String?.self), communeName: try c[6].decode(String?.self),
-            address: try c[7].decode(String?.self), contactName: try c[8].decode(String?.self), phone: try c[9].decode(String?.self),
-            email: try c[10].decode(String?.self), memberSince: try c[11].decode(String?.self).flatMap(Day.init(iso:)),
-            notes: try c[12].decode(String?.self), status: try c[13].decode(String.self),
-            declineReason: try c[14].decode(String?.self), createdAt: try c[15].decode(Date.self))
+            id: try row.get("id"),
+            details: BusinessDetails(
+                siret: try row.get("siret"), name: try row.get("name"), nafCode: try row.get("naf_code"),
+                headcountBand: try row.get("headcount_band"), communeInsee: try row.get("commune_insee"),
+                communeName: try row.get("commune_name"), address: try row.get("address"), contactName: try row.get("contact_name"),
+                phone: try row.get("phone"), email: try row.get("email"), memberSince: try row.get("member_since"), notes: try row.get("notes")),
+            status: try row.get("status"), declineReason: try row.get("decline_reason"), createdAt: try row.get("created_at"))
     }
 
     private static func businesses(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [Business] {
@@ -89,12 +94,12 @@ struct BusinessRepository: Sendable {
 
     /// The member businesses, by name.
     static func members(on connection: PostgresConnection, logger: Logger) async throws -> [Business] {
-        try await businesses("\(unescaped: select) WHERE status = 'member' ORDER BY name", on: connection, logger: logger)
+        try await businesses("\(unescaped: select) WHERE status = \(BusinessStatus.member.rawValue) ORDER BY name", on: connection, logger: logger)
     }
 
     /// Join requests waiting for an answer, oldest first.
     static func pending(on connection: PostgresConnection, logger: Logger) async throws -> [Business] {
-        try await businesses("\(unescaped: select) WHERE status = 'pending' ORDER BY created_at", on: connection, logger: logger)
+        try await businesses("\(unescaped: select) WHERE status = \(BusinessStatus.pending.rawValue) ORDER BY created_at", on: connection, logger: logger)
     }
 
     /// The centre's advisers (to assign a need).
@@ -117,23 +122,23 @@ struct BusinessRepository: Sendable {
     }
 
     static func events(businessID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [BusinessEvent] {
-        try await connection.all(
+        try await connection.rows(
             """
-            SELECT e.at, coalesce(u.display_name, 'Demande publique'), e.kind, e.detail
+            SELECT e.at, coalesce(u.display_name, 'Demande publique') AS who, e.kind, e.detail
             FROM business_events e LEFT JOIN users u ON u.id = e.actor_id
             WHERE e.business_id = \(businessID) ORDER BY e.at DESC, e.id DESC LIMIT 100
-            """, as: (Date.self, String.self, String.self, String.self), logger: logger
-        ).map { BusinessEvent(at: $0.0, actorName: $0.1, kind: $0.2, detail: $0.3) }
+            """, logger: logger
+        ) { row in BusinessEvent(at: try row.get("at"), actorName: try row.get("who"), kind: try row.get("kind"), detail: try row.get("detail")) }
     }
 
     static func addEvent(
-        businessID: Int64, tenantID: Int64, actorID: Int64?, kind: String, detail: String, now: Date,
+        businessID: Int64, tenantID: Int64, actorID: Int64?, kind: BusinessEvent.Kind, detail: String, now: Date,
         on connection: PostgresConnection, logger: Logger
     ) async throws {
         try await connection.execute(
             """
             INSERT INTO business_events (tenant_id, business_id, at, actor_id, kind, detail)
-            VALUES (\(tenantID), \(businessID), \(now), \(actorID), \(kind), \(detail))
+            VALUES (\(tenantID), \(businessID), \(now), \(actorID), \(kind.rawValue), \(detail))
             """, logger: logger)
     }
 
@@ -143,7 +148,7 @@ struct BusinessRepository: Sendable {
     }
 
     static func insert(
-        _ draft: BusinessDraft, status: String, tenantID: Int64, actorID: Int64?, now: Date,
+        _ draft: BusinessDetails, status: BusinessStatus, tenantID: Int64, actorID: Int64?, now: Date,
         on connection: PostgresConnection, logger: Logger
     ) async throws -> Int64 {
         let id = try await connection.value(
@@ -152,18 +157,18 @@ struct BusinessRepository: Sendable {
                 contact_name, phone, email, member_since, notes, status, created_at, updated_at)
             VALUES (\(tenantID), \(draft.siret), \(draft.name), \(draft.nafCode), \(draft.headcountBand), \(draft.communeInsee),
                 \(draft.communeName), \(draft.address), \(draft.contactName), \(draft.phone), \(draft.email),
-                \(draft.memberSince?.iso)::date, \(draft.notes), \(status), \(now), \(now))
+                \(draft.memberSince?.iso)::date, \(draft.notes), \(status.rawValue), \(now), \(now))
             RETURNING id
             """, as: Int64.self, logger: logger)
-        guard let id else { throw AccountRepository.AccountError.notCreated }
+        guard let id else { throw BusinessError.notCreated }
         try await addEvent(
-            businessID: id, tenantID: tenantID, actorID: actorID, kind: status == "pending" ? "requested" : "created",
+            businessID: id, tenantID: tenantID, actorID: actorID, kind: status == .pending ? .requested : .created,
             detail: "", now: now, on: connection, logger: logger)
         return id
     }
 
     static func update(
-        id: Int64, _ draft: BusinessDraft, tenantID: Int64, actorID: Int64, now: Date, on connection: PostgresConnection, logger: Logger
+        id: Int64, _ draft: BusinessDetails, tenantID: Int64, actorID: Int64, now: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {
         try await connection.execute(
             """
@@ -173,7 +178,38 @@ struct BusinessRepository: Sendable {
                 member_since = \(draft.memberSince?.iso)::date, notes = \(draft.notes), updated_at = \(now)
             WHERE id = \(id)
             """, logger: logger)
-        try await addEvent(businessID: id, tenantID: tenantID, actorID: actorID, kind: "edited", detail: "", now: now, on: connection, logger: logger)
+        try await addEvent(businessID: id, tenantID: tenantID, actorID: actorID, kind: .edited, detail: "", now: now, on: connection, logger: logger)
+    }
+
+    // MARK: Join requests
+
+    /// A pending request becomes a member from `day`.
+    static func accept(id: Int64, on day: Day, now: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.execute(
+            """
+            UPDATE businesses SET status = \(BusinessStatus.member.rawValue), member_since = \(day)::date, updated_at = \(now)
+            WHERE id = \(id)
+            """, logger: logger)
+    }
+
+    static func decline(id: Int64, reason: String, now: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.execute(
+            """
+            UPDATE businesses SET status = \(BusinessStatus.declined.rawValue), decline_reason = \(reason), updated_at = \(now)
+            WHERE id = \(id)
+            """, logger: logger)
+    }
+
+    /// Join requests sent from `address` since `since` (no centre needed: the table is the platform's).
+    static func joinRequests(from address: String, since: Date, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        try await connection.value(
+            "SELECT count(*) FROM public_form_posts WHERE form = 'join' AND client_address = \(address) AND at > \(since)",
+            as: Int.self, logger: logger) ?? 0
+    }
+
+    static func recordJoinRequest(from address: String, at now: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.execute(
+            "INSERT INTO public_form_posts (form, client_address, at) VALUES ('join', \(address), \(now))", logger: logger)
     }
 
     // MARK: Convenience, each in its own transaction
@@ -185,4 +221,10 @@ struct BusinessRepository: Sendable {
     func find(id: Int64, tenant: Int64, logger: Logger) async throws -> Business? {
         try await database.withTransaction(tenant: tenant, logger: logger) { try await Self.find(id: id, on: $0, logger: logger) }
     }
+}
+
+/// What can go wrong with the businesses' rows beyond a person's input.
+enum BusinessError: Error {
+    /// An insert returned no row.
+    case notCreated
 }

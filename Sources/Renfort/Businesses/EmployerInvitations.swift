@@ -34,7 +34,7 @@ enum EmployerInvitations {
                 businessName: businessName, on: connection, logger: logger)
         }
         try await BusinessRepository.addEvent(
-            businessID: businessID, tenantID: tenantID, actorID: actorID, kind: "invited", detail: email, now: now,
+            businessID: businessID, tenantID: tenantID, actorID: actorID, kind: .invited, detail: email, now: now,
             on: connection, logger: logger)
         return (created || needsPassword) ? .invited : .granted
     }
@@ -56,7 +56,7 @@ enum EmployerInvitations {
             "UPDATE password_reset_tokens SET used_at = \(now) WHERE user_id = \(userID) AND purpose = 'invitation' AND used_at IS NULL",
             logger: logger)
         try await BusinessRepository.addEvent(
-            businessID: businessID, tenantID: tenantID, actorID: actorID, kind: "revoked", detail: email, now: now,
+            businessID: businessID, tenantID: tenantID, actorID: actorID, kind: .revoked, detail: email, now: now,
             on: connection, logger: logger)
         return true
     }

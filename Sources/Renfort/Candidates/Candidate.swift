@@ -1,7 +1,8 @@
 import Foundation
+import PostgresNIO
 
 /// Where a candidate came from.
-enum CandidateSource: String, CaseIterable, Sendable {
+enum CandidateSource: String, CaseIterable, Sendable, PostgresDecodable {
     case franceTravail = "france_travail"
     case missionLocale = "mission_locale"
     case capEmploi = "cap_emploi"
@@ -22,37 +23,52 @@ enum CandidateSource: String, CaseIterable, Sendable {
     }
 }
 
-/// A person of the centre's pool, as the pages show them.
+/// A person of the centre's pool: what the form holds (`details`, read through as
+/// `candidate.firstName`…), and what only the centre's work sets.
+@dynamicMemberLookup
 struct Candidate: Sendable {
     let id: Int64
-    let firstName: String
-    let lastName: String
-    let email: String?
-    let phone: String?
-    let communeInsee: String?
-    let communeName: String
-    let birthDate: Day?
-    let drivingLicence: Bool
-    let ownVehicle: Bool
-    let travelKm: Int?
-    let skills: String
-    let experience: String
-    let availableFrom: Day?
-    let seasonalWindows: String
-    let wishedContracts: [ContractKind]
-    let source: CandidateSource
-    let notes: String
-    let consentAt: Day?
-    let consentScope: String
-    let purgeAfter: Day
+    let details: CandidateDetails
     let mergedInto: Int64?
     let createdAt: Date
 
-    var fullName: String { "\(firstName) \(lastName)" }
+    subscript<Value>(dynamicMember field: KeyPath<CandidateDetails, Value>) -> Value { details[keyPath: field] }
+
+    var fullName: String { "\(details.firstName) \(details.lastName)" }
+
+    /// `permis B, véhiculé`, or empty.
+    var mobility: String { Candidate.mobility(licence: details.drivingLicence, vehicle: details.ownVehicle) }
+
+    static func mobility(licence: Bool, vehicle: Bool) -> String {
+        [licence ? "permis B" : nil, vehicle ? "véhiculé" : nil].compactMap { $0 }.joined(separator: ", ")
+    }
 }
 
-/// A validated candidate form.
-struct CandidateDraft: Sendable {
+/// A line of a candidate record's history.
+struct CandidateEvent: Sendable {
+    enum Kind: String, CaseIterable, Sendable, PostgresDecodable {
+        case created, edited, document, merged
+        case mergedInto = "merged_into"
+    }
+
+    let at: Date
+    let who: String
+    let kind: Kind
+    let detail: String
+
+    /// As the record's history says it.
+    var description: String {
+        switch kind {
+        case .created: "Fiche créée"
+        case .edited: "Fiche modifiée"
+        case .document: "Document ajouté : \(detail)"
+        case .merged, .mergedInto: "Fusion : \(detail)"
+        }
+    }
+}
+
+/// What a candidate's form holds, checked: a new record, an edit, or a record read back.
+struct CandidateDetails: Sendable {
     let firstName: String
     let lastName: String
     let email: String?
@@ -129,7 +145,7 @@ struct CandidateInput: Sendable {
 /// The rules of the candidate form. Without consent, a record is kept three months
 /// (to explain a decision); with it, up to two years after the consent (CNIL).
 enum CandidateForm {
-    static func read(_ form: FormData, today: Day) -> (CandidateInput, CandidateDraft?, FormErrors) {
+    static func read(_ form: FormData, today: Day) -> (CandidateInput, CandidateDetails?, FormErrors) {
         var input = CandidateInput()
         input.firstName = form["first_name"] ?? ""
         input.lastName = form["last_name"] ?? ""
@@ -183,7 +199,7 @@ enum CandidateForm {
         if let consent, consent > today { reader.errors.add("consent_at", "Le consentement ne peut pas être daté dans le futur.") }
         if consent != nil && scope.isEmpty { reader.errors.add("consent_scope", "Précisez à quoi la personne a consenti (par exemple : être proposée pour d'autres postes).") }
         // The longest the record may be kept: two years after consent, three months otherwise.
-        let limit = consent.map { Self.adding(days: 730, to: $0) } ?? Self.adding(days: 90, to: today)
+        let limit = consent.map { $0.adding(days: 730) } ?? today.adding(days: 90)
         if purge == nil { purge = limit }
         if let chosen = purge, chosen > limit {
             reader.errors.add("purge_after", consent == nil
@@ -191,15 +207,11 @@ enum CandidateForm {
                 : "Le dossier ne peut pas être gardé plus de deux ans après le consentement (jusqu'au \(limit.french) au plus tard).")
         }
         guard reader.errors.isEmpty, let source, let purge else { return (input, nil, reader.errors) }
-        return (input, CandidateDraft(
+        return (input, CandidateDetails(
             firstName: first, lastName: last, email: email, phone: phone, communeInsee: insee, communeName: commune, birthDate: birth,
             drivingLicence: input.drivingLicence, ownVehicle: input.ownVehicle, travelKm: travel, skills: skills, experience: experience,
             availableFrom: available, seasonalWindows: windows, wishedContracts: contracts, source: source, notes: notes,
             consentAt: consent, consentScope: scope, purgeAfter: purge), reader.errors)
     }
 
-    static func adding(days: Int, to day: Day) -> Day {
-        let date = Day.calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12)) ?? Date()
-        return Day(date.addingTimeInterval(Double(days) * 86400))
-    }
 }

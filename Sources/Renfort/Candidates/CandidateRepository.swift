@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import PostgresNIO
@@ -30,35 +31,47 @@ struct CandidateFilter: Sendable {
 /// All the SQL of the candidate pool, in the caller's transaction (centre set).
 enum CandidateRepository {
     private static let select = """
-        SELECT id, first_name, last_name, email, phone, commune_insee, commune_name, birth_date::text, driving_licence,
-               own_vehicle, travel_km, skills, experience, available_from::text, seasonal_windows, wished_contracts, source,
-               notes, consent_at::text, consent_scope, purge_after::text, merged_into, created_at
+        SELECT id, first_name, last_name, email, phone, commune_insee, commune_name, birth_date, driving_licence,
+               own_vehicle, travel_km, skills, experience, available_from, seasonal_windows, wished_contracts, source,
+               notes, consent_at, consent_scope, purge_after, merged_into, created_at
         FROM candidates
         """
 
-    private static func candidate(_ row: PostgresRow) throws -> Candidate {
-        let c = row.makeRandomAccess()
-        func day(_ index: Int) throws -> Day? { try c[index].decode(String?.self).flatMap(Day.init(iso:)) }
-        return Candidate(
-            id: try c[0].decode(Int64.self), firstName: try c[1].decode(String.self), lastName: try c[2].decode(String.self),
-            email: try c[3].decode(String?.self), phone: try c[4].decode(String?.self), communeInsee: try c[5].decode(String?.self),
-            communeName: try c[6].decode(String.self), birthDate: try day(7), drivingLicence: try c[8].decode(Bool.self),
-            ownVehicle: try c[9].decode(Bool.self), travelKm: try c[10].decode(Int?.self), skills: try c[11].decode(String.self),
-            experience: try c[12].decode(String.self), availableFrom: try day(13), seasonalWindows: try c[14].decode(String.self),
-            wishedContracts: try c[15].decode([String].self).compactMap(ContractKind.init(rawValue:)),
-            source: CandidateSource(rawValue: try c[16].decode(String.self)) ?? .other, notes: try c[17].decode(String.self),
-            consentAt: try day(18), consentScope: try c[19].decode(String.self), purgeAfter: try day(20) ?? Day(Date()),
-            mergedInto: try c[21].decode(Int64?.self), createdAt: try c[22].decode(Date.self))
+    private static func candidate(_ row: PostgresRandomAccessRow) throws -> Candidate {
+        Candidate(
+            id: try row.get("id"),
+            details: CandidateDetails(
+                firstName: try row.get("first_name"), lastName: try row.get("last_name"), email: try row.get("email"),
+                phone: try row.get("phone"), communeInsee: try row.get("commune_insee"), communeName: try row.get("commune_name"),
+                birthDate: try row.get("birth_date"), drivingLicence: try row.get("driving_licence"), ownVehicle: try row.get("own_vehicle"),
+                travelKm: try row.get("travel_km"), skills: try row.get("skills"), experience: try row.get("experience"),
+                availableFrom: try row.get("available_from"), seasonalWindows: try row.get("seasonal_windows"),
+                wishedContracts: try contracts(try row.get("wished_contracts", as: [String].self)), source: try row.get("source"),
+                notes: try row.get("notes"), consentAt: try row.get("consent_at"), consentScope: try row.get("consent_scope"),
+                purgeAfter: try row.get("purge_after")),
+            mergedInto: try row.get("merged_into"), createdAt: try row.get("created_at"))
+    }
+
+    /// The wished contracts, each of the closed list.
+    private static func contracts(_ raw: [String]) throws -> [ContractKind] {
+        try raw.map { value in
+            guard let contract = ContractKind(rawValue: value) else { throw CandidateError.unknownValue(value) }
+            return contract
+        }
+    }
+
+    private static func summary(_ row: PostgresRandomAccessRow) throws -> CandidateSummary {
+        CandidateSummary(
+            id: try row.get("id"), name: try row.get("name"), communeName: try row.get("commune_name"), skills: try row.get("skills"),
+            drivingLicence: try row.get("driving_licence"), ownVehicle: try row.get("own_vehicle"), availableFrom: try row.get("available_from"),
+            source: try row.get("source"))
     }
 
     static func find(id: Int64, on connection: PostgresConnection, logger: Logger) async throws -> Candidate? {
-        for try await row in try await connection.query("\(unescaped: select) WHERE id = \(id)", logger: logger) {
-            return try candidate(row)
-        }
-        return nil
+        try await connection.rows("\(unescaped: select) WHERE id = \(id)", logger: logger, candidate).first
     }
 
-    static func insert(_ draft: CandidateDraft, tenantID: Int64, actorID: Int64?, now: Date, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+    static func insert(_ draft: CandidateDetails, tenantID: Int64, actorID: Int64?, now: Date, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
         let id = try await connection.value(
             """
             INSERT INTO candidates (tenant_id, first_name, last_name, email, phone, commune_insee, commune_name, birth_date,
@@ -71,12 +84,12 @@ enum CandidateRepository {
                 \(draft.consentScope), \(draft.purgeAfter.iso)::date, \(now), \(now))
             RETURNING id
             """, as: Int64.self, logger: logger)
-        guard let id else { throw AccountRepository.AccountError.notCreated }
-        try await addEvent(candidateID: id, tenantID: tenantID, actorID: actorID, kind: "created", detail: "", now: now, on: connection, logger: logger)
+        guard let id else { throw CandidateError.notCreated }
+        try await addEvent(candidateID: id, tenantID: tenantID, actorID: actorID, kind: .created, detail: "", now: now, on: connection, logger: logger)
         return id
     }
 
-    static func update(id: Int64, _ draft: CandidateDraft, tenantID: Int64, actorID: Int64, now: Date, on connection: PostgresConnection, logger: Logger) async throws {
+    static func update(id: Int64, _ draft: CandidateDetails, tenantID: Int64, actorID: Int64, now: Date, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.execute(
             """
             UPDATE candidates SET first_name = \(draft.firstName), last_name = \(draft.lastName), email = \(draft.email),
@@ -89,22 +102,27 @@ enum CandidateRepository {
                 purge_after = \(draft.purgeAfter.iso)::date, updated_at = \(now)
             WHERE id = \(id)
             """, logger: logger)
-        try await addEvent(candidateID: id, tenantID: tenantID, actorID: actorID, kind: "edited", detail: "", now: now, on: connection, logger: logger)
+        try await addEvent(candidateID: id, tenantID: tenantID, actorID: actorID, kind: .edited, detail: "", now: now, on: connection, logger: logger)
     }
 
-    static func addEvent(candidateID: Int64, tenantID: Int64, actorID: Int64?, kind: String, detail: String, now: Date, on connection: PostgresConnection, logger: Logger) async throws {
+    static func addEvent(
+        candidateID: Int64, tenantID: Int64, actorID: Int64?, kind: CandidateEvent.Kind, detail: String, now: Date, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
         try await connection.execute(
-            "INSERT INTO candidate_events (tenant_id, candidate_id, at, actor_id, kind, detail) VALUES (\(tenantID), \(candidateID), \(now), \(actorID), \(kind), \(detail))",
-            logger: logger)
+            """
+            INSERT INTO candidate_events (tenant_id, candidate_id, at, actor_id, kind, detail)
+            VALUES (\(tenantID), \(candidateID), \(now), \(actorID), \(kind.rawValue), \(detail))
+            """, logger: logger)
     }
 
-    static func events(candidateID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [(at: Date, who: String, kind: String, detail: String)] {
-        try await connection.all(
+    static func events(candidateID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [CandidateEvent] {
+        try await connection.rows(
             """
-            SELECT e.at, coalesce(u.display_name, 'Renfort'), e.kind, e.detail FROM candidate_events e LEFT JOIN users u ON u.id = e.actor_id
+            SELECT e.at, coalesce(u.display_name, 'Renfort') AS who, e.kind, e.detail FROM candidate_events e LEFT JOIN users u ON u.id = e.actor_id
             WHERE e.candidate_id = \(candidateID) ORDER BY e.at DESC, e.id DESC LIMIT 100
-            """, as: (Date.self, String.self, String.self, String.self), logger: logger
-        ).map { (at: $0.0, who: $0.1, kind: $0.2, detail: $0.3) }
+            """, logger: logger
+        ) { row in CandidateEvent(at: try row.get("at"), who: try row.get("who"), kind: try row.get("kind"), detail: try row.get("detail")) }
     }
 
     /// Words of a search, folded like the index (lower case, no accents), as LIKE patterns.
@@ -120,10 +138,11 @@ enum CandidateRepository {
         let leading = words.max { $0.count < $1.count }
         let commune = filter.commune.flatMap { patterns($0).first }
         let offset = (max(filter.page, 1) - 1) * CandidateFilter.pageSize
-        let rows = try await connection.all(
+        var total = 0
+        let candidates = try await connection.rows(
             """
-            SELECT id, first_name || ' ' || last_name, commune_name, skills, driving_licence, own_vehicle, available_from::text, source,
-                   count(*) OVER ()
+            SELECT id, first_name || ' ' || last_name AS name, commune_name, skills, driving_licence, own_vehicle, available_from, source,
+                   count(*) OVER () AS total
             FROM candidates
             WHERE merged_into IS NULL
               AND (\(leading)::text IS NULL OR search_text LIKE \(leading))
@@ -136,20 +155,20 @@ enum CandidateRepository {
               AND (\(filter.source?.rawValue)::text IS NULL OR source = \(filter.source?.rawValue))
             ORDER BY last_name, first_name, id
             LIMIT \(CandidateFilter.pageSize) OFFSET \(offset)
-            """, as: (Int64.self, String.self, String.self, String.self, Bool.self, Bool.self, String?.self, String.self, Int.self), logger: logger)
-        return (rows.map {
-            CandidateSummary(
-                id: $0.0, name: $0.1, communeName: $0.2, skills: $0.3, drivingLicence: $0.4, ownVehicle: $0.5,
-                availableFrom: $0.6.flatMap(Day.init(iso:)), source: CandidateSource(rawValue: $0.7) ?? .other)
-        }, rows.first?.8 ?? 0)
+            """, logger: logger
+        ) { row in
+            total = try row.get("total")
+            return try summary(row)
+        }
+        return (candidates, total)
     }
 
     /// Records that look like the same person: same e-mail, same phone, or same name and birth date.
-    static func duplicates(of draft: CandidateDraft, excluding id: Int64?, on connection: PostgresConnection, logger: Logger) async throws -> [CandidateSummary] {
+    static func duplicates(of draft: CandidateDetails, excluding id: Int64?, on connection: PostgresConnection, logger: Logger) async throws -> [CandidateSummary] {
         let phoneDigits = String((draft.phone ?? "").filter(\.isNumber).suffix(9))
-        let rows = try await connection.all(
+        return try await connection.rows(
             """
-            SELECT id, first_name || ' ' || last_name, commune_name, skills, driving_licence, own_vehicle, available_from::text, source
+            SELECT id, first_name || ' ' || last_name AS name, commune_name, skills, driving_licence, own_vehicle, available_from, source
             FROM candidates
             WHERE merged_into IS NULL AND (\(id)::bigint IS NULL OR id <> \(id))
               AND ((\(draft.email)::text IS NOT NULL AND email_key = lower(btrim(\(draft.email))))
@@ -158,12 +177,7 @@ enum CandidateRepository {
                     AND search_folded(first_name) = search_folded(\(draft.firstName))
                     AND search_folded(last_name) = search_folded(\(draft.lastName))))
             ORDER BY id LIMIT 10
-            """, as: (Int64.self, String.self, String.self, String.self, Bool.self, Bool.self, String?.self, String.self), logger: logger)
-        return rows.map {
-            CandidateSummary(
-                id: $0.0, name: $0.1, communeName: $0.2, skills: $0.3, drivingLicence: $0.4, ownVehicle: $0.5,
-                availableFrom: $0.6.flatMap(Day.init(iso:)), source: CandidateSource(rawValue: $0.7) ?? .other)
-        }
+            """, logger: logger, summary)
     }
 
     /// Merges `source` into `target`: applications (where the target has none on that need),
@@ -183,7 +197,63 @@ enum CandidateRepository {
             FROM candidates s WHERE t.id = \(target) AND s.id = \(source) AND s.notes <> ''
             """, logger: logger)
         try await connection.execute("UPDATE candidates SET merged_into = \(target), updated_at = \(now) WHERE id = \(source)", logger: logger)
-        try await addEvent(candidateID: target, tenantID: tenantID, actorID: actorID, kind: "merged", detail: "fiche n° \(source) fusionnée dans celle-ci", now: now, on: connection, logger: logger)
-        try await addEvent(candidateID: source, tenantID: tenantID, actorID: actorID, kind: "merged_into", detail: "fusionnée dans la fiche n° \(target)", now: now, on: connection, logger: logger)
+        try await addEvent(candidateID: target, tenantID: tenantID, actorID: actorID, kind: .merged, detail: "fiche n° \(source) fusionnée dans celle-ci", now: now, on: connection, logger: logger)
+        try await addEvent(candidateID: source, tenantID: tenantID, actorID: actorID, kind: .mergedInto, detail: "fusionnée dans la fiche n° \(target)", now: now, on: connection, logger: logger)
     }
+
+    // MARK: Documents
+
+    static func documents(candidateID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [CandidateDocument] {
+        try await connection.rows(
+            "SELECT id, filename, size, uploaded_at FROM candidate_documents WHERE candidate_id = \(candidateID) ORDER BY uploaded_at DESC",
+            logger: logger
+        ) { row in
+            CandidateDocument(id: try row.get("id"), filename: try row.get("filename"), size: try row.get("size"), uploadedAt: try row.get("uploaded_at"))
+        }
+    }
+
+    /// A document's name and bytes, if it is this candidate's.
+    static func documentContent(id: Int64, candidateID: Int64, on connection: PostgresConnection, logger: Logger) async throws
+        -> (filename: String, content: ByteBuffer)?
+    {
+        try await connection.first(
+            "SELECT filename, content FROM candidate_documents WHERE id = \(id) AND candidate_id = \(candidateID)",
+            as: (String.self, ByteBuffer.self), logger: logger
+        ).map { (filename: $0.0, content: $0.1) }
+    }
+
+    /// Keeps a document on the record, with its SHA-256, and says so in the record's history.
+    static func addDocument(
+        candidateID: Int64, filename: String, data: [UInt8], tenantID: Int64, actorID: Int64, now: Date, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let digest = SHA256.hash(data: Data(data)).map { String(format: "%02x", $0) }.joined()
+        try await connection.execute(
+            """
+            INSERT INTO candidate_documents (tenant_id, candidate_id, filename, content, size, sha256, uploaded_by, uploaded_at)
+            VALUES (\(tenantID), \(candidateID), \(filename), \(ByteBuffer(bytes: data)), \(data.count), \(digest), \(actorID), \(now))
+            """, logger: logger)
+        try await addEvent(candidateID: candidateID, tenantID: tenantID, actorID: actorID, kind: .document, detail: filename, now: now, on: connection, logger: logger)
+    }
+
+    /// The needs a candidate is or was on, the latest move first.
+    static func applications(candidateID: Int64, on connection: PostgresConnection, logger: Logger) async throws
+        -> [(id: Int64, need: String, business: String, stage: ApplicationStage)]
+    {
+        try await connection.rows(
+            """
+            SELECT a.id, n.title AS need, b.name AS business, a.stage FROM applications a
+            JOIN job_needs n ON n.tenant_id = a.tenant_id AND n.id = a.need_id
+            JOIN businesses b ON b.tenant_id = n.tenant_id AND b.id = n.business_id
+            WHERE a.candidate_id = \(candidateID) ORDER BY a.last_move_at DESC
+            """, logger: logger
+        ) { row in (id: try row.get("id"), need: try row.get("need"), business: try row.get("business"), stage: try row.get("stage")) }
+    }
+}
+
+/// What can go wrong with the pool's rows beyond a person's input.
+enum CandidateError: Error {
+    /// An insert returned no row.
+    case notCreated
+    /// A stored value that no case of its closed list matches.
+    case unknownValue(String)
 }

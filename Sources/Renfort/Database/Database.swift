@@ -114,3 +114,24 @@ extension PostgresConnection {
         return result
     }
 }
+
+extension PostgresConnection {
+    /// Runs a query and builds one value per row, reading its columns by name.
+    func rows<Value>(
+        _ query: PostgresQuery, logger: Logger, _ build: (PostgresRandomAccessRow) throws -> Value
+    ) async throws -> [Value] {
+        var result: [Value] = []
+        for try await row in try await self.query(query, logger: logger) {
+            result.append(try build(row.makeRandomAccess()))
+        }
+        return result
+    }
+}
+
+extension PostgresRandomAccessRow {
+    /// The column `name` of the row, decoded; a value of the wrong type or outside its
+    /// closed list is an error.
+    func get<Value: PostgresDecodable>(_ name: String, as type: Value.Type = Value.self) throws -> Value {
+        try self[name].decode(Value.self)
+    }
+}

@@ -113,20 +113,16 @@ public enum DemoData {
 
     private static func createCentre(slug: String, name: String, territory: String, database: Database, logger: Logger) async throws -> Int64 {
         try await database.withTransaction(logger: logger) { connection in
-            guard let id = try await connection.value(
-                "INSERT INTO centres (slug, name, territory) VALUES (\(slug), \(name), \(territory)) RETURNING id",
-                as: Int64.self, logger: logger)
-            else { throw AccountRepository.AccountError.notCreated }
-            return id
+            try await AdminRepository.createCentre(slug: slug, name: name, territory: territory, on: connection, logger: logger)
         }
     }
 
     private static func insert(_ business: DemoBusiness, tenant: Int64, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
-        let draft = BusinessDraft(
+        let draft = BusinessDetails(
             siret: Siret.completing(business.siretPrefix), name: business.name, nafCode: business.naf,
             headcountBand: business.headcount, communeInsee: business.insee, communeName: business.commune, address: nil,
             contactName: business.employer.isEmpty ? nil : business.employer, phone: nil, email: nil,
             memberSince: Day(iso: "2026-03-02"), notes: nil)
-        return try await BusinessRepository.insert(draft, status: "member", tenantID: tenant, actorID: nil, now: Date(), on: connection, logger: logger)
+        return try await BusinessRepository.insert(draft, status: .member, tenantID: tenant, actorID: nil, now: Date(), on: connection, logger: logger)
     }
 }

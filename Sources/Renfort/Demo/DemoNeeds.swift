@@ -73,7 +73,7 @@ enum DemoNeeds {
         for (index, need) in needs.enumerated() {
             let start = day(need.startInDays)
             let end = need.lengthInDays.map { day(need.startInDays + $0) }
-            let draft = JobNeedDraft(
+            let draft = JobNeedDetails(
                 title: need.title, romeCode: need.status == .submitted ? nil : need.rome, description: need.description,
                 contractKind: need.contract, fullTime: need.hours >= 35, hoursPerWeek: need.hours, positions: need.positions,
                 wishedStart: start, endDate: end, seasonStart: need.seasonal ? start : nil, seasonEnd: need.seasonal ? end : nil,
@@ -105,13 +105,13 @@ enum DemoNeeds {
         }
 
         // A bakery that is not yet a member asked to join, with its first need.
-        let bakery = BusinessDraft(
+        let bakery = BusinessDetails(
             siret: Siret.completing("9001000090001"), name: "Boulangerie du Pont Valentré", nafCode: "10.71C", headcountBand: "1-9",
             communeInsee: "46042", communeName: "Cahors", address: "12 quai Valentré, Cahors", contactName: "Julie Gransard",
             phone: "05 65 00 00 00", email: "contact@boulangerie-valentre.test", memberSince: nil, notes: nil)
         let requested = now.addingTimeInterval(-2 * 86400)
-        let bakeryID = try await BusinessRepository.insert(bakery, status: "pending", tenantID: cahors, actorID: nil, now: requested, on: connection, logger: logger)
-        let bread = JobNeedDraft(
+        let bakeryID = try await BusinessRepository.insert(bakery, status: .pending, tenantID: cahors, actorID: nil, now: requested, on: connection, logger: logger)
+        let bread = JobNeedDetails(
             title: "Boulanger ou boulangère", romeCode: nil, description: "Fabrication du pain et des viennoiseries, travail de nuit.",
             contractKind: .cdi, fullTime: true, hoursPerWeek: 39, positions: 1, wishedStart: day(40), endDate: nil, seasonStart: nil,
             seasonEnd: nil, seasonRecurring: false, placeInsee: "46042", placeName: "Cahors", payMin: 1950, payMax: 2200,

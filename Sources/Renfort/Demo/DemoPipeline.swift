@@ -30,20 +30,20 @@ enum DemoPipeline {
     static func day(_ iso: String) -> Day { Day(iso: iso)! }
 
     /// A fictional person, the same for the same number.
-    static func draft(_ number: Int, today: Day, hired: Bool) -> CandidateDraft {
+    static func draft(_ number: Int, today: Day, hired: Bool) -> CandidateDetails {
         let first = firstNames[number % firstNames.count]
         let last = lastNames[(number * 7 + number / firstNames.count) % lastNames.count]
         let commune = communes[number % communes.count]
-        let consent = CandidateForm.adding(days: -(number % 200), to: today)
-        return CandidateDraft(
+        let consent = today.adding(days: -(number % 200))
+        return CandidateDetails(
             firstName: first, lastName: last, email: "\(first.lowercased().folding(options: .diacriticInsensitive, locale: nil)).\(last.lowercased().folding(options: .diacriticInsensitive, locale: nil)).\(number)@exemple.test",
             phone: String(format: "06 %02d %02d %02d %02d", 10 + number % 89, number % 97, (number * 3) % 100, (number * 7) % 100),
             communeInsee: commune.0, communeName: commune.1, birthDate: nil, drivingLicence: number % 3 != 0, ownVehicle: number % 4 != 0,
             travelKm: [10, 20, 30, 50][number % 4], skills: trades[number % trades.count], experience: number % 2 == 0 ? "Plusieurs saisons" : "",
-            availableFrom: CandidateForm.adding(days: number % 40, to: today), seasonalWindows: number % 5 == 0 ? "Vendanges, saison d'été" : "",
+            availableFrom: today.adding(days: number % 40), seasonalWindows: number % 5 == 0 ? "Vendanges, saison d'été" : "",
             wishedContracts: number % 3 == 0 ? [.seasonalCDD, .cdd] : [.cdi], source: sources[number % sources.count], notes: "",
             consentAt: consent, consentScope: "Être proposé(e) pour d'autres postes du centre",
-            purgeAfter: hired ? CandidateForm.adding(days: 730, to: today) : CandidateForm.adding(days: 700, to: consent))
+            purgeAfter: hired ? today.adding(days: 730) : consent.adding(days: 700))
     }
 
     static func load(cahors: Int64, businessIDs: [Int64], adviserIDs: [Int64], now: Date, on connection: PostgresConnection, logger: Logger) async throws {
@@ -201,7 +201,7 @@ enum DemoPipeline {
             var endedOn: Day? = nil
             var reason: String? = nil
             if contract == "cdi", let ending = endings.first(where: { (index + 1) % $0.every == 0 }) {
-                let candidateEnd = CandidateForm.adding(days: ending.afterDays, to: start)
+                let candidateEnd = start.adding(days: ending.afterDays)
                 if candidateEnd < today { endedOn = candidateEnd; reason = ending.reason }
             }
             // Past check-ins are done; the last one before an ending says so.
@@ -214,7 +214,7 @@ enum DemoPipeline {
                     continue
                 }
                 // The present's check-ins stay to do (some overdue), the past ones are done.
-                guard dueDay < CandidateForm.adding(days: -45, to: today) else { continue }
+                guard dueDay < today.adding(days: -45) else { continue }
                 let atRisk = index % 7 == 3
                 try await connection.execute(
                     """
@@ -238,7 +238,7 @@ enum DemoPipeline {
         closedOn: Day, submitted: Date? = nil, cahors: Int64, adviser: Int64, place: String, on connection: PostgresConnection, logger: Logger
     ) async throws -> Int64 {
         let submitted = submitted ?? Day.calendar.date(from: DateComponents(year: 2018, month: 9, day: 10, hour: 10))!
-        let draft = JobNeedDraft(
+        let draft = JobNeedDetails(
             title: title, romeCode: nil, description: "Besoin de la saison 2018-2019.", contractKind: contract, fullTime: true, hoursPerWeek: 35,
             positions: positions, wishedStart: start, endDate: end, seasonStart: contract == .seasonalCDD ? start : nil,
             seasonEnd: contract == .seasonalCDD ? end : nil, seasonRecurring: contract == .seasonalCDD, placeInsee: nil, placeName: place,

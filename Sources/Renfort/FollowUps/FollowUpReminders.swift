@@ -27,7 +27,7 @@ struct FollowUpReminders: Service {
     func queue() async throws -> Int {
         let now = clock.now()
         let today = Day(now)
-        let tomorrow = CandidateForm.adding(days: 1, to: today)
+        let tomorrow = today.adding(days: 1)
         let centres = try await database.withTransaction(logger: logger) { connection in
             try await connection.all("SELECT id, slug FROM centres ORDER BY id", as: (Int64.self, String.self), logger: logger)
         }

@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// One step of a centre's follow-up schedule.
 struct FollowUpStep: Sendable, Equatable {
-    enum Kind: String, Sendable { case offset, trialEnd = "trial_end" }
+    enum Kind: String, Sendable, PostgresDecodable { case offset, trialEnd = "trial_end" }
     let kind: Kind
     let offsetDays: Int?
     let label: String
@@ -51,7 +51,7 @@ enum FollowUpSchedule {
         var result: [(Day, String)] = []
         for step in steps {
             let offset = step.kind == .trialEnd ? trialDays(contract: contract, start: start, end: end, periods: periods) : (step.offsetDays ?? 0)
-            let due = CandidateForm.adding(days: offset, to: start)
+            let due = start.adding(days: offset)
             if let end, due > end { continue }
             if !result.contains(where: { $0.0 == due }) { result.append((due, step.label)) }
         }
@@ -93,5 +93,49 @@ enum FollowUpSchedule {
             "SELECT cdi_trial_days, long_fixed_trial_days, short_fixed_max_days FROM followup_settings", as: (Int.self, Int.self, Int.self), logger: logger)
         else { return TrialPeriods() }
         return TrialPeriods(cdiDays: row.0, longFixedDays: row.1, shortFixedMaxDays: row.2)
+    }
+
+    // MARK: The centre's settings
+
+    /// A step of the centre's schedule as its settings page lists it.
+    struct ActiveStep: Sendable {
+        let id: Int64
+        let kind: FollowUpStep.Kind
+        let offsetDays: Int?
+        let label: String
+    }
+
+    /// The centre's active steps (the defaults written on first use), by when they fall.
+    static func activeSteps(tenantID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [ActiveStep] {
+        _ = try await steps(tenantID: tenantID, on: connection, logger: logger)
+        return try await connection.rows(
+            "SELECT id, kind, offset_days, label FROM followup_steps WHERE active ORDER BY coalesce(offset_days, 0), position, id", logger: logger
+        ) { row in
+            ActiveStep(id: try row.get("id"), kind: try row.get("kind"), offsetDays: try row.get("offset_days"), label: try row.get("label"))
+        }
+    }
+
+    static func addStep(label: String, offsetDays: Int, tenantID: Int64, on connection: PostgresConnection, logger: Logger) async throws {
+        _ = try await steps(tenantID: tenantID, on: connection, logger: logger)
+        try await connection.execute(
+            """
+            INSERT INTO followup_steps (tenant_id, kind, offset_days, label, position)
+            VALUES (\(tenantID), \(FollowUpStep.Kind.offset.rawValue), \(offsetDays), \(label), \(offsetDays))
+            """, logger: logger)
+    }
+
+    /// False when there is no such step.
+    static func retireStep(id: Int64, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        try await connection.value("UPDATE followup_steps SET active = false WHERE id = \(id) RETURNING id", as: Int64.self, logger: logger) != nil
+    }
+
+    static func save(_ periods: TrialPeriods, tenantID: Int64, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.execute(
+            """
+            INSERT INTO followup_settings (tenant_id, cdi_trial_days, long_fixed_trial_days, short_fixed_max_days)
+            VALUES (\(tenantID), \(periods.cdiDays), \(periods.longFixedDays), \(periods.shortFixedMaxDays))
+            ON CONFLICT (tenant_id) DO UPDATE SET cdi_trial_days = EXCLUDED.cdi_trial_days,
+                long_fixed_trial_days = EXCLUDED.long_fixed_trial_days, short_fixed_max_days = EXCLUDED.short_fixed_max_days
+            """, logger: logger)
     }
 }

@@ -1,7 +1,8 @@
+import PostgresNIO
 import Foundation
 
 /// The kinds of contract a job need can ask for.
-enum ContractKind: String, CaseIterable, Sendable {
+enum ContractKind: String, CaseIterable, Sendable, PostgresDecodable {
     case cdi, cdd
     case seasonalCDD = "seasonal_cdd"
     case apprenticeship, professionalisation, temporary
@@ -53,10 +54,13 @@ enum HardToFillReason: String, CaseIterable, Sendable {
 }
 
 /// Where a need stands. The moves allowed are the table below; the database keeps the history.
-enum NeedStatus: String, CaseIterable, Sendable {
+enum NeedStatus: String, CaseIterable, Sendable, PostgresDecodable {
     case submitted, qualified, sourcing, filled
     case partlyFilled = "partly_filled"
     case closed, cancelled
+
+    /// The badge's class on the pages.
+    var cssClass: String { "status status--\(rawValue)" }
 
     var label: String {
         switch self {
@@ -84,6 +88,9 @@ enum NeedStatus: String, CaseIterable, Sendable {
         .closed: [],
         .cancelled: [],
     ]
+
+    /// The moves an adviser can make from this status (cancelling has its own form).
+    var moves: [NeedStatus] { Self.transitions[self] ?? [] }
 
     static func canMove(from: NeedStatus, to: NeedStatus) -> Bool {
         if to == .cancelled { return from.isOpen }

@@ -34,8 +34,8 @@ struct JobNeedInput: Sendable {
     var token = FormSubmissions.newToken()
 }
 
-/// A validated job need, ready for the database.
-struct JobNeedDraft: Sendable {
+/// What a need's form holds, checked: a new need, an edit, or a need read back.
+struct JobNeedDetails: Sendable {
     let title: String
     let romeCode: String?
     let description: String
@@ -70,7 +70,7 @@ enum JobNeedForm {
     static let longText = 5000
 
     /// Reads and checks the form. `isNew`: dates may not be in the past.
-    static func read(_ form: FormData, today: Day, isNew: Bool) -> (JobNeedInput, JobNeedDraft?, FormErrors) {
+    static func read(_ form: FormData, today: Day, isNew: Bool) -> (JobNeedInput, JobNeedDetails?, FormErrors) {
         var input = JobNeedInput()
         input.businessID = form["business_id"] ?? ""
         input.title = form["title"] ?? ""
@@ -195,7 +195,7 @@ enum JobNeedForm {
         guard reader.errors.isEmpty, let contract, let fullTime, let hours, let positions, let start,
             let newlyCreated, let hardToFill
         else { return (input, nil, reader.errors) }
-        let draft = JobNeedDraft(
+        let draft = JobNeedDetails(
             title: title, romeCode: rome, description: description, contractKind: contract, fullTime: fullTime,
             hoursPerWeek: hours, positions: positions, wishedStart: start, endDate: end, seasonStart: seasonStart,
             seasonEnd: seasonEnd, seasonRecurring: seasonStart != nil && input.seasonRecurring, placeInsee: placeInsee,
@@ -204,5 +204,40 @@ enum JobNeedForm {
             hardToFill: hardToFill, hardToFillReasons: hardToFill ? reasons : [], hardToFillOther: hardToFill ? reasonOther : "",
             housingOffered: input.housingOffered, notes: notes)
         return (input, draft, reader.errors)
+    }
+}
+
+extension JobNeedInput {
+    /// The form of an existing need, as it stands.
+    init(_ need: JobNeedRecord) {
+        self.businessID = String(need.businessID)
+        self.title = need.title
+        self.romeCode = need.romeCode ?? ""
+        self.description = need.description
+        self.contractKind = need.contractKind.rawValue
+        self.fullTime = need.fullTime ? "oui" : "non"
+        self.hoursPerWeek = Formats.hours(need.hoursPerWeek)
+        self.positions = String(need.positions)
+        self.wishedStart = need.wishedStart.iso
+        self.endDate = need.endDate?.iso ?? ""
+        self.seasonStart = need.seasonStart?.iso ?? ""
+        self.seasonEnd = need.seasonEnd?.iso ?? ""
+        self.seasonRecurring = need.seasonRecurring
+        self.placeInsee = need.placeInsee ?? ""
+        self.placeName = need.placeName
+        self.payMin = need.payMin.map(String.init) ?? ""
+        self.payMax = need.payMax.map(String.init) ?? ""
+        self.skills = need.skills
+        self.drivingLicence = need.drivingLicence
+        self.otherLicences = need.otherLicences
+        self.certificates = need.certificates
+        self.experience = need.experience
+        self.newlyCreated = need.newlyCreated ? "creation" : "remplacement"
+        self.hardToFill = need.hardToFill ? "oui" : "non"
+        self.hardToFillReasons = need.hardToFillReasons.map(\.rawValue)
+        self.hardToFillOther = need.hardToFillOther
+        self.housingOffered = need.housingOffered
+        self.notes = need.notes
+        self.confirmLowPay = true
     }
 }

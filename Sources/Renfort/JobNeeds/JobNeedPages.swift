@@ -1,23 +1,60 @@
 import Foundation
 
-/// An option of a select or a radio/checkbox group, ready for the template.
-struct Option: Sendable {
-    let value: String
-    let label: String
-    let selected: Bool
-}
-
 /// The job-need form page (new and edit).
-struct JobNeedFormPage: Sendable {
+struct JobNeedFormPage: PageModel {
+    static let template = "needs/form"
+
     let layout: Layout
     let heading: String
     let action: String
     let cancelHref: String
     let isNew: Bool
-    let input: JobNeedInput
     let chooseBusiness: Bool
     let businesses: [Option]
     let businessName: String?
+    let choices: NeedFormChoices
+    let form: FormState<JobNeedInput>
+
+    /// The form for a new need (`editing` nil: an adviser chooses the business, an employer's
+    /// is theirs) or for `editing`.
+    static func load(
+        editing: JobNeedRecord?, form: FormState<JobNeedInput>, in context: CentreContext, database: Database, today: Day
+    ) async throws -> JobNeedFormPage {
+        let businessScope = try context.businessScope()
+        let (businesses, ownName) = try await database.transaction(in: context) { connection in
+            if let businessScope {
+                let own = try await BusinessRepository.find(id: businessScope, on: connection, logger: context.logger)
+                return ([Business]?.none, own?.name)
+            }
+            return (try await BusinessRepository.members(on: connection, logger: context.logger), String?.none)
+        }
+        return JobNeedFormPage(
+            editing: editing, form: form, businesses: editing == nil ? businesses : nil, businessName: editing?.businessName ?? ownName,
+            context: context, today: today)
+    }
+
+    init(editing: JobNeedRecord?, form: FormState<JobNeedInput>, businesses: [Business]?, businessName: String?, context: CentreContext, today: Day) {
+        let base = context.base
+        let input = form.values
+        let isNew = editing == nil
+        self.layout = Layout(
+            title: isNew ? "Nouveau besoin" : "Modifier le besoin", session: context.session, membership: context.membership,
+            currentPath: "\(base)/besoins/nouveau")
+        self.heading = isNew ? "Déposer un besoin de recrutement" : "Modifier le besoin « \(editing?.title ?? "") »"
+        self.action = editing.map { "\(base)/besoins/\($0.id)/modifier" } ?? "\(base)/besoins"
+        self.cancelHref = editing.map { "\(base)/besoins/\($0.id)" } ?? "\(base)/besoins"
+        self.isNew = isNew
+        self.chooseBusiness = businesses != nil
+        self.businesses = (businesses ?? []).map { Option(value: String($0.id), label: $0.name, selected: String($0.id) == input.businessID) }
+        self.businessName = businessName
+        self.choices = NeedFormChoices(input, today: today)
+        self.form = form
+    }
+}
+
+/// The choices of the need's fields (`needs/fields`), as typed: shared by the need form and
+/// the join request, whose templates open them around the fields.
+struct NeedFormChoices: Sendable {
     let contractKinds: [Option]
     let fullTimeYes: Bool
     let fullTimeNo: Bool
@@ -28,24 +65,9 @@ struct JobNeedFormPage: Sendable {
     let reasons: [Option]
     let today: String
     let minimumWage: Int
-    let errors: [FieldError]
-    let hasErrors: Bool
-    let fieldErrors: [String: String]
 
-    init(
-        layout: Layout, heading: String, action: String, cancelHref: String, isNew: Bool, input: JobNeedInput,
-        businesses: [Business]?, businessName: String?, today: Day, errors: FormErrors
-    ) {
-        self.layout = layout
-        self.heading = heading
-        self.action = action
-        self.cancelHref = cancelHref
-        self.isNew = isNew
-        self.input = input
-        self.chooseBusiness = businesses != nil
-        self.businesses = (businesses ?? []).map { Option(value: String($0.id), label: $0.name, selected: String($0.id) == input.businessID) }
-        self.businessName = businessName
-        self.contractKinds = ContractKind.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0.rawValue == input.contractKind) }
+    init(_ input: JobNeedInput, today: Day) {
+        self.contractKinds = Option.all(ContractKind.self, chosen: input.contractKind, label: \.label)
         self.fullTimeYes = input.fullTime == "oui"
         self.fullTimeNo = input.fullTime == "non"
         self.creation = input.newlyCreated == "creation"
@@ -55,14 +77,13 @@ struct JobNeedFormPage: Sendable {
         self.reasons = HardToFillReason.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: input.hardToFillReasons.contains($0.rawValue)) }
         self.today = today.iso
         self.minimumWage = MinimumWage.monthlyGross
-        self.errors = errors.all
-        self.hasErrors = !errors.isEmpty
-        self.fieldErrors = errors.byField
     }
 }
 
 /// One need, with its history and what the person can do with it.
-struct JobNeedPage: Sendable {
+struct JobNeedPage: PageModel {
+    static let template = "needs/show"
+
     struct HistoryLine: Sendable {
         let at: String
         let who: String
@@ -101,9 +122,7 @@ struct JobNeedPage: Sendable {
     let applicationCount: Int
     let presented: [PresentedRow]
     let hasPresented: Bool
-    let errors: [FieldError]
-    let hasErrors: Bool
-    let fieldErrors: [String: String]
+    let form: FormState<TypedFields>
 }
 
 /// A candidate presented to the employer, on the need's page.
@@ -115,7 +134,9 @@ struct PresentedRow: Sendable {
 }
 
 /// The needs list: filters, counts per status, one page of needs.
-struct JobNeedListPage: Sendable {
+struct JobNeedListPage: PageModel {
+    static let template = "needs/list"
+
     struct Row: Sendable {
         let href: String
         let title: String
@@ -157,51 +178,4 @@ struct JobNeedListPage: Sendable {
     let pages: Int
     let previousHref: String?
     let nextHref: String?
-}
-
-enum Formats {
-    static func dateTime(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "fr_FR")
-        formatter.timeZone = Layout.parisTime
-        formatter.dateFormat = "dd/MM/yyyy 'à' HH:mm"
-        return formatter.string(from: date)
-    }
-
-    static func day(_ date: Date) -> String { Day(date).french }
-
-    static func hours(_ value: Double) -> String { FormReader.french(value) }
-
-    static func euros(_ value: Int) -> String {
-        let formatter = NumberFormatter()
-        formatter.locale = Locale(identifier: "fr_FR")
-        formatter.numberStyle = .decimal
-        return (formatter.string(from: NSNumber(value: value)) ?? String(value)) + " €"
-    }
-
-    static func statusClass(_ status: NeedStatus) -> String { "status status--\(status.rawValue)" }
-
-    /// A number with `digits` decimals and a point (`2.5`), rounded half away from zero;
-    /// without `String(format:)`, which is slow on Linux.
-    static func decimal(_ value: Double, digits: Int) -> String {
-        guard value.isFinite else { return "" }
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let scaled = Int((abs(value) * scale).rounded())
-        let sign = value < 0 && scaled != 0 ? "-" : ""
-        guard digits > 0 else { return sign + String(scaled) }
-        let whole = scaled / Int(scale), fraction = String(scaled % Int(scale))
-        return sign + String(whole) + "." + String(repeating: "0", count: digits - fraction.count) + fraction
-    }
-
-    /// `12345` → `12 345`, thousands grouped by a narrow no-break space as in French.
-    static func integer(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var grouped = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { grouped += "\u{202F}" }
-            grouped.append(digit)
-        }
-        return (value < 0 ? "-" : "") + grouped
-    }
 }

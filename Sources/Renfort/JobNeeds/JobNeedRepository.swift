@@ -2,44 +2,22 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// A job need as the pages show it.
+/// A job need: what its form holds (`details`, read through as `need.title`…), and what
+/// the centre's work sets (positions filled, status, adviser).
+@dynamicMemberLookup
 struct JobNeedRecord: Sendable {
     let id: Int64
     let businessID: Int64
     let businessName: String
-    let title: String
-    let romeCode: String?
-    let description: String
-    let contractKind: ContractKind
-    let fullTime: Bool
-    let hoursPerWeek: Double
-    let positions: Int
+    let details: JobNeedDetails
     let positionsFilled: Int
-    let wishedStart: Day
-    let endDate: Day?
-    let seasonStart: Day?
-    let seasonEnd: Day?
-    let seasonRecurring: Bool
-    let placeInsee: String?
-    let placeName: String
-    let payMin: Int?
-    let payMax: Int?
-    let skills: String
-    let drivingLicence: Bool
-    let otherLicences: String
-    let certificates: String
-    let experience: String
-    let newlyCreated: Bool
-    let hardToFill: Bool
-    let hardToFillReasons: [HardToFillReason]
-    let hardToFillOther: String
-    let housingOffered: Bool
-    let notes: String
     let status: NeedStatus
     let cancelReason: String?
     let adviserID: Int64?
     let adviserName: String?
     let submittedAt: Date
+
+    subscript<Value>(dynamicMember field: KeyPath<JobNeedDetails, Value>) -> Value { details[keyPath: field] }
 }
 
 /// One line of the needs list.
@@ -60,9 +38,13 @@ struct JobNeedSummary: Sendable {
 
 /// One line of a need's history.
 struct JobNeedEvent: Sendable {
+    enum Kind: String, CaseIterable, Sendable, PostgresDecodable {
+        case submitted, edited, qualified, comment, status
+    }
+
     let at: Date
     let actorName: String
-    let kind: String
+    let kind: Kind
     let fromStatus: NeedStatus?
     let toStatus: NeedStatus?
     let comment: String
@@ -87,12 +69,12 @@ struct JobNeedFilter: Sendable {
 /// has the centre set; `businessID` limits it further to one business (for employers).
 enum JobNeedRepository {
     static let columns = """
-        n.id, n.business_id, b.name, n.title, n.rome_code, n.description, n.contract_kind, n.full_time,
-        n.hours_per_week::float8, n.positions, n.positions_filled, n.wished_start::text, n.end_date::text,
-        n.season_start::text, n.season_end::text, n.season_recurring, n.place_insee, n.place_name, n.pay_min, n.pay_max,
+        n.id, n.business_id, b.name AS business_name, n.title, n.rome_code, n.description, n.contract_kind, n.full_time,
+        n.hours_per_week::float8 AS hours_per_week, n.positions, n.positions_filled, n.wished_start, n.end_date,
+        n.season_start, n.season_end, n.season_recurring, n.place_insee, n.place_name, n.pay_min, n.pay_max,
         n.skills, n.driving_licence, n.other_licences, n.certificates, n.experience, n.newly_created, n.hard_to_fill,
         n.hard_to_fill_reasons, n.hard_to_fill_other, n.housing_offered, n.notes, n.status, n.cancel_reason,
-        n.adviser_id, a.display_name, n.submitted_at
+        n.adviser_id, a.display_name AS adviser_name, n.submitted_at
         FROM job_needs n JOIN businesses b ON b.tenant_id = n.tenant_id AND b.id = n.business_id
         LEFT JOIN users a ON a.id = n.adviser_id
         """
@@ -118,29 +100,35 @@ enum JobNeedRepository {
         static let sql = Find.sql + " FOR UPDATE OF n"
     }
 
-    private static func record(_ row: PostgresRow) throws -> JobNeedRecord {
-        let c = row.makeRandomAccess()
-        func day(_ index: Int) throws -> Day? { try c[index].decode(String?.self).flatMap(Day.init(iso:)) }
+    private static func record(_ plain: PostgresRow) throws -> JobNeedRecord {
+        let row = plain.makeRandomAccess()
         return JobNeedRecord(
-            id: try c[0].decode(Int64.self), businessID: try c[1].decode(Int64.self), businessName: try c[2].decode(String.self),
-            title: try c[3].decode(String.self), romeCode: try c[4].decode(String?.self), description: try c[5].decode(String.self),
-            contractKind: ContractKind(rawValue: try c[6].decode(String.self)) ?? .cdi, fullTime: try c[7].decode(Bool.self),
-            hoursPerWeek: try c[8].decode(Double.self), positions: try c[9].decode(Int.self), positionsFilled: try c[10].decode(Int.self),
-            wishedStart: try day(11) ?? Day(Date()), endDate: try day(12), seasonStart: try day(13), seasonEnd: try day(14),
-            seasonRecurring: try c[15].decode(Bool.self), placeInsee: try c[16].decode(String?.self), placeName: try c[17].decode(String.self),
-            payMin: try c[18].decode(Int?.self), payMax: try c[19].decode(Int?.self), skills: try c[20].decode(String.self),
-            drivingLicence: try c[21].decode(Bool.self), otherLicences: try c[22].decode(String.self),
-            certificates: try c[23].decode(String.self), experience: try c[24].decode(String.self),
-            newlyCreated: try c[25].decode(Bool.self), hardToFill: try c[26].decode(Bool.self),
-            hardToFillReasons: try c[27].decode([String].self).compactMap(HardToFillReason.init(rawValue:)),
-            hardToFillOther: try c[28].decode(String.self), housingOffered: try c[29].decode(Bool.self),
-            notes: try c[30].decode(String.self), status: NeedStatus(rawValue: try c[31].decode(String.self)) ?? .submitted,
-            cancelReason: try c[32].decode(String?.self), adviserID: try c[33].decode(Int64?.self),
-            adviserName: try c[34].decode(String?.self), submittedAt: try c[35].decode(Date.self))
+            id: try row.get("id"), businessID: try row.get("business_id"), businessName: try row.get("business_name"),
+            details: JobNeedDetails(
+                title: try row.get("title"), romeCode: try row.get("rome_code"), description: try row.get("description"),
+                contractKind: try row.get("contract_kind"), fullTime: try row.get("full_time"), hoursPerWeek: try row.get("hours_per_week"),
+                positions: try row.get("positions"), wishedStart: try row.get("wished_start"), endDate: try row.get("end_date"),
+                seasonStart: try row.get("season_start"), seasonEnd: try row.get("season_end"), seasonRecurring: try row.get("season_recurring"),
+                placeInsee: try row.get("place_insee"), placeName: try row.get("place_name"), payMin: try row.get("pay_min"),
+                payMax: try row.get("pay_max"), skills: try row.get("skills"), drivingLicence: try row.get("driving_licence"),
+                otherLicences: try row.get("other_licences"), certificates: try row.get("certificates"), experience: try row.get("experience"),
+                newlyCreated: try row.get("newly_created"), hardToFill: try row.get("hard_to_fill"),
+                hardToFillReasons: try reasons(try row.get("hard_to_fill_reasons", as: [String].self)),
+                hardToFillOther: try row.get("hard_to_fill_other"), housingOffered: try row.get("housing_offered"), notes: try row.get("notes")),
+            positionsFilled: try row.get("positions_filled"), status: try row.get("status"), cancelReason: try row.get("cancel_reason"),
+            adviserID: try row.get("adviser_id"), adviserName: try row.get("adviser_name"), submittedAt: try row.get("submitted_at"))
+    }
+
+    /// The hard-to-fill reasons, each of the closed list.
+    private static func reasons(_ raw: [String]) throws -> [HardToFillReason] {
+        try raw.map { value in
+            guard let reason = HardToFillReason(rawValue: value) else { throw JobNeedError.unknownValue(value) }
+            return reason
+        }
     }
 
     static func insert(
-        _ draft: JobNeedDraft, businessID: Int64, tenantID: Int64, actorID: Int64?, now: Date,
+        _ draft: JobNeedDetails, businessID: Int64, tenantID: Int64, actorID: Int64?, now: Date,
         on connection: PostgresConnection, logger: Logger
     ) async throws -> Int64 {
         let id = try await connection.value(
@@ -160,13 +148,13 @@ enum JobNeedRepository {
                 \(draft.notes), \(actorID), \(now), \(now))
             RETURNING id
             """, as: Int64.self, logger: logger)
-        guard let id else { throw AccountRepository.AccountError.notCreated }
-        try await addEvent(needID: id, tenantID: tenantID, actorID: actorID, kind: "submitted", from: nil, to: .submitted, comment: "", now: now, on: connection, logger: logger)
+        guard let id else { throw JobNeedError.notCreated }
+        try await addEvent(needID: id, tenantID: tenantID, actorID: actorID, kind: .submitted, from: nil, to: .submitted, comment: "", now: now, on: connection, logger: logger)
         return id
     }
 
     static func update(
-        id: Int64, _ draft: JobNeedDraft, tenantID: Int64, actorID: Int64, now: Date, on connection: PostgresConnection, logger: Logger
+        id: Int64, _ draft: JobNeedDetails, tenantID: Int64, actorID: Int64, now: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {
         try await connection.execute(
             """
@@ -184,17 +172,17 @@ enum JobNeedRepository {
                 notes = \(draft.notes), updated_at = \(now)
             WHERE id = \(id)
             """, logger: logger)
-        try await addEvent(needID: id, tenantID: tenantID, actorID: actorID, kind: "edited", from: nil, to: nil, comment: "", now: now, on: connection, logger: logger)
+        try await addEvent(needID: id, tenantID: tenantID, actorID: actorID, kind: .edited, from: nil, to: nil, comment: "", now: now, on: connection, logger: logger)
     }
 
     static func addEvent(
-        needID: Int64, tenantID: Int64, actorID: Int64?, kind: String, from: NeedStatus?, to: NeedStatus?, comment: String, now: Date,
+        needID: Int64, tenantID: Int64, actorID: Int64?, kind: JobNeedEvent.Kind, from: NeedStatus?, to: NeedStatus?, comment: String, now: Date,
         on connection: PostgresConnection, logger: Logger
     ) async throws {
         try await connection.execute(
             """
             INSERT INTO job_need_events (tenant_id, need_id, at, actor_id, kind, from_status, to_status, comment)
-            VALUES (\(tenantID), \(needID), \(now), \(actorID), \(kind), \(from?.rawValue), \(to?.rawValue), \(comment))
+            VALUES (\(tenantID), \(needID), \(now), \(actorID), \(kind.rawValue), \(from?.rawValue), \(to?.rawValue), \(comment))
             """, logger: logger)
     }
 
@@ -210,7 +198,7 @@ enum JobNeedRepository {
         try await connection.execute(
             "UPDATE job_needs SET status = \(to.rawValue), cancel_reason = \(to == .cancelled ? cancelReason : nil), updated_at = \(now) WHERE id = \(id)",
             logger: logger)
-        try await addEvent(needID: id, tenantID: tenantID, actorID: actorID, kind: "status", from: need.status, to: to, comment: comment, now: now, on: connection, logger: logger)
+        try await addEvent(needID: id, tenantID: tenantID, actorID: actorID, kind: .status, from: need.status, to: to, comment: comment, now: now, on: connection, logger: logger)
         return .moved
     }
 
@@ -229,26 +217,26 @@ enum JobNeedRepository {
         guard NeedStatus.canMove(from: need.status, to: .qualified) else { return .refused(from: need.status) }
         try await connection.execute(
             """
-            UPDATE job_needs SET status = 'qualified', rome_code = \(romeCode), hard_to_fill = \(hardToFill),
+            UPDATE job_needs SET status = \(NeedStatus.qualified.rawValue), rome_code = \(romeCode), hard_to_fill = \(hardToFill),
                 hard_to_fill_reasons = \(reasons.map(\.rawValue)), hard_to_fill_other = \(reasonOther),
                 adviser_id = \(adviserID), updated_at = \(now)
             WHERE id = \(id)
             """, logger: logger)
-        try await addEvent(needID: id, tenantID: tenantID, actorID: actorID, kind: "qualified", from: need.status, to: .qualified, comment: comment, now: now, on: connection, logger: logger)
+        try await addEvent(needID: id, tenantID: tenantID, actorID: actorID, kind: .qualified, from: need.status, to: .qualified, comment: comment, now: now, on: connection, logger: logger)
         return .moved
     }
 
     static func events(needID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [JobNeedEvent] {
-        try await connection.all(
+        try await connection.rows(
             """
-            SELECT e.at, coalesce(u.display_name, 'Renfort'), e.kind, e.from_status, e.to_status, e.comment
+            SELECT e.at, coalesce(u.display_name, 'Renfort') AS who, e.kind, e.from_status, e.to_status, e.comment
             FROM job_need_events e LEFT JOIN users u ON u.id = e.actor_id
             WHERE e.need_id = \(needID) ORDER BY e.at, e.id
-            """, as: (Date.self, String.self, String.self, String?.self, String?.self, String.self), logger: logger
-        ).map {
+            """, logger: logger
+        ) { row in
             JobNeedEvent(
-                at: $0.0, actorName: $0.1, kind: $0.2, fromStatus: $0.3.flatMap(NeedStatus.init(rawValue:)),
-                toStatus: $0.4.flatMap(NeedStatus.init(rawValue:)), comment: $0.5)
+                at: try row.get("at"), actorName: try row.get("who"), kind: try row.get("kind"), fromStatus: try row.get("from_status"),
+                toStatus: try row.get("to_status"), comment: try row.get("comment"))
         }
     }
 
@@ -260,47 +248,51 @@ enum JobNeedRepository {
         let pattern = filter.text.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
         let offset = (max(filter.page, 1) - 1) * JobNeedFilter.pageSize
         let query: PostgresQuery = """
-            SELECT n.id, b.name, n.title, n.contract_kind, n.positions, n.positions_filled, n.wished_start::text, n.hard_to_fill,
-                   (n.contract_kind = 'seasonal_cdd' OR n.season_start IS NOT NULL), n.status, a.display_name, n.submitted_at,
-                   count(*) OVER ()
+            SELECT n.id, b.name AS business_name, n.title, n.contract_kind, n.positions, n.positions_filled, n.wished_start, n.hard_to_fill,
+                   (n.contract_kind = \(ContractKind.seasonalCDD.rawValue) OR n.season_start IS NOT NULL) AS seasonal, n.status,
+                   a.display_name AS adviser_name, n.submitted_at, count(*) OVER () AS total
             FROM job_needs n JOIN businesses b ON b.tenant_id = n.tenant_id AND b.id = n.business_id
             LEFT JOIN users a ON a.id = n.adviser_id
             WHERE (\(scopeBusiness)::bigint IS NULL OR n.business_id = \(scopeBusiness))
-              AND (\(scopeBusiness)::bigint IS NOT NULL OR b.status = 'member')
+              AND (\(scopeBusiness)::bigint IS NOT NULL OR b.status = \(BusinessStatus.member.rawValue))
               AND (\(filter.status?.rawValue)::text IS NULL OR n.status = \(filter.status?.rawValue))
               AND (\(filter.contractKind?.rawValue)::text IS NULL OR n.contract_kind = \(filter.contractKind?.rawValue))
               AND (\(filter.hardToFill)::boolean IS NULL OR n.hard_to_fill = \(filter.hardToFill))
-              AND (\(filter.seasonal)::boolean IS NULL OR (n.contract_kind = 'seasonal_cdd' OR n.season_start IS NOT NULL) = \(filter.seasonal))
+              AND (\(filter.seasonal)::boolean IS NULL OR (n.contract_kind = \(ContractKind.seasonalCDD.rawValue) OR n.season_start IS NOT NULL) = \(filter.seasonal))
               AND (\(filter.adviserID)::bigint IS NULL OR n.adviser_id = \(filter.adviserID))
               AND (\(pattern)::text IS NULL OR n.title ILIKE \(pattern) OR n.description ILIKE \(pattern) OR b.name ILIKE \(pattern))
-            ORDER BY (n.status = 'submitted') DESC,
+            ORDER BY (n.status = \(NeedStatus.submitted.rawValue)) DESC,
                      CASE WHEN \(filter.oldestFirst) THEN n.submitted_at END ASC,
                      n.submitted_at DESC, n.id DESC
             LIMIT \(JobNeedFilter.pageSize) OFFSET \(offset)
             """
-        let rows = try await connection.all(
-            query, as: (Int64.self, String.self, String.self, String.self, Int.self, Int.self, String.self, Bool.self, Bool.self, String.self, String?.self, Date.self, Int.self),
-            logger: logger)
-        let needs = rows.map {
-            JobNeedSummary(
-                id: $0.0, businessName: $0.1, title: $0.2, contractKind: ContractKind(rawValue: $0.3) ?? .cdi, positions: $0.4,
-                positionsFilled: $0.5, wishedStart: Day(iso: $0.6) ?? Day(Date()), hardToFill: $0.7, seasonal: $0.8,
-                status: NeedStatus(rawValue: $0.9) ?? .submitted, adviserName: $0.10, submittedAt: $0.11)
+        var total = 0
+        let needs = try await connection.rows(query, logger: logger) { row in
+            total = try row.get("total")
+            return JobNeedSummary(
+                id: try row.get("id"), businessName: try row.get("business_name"), title: try row.get("title"),
+                contractKind: try row.get("contract_kind"), positions: try row.get("positions"), positionsFilled: try row.get("positions_filled"),
+                wishedStart: try row.get("wished_start"), hardToFill: try row.get("hard_to_fill"), seasonal: try row.get("seasonal"),
+                status: try row.get("status"), adviserName: try row.get("adviser_name"), submittedAt: try row.get("submitted_at"))
         }
-        return (needs, rows.first?.12 ?? 0)
+        return (needs, total)
     }
 
     /// How many needs stand in each status (for the same scope).
     static func countsByStatus(businessID: Int64?, on connection: PostgresConnection, logger: Logger) async throws -> [NeedStatus: Int] {
-        let rows = try await connection.all(
+        let rows = try await connection.rows(
             """
-            SELECT n.status, count(*) FROM job_needs n JOIN businesses b ON b.tenant_id = n.tenant_id AND b.id = n.business_id
-            WHERE b.status = 'member' AND (\(businessID)::bigint IS NULL OR n.business_id = \(businessID)) GROUP BY n.status
-            """,
-            as: (String.self, Int.self), logger: logger)
-        var counts: [NeedStatus: Int] = [:]
-        for (status, count) in rows { if let status = NeedStatus(rawValue: status) { counts[status] = count } }
-        return counts
+            SELECT n.status, count(*) AS count FROM job_needs n JOIN businesses b ON b.tenant_id = n.tenant_id AND b.id = n.business_id
+            WHERE b.status = \(BusinessStatus.member.rawValue) AND (\(businessID)::bigint IS NULL OR n.business_id = \(businessID)) GROUP BY n.status
+            """, logger: logger
+        ) { row in (try row.get("status", as: NeedStatus.self), try row.get("count", as: Int.self)) }
+        return Dictionary(rows, uniquingKeysWith: +)
+    }
+
+    /// A business's needs still waiting to be qualified.
+    static func submitted(businessID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [Int64] {
+        try await connection.values(
+            "SELECT id FROM job_needs WHERE business_id = \(businessID) AND status = \(NeedStatus.submitted.rawValue)", as: Int64.self, logger: logger)
     }
 
     /// The advisers' intake queue: submitted needs, oldest first.
@@ -311,4 +303,12 @@ enum JobNeedRepository {
         let (needs, _) = try await list(filter, businessID: nil, on: connection, logger: logger)
         return Array(needs.prefix(limit))
     }
+}
+
+/// What can go wrong with the needs' rows beyond a person's input.
+enum JobNeedError: Error {
+    /// An insert returned no row.
+    case notCreated
+    /// A stored value that no case of its closed list matches.
+    case unknownValue(String)
 }

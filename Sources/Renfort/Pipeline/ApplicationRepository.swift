@@ -14,7 +14,7 @@ struct ApplicationRecord: Sendable {
     let stage: ApplicationStage
     let rejectionReason: String?
     let endingNote: String
-    let employerAnswer: String?
+    let employerAnswer: EmployerAnswer?
     let employerNote: String
     let presentedAt: Date?
     let lastMoveAt: Date
@@ -27,8 +27,16 @@ struct ApplicationCard: Sendable {
     let candidateName: String
     let communeName: String
     let stage: ApplicationStage
-    let employerAnswer: String?
+    let employerAnswer: EmployerAnswer?
     let lastMoveAt: Date
+}
+
+/// A candidate presented to a need's employer, as the need's page lists them.
+struct PresentedCandidate: Sendable {
+    let applicationID: Int64
+    let name: String
+    let commune: String
+    let answer: EmployerAnswer?
 }
 
 /// One line of an application's history.
@@ -40,11 +48,12 @@ struct ApplicationEvent: Sendable {
     let comment: String
 }
 
-/// All the SQL of applications, interviews, offers and placements, in the caller's transaction.
+/// All the SQL of applications and their history, in the caller's transaction.
 enum ApplicationRepository {
     private static let select = """
-        SELECT a.id, a.need_id, n.title, n.business_id, b.name, a.candidate_id, c.first_name || ' ' || c.last_name, a.stage,
-               r.label, a.ending_note, a.employer_answer, a.employer_note, a.presented_at, a.last_move_at
+        SELECT a.id, a.need_id, n.title AS need_title, n.business_id, b.name AS business_name, a.candidate_id,
+               c.first_name || ' ' || c.last_name AS candidate_name, a.stage, r.label AS rejection_reason, a.ending_note,
+               a.employer_answer, a.employer_note, a.presented_at, a.last_move_at
         FROM applications a
         JOIN job_needs n ON n.tenant_id = a.tenant_id AND n.id = a.need_id
         JOIN businesses b ON b.tenant_id = n.tenant_id AND b.id = n.business_id
@@ -55,22 +64,19 @@ enum ApplicationRepository {
     /// One application; for an employer (`businessID`), only one presented to their business.
     static func find(id: Int64, businessID: Int64?, forUpdate: Bool = false, on connection: PostgresConnection, logger: Logger) async throws -> ApplicationRecord? {
         let lock = forUpdate ? " FOR UPDATE OF a" : ""
-        let rows = try await connection.query(
+        return try await connection.rows(
             """
             \(unescaped: select)
             WHERE a.id = \(id) AND (\(businessID)::bigint IS NULL OR (n.business_id = \(businessID) AND a.presented_at IS NOT NULL))\(unescaped: lock)
-            """, logger: logger)
-        for try await row in rows {
-            let c = row.makeRandomAccess()
-            return ApplicationRecord(
-                id: try c[0].decode(Int64.self), needID: try c[1].decode(Int64.self), needTitle: try c[2].decode(String.self),
-                businessID: try c[3].decode(Int64.self), businessName: try c[4].decode(String.self), candidateID: try c[5].decode(Int64.self),
-                candidateName: try c[6].decode(String.self), stage: ApplicationStage(rawValue: try c[7].decode(String.self)) ?? .sourced,
-                rejectionReason: try c[8].decode(String?.self), endingNote: try c[9].decode(String.self),
-                employerAnswer: try c[10].decode(String?.self), employerNote: try c[11].decode(String.self),
-                presentedAt: try c[12].decode(Date?.self), lastMoveAt: try c[13].decode(Date.self))
-        }
-        return nil
+            """, logger: logger
+        ) { row in
+            ApplicationRecord(
+                id: try row.get("id"), needID: try row.get("need_id"), needTitle: try row.get("need_title"), businessID: try row.get("business_id"),
+                businessName: try row.get("business_name"), candidateID: try row.get("candidate_id"), candidateName: try row.get("candidate_name"),
+                stage: try row.get("stage"), rejectionReason: try row.get("rejection_reason"), endingNote: try row.get("ending_note"),
+                employerAnswer: try row.get("employer_answer"), employerNote: try row.get("employer_note"), presentedAt: try row.get("presented_at"),
+                lastMoveAt: try row.get("last_move_at"))
+        }.first
     }
 
     /// What the board and the list show of a need, in one round trip: its title and business,
@@ -114,7 +120,7 @@ enum ApplicationRepository {
                 (String, String, [String], [Int], [Int64], [String], [Int64], [Int64], [String], [String], [String], [String], [Date], Int).self)
         var byStage: [ApplicationStage: Int] = [:]
         for (stage, count) in zip(stages, counts) {
-            if let stage = ApplicationStage(rawValue: stage) { byStage[stage] = count }
+            byStage[try Self.stage(stage)] = count
         }
         var cards: [ApplicationCard] = []
         cards.reserveCapacity(ids.count)
@@ -122,22 +128,34 @@ enum ApplicationRepository {
             cards.append(
                 ApplicationCard(
                     id: ids[i], candidateID: candidateIDs[i], candidateName: names[i], communeName: communes[i],
-                    stage: ApplicationStage(rawValue: cardStages[i]) ?? .sourced, employerAnswer: answers[i].isEmpty ? nil : answers[i],
+                    stage: try Self.stage(cardStages[i]), employerAnswer: answers[i].isEmpty ? nil : try Self.answer(answers[i]),
                     lastMoveAt: moves[i]))
         }
         let reasons = zip(reasonIDs, reasonLabels).map { (id: $0, label: $1) }
         return Board(title: title, businessName: business, counts: byStage, reasons: reasons, cards: cards, total: total)
     }
 
+    /// A stage read from the board's arrays; one no case matches is an error.
+    private static func stage(_ raw: String) throws -> ApplicationStage {
+        guard let stage = ApplicationStage(rawValue: raw) else { throw PipelineError.unknownValue(raw) }
+        return stage
+    }
+
+    private static func answer(_ raw: String) throws -> EmployerAnswer {
+        guard let answer = EmployerAnswer(rawValue: raw) else { throw PipelineError.unknownValue(raw) }
+        return answer
+    }
+
     static func events(applicationID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [ApplicationEvent] {
-        try await connection.all(
+        try await connection.rows(
             """
-            SELECT e.at, coalesce(u.display_name, 'Renfort'), e.from_stage, e.to_stage, e.comment
+            SELECT e.at, coalesce(u.display_name, 'Renfort') AS who, e.from_stage, e.to_stage, e.comment
             FROM application_events e LEFT JOIN users u ON u.id = e.actor_id
             WHERE e.application_id = \(applicationID) ORDER BY e.at, e.id
-            """, as: (Date.self, String.self, String?.self, String?.self, String.self), logger: logger
-        ).map {
-            ApplicationEvent(at: $0.0, who: $0.1, from: $0.2.flatMap(ApplicationStage.init(rawValue:)), to: $0.3.flatMap(ApplicationStage.init(rawValue:)), comment: $0.4)
+            """, logger: logger
+        ) { row in
+            ApplicationEvent(
+                at: try row.get("at"), who: try row.get("who"), from: try row.get("from_stage"), to: try row.get("to_stage"), comment: try row.get("comment"))
         }
     }
 
@@ -169,23 +187,84 @@ enum ApplicationRepository {
         case refused(from: ApplicationStage)
     }
 
-    /// Moves an application if the table allows it from its current stage (read under a lock).
+    /// Moves an application to `to` if a transition leads there from its current stage (read
+    /// under a lock). The hire has its own step (`PipelineSteps.hire`), which creates the placement.
     static func move(
         id: Int64, to: ApplicationStage, comment: String, reasonID: Int64? = nil, tenantID: Int64, actorID: Int64?, now: Date,
         on connection: PostgresConnection, logger: Logger
     ) async throws -> MoveOutcome {
         guard let application = try await find(id: id, businessID: nil, forUpdate: true, on: connection, logger: logger) else { return .notFound }
-        guard ApplicationStage.canMove(from: application.stage, to: to) else { return .refused(from: application.stage) }
+        guard let transition = ApplicationTransition.leading(from: application.stage, to: to), transition != .hire else {
+            return .refused(from: application.stage)
+        }
         try await connection.execute(
             """
             UPDATE applications SET stage = \(to.rawValue), last_move_at = \(now),
-                rejection_reason_id = CASE WHEN \(to.rawValue) = 'rejected' THEN \(reasonID) ELSE rejection_reason_id END,
-                ending_note = CASE WHEN \(to.rawValue) IN ('rejected', 'withdrawn') THEN \(comment) ELSE ending_note END,
-                presented_at = CASE WHEN \(to.rawValue) = 'presented' THEN coalesce(presented_at, \(now)) ELSE presented_at END
+                rejection_reason_id = CASE WHEN \(transition == .reject) THEN \(reasonID) ELSE rejection_reason_id END,
+                ending_note = CASE WHEN \(transition == .reject || transition == .withdraw) THEN \(comment) ELSE ending_note END,
+                presented_at = CASE WHEN \(transition == .present) THEN coalesce(presented_at, \(now)) ELSE presented_at END
             WHERE id = \(id)
             """, logger: logger)
         try await addEvent(applicationID: id, tenantID: tenantID, actorID: actorID, from: application.stage, to: to, comment: comment, now: now, on: connection, logger: logger)
         return .moved
+    }
+
+    /// The candidates presented to a need's employer, in the order they were: never the others.
+    static func presented(needID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [PresentedCandidate] {
+        try await connection.rows(
+            """
+            SELECT a.id, c.first_name || ' ' || c.last_name AS name, c.commune_name, a.employer_answer FROM applications a
+            JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id
+            WHERE a.need_id = \(needID) AND a.presented_at IS NOT NULL ORDER BY a.presented_at
+            """, logger: logger
+        ) { row in
+            PresentedCandidate(
+                applicationID: try row.get("id"), name: try row.get("name"), commune: try row.get("commune_name"), answer: try row.get("employer_answer"))
+        }
+    }
+
+    /// How many applications a need has, at every stage.
+    static func count(needID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        try await connection.value("SELECT count(*) FROM applications WHERE need_id = \(needID)", as: Int.self, logger: logger) ?? 0
+    }
+
+    /// The ids among `ids` of this need's applications that are still open.
+    static func openOnes(of ids: [Int64], needID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [Int64] {
+        try await connection.values(
+            "SELECT id FROM applications WHERE need_id = \(needID) AND id = ANY(\(ids)) AND stage = ANY(\(ApplicationStage.open.map(\.rawValue)))",
+            as: Int64.self, logger: logger)
+    }
+
+    /// Records the employer's answer on a presented candidate, with a line in the history.
+    static func recordEmployerAnswer(
+        _ answer: EmployerAnswer, note: String, applicationID: Int64, tenantID: Int64, actorID: Int64, now: Date,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.execute(
+            """
+            UPDATE applications SET employer_answer = \(answer.rawValue), employer_note = \(note), employer_answered_at = \(now)
+            WHERE id = \(applicationID)
+            """, logger: logger)
+        try await addEvent(
+            applicationID: applicationID, tenantID: tenantID, actorID: actorID, from: nil, to: nil,
+            comment: (answer == .interview ? "L'employeur souhaite un entretien" : "L'employeur ne retient pas") + (note.isEmpty ? "" : " : \(note)"),
+            now: now, on: connection, logger: logger)
+    }
+
+    /// Adds a reason at the end of the centre's list (a retired one of the same label comes back).
+    static func addRejectionReason(_ label: String, tenantID: Int64, on connection: PostgresConnection, logger: Logger) async throws {
+        _ = try await rejectionReasons(tenantID: tenantID, on: connection, logger: logger)
+        try await connection.execute(
+            """
+            INSERT INTO rejection_reasons (tenant_id, label, position)
+            VALUES (\(tenantID), \(label), (SELECT coalesce(max(position), 0) + 1 FROM rejection_reasons))
+            ON CONFLICT ON CONSTRAINT rejection_reasons_label_key DO UPDATE SET active = true
+            """, logger: logger)
+    }
+
+    /// Retires a reason: it stays on the applications that carry it. False when there is none.
+    static func retireRejectionReason(id: Int64, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        try await connection.value("UPDATE rejection_reasons SET active = false WHERE id = \(id) RETURNING id", as: Int64.self, logger: logger) != nil
     }
 
     /// The centre's active reasons, seeding the default list the first time.
@@ -204,4 +283,10 @@ enum ApplicationRepository {
         }
         return rows.map { (id: $0.0, label: $0.1) }
     }
+}
+
+/// What can go wrong with the pipeline's rows beyond a person's input.
+enum PipelineError: Error {
+    /// A stored value that no case of its closed list matches.
+    case unknownValue(String)
 }

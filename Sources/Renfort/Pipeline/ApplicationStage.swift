@@ -1,6 +1,7 @@
-/// Where an application stands. The moves allowed are one table; rejecting and withdrawing
-/// are possible from any open stage; "hired" is reached only through the hire form.
-enum ApplicationStage: String, CaseIterable, Sendable {
+import PostgresNIO
+
+/// Where an application stands. It moves only by the named transitions below.
+enum ApplicationStage: String, CaseIterable, Sendable, PostgresDecodable {
     case sourced, screening, presented, interview, offer, hired, rejected, withdrawn
 
     var label: String {
@@ -19,22 +20,69 @@ enum ApplicationStage: String, CaseIterable, Sendable {
     /// The columns of the board, in order.
     static let board: [ApplicationStage] = [.sourced, .screening, .presented, .interview, .offer, .hired]
 
-    var isOpen: Bool { ![.hired, .rejected, .withdrawn].contains(self) }
+    /// The stages an application can still leave.
+    static let open: [ApplicationStage] = [.sourced, .screening, .presented, .interview, .offer]
 
-    static let transitions: [ApplicationStage: [ApplicationStage]] = [
-        .sourced: [.screening, .presented],
-        .screening: [.sourced, .presented],
-        .presented: [.screening, .interview],
-        .interview: [.presented, .offer],
-        .offer: [.interview],
-        .hired: [],
-        .rejected: [],
-        .withdrawn: [],
-    ]
+    var isOpen: Bool { Self.open.contains(self) }
 
-    static func canMove(from: ApplicationStage, to: ApplicationStage) -> Bool {
-        if to == .rejected || to == .withdrawn { return from.isOpen }
-        return transitions[from]?.contains(to) ?? false
+    /// The board's moves from this stage (the stage changes, no form of its own is needed).
+    var moves: [ApplicationStage] {
+        ApplicationTransition.allCases.filter { $0.isBoardMove && $0.allows(from: self) && $0.target != self }.map(\.target)
+    }
+}
+
+/// The application's moves, each with the stages it starts from. The same predicate
+/// (`allows(from:)`) decides whether a page offers the action and whether the action is done.
+enum ApplicationTransition: CaseIterable, Sendable {
+    /// Back to the first stage, for a second look.
+    case backToSourced
+    case screen
+    case present
+    /// An interview is scheduled (or the application moves to the interview stage).
+    case scheduleInterview
+    case makeOffer
+    case hire
+    case reject
+    case withdraw
+    /// An offer fell through: back to the interview stage.
+    case backToInterview
+
+    /// The stages the transition starts from.
+    var from: [ApplicationStage] {
+        switch self {
+        case .backToSourced: [.screening]
+        case .screen: [.sourced, .presented]
+        case .present: [.sourced, .screening, .interview]
+        case .scheduleInterview: [.presented, .interview]
+        case .makeOffer: [.interview, .offer]
+        case .hire: [.offer]
+        case .reject, .withdraw: ApplicationStage.open
+        case .backToInterview: [.offer]
+        }
+    }
+
+    /// The stage it leads to.
+    var target: ApplicationStage {
+        switch self {
+        case .backToSourced: .sourced
+        case .screen: .screening
+        case .present: .presented
+        case .scheduleInterview, .backToInterview: .interview
+        case .makeOffer: .offer
+        case .hire: .hired
+        case .reject: .rejected
+        case .withdraw: .withdrawn
+        }
+    }
+
+    /// Moves made from the board's buttons; the hire and the endings have forms of their own.
+    var isBoardMove: Bool { ![.hire, .reject, .withdraw].contains(self) }
+
+    func allows(from stage: ApplicationStage) -> Bool { from.contains(stage) }
+
+    /// The transition that takes an application from `stage` to `target`, if one does.
+    static func leading(from stage: ApplicationStage, to target: ApplicationStage) -> ApplicationTransition? {
+        allCases.first { $0.target == target && $0.target != stage && $0.allows(from: stage) }
     }
 }
 

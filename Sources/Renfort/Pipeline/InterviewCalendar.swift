@@ -5,7 +5,7 @@ import Foundation
 enum InterviewCalendar {
     static func invitation(interview: Interview, candidate: String, need: String, business: String, host: String, now: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = Layout.parisTime
+        calendar.timeZone = Day.parisTime
         let start = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: interview.startsAt)
         func local(_ c: DateComponents) -> String {
             String(format: "%04d%02d%02dT%02d%02d00", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)

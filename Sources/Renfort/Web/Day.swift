@@ -6,9 +6,12 @@ struct Day: Comparable, Hashable, Sendable, CustomStringConvertible {
     let month: Int
     let day: Int
 
+    /// The zone every day and time of the pages is in: the centres are in metropolitan France.
+    static let parisTime: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .current
+
     static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = Layout.parisTime
+        calendar.timeZone = parisTime
         return calendar
     }()
 
@@ -23,6 +26,13 @@ struct Day: Comparable, Hashable, Sendable, CustomStringConvertible {
         guard let date = Self.calendar.date(from: components),
             Self.calendar.component(.day, from: date) == day, Self.calendar.component(.month, from: date) == month
         else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// A day known to exist (from the calendar's own arithmetic).
+    init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
         self.day = day

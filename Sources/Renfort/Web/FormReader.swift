@@ -58,7 +58,7 @@ struct FormReader {
             return nil
         }
         guard let value = Double(raw), value.isFinite, range.contains(value) else {
-            errors.add(name, "« \(label) » doit être un nombre entre \(Self.french(range.lowerBound)) et \(Self.french(range.upperBound)).")
+            errors.add(name, "« \(label) » doit être un nombre entre \(Formats.decimalComma(range.lowerBound)) et \(Formats.decimalComma(range.upperBound)).")
             return nil
         }
         return (value * 10).rounded() / 10
@@ -133,9 +133,5 @@ struct FormReader {
             return nil
         }
         return value
-    }
-
-    static func french(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value).replacingOccurrences(of: ".", with: ",")
     }
 }

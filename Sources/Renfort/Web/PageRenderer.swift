@@ -26,10 +26,21 @@ public struct PageRenderer: Sendable {
             body: .init(byteBuffer: buffer))
     }
 
+    /// A page model drawn by its own template.
+    func render<Page: PageModel>(_ page: Page, status: HTTPResponse.Status = .ok) throws -> Response {
+        try render(Page.template, page, status: status)
+    }
+
     struct RenderError: Error, CustomStringConvertible {
         let template: String
         var description: String { "no template named \(template)" }
     }
+}
+
+/// The model of one page, built by its loader and drawn by its one template.
+protocol PageModel: Sendable {
+    /// The template's path under `templates/`, without `.mustache`.
+    static var template: String { get }
 }
 
 /// A label and its value, as the facts lists of the pages show them.
@@ -62,8 +73,6 @@ struct Layout: Sendable {
     let currentPath: String
     let flash: String?
 
-    static let parisTime: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .current
-
     static func links(_ items: [NavItem]) -> String {
         var html = ""
         html.reserveCapacity(items.count * 80)
@@ -72,8 +81,6 @@ struct Layout: Sendable {
         }
         return html
     }
-
-    static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
 
     /// The layout of a page seen by `session`'s person, inside `membership`'s centre if any.
     init(title: String, session: SessionInfo?, membership: Membership? = nil, currentPath: String, flash: String? = nil) {
@@ -130,12 +137,12 @@ struct Layout: Sendable {
         let expiry = session.expiresAt
         // Written by hand: creating date formatters on every page was a visible cost.
         let paris = Day.calendar.dateComponents([.hour, .minute], from: expiry)
-        self.sessionExpiresAt = Self.twoDigits(paris.hour ?? 0) + ":" + Self.twoDigits(paris.minute ?? 0)
+        self.sessionExpiresAt = Formats.twoDigits(paris.hour ?? 0) + ":" + Formats.twoDigits(paris.minute ?? 0)
         var utc = Calendar(identifier: .gregorian)
         utc.timeZone = TimeZone(identifier: "UTC")!
         let t = utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: expiry)
-        self.sessionExpiresAtISO = "\(t.year ?? 1970)-\(Self.twoDigits(t.month ?? 1))-\(Self.twoDigits(t.day ?? 1))T"
-            + "\(Self.twoDigits(t.hour ?? 0)):\(Self.twoDigits(t.minute ?? 0)):\(Self.twoDigits(t.second ?? 0))Z"
+        self.sessionExpiresAtISO = "\(t.year ?? 1970)-\(Formats.twoDigits(t.month ?? 1))-\(Formats.twoDigits(t.day ?? 1))T"
+            + "\(Formats.twoDigits(t.hour ?? 0)):\(Formats.twoDigits(t.minute ?? 0)):\(Formats.twoDigits(t.second ?? 0))Z"
     }
 }
 

@@ -76,16 +76,19 @@ extension MustacheModelTests {
         let session = SessionInfo(
             id: 1, csrfToken: "t", user: CurrentUser(id: 1, email: "a@b.c", displayName: "A", isAdmin: true, memberships: []),
             createdAt: Date(), lastSeenAt: Date())
+        var errors = FormErrors()
+        errors.add("ids", "m")
         let values: [any MustacheFields] = [
             Fact(label: "l", value: "v"), Option(value: "v", label: "l", selected: false),
             Layout(title: "T", session: session, currentPath: "/", flash: "f"), Layout(title: "T", session: nil, currentPath: "/"),
-            PipelineController.BoardPage(
+            BoardPage(
                 layout: Layout(title: "T", session: session, currentPath: "/"), needTitle: "Besoin", businessName: "Entreprise",
                 needHref: "/b", columns: [], endedCount: 2, listView: true, rows: "<tr></tr>", boardHref: "/t", listHref: "/l",
                 addAction: "/a", bulkAction: "/r", reasonOptions: "<option value=\"1\">Motif</option>", search: "q",
-                found: [PipelineController.Candidate(id: 1, name: "N", commune: "C")], searched: true, total: 3, more: false,
+                found: [BoardPage.FoundCandidate(id: 1, name: "N", commune: "C")], searched: true, total: 3, more: false,
                 stageOptions: "", page: 1, pages: 1, previousHref: nil, nextHref: "/n", notice: nil,
-                errors: [FieldError(field: "ids", message: "m")], hasErrors: true, fieldErrors: ["ids": "m"]),
+                form: FormState(sent: FormData(urlEncoded: "ids=1&q=x"), errors: errors)),
+            FormState(sent: FormData(urlEncoded: "ids=1&q=x"), errors: errors),
         ]
         for value in values {
             #expect(value.mustacheFields.keys.sorted() == labels(value), "\(type(of: value))")

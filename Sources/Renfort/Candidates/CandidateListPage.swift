@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+
+/// The centre's pool: a search over names, skills and notes, the filters, pages of 25.
+struct CandidateListPage: PageModel {
+    static let template = "candidates/list"
+
+    struct Row: Sendable {
+        let href: String
+        let name: String
+        let commune: String
+        let skills: String
+        let mobility: String
+        let available: String
+        let source: String
+    }
+
+    let layout: Layout
+    let rows: [Row]
+    let isEmpty: Bool
+    let total: Int
+    let text: String
+    let commune: String
+    let licenceChecked: Bool
+    let vehicleChecked: Bool
+    let availableBy: String
+    let contractKinds: [Option]
+    let sources: [Option]
+    let page: Int
+    let pages: Int
+    let previousHref: String?
+    let nextHref: String?
+    let newHref: String
+
+    static func load(request: Request, in context: CentreContext, database: Database) async throws -> CandidateListPage {
+        try context.require(.adviser)
+        let query = request.uri.queryParameters
+        var filter = CandidateFilter()
+        let text = String(query["q"] ?? "").trimmingCharacters(in: .whitespaces)
+        filter.text = text.isEmpty ? nil : String(text.prefix(100))
+        let commune = String(query["commune"] ?? "").trimmingCharacters(in: .whitespaces)
+        filter.commune = commune.isEmpty ? nil : String(commune.prefix(100))
+        filter.drivingLicence = query["permis"] == "1"
+        filter.ownVehicle = query["vehicule"] == "1"
+        filter.availableBy = query["disponible"].flatMap { Day(iso: String($0)) }
+        filter.contractKind = query["contrat"].flatMap { ContractKind(rawValue: String($0)) }
+        filter.source = query["origine"].flatMap { CandidateSource(rawValue: String($0)) }
+        filter.page = min(max(query["page"].flatMap { Int(String($0)) } ?? 1, 1), 10_000)
+        let result = try await database.transaction(in: context) { try await CandidateRepository.search(filter, on: $0, logger: context.logger) }
+        let base = context.base
+        let pages = max(1, (result.total + CandidateFilter.pageSize - 1) / CandidateFilter.pageSize)
+        func pageLink(_ page: Int) -> String {
+            var items = query.filter { $0.key != "page" }.map { "\($0.key)=\(queryEscaped(String($0.value)))" }
+            items.append("page=\(page)")
+            return "\(base)/candidats?" + items.joined(separator: "&")
+        }
+        return CandidateListPage(
+            layout: Layout(title: "Candidats", session: context.session, membership: context.membership, currentPath: "\(base)/candidats"),
+            rows: result.candidates.map {
+                Row(
+                    href: "\(base)/candidats/\($0.id)", name: $0.name, commune: $0.communeName, skills: String($0.skills.prefix(120)),
+                    mobility: Candidate.mobility(licence: $0.drivingLicence, vehicle: $0.ownVehicle), available: $0.availableFrom?.french ?? "",
+                    source: $0.source.label)
+            },
+            isEmpty: result.candidates.isEmpty, total: result.total, text: text, commune: commune,
+            licenceChecked: filter.drivingLicence, vehicleChecked: filter.ownVehicle, availableBy: filter.availableBy?.iso ?? "",
+            contractKinds: Option.all(ContractKind.self, chosen: filter.contractKind?.rawValue, label: \.label),
+            sources: Option.all(CandidateSource.self, chosen: filter.source?.rawValue, label: \.label),
+            page: filter.page, pages: pages, previousHref: filter.page > 1 ? pageLink(filter.page - 1) : nil,
+            nextHref: filter.page < pages ? pageLink(filter.page + 1) : nil, newHref: "\(base)/candidats/nouveau")
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import Logging
+
+/// One application: the candidate as the person may see them, its stage and history, and the
+/// forms of the transitions its stage allows (moves, end, interview, offer, hire) — for an
+/// employer, the candidate presented to them and their answer.
+struct ApplicationPage: PageModel {
+    static let template = "pipeline/application"
+
+    struct InterviewRow: Sendable {
+        let id: Int64
+        let when: String
+        let duration: Int
+        let mode: String
+        let place: String
+        let attendees: String
+        let outcome: String?
+        let icsHref: String
+        let outcomeAction: String
+        let outcomes: [Option]
+    }
+
+    struct OfferRow: Sendable {
+        let summary: String
+        let status: String
+        let pending: Bool
+        let answerAction: String
+    }
+
+    struct HistoryRow: Sendable {
+        let at: String
+        let who: String
+        let what: String
+        let comment: String?
+    }
+
+    let layout: Layout
+    let isAdviser: Bool
+    let candidateName: String
+    let candidateHref: String?
+    let needTitle: String
+    let needHref: String
+    let boardHref: String?
+    let businessName: String
+    let stageLabel: String
+    let open: Bool
+    let facts: [Fact]
+    let documents: [DocumentRow]
+    let hasDocuments: Bool
+    let employerAnswer: String?
+    let canAnswer: Bool
+    let answerAction: String
+    let moves: [Option]
+    let hasMoves: Bool
+    let moveAction: String
+    let endAction: String
+    let reasons: [Option]
+    let interviews: [InterviewRow]
+    let hasInterviews: Bool
+    let canInterview: Bool
+    let interviewAction: String
+    let modes: [Option]
+    let offers: [OfferRow]
+    let hasOffers: Bool
+    let canOffer: Bool
+    let offerAction: String
+    let contractKinds: [Option]
+    let canHire: Bool
+    let hireAction: String
+    let hireStart: String
+    let hireEnd: String
+    let hireHours: String
+    let history: [HistoryRow]
+    let base: String
+    let form: FormState<TypedFields>
+
+    /// Everything the page shows, read in one transaction.
+    struct Loaded: Sendable {
+        let application: ApplicationRecord
+        let candidate: Candidate
+        let need: JobNeedRecord
+        let events: [ApplicationEvent]
+        let interviews: [Interview]
+        let offers: [Offer]
+        let reasons: [(id: Int64, label: String)]
+        let documents: [CandidateDocument]
+    }
+
+    /// The page of application `id` as `context`'s person may see it; nil when it is not theirs
+    /// (an employer sees only the candidates presented to their business).
+    static func load(
+        id: Int64, in context: CentreContext, database: Database, form: FormState<TypedFields> = .blank
+    ) async throws -> ApplicationPage? {
+        let businessScope = try context.businessScope()
+        let isAdviser = businessScope == nil
+        let tenant = context.tenantID, logger = context.logger
+        let loaded = try await database.transaction(in: context) { connection -> Loaded? in
+            guard let application = try await ApplicationRepository.find(id: id, businessID: businessScope, on: connection, logger: logger),
+                let candidate = try await CandidateRepository.find(id: application.candidateID, on: connection, logger: logger),
+                let need = try await JobNeedRepository.find(id: application.needID, businessID: nil, on: connection, logger: logger)
+            else { return nil }
+            return Loaded(
+                application: application, candidate: candidate, need: need,
+                events: isAdviser ? try await ApplicationRepository.events(applicationID: id, on: connection, logger: logger) : [],
+                interviews: try await PipelineSteps.interviews(applicationID: id, on: connection, logger: logger),
+                offers: isAdviser ? try await PipelineSteps.offers(applicationID: id, on: connection, logger: logger) : [],
+                reasons: isAdviser ? try await ApplicationRepository.rejectionReasons(tenantID: tenant, on: connection, logger: logger) : [],
+                documents: try await CandidateRepository.documents(candidateID: candidate.id, on: connection, logger: logger))
+        }
+        return loaded.map { ApplicationPage($0, isAdviser: isAdviser, context: context, form: form) }
+    }
+
+    init(_ loaded: Loaded, isAdviser: Bool, context: CentreContext, form: FormState<TypedFields>) {
+        let (application, candidate, need) = (loaded.application, loaded.candidate, loaded.need)
+        let base = context.base
+        let here = "\(base)/candidatures/\(application.id)"
+        let stage = application.stage
+        var facts: [Fact] = [.init(label: "Commune", value: candidate.communeName)]
+        facts.append(.init(label: "Mobilité", value: candidate.mobility.isEmpty ? "ni permis ni véhicule" : candidate.mobility))
+        if !candidate.skills.isEmpty { facts.append(.init(label: "Compétences", value: candidate.skills)) }
+        if !candidate.experience.isEmpty { facts.append(.init(label: "Expérience", value: candidate.experience)) }
+        if let available = candidate.availableFrom { facts.append(.init(label: "Disponible à partir du", value: available.french)) }
+        if isAdviser {
+            if let email = candidate.email { facts.append(.init(label: "E-mail", value: email)) }
+            if let phone = candidate.phone { facts.append(.init(label: "Téléphone", value: phone)) }
+        }
+        let lastOffer = loaded.offers.last
+        let moves = isAdviser ? stage.moves : []
+        self.layout = Layout(title: candidate.fullName, session: context.session, membership: context.membership, currentPath: "\(base)/besoins")
+        self.isAdviser = isAdviser
+        self.candidateName = candidate.fullName
+        self.candidateHref = isAdviser ? "\(base)/candidats/\(candidate.id)" : nil
+        self.needTitle = need.title
+        self.needHref = "\(base)/besoins/\(need.id)"
+        self.boardHref = isAdviser ? "\(base)/besoins/\(need.id)/candidatures" : nil
+        self.businessName = need.businessName
+        self.stageLabel = stage.label + (application.rejectionReason.map { " (\($0))" } ?? "")
+        self.open = stage.isOpen
+        self.facts = facts
+        self.documents = loaded.documents.map { DocumentRow($0, href: "\(here)/documents/\($0.id)") }
+        self.hasDocuments = !loaded.documents.isEmpty
+        self.employerAnswer = application.employerAnswer.map { $0.label + (application.employerNote.isEmpty ? "" : " : \(application.employerNote)") }
+        self.canAnswer = !isAdviser && ApplicationPage.employerMayAnswer(application)
+        self.answerAction = "\(here)/reponse"
+        self.moves = moves.map { Option(value: $0.rawValue, label: $0.label, selected: false) }
+        self.hasMoves = !moves.isEmpty
+        self.moveAction = "\(here)/etape"
+        self.endAction = "\(here)/fin"
+        self.reasons = loaded.reasons.map { Option(value: String($0.id), label: $0.label, selected: false) }
+        self.interviews = loaded.interviews.map { interview in
+            InterviewRow(
+                id: interview.id, when: Formats.dateTime(interview.startsAt), duration: interview.durationMinutes, mode: interview.mode.label,
+                place: interview.place, attendees: interview.attendees,
+                outcome: interview.outcome.map { $0.label + (interview.outcomeNote.isEmpty ? "" : " — \(interview.outcomeNote)") },
+                icsHref: "\(here)/entretiens/\(interview.id)/invitation.ics", outcomeAction: "\(here)/entretiens/\(interview.id)/bilan",
+                outcomes: Option.all(Interview.Outcome.self, chosen: nil, label: \.label))
+        }
+        self.hasInterviews = !loaded.interviews.isEmpty
+        self.canInterview = isAdviser && ApplicationTransition.scheduleInterview.allows(from: stage)
+        self.interviewAction = "\(here)/entretiens"
+        self.modes = Option.all(Interview.Mode.self, chosen: nil, label: \.label)
+        self.offers = loaded.offers.map { offer in
+            OfferRow(
+                summary: offer.summary, status: offer.statusLabel, pending: offer.status == .pending,
+                answerAction: "\(here)/propositions/\(offer.id)/reponse")
+        }
+        self.hasOffers = !loaded.offers.isEmpty
+        self.canOffer = isAdviser && ApplicationTransition.makeOffer.allows(from: stage)
+        self.offerAction = "\(here)/propositions"
+        self.contractKinds = Option.all(ContractKind.self, chosen: (lastOffer?.contractKind ?? need.contractKind).rawValue, label: \.label)
+        self.canHire = isAdviser && ApplicationTransition.hire.allows(from: stage)
+        self.hireAction = "\(here)/embauche"
+        self.hireStart = (lastOffer?.startDate ?? need.wishedStart).iso
+        self.hireEnd = (lastOffer?.endDate ?? need.endDate)?.iso ?? ""
+        self.hireHours = Formats.hours(lastOffer?.hoursPerWeek ?? need.hoursPerWeek)
+        self.history = loaded.events.map { event in
+            let what: String
+            if let to = event.to { what = event.from.map { "\($0.label) → \(to.label)" } ?? "Ajouté : \(to.label)" } else { what = "Note" }
+            return HistoryRow(at: Formats.dateTime(event.at), who: event.who, what: what, comment: event.comment.isEmpty ? nil : event.comment)
+        }
+        self.base = here
+        self.form = form
+    }
+
+    /// An employer answers once, on a candidate presented to them (the page's form and the action ask this).
+    static func employerMayAnswer(_ application: ApplicationRecord) -> Bool {
+        application.stage == .presented && application.employerAnswer == nil
+    }
+}
