@@ -48,6 +48,7 @@ import Testing
                 try await DemoLookup(database: database).ids("essai", "SELECT id FROM check_ins WHERE placement_id = \(placement) ORDER BY due_on LIMIT 1").first)
 
             try await browser.signIn("conseil@essai.test", password: Factory.password)
+            #expect(try await browser.get("/c/essai/embauches/\(placement)").status == .ok)
             let answer = try await browser.post("/c/essai/suivis/\(checkIn)", [("status", "at_risk"), ("actions", "Appel à l'employeur")])
             #expect(answer.status == .unprocessableContent)
             #expect(answer.text.contains("Indiquez au moins un risque"))

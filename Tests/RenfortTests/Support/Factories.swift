@@ -16,8 +16,13 @@ struct Factory: Sendable {
     private var logger: Logger { TestEnvironment.logger }
 
     private func inCentre<Result: Sendable>(_ centre: Int64?, _ body: @Sendable @escaping (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await database.asOwner { client in
-            try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { try await body($0) }
+        do {
+            return try await database.asOwner { client in
+                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { try await body($0) }
+            }
+        } catch let error as PSQLError {
+            // What the database said, not PostgresNIO's generic description.
+            throw FactoryError.refused(error.serverInfo?[.message] ?? String(reflecting: error))
         }
     }
 
@@ -46,7 +51,7 @@ struct Factory: Sendable {
     /// A member business.
     func business(centre: Int64, name: String = "Entreprise test", siret: String = "73282932000074") async throws -> Int64 {
         let details = BusinessDetails(
-            siret: siret, name: name, nafCode: "5610A", headcountBand: "1-9", communeInsee: "46042", communeName: "Cahors", address: nil,
+            siret: siret, name: name, nafCode: "56.10A", headcountBand: "1-9", communeInsee: "46042", communeName: "Cahors", address: nil,
             contactName: nil, phone: nil, email: nil, memberSince: Day(year: 2024, month: 1, day: 15), notes: nil)
         return try await inCentre(centre) { connection in
             try await BusinessRepository.insert(details, status: .member, tenantID: centre, actorID: nil, now: Date(), on: connection, logger: logger)
@@ -114,6 +119,7 @@ struct Factory: Sendable {
 
 enum FactoryError: Error {
     case notCreated
+    case refused(String)
     case unreachable(ApplicationStage)
 }
 
