@@ -76,11 +76,24 @@ sizes=$(psql -X -At -F ' ' "$DATABASE_OWNER_URL" -c "SELECT (SELECT count(*) FRO
 need=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'cahors'), false)" -c "SELECT id FROM job_needs WHERE title = 'Aide à domicile'" | tail -1)
 LOG_LEVEL=warning RENFORT_API_RATE_LIMIT=100000000 "$bin" serve --plain-http --port "$port" &
 server=$!
-# Stop the server at the end; graceful, then forced if requests still queue after 10 s.
+# Stop the server at the end as systemd does, with SIGTERM, and say how long it took; if it
+# is still running 15 s later, kill it and say so (the run then fails).
 stop_server() {
-    kill "$server" 2>/dev/null || return 0
-    for _ in $(seq 50); do kill -0 "$server" 2>/dev/null || return 0; sleep 0.2; done
-    kill -9 "$server" 2>/dev/null || true
+    kill -0 "$server" 2>/dev/null || return 0
+    local asked status=0
+    asked=$(date +%s%N)
+    kill -TERM "$server"
+    for _ in $(seq 150); do
+        if ! kill -0 "$server" 2>/dev/null; then
+            wait "$server" || status=$?
+            echo "bench: the server stopped $(( ($(date +%s%N) - asked) / 1000000 )) ms after SIGTERM (exit status $status)"
+            return 0
+        fi
+        sleep 0.1
+    done
+    kill -KILL "$server" 2>/dev/null || true
+    echo "bench: the server was still running 15 s after SIGTERM: killed with SIGKILL" >&2
+    exit 1
 }
 trap stop_server EXIT
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/health/live" >/dev/null && break; sleep 0.2; done

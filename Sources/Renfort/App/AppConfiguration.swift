@@ -24,6 +24,8 @@ public struct AppConfiguration: Sendable {
     /// Base delay added to a sign-in after repeated failures (doubles each time).
     public var signInSlowdown: Duration = .milliseconds(500)
     public var maximumDatabaseConnections = 20
+    /// How long a request waits for a database connection before its 503 page.
+    public var databaseWait = Database.defaultConnectionWait
     public var logLevel: Logger.Level = .info
     /// Queue the follow-up reminders (due tomorrow, morning digest) every hour.
     public var followUpReminders = true
@@ -87,6 +89,12 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError("RENFORT_FIGURE_COMPUTATIONS must be between 1 and 64")
             }
             configuration.concurrentFigureComputations = value
+        }
+        if let wait = environment["RENFORT_DB_WAIT_SECONDS"], !wait.isEmpty {
+            guard let seconds = Double(wait), seconds > 0, seconds <= 300 else {
+                throw ConfigurationError("RENFORT_DB_WAIT_SECONDS must be a number of seconds between 0 and 300, not \(wait)")
+            }
+            configuration.databaseWait = .milliseconds(Int64(seconds * 1000))
         }
         if let level = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { configuration.logLevel = level }
         return configuration

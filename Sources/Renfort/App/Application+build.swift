@@ -13,13 +13,14 @@ public func buildApplication(
     let client = PostgresClient(
         configuration: configuration.databaseURL.clientConfiguration(maximumConnections: configuration.maximumDatabaseConnections),
         backgroundLogger: logger)
+    let database = Database(client: client, connectionWait: configuration.databaseWait)
     let router = try await buildRouter(configuration: configuration, client: client, clock: clock)
     var services: [any Service] = [client]
     if configuration.followUpReminders {
-        services.append(FollowUpReminders(database: Database(client: client), clock: clock, baseURL: configuration.baseURL, logger: logger))
+        services.append(FollowUpReminders(database: database, clock: clock, baseURL: configuration.baseURL, logger: logger))
     }
     if let mail = configuration.mail {
-        services.append(OutboxDelivery(database: Database(client: client), mail: mail, clock: clock, logger: logger))
+        services.append(OutboxDelivery(database: database, mail: mail, clock: clock, logger: logger))
     } else {
         logger.notice("no RENFORT_SENDMAIL: messages wait in the outbox (admins see them at /admin/envois)")
     }
@@ -34,7 +35,7 @@ public func buildApplication(
 func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock: any AppClock) async throws
     -> Router<AppRequestContext>
 {
-    let database = Database(client: client)
+    let database = Database(client: client, connectionWait: configuration.databaseWait)
     let renderer = try await PageRenderer(directory: configuration.templatesDirectory)
     let services = AppServices(
         configuration: configuration, database: database, renderer: renderer, clock: clock,

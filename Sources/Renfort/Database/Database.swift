@@ -5,17 +5,25 @@ import PostgresNIO
 ///
 /// Every read or write of a centre's data goes through `withTransaction(tenant:…)`, which
 /// sets `renfort.tenant_id` for that transaction only; row-level security does the rest.
+///
+/// Both wait at most `connectionWait` for a connection, then throw `DatabaseUnavailable`
+/// (a 503 page), as they do when the connection is lost under them.
 public struct Database: Sendable {
     public let client: PostgresClient
+    /// How long a request may wait for a connection (`RENFORT_DB_WAIT_SECONDS`).
+    public let connectionWait: Duration
 
-    public init(client: PostgresClient) {
+    public static let defaultConnectionWait: Duration = .seconds(4)
+
+    public init(client: PostgresClient, connectionWait: Duration = Database.defaultConnectionWait) {
         self.client = client
+        self.connectionWait = connectionWait
     }
 
     /// Runs `body` on a connection without a transaction: for one statement, which is atomic
     /// by itself (no `BEGIN` and `COMMIT` round trips). Sees no centre's rows.
     public func withConnection<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await client.withConnection { connection in try await body(connection) }
+        try await withLeasedConnection { connection in try await body(connection) }
     }
 
     /// Runs `body` inside one transaction, with the centre and the user set for row-level
@@ -27,7 +35,7 @@ public struct Database: Sendable {
         logger: Logger,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await client.withConnection { connection in
+        try await withLeasedConnection { connection in
             _ = try await connection.rows(Prepared<Begin>(), logger: logger)
             do {
                 if tenant != nil || user != nil {

@@ -18,7 +18,8 @@ struct FollowUpReminders: Service {
             do { try await queue() } catch {
                 logger.error("follow-up reminders failed", metadata: ["error": "\(String(reflecting: error))"])
             }
-            try? await Task.sleep(for: interval)
+            // The hour's wait ends at once on SIGTERM: a stopping server does not wait for it.
+            try? await cancelWhenGracefulShutdown { [interval] in try await Task.sleep(for: interval) }
         }
     }
 

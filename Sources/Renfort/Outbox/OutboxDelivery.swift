@@ -40,11 +40,12 @@ public struct OutboxDelivery: Service {
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                while try await deliverOne() {}
+                // A stopping server finishes the message in hand, not the whole backlog.
+                while !Task.isShuttingDownGracefully, try await deliverOne() {}
             } catch {
                 logger.error("outbox delivery failed", metadata: ["error": "\(String(reflecting: error))"])
             }
-            try? await Task.sleep(for: mail.pollInterval)
+            try? await cancelWhenGracefulShutdown { [interval = mail.pollInterval] in try await Task.sleep(for: interval) }
         }
     }
 

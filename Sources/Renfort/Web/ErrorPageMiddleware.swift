@@ -44,6 +44,10 @@ struct ErrorPageMiddleware: RouterMiddleware {
                 message = "Authentification requise : un jeton d'API (Authorization: Bearer …) ou une session."
                 headers[.wwwAuthenticate] = "Bearer realm=\"renfort\""
             }
+        case let error as DatabaseUnavailable:
+            code = 503
+            headers[.retryAfter] = String(DatabaseUnavailable.retryAfter)
+            context.logger.warning("database unavailable", metadata: ["reason": "\(error.reason)"])
         case let error as any HTTPResponseError:
             code = Int(error.status.code)
             if code >= 500 { context.logger.error("server error", metadata: ["error": "\(String(reflecting: error))"]) }
@@ -87,6 +91,11 @@ struct ErrorPageMiddleware: RouterMiddleware {
                 response.headers[.retryAfter] = String(retryAfter)
                 return response
             }
+        } catch let error as DatabaseUnavailable {
+            context.logger.warning("database unavailable", metadata: ["reason": "\(error.reason)"])
+            var response = try page(503, context: context)
+            response.headers[.retryAfter] = String(DatabaseUnavailable.retryAfter)
+            return response
         } catch let error as any HTTPResponseError {
             let code = Int(error.status.code)
             if code >= 500 { context.logger.error("server error", metadata: ["error": "\(String(reflecting: error))"]) }

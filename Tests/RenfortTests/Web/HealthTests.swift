@@ -34,4 +34,28 @@ import Testing
             }
         }
     }
+
+    @Test func readyAnswersWithinASecondWhenTheDatabaseIsFrozen() async throws {
+        try await TestApp.runBehindProxy { client, proxy in
+            // The pool holds an open connection when the database freezes.
+            var ready = try await client.execute(uri: "/health/ready", method: .get)
+            for _ in 0..<5 where ready.status != .ok {
+                try await Task.sleep(for: .milliseconds(500))
+                ready = try await client.execute(uri: "/health/ready", method: .get)
+            }
+            #expect(ready.status == .ok)
+            proxy.freeze()
+            let started = ContinuousClock.now
+            let frozen = try await client.execute(uri: "/health/ready", method: .get)
+            #expect(frozen.status == .serviceUnavailable)
+            #expect(ContinuousClock.now - started < .seconds(3))
+            proxy.thaw()
+            var thawed = try await client.execute(uri: "/health/ready", method: .get)
+            for _ in 0..<10 where thawed.status != .ok {
+                try await Task.sleep(for: .milliseconds(500))
+                thawed = try await client.execute(uri: "/health/ready", method: .get)
+            }
+            #expect(thawed.status == .ok)
+        }
+    }
 }
