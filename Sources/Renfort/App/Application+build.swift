@@ -34,6 +34,8 @@ public func buildApplication(
 func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock: any AppClock) async throws
     -> Router<AppRequestContext>
 {
+    AppMetrics.bootstrap()
+    AppMetrics.connectionsMaximum.set(configuration.maximumDatabaseConnections)
     let database = Database(client: client)
     let renderer = try await PageRenderer(directory: configuration.templatesDirectory)
     let services = AppServices(
@@ -48,6 +50,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
     let staticFiles = try StaticFilesMiddleware<AppRequestContext>(directory: configuration.templatesDirectory + "/static")
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
+        MetricsMiddleware()
         RequestLogMiddleware()
         SecurityHeadersMiddleware(behindTLS: configuration.behindTLS)
         ErrorPageMiddleware(renderer: renderer)
@@ -56,6 +59,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
         CSRFMiddleware()
     }
     HealthController(database: database).addRoutes(to: router)
+    MetricsController(database: database, token: configuration.metricsToken, clock: clock).addRoutes(to: router)
     SignInController(services: services).addRoutes(to: router)
 
     let signedIn = router.group(context: SignedInContext.self)

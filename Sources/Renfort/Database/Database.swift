@@ -15,7 +15,7 @@ public struct Database: Sendable {
     /// Runs `body` on a connection without a transaction: for one statement, which is atomic
     /// by itself (no `BEGIN` and `COMMIT` round trips). Sees no centre's rows.
     public func withConnection<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await client.withConnection { connection in try await body(connection) }
+        try await client.withCountedConnection { connection in try await body(connection) }
     }
 
     /// Runs `body` inside one transaction, with the centre and the user set for row-level
@@ -27,7 +27,7 @@ public struct Database: Sendable {
         logger: Logger,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await client.withConnection { connection in
+        try await client.withCountedConnection { connection in
             _ = try await connection.rows(Prepared<Begin>(), logger: logger)
             do {
                 if tenant != nil || user != nil {
