@@ -38,6 +38,8 @@ public struct AppConfiguration: Sendable {
     /// for new periods: 2 at once served 87 homes a second, p99 149 ms; 4 at once 100, p99
     /// 104 ms; 6 at once 98, p99 125 ms; without a limit 98, p99 163 ms).
     public var concurrentFigureComputations = 2 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// A bearer token that lets `/metrics` be read from another machine; nil: loopback only.
+    public var metricsToken: String?
 
     public init(databaseURL: DatabaseURL, ownerDatabaseURL: DatabaseURL? = nil) {
         self.databaseURL = databaseURL
@@ -95,6 +97,10 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError("RENFORT_DB_WAIT_SECONDS must be a number of seconds between 0 and 300, not \(wait)")
             }
             configuration.databaseWait = .milliseconds(Int64(seconds * 1000))
+        }
+        if let token = environment["RENFORT_METRICS_TOKEN"], !token.isEmpty {
+            guard token.count >= 20 else { throw ConfigurationError("RENFORT_METRICS_TOKEN must be at least 20 characters (openssl rand -hex 32)") }
+            configuration.metricsToken = token
         }
         if let level = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { configuration.logLevel = level }
         return configuration

@@ -35,6 +35,8 @@ public func buildApplication(
 func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock: any AppClock) async throws
     -> Router<AppRequestContext>
 {
+    AppMetrics.bootstrap()
+    AppMetrics.connectionsMaximum.set(configuration.maximumDatabaseConnections)
     let database = Database(client: client, connectionWait: configuration.databaseWait)
     let renderer = try await PageRenderer(directory: configuration.templatesDirectory)
     let services = AppServices(
@@ -49,6 +51,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
     let staticFiles = try StaticFilesMiddleware<AppRequestContext>(directory: configuration.templatesDirectory + "/static")
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
+        MetricsMiddleware()
         RequestLogMiddleware()
         SecurityHeadersMiddleware(behindTLS: configuration.behindTLS)
         ErrorPageMiddleware(renderer: renderer)
@@ -57,6 +60,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
         CSRFMiddleware()
     }
     HealthController(database: database).addRoutes(to: router)
+    MetricsController(database: database, token: configuration.metricsToken, clock: clock).addRoutes(to: router)
     SignInController(services: services).addRoutes(to: router)
 
     let signedIn = router.group(context: SignedInContext.self)

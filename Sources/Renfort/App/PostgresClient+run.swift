@@ -4,6 +4,7 @@ import PostgresNIO
 extension PostgresClient {
     /// Runs `body` with a client whose connection pool is running, then shuts it down:
     /// for the command line's one-off work (migrate, demo, checks).
+    @discardableResult
     public static func withRunning<Result: Sendable>(
         _ url: DatabaseURL, logger: Logger, _ body: @Sendable (PostgresClient) async throws -> Result
     ) async throws -> Result {

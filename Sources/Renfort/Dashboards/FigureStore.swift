@@ -111,9 +111,11 @@ final class FigureStore: Sendable {
                     entry.lastUse = state.uses
                     state.entries[key] = entry
                     state.hits += 1
+                    AppMetrics.figureCacheHits.increment()
                     results[index] = (entry.figures, entry.choices ?? FigureChoices())
                 } else {
                     state.misses += 1
+                    AppMetrics.figureCacheMisses.increment()
                     missing.append(index)
                 }
             }
@@ -184,6 +186,7 @@ final class FigureStore: Sendable {
         centre: Membership, filter: MetricsFilter, asOf: Day, withChoices: Bool, logger: Logger
     ) async throws -> (version: Int64?, figures: Figures, choices: FigureChoices?) {
         state.withLockedValue { $0.computations += 1 }
+        AppMetrics.figureComputations.increment()
         let tenant = centre.centreID
         func keptChoices(_ version: Int64?) -> FigureChoices? {
             guard let version, let kept = state.withLockedValue({ $0.choices[tenant] }), kept.version == version else { return nil }

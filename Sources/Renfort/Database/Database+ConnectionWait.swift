@@ -18,7 +18,7 @@ extension Database {
         return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
             group.addTask {
                 do {
-                    try await client.withConnection { connection in await loan.lend(connection) }
+                    try await client.withCountedConnection { connection in await loan.lend(connection) }
                 } catch {
                     loan.fail(DatabaseUnavailable.from(error) ?? DatabaseUnavailable(reason: String(reflecting: error)))
                 }

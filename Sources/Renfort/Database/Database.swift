@@ -22,6 +22,7 @@ public struct Database: Sendable {
 
     /// Runs `body` on a connection without a transaction: for one statement, which is atomic
     /// by itself (no `BEGIN` and `COMMIT` round trips). Sees no centre's rows.
+    @discardableResult
     public func withConnection<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await withLeasedConnection { connection in try await body(connection) }
     }
@@ -29,6 +30,7 @@ public struct Database: Sendable {
     /// Runs `body` inside one transaction, with the centre and the user set for row-level
     /// security (nil: none, so tenant tables show no rows). Rolls back if `body` throws and
     /// rethrows its error as it is.
+    @discardableResult
     public func withTransaction<Result: Sendable>(
         tenant: Int64? = nil,
         user: Int64? = nil,
@@ -71,7 +73,7 @@ enum SetScope: StatementText {
 
 extension PostgresConnection {
     /// Runs a query and decodes its rows into an array.
-    func all<each Column: PostgresDecodable>(
+    func all<each Column: PostgresDecodable & Sendable>(
         _ query: PostgresQuery, as types: (repeat (each Column).Type), logger: Logger
     ) async throws -> [(repeat each Column)] {
         let rows = try await self.query(query, logger: logger)
@@ -83,7 +85,7 @@ extension PostgresConnection {
     }
 
     /// Runs a query and decodes its first row, if any.
-    func first<each Column: PostgresDecodable>(
+    func first<each Column: PostgresDecodable & Sendable>(
         _ query: PostgresQuery, as types: (repeat (each Column).Type), logger: Logger
     ) async throws -> (repeat each Column)? {
         let rows = try await self.query(query, logger: logger)
@@ -105,7 +107,7 @@ extension PostgresConnection {
 
 extension PostgresConnection {
     /// Runs a query and decodes the first column of its first row, if any.
-    func value<Value: PostgresDecodable>(_ query: PostgresQuery, as type: Value.Type, logger: Logger) async throws -> Value? {
+    func value<Value: PostgresDecodable & Sendable>(_ query: PostgresQuery, as type: Value.Type, logger: Logger) async throws -> Value? {
         let rows = try await self.query(query, logger: logger)
         var result: Value? = nil
         for try await row in rows.decode(Value.self) where result == nil {
@@ -115,7 +117,7 @@ extension PostgresConnection {
     }
 
     /// Runs a query and decodes the first column of every row.
-    func values<Value: PostgresDecodable>(_ query: PostgresQuery, as type: Value.Type, logger: Logger) async throws -> [Value] {
+    func values<Value: PostgresDecodable & Sendable>(_ query: PostgresQuery, as type: Value.Type, logger: Logger) async throws -> [Value] {
         let rows = try await self.query(query, logger: logger)
         var result: [Value] = []
         for try await row in rows.decode(Value.self) { result.append(row) }

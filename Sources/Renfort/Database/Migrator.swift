@@ -97,7 +97,7 @@ public struct Migrator: Sendable {
     /// Refuses to do anything if an applied migration's file has changed.
     @discardableResult
     public func migrate(client: PostgresClient, appRole: String?, logger: Logger) async throws -> [Migration] {
-        try await client.withConnection { connection in
+        _ = try await client.withConnection { connection in
             try await connection.query(
                 """
                 CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -121,7 +121,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
         case 403: ("Accès refusé", "Vous n'avez pas accès à cette action.")
         case 404: ("Page introuvable", "Cette page n'existe pas, ou vous n'y avez pas accès.")
         case 405: ("Action impossible", "Cette adresse n'accepte pas cette action.")
-        case 413: ("Envoi trop volumineux", "Les données envoyées dépassent la taille autorisée.")
+        case 413: ("Envoi trop volumineux", "Les données envoyées dépassent la taille autorisée : 5 Mo pour un document, 1 Mo pour un formulaire.")
         case 422: ("Données invalides", "Les données envoyées ne sont pas valides.")
         case 429: ("Trop de tentatives", "Trop de tentatives en peu de temps. Patientez avant de réessayer.")
         case 503: ("Service indisponible", "Le service est momentanément indisponible. Réessayez dans quelques instants.")

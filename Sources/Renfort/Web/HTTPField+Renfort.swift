@@ -6,5 +6,6 @@ extension HTTPField.Name {
     static let crossOriginOpenerPolicy = Self("Cross-Origin-Opener-Policy")!
     static let xRequestID = Self("X-Request-Id")!
     static let xForwardedFor = Self("X-Forwarded-For")!
+    static let forwarded = Self("Forwarded")!
     static let xCSRFToken = Self("X-CSRF-Token")!
 }

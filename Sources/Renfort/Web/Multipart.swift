@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import MultipartKit
 import NIOCore
 
 /// A file sent with a `multipart/form-data` form.
@@ -9,89 +11,167 @@ struct UploadedFile: Sendable {
     let data: [UInt8]
 }
 
-/// A small `multipart/form-data` reader (RFC 7578): text fields and files, nothing else.
-enum Multipart {
-    struct Malformed: Error {}
+/// A `multipart/form-data` body (RFC 7578) read as it arrives with MultipartKit's parser.
+///
+/// Nothing past the CSRF token is parsed before the token is proven: it comes in the
+/// `X-CSRF-Token` header, or else it must be the body's first part, `_csrf` (our forms put
+/// it first, and browsers send the fields in the order of the page). Until then the parser
+/// is fed a small slice at a time, so it stops right after that part.
+struct MultipartUpload {
+    var fields: [(String, String)] = []
+    var files: [UploadedFile] = []
 
+    enum Failure: Error {
+        /// No session token where it must be, or a wrong one: nothing else was read.
+        case unproven
+        /// The body is larger than the limit.
+        case tooLarge
+        /// Not a multipart body our forms send.
+        case malformed
+    }
+
+    /// The token must be found within this many bytes of the start of the body.
+    static let tokenWindow = 4096
+    /// How much of the body the parser is given at a time until the token is proven.
+    static let sliceBeforeToken = 256
+    static let maximumParts = 50
+
+    /// The `boundary` parameter of a `multipart/form-data` content type (1 to 70 characters, RFC 2046).
     static func boundary(of contentType: String) -> String? {
-        for parameter in contentType.split(separator: ";").dropFirst() {
-            let pair = parameter.trimmingCharacters(in: .whitespaces)
-            if pair.lowercased().hasPrefix("boundary=") {
-                var value = String(pair.dropFirst("boundary=".count))
-                if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
-                return value.isEmpty || value.count > 200 ? nil : value
-            }
-        }
-        return nil
+        guard let boundary = parameters(of: contentType)["boundary"], (1...70).contains(boundary.count) else { return nil }
+        return boundary
     }
 
-    static func parse(_ body: ByteBuffer, boundary: String) throws -> (fields: [(String, String)], files: [UploadedFile]) {
-        let bytes = Array(body.readableBytesView)
-        let delimiter = Array(("--" + boundary).utf8)
-        var fields: [(String, String)] = []
-        var files: [UploadedFile] = []
-        guard var position = find(delimiter, in: bytes, from: 0) else { throw Malformed() }
-        while true {
-            position += delimiter.count
-            // "--" after the delimiter closes the body.
-            if position + 1 < bytes.count, bytes[position] == 45, bytes[position + 1] == 45 { break }
-            guard position + 1 < bytes.count, bytes[position] == 13, bytes[position + 1] == 10 else { throw Malformed() }
-            position += 2
-            guard let headerEnd = find([13, 10, 13, 10], in: bytes, from: position) else { throw Malformed() }
-            let headers = String(decoding: bytes[position..<headerEnd], as: UTF8.self)
-            let contentStart = headerEnd + 4
-            guard let next = find([13, 10] + delimiter, in: bytes, from: contentStart) else { throw Malformed() }
-            let content = Array(bytes[contentStart..<next])
-            var name: String?
-            var filename: String?
-            var type = "application/octet-stream"
-            for line in headers.components(separatedBy: "\r\n") {
-                let lower = line.lowercased()
-                if lower.hasPrefix("content-disposition:") {
-                    name = parameter("name", in: line)
-                    filename = parameter("filename", in: line)
-                } else if lower.hasPrefix("content-type:") {
-                    type = line.dropFirst("content-type:".count).trimmingCharacters(in: .whitespaces)
+    /// Reads the whole body. `token`: the session's CSRF token that the first part must carry
+    /// (nil when the header already proved it).
+    static func read(_ body: RequestBody, boundary: String, limit: Int, token: String?) async throws -> MultipartUpload {
+        let parser = MultipartParser(boundary: boundary)
+        let parts = Parts()
+        parser.onHeader = { name, value in
+            parts.headers.append((name, value))
+            parts.open = true
+        }
+        parser.onBody = { chunk in
+            parts.body.writeBuffer(&chunk)
+            parts.open = true
+        }
+        parser.onPartComplete = { parts.completePart() }
+
+        var proven = token == nil
+        /// Whether the first part, once complete, is the session's token.
+        func firstPartIsToken() -> Bool? {
+            guard let token, let first = parts.complete.first else { return nil }
+            return first.name == "_csrf" && first.filename == nil
+                && Tokens.constantTimeEqual(token, String(buffer: first.body))
+        }
+        var fed = 0
+        var received = 0
+        for try await var chunk in body {
+            received += chunk.readableBytes
+            while !proven, let slice = chunk.readSlice(length: min(sliceBeforeToken, chunk.readableBytes)), slice.readableBytes > 0 {
+                fed += slice.readableBytes
+                do {
+                    try parser.execute(slice)
+                } catch {
+                    // A syntax error right after a good token is a malformed body; before it, a refusal.
+                    throw firstPartIsToken() == true ? Failure.malformed : Failure.unproven
+                }
+                switch firstPartIsToken() {
+                case true?: proven = true
+                case false?: throw Failure.unproven
+                case nil: if fed > tokenWindow { throw Failure.unproven }
                 }
             }
-            guard let name else { throw Malformed() }
-            if let filename {
-                files.append(UploadedFile(field: name, filename: filename, contentType: type, data: content))
+            guard received <= limit else { throw Failure.tooLarge }
+            if chunk.readableBytes > 0 {
+                do { try parser.execute(chunk) } catch { throw Failure.malformed }
+            }
+            guard parts.complete.count <= maximumParts else { throw Failure.malformed }
+        }
+        guard proven else { throw Failure.unproven }
+        // A body cut in the middle of a part, or without any, is not a form.
+        guard !parts.open, !parts.complete.isEmpty else { throw Failure.malformed }
+
+        var upload = MultipartUpload()
+        for part in parts.complete {
+            guard let name = part.name else { throw Failure.malformed }
+            if let filename = part.filename {
+                upload.files.append(
+                    UploadedFile(field: name, filename: filename, contentType: part.contentType, data: Array(part.body.readableBytesView)))
             } else {
-                fields.append((name, String(decoding: content, as: UTF8.self)))
+                upload.fields.append((name, String(buffer: part.body)))
             }
-            position = next + 2
         }
-        return (fields, files)
+        return upload
     }
 
-    private static func parameter(_ key: String, in header: String) -> String? {
-        for part in header.split(separator: ";").dropFirst() {
-            let trimmed = part.trimmingCharacters(in: .whitespaces)
-            guard trimmed.lowercased().hasPrefix(key + "=") else { continue }
-            var value = String(trimmed.dropFirst(key.count + 1))
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
-            return value
+    /// One part as the parser delivered it.
+    struct Part {
+        let name: String?
+        let filename: String?
+        let contentType: String
+        let body: ByteBuffer
+
+        init(headers: [(String, String)], body: ByteBuffer) {
+            let disposition = headers.first { $0.0.lowercased() == "content-disposition" }.map { MultipartUpload.parameters(of: $0.1) } ?? [:]
+            self.name = disposition["name"]
+            self.filename = disposition["filename"].map(MultipartUpload.browserUnescaped)
+            self.contentType = headers.first { $0.0.lowercased() == "content-type" }?.1 ?? "application/octet-stream"
+            self.body = body
         }
-        return nil
     }
 
-    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
-        let first = needle[0]
-        var index = start
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first {
-                var matched = true
-                for offset in 1..<needle.count where haystack[index + offset] != needle[offset] {
-                    matched = false
-                    break
+    /// What the parser's callbacks delivered so far.
+    private final class Parts {
+        var complete: [Part] = []
+        var headers: [(String, String)] = []
+        var body = ByteBuffer()
+        /// A part has begun and is not complete yet.
+        var open = false
+
+        func completePart() {
+            complete.append(Part(headers: headers, body: body))
+            headers = []
+            body = ByteBuffer()
+            open = false
+        }
+    }
+
+    /// The parameters after the first `;` of a header value (`form-data; name="a"; filename="b.pdf"`),
+    /// keys in lower case. A quoted value may hold `;` and `=`.
+    static func parameters(of header: String) -> [String: String] {
+        var result: [String: String] = [:]
+        var rest = Substring(header)
+        guard let start = rest.firstIndex(of: ";") else { return result }
+        rest = rest[rest.index(after: start)...]
+        while !rest.isEmpty {
+            rest = rest.drop { $0 == " " || $0 == "\t" }
+            let key = rest.prefix { $0 != "=" && $0 != ";" }
+            rest = rest[key.endIndex...]
+            var value: Substring? = nil
+            if rest.first == "=" {
+                rest = rest.dropFirst()
+                if rest.first == "\"" {
+                    rest = rest.dropFirst()
+                    let quoted = rest.prefix { $0 != "\"" }
+                    value = quoted
+                    rest = rest[quoted.endIndex...].dropFirst()
                 }
-                if matched { return index }
+                let unquoted = rest.prefix { $0 != ";" }
+                if value == nil { value = Substring(unquoted.trimmingCharacters(in: .whitespaces)) }
+                rest = rest[unquoted.endIndex...]
             }
-            index += 1
+            rest = rest.drop { $0 == ";" }
+            let name = key.trimmingCharacters(in: .whitespaces).lowercased()
+            if let value, !name.isEmpty, result[name] == nil { result[name] = String(value) }
         }
-        return nil
+        return result
+    }
+
+    /// A file name as browsers write it in a form (HTML: `"`, CR and LF percent-encoded), as it was.
+    static func browserUnescaped(_ filename: String) -> String {
+        filename.replacingOccurrences(of: "%22", with: "\"")
+            .replacingOccurrences(of: "%0D", with: "\r")
+            .replacingOccurrences(of: "%0A", with: "\n")
     }
 }

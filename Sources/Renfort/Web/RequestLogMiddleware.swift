@@ -1,8 +1,7 @@
 import Hummingbird
 import Logging
-import Metrics
 
-/// Logs each request once it is answered (method, route, status, time) and counts it.
+/// Logs each request once it is answered (method, route, status, time); `MetricsMiddleware` counts it.
 /// Logs the route pattern, not the raw path, so that tokens in links never reach the logs.
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
@@ -19,10 +18,6 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
                 "method": "\(request.method.rawValue)", "route": "\(route)",
                 "status": "\(response.status.code)", "ms": "\(Int(milliseconds.rounded()))",
             ])
-        let dimensions = [("method", request.method.rawValue), ("status", String(response.status.code))]
-        Counter(label: "renfort_http_requests_total", dimensions: dimensions).increment()
-        Metrics.Timer(label: "renfort_http_request_duration", dimensions: [("route", route)]).recordNanoseconds(
-            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         return response
     }
 }

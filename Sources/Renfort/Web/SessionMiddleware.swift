@@ -33,12 +33,15 @@ struct SessionMiddleware: RouterMiddleware {
 }
 
 /// Checks the synchronizer token of every POST against the session's, before any handler
-/// runs: a POST without a valid one gets 403 and changes nothing. Also decodes the form.
+/// runs: a POST without a valid one gets 403 and changes nothing. Also decodes the form;
+/// an upload's files are read only once its token is proven (`MultipartUpload`).
 struct CSRFMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     static let maximumFormSize = 1024 * 1024
     /// A document of 5 MB and the form around it.
     static let maximumUploadSize = 5 * 1024 * 1024 + 64 * 1024
+    static let refused = AppError.forbidden(
+        "Ce formulaire a expiré ou n'a pas été envoyé depuis Renfort. Revenez à la page précédente, rechargez-la, puis envoyez-le de nouveau.")
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -52,27 +55,39 @@ struct CSRFMiddleware: RouterMiddleware {
         if contentType.hasPrefix("application/x-www-form-urlencoded") {
             let body = try await request.collectBody(upTo: Self.maximumFormSize)
             context.form = FormData(urlEncoded: String(buffer: body))
-            // PostgreSQL refuses NUL in text; no form of ours sends control characters but tab and newlines.
-            if context.form.fields.contains(where: { $0.value.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" } }) {
-                throw AppError.badRequest("Le formulaire contient des caractères non valides.")
-            }
+            try Self.refuseControlCharacters(in: context.form)
             sentToken = sentToken ?? context.form.raw("_csrf")
         } else if contentType.hasPrefix("multipart/form-data") {
-            guard let boundary = Multipart.boundary(of: contentType) else { throw AppError.badRequest("Envoi de fichier mal formé.") }
-            let body = try await request.collectBody(upTo: Self.maximumUploadSize)
-            guard let (fields, files) = try? Multipart.parse(body, boundary: boundary) else {
-                throw AppError.badRequest("Envoi de fichier mal formé.")
+            // Without a session, or with a wrong token in the header, not a byte of the upload is read.
+            guard let expected = context.session?.csrfToken, sentToken.map({ Tokens.constantTimeEqual(expected, $0) }) ?? true
+            else { throw Self.refused }
+            guard let boundary = MultipartUpload.boundary(of: contentType) else { throw AppError.badRequest("Envoi de fichier mal formé.") }
+            let upload: MultipartUpload
+            do {
+                upload = try await MultipartUpload.read(
+                    request.body, boundary: boundary, limit: Self.maximumUploadSize, token: sentToken == nil ? expected : nil)
+            } catch let failure as MultipartUpload.Failure {
+                switch failure {
+                case .unproven: throw Self.refused
+                case .tooLarge: throw HTTPError(.contentTooLarge)
+                case .malformed: throw AppError.badRequest("Envoi de fichier mal formé.")
+                }
             }
-            context.form = FormData(fields: fields)
-            context.files = files
+            context.form = FormData(fields: upload.fields)
+            try Self.refuseControlCharacters(in: context.form)
+            context.files = upload.files
             sentToken = sentToken ?? context.form.raw("_csrf")
         }
         guard let expected = context.session?.csrfToken, let sentToken,
             Tokens.constantTimeEqual(expected, sentToken)
-        else {
-            throw AppError.forbidden(
-                "Ce formulaire a expiré ou n'a pas été envoyé depuis Renfort. Revenez à la page précédente, rechargez-la, puis envoyez-le de nouveau.")
-        }
+        else { throw Self.refused }
         return try await next(request, context)
+    }
+
+    /// PostgreSQL refuses NUL in text; no form of ours sends control characters but tab and newlines.
+    static func refuseControlCharacters(in form: FormData) throws {
+        if form.fields.contains(where: { $0.value.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" } }) {
+            throw AppError.badRequest("Le formulaire contient des caractères non valides.")
+        }
     }
 }

@@ -94,8 +94,8 @@ import Testing
             #expect(download.headers[.contentType] == "application/pdf")
             #expect(download.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
             #expect(Array(download.body.readableBytesView) == pdf)
-            // A malformed multipart body is a 400, not a 500.
-            let broken = try await browser.send(path + "/documents", method: .post, headers: [.contentType: "multipart/form-data; boundary=zzz"], body: ByteBuffer(string: "nothing here"))
+            // A malformed multipart body is a 400, not a 500 (with its token in the header: without one, a 403).
+            let broken = try await browser.send(path + "/documents", method: .post, headers: [.contentType: "multipart/form-data; boundary=zzz", .xCSRFToken: browser.csrf ?? ""], body: ByteBuffer(string: "nothing here"))
             #expect(broken.status == .badRequest)
         }
     }

@@ -96,11 +96,13 @@ struct TestDatabase: Sendable {
     }
 
     /// Runs `body` with a client connected as the owner role.
+    @discardableResult
     func asOwner<Result: Sendable>(_ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
         try await PostgresClient.withRunning(ownerURL, logger: TestEnvironment.logger, body)
     }
 
     /// Runs `body` with a client connected as the server's role.
+    @discardableResult
     func asApp<Result: Sendable>(_ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
         try await PostgresClient.withRunning(appURL, logger: TestEnvironment.logger, body)
     }
