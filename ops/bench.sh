@@ -32,14 +32,16 @@ fi
 # A database of its own: the demo, 100 000 more candidates and 5 000 applications on one of its
 # needs, and the large data set of 50 more centres. BENCH_REUSE=1 keeps the one a previous run
 # generated (only the new migrations are applied): two or three minutes saved per run.
-bench_url="${DATABASE_OWNER_URL%/*}/renfort_bench"
+# BENCH_DB names another database (a copy of an earlier version's, for BENCH_BIN).
+bench_db=${BENCH_DB:-renfort_bench}
+bench_url="${DATABASE_OWNER_URL%/*}/$bench_db"
 if [ "${BENCH_REUSE:-}" = 1 ] && [ "$(psql -X -At "$bench_url" -c "SELECT count(*) >= 50 FROM centres" 2>/dev/null)" = t ]; then
-    export DATABASE_URL="${DATABASE_URL%/*}/renfort_bench" DATABASE_OWNER_URL="$bench_url"
-    echo "bench: reusing the database renfort_bench of a previous run"
+    export DATABASE_URL="${DATABASE_URL%/*}/$bench_db" DATABASE_OWNER_URL="$bench_url"
+    echo "bench: reusing the database $bench_db of a previous run"
     "$bin" migrate >/dev/null
 else
-    psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_OWNER_URL" -c "DROP DATABASE IF EXISTS renfort_bench WITH (FORCE)" -c "CREATE DATABASE renfort_bench"
-    export DATABASE_URL="${DATABASE_URL%/*}/renfort_bench" DATABASE_OWNER_URL="$bench_url"
+    psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_OWNER_URL" -c "DROP DATABASE IF EXISTS $bench_db WITH (FORCE)" -c "CREATE DATABASE $bench_db"
+    export DATABASE_URL="${DATABASE_URL%/*}/$bench_db" DATABASE_OWNER_URL="$bench_url"
     "$bin" migrate >/dev/null
     "$bin" demo >/dev/null
     echo "bench: loading 100 000 candidates and 5 000 applications in the demo's Cahors centre…"
@@ -87,7 +89,7 @@ fi
 echo "bench: settling the data set (VACUUM ANALYZE, then a checkpoint)…"
 settled=$(date +%s)
 psql -X -q "$DATABASE_OWNER_URL" -c "VACUUM (ANALYZE)" 2>&1 | grep -v "only superuser can vacuum it" || true
-ops/dev-db.sh psql -d renfort_bench -c CHECKPOINT 2>/dev/null || echo "bench: no checkpoint (the database is not on the private cluster)"
+ops/dev-db.sh psql -d "$bench_db" -c CHECKPOINT 2>/dev/null || echo "bench: no checkpoint (the database is not on the private cluster)"
 echo "bench: settled in $(( $(date +%s) - settled )) s"
 sizes=$(psql -X -At -F ' ' "$DATABASE_OWNER_URL" -c "SELECT (SELECT count(*) FROM centres), pg_size_pretty(pg_database_size(current_database()))")
 need=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'cahors'), false)" -c "SELECT id FROM job_needs WHERE title = 'Aide à domicile'" | tail -1)
