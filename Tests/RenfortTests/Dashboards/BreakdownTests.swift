@@ -79,7 +79,7 @@ import Testing
                     try await application(2, stage: "hired", created: "2025-12-20", path: ["hired"])
                     var results: [Figures] = []
                     for filter in filters {
-                        results.append(try await CentreFigures.compute(centre: "essai", filter: filter, asOf: Self.asOf, on: connection, logger: logger))
+                        results.append(try await CentreFigures.compute(centre: "essai", filter: filter, asOf: Self.asOf, on: connection, logger: logger).figures)
                     }
                     return results
                 }
@@ -375,34 +375,6 @@ import Testing
             let placement = try #require(try await lookup.ids("cahors", "SELECT id FROM placements WHERE candidate_id = \(hired) ORDER BY id").first)
             #expect(try await lookup.ids("cahors", "UPDATE placements SET candidate_source = 'job_fair', candidate_commune = 'Ailleurs' WHERE id = \(placement) RETURNING id") == [placement])
             #expect(try await lookup.ids("cahors", Self.differing) == [0])
-        }
-    }
-}
-
-/// The figures' arrays, read from their binary form (`CentreFigures.Cells`).
-@Suite struct FigureCellsTests {
-    @Test func arraysAreReadAsPostgreSQLSendsThem() async throws {
-        try await TestDatabase.withEmpty { database in
-            try await database.asApp { client in
-                let logger = TestEnvironment.logger
-                let row = try #require(try await client.query("""
-                    SELECT ARRAY[1, -2]::int2[], ARRAY[70000, -3]::int4[], ARRAY[9000000000]::int8[], ARRAY['a', 'é"', '']::text[],
-                           ARRAY[true, false], NULL::int[], '{}'::int[], ARRAY[1, NULL]::int[], ARRAY[[1, 2], [3, 4]]::int[], ARRAY[1.5]::float8[]
-                    """, logger: logger).collect().first)
-                var cells = CentreFigures.Cells(row)
-                #expect(try cells.integers() == [1, -2])
-                #expect(try cells.integers() == [70000, -3])
-                #expect(try cells.identifiers() == [9_000_000_000])
-                #expect(try cells.strings() == ["a", "é\"", ""])
-                #expect(try cells.booleans() == [true, false])
-                #expect(try cells.integers() == [])
-                #expect(try cells.integers() == [])
-                // A NULL element, two dimensions or another type are refused, not misread.
-                #expect(throws: CentreFigures.Cells.Malformed.self) { try cells.integers() }
-                #expect(throws: CentreFigures.Cells.Malformed.self) { try cells.integers() }
-                #expect(throws: CentreFigures.Cells.Malformed.self) { try cells.integers() }
-                #expect(throws: CentreFigures.Cells.Missing.self) { try cells.integers() }
-            }
         }
     }
 }
