@@ -16,26 +16,41 @@ if ! command -v wrk >/dev/null; then
 fi
 if [ -z "${DATABASE_URL:-}" ]; then ops/dev-db.sh start; eval "$(ops/dev-db.sh env)"; fi
 export DATABASE_OWNER_URL="${DATABASE_OWNER_URL:-$DATABASE_URL}"
-build_log=$(mktemp)
-if ! swift build -c release --product renfort >"$build_log" 2>&1; then
-    grep -E "error:" -A3 "$build_log" | head -40 >&2
-    echo "bench: the release build failed" >&2
-    exit 1
+# BENCH_BIN: a server binary built beforehand (to measure an earlier version beside this one).
+if [ -n "${BENCH_BIN:-}" ]; then
+    bin=$BENCH_BIN
+else
+    build_log=$(mktemp)
+    if ! swift build -c release --product renfort >"$build_log" 2>&1; then
+        grep -E "error:" -A3 "$build_log" | head -40 >&2
+        echo "bench: the release build failed" >&2
+        exit 1
+    fi
+    bin="$(swift build -c release --show-bin-path)/renfort"
 fi
-bin="$(swift build -c release --show-bin-path)/renfort"
 
 # A database of its own: the demo, 100 000 more candidates and 5 000 applications on one of its
-# needs, and the large data set of 50 more centres.
-psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_OWNER_URL" -c "DROP DATABASE IF EXISTS renfort_bench WITH (FORCE)" -c "CREATE DATABASE renfort_bench"
-export DATABASE_URL="${DATABASE_URL%/*}/renfort_bench" DATABASE_OWNER_URL="${DATABASE_OWNER_URL%/*}/renfort_bench"
-"$bin" migrate >/dev/null
-"$bin" demo >/dev/null
-echo "bench: loading 100 000 candidates and 5 000 applications in the demo's Cahors centre…"
-psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_OWNER_URL" -f ops/bench-volume.sql >/dev/null
-echo "bench: generating the large data set (two to three minutes)…"
-started=$(date +%s)
-psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_OWNER_URL" -f ops/bench-large.sql 2>&1 | grep -E "^(psql:.*)?NOTICE|ERROR" | sed 's/.*NOTICE: *//'
-echo "bench: data set generated in $(( $(date +%s) - started )) s"
+# needs, and the large data set of 50 more centres. BENCH_REUSE=1 keeps the one a previous run
+# generated (only the new migrations are applied): two or three minutes saved per run.
+# BENCH_DB names another database (a copy of an earlier version's, for BENCH_BIN).
+bench_db=${BENCH_DB:-renfort_bench}
+bench_url="${DATABASE_OWNER_URL%/*}/$bench_db"
+if [ "${BENCH_REUSE:-}" = 1 ] && [ "$(psql -X -At "$bench_url" -c "SELECT count(*) >= 50 FROM centres" 2>/dev/null)" = t ]; then
+    export DATABASE_URL="${DATABASE_URL%/*}/$bench_db" DATABASE_OWNER_URL="$bench_url"
+    echo "bench: reusing the database $bench_db of a previous run"
+    "$bin" migrate >/dev/null
+else
+    psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_OWNER_URL" -c "DROP DATABASE IF EXISTS $bench_db WITH (FORCE)" -c "CREATE DATABASE $bench_db"
+    export DATABASE_URL="${DATABASE_URL%/*}/$bench_db" DATABASE_OWNER_URL="$bench_url"
+    "$bin" migrate >/dev/null
+    "$bin" demo >/dev/null
+    echo "bench: loading 100 000 candidates and 5 000 applications in the demo's Cahors centre…"
+    psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_OWNER_URL" -f ops/bench-volume.sql >/dev/null
+    echo "bench: generating the large data set (two to three minutes)…"
+    started=$(date +%s)
+    psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_OWNER_URL" -f ops/bench-large.sql 2>&1 | grep -E "^(psql:.*)?NOTICE|ERROR" | sed 's/.*NOTICE: *//'
+    echo "bench: data set generated in $(( $(date +%s) - started )) s"
+fi
 # The funnel's rollup (schema 0008) must equal the recomputation from the events.
 mismatches=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'bench-01'), false)" -c "
     SELECT count(*) FILTER (WHERE a.furthest_rank <> greatest(stage_rank(a.stage), coalesce(
@@ -48,20 +63,24 @@ differing=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.ten
     FULL JOIN (SELECT need_id, stage, applications AS n FROM need_stage_counts WHERE applications <> 0) k USING (need_id, stage)
     WHERE r.n IS DISTINCT FROM k.n" | tail -1)
 echo "bench: stage counts differing from a recount in bench-01: $differing (need, stage) pairs"
-# And the funnel's counts per day (schema 0016) a recount of the applications.
-days=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'bench-01'), false)" -c "
-    SELECT count(*) FILTER (WHERE r IS DISTINCT FROM k) || ' of ' || count(*) FROM (
-        SELECT (created_at AT TIME ZONE 'Europe/Paris')::date AS day,
-               ARRAY[$(for r in 1 2 3 4 5 6; do printf "count(*) FILTER (WHERE furthest_rank = $r)::int%s" "$([ $r = 6 ] || echo ,)"; done)] AS r
-        FROM applications GROUP BY 1) recount
-    FULL JOIN (SELECT day, ARRAY[furthest_1, furthest_2, furthest_3, furthest_4, furthest_5, furthest_6] AS k FROM funnel_days
-               WHERE ARRAY[furthest_1, furthest_2, furthest_3, furthest_4, furthest_5, furthest_6] <> '{0,0,0,0,0,0}') kept USING (day)" | tail -1)
-echo "bench: funnel days differing from a recount in bench-01: $days days"
-# And each placement's copy of its candidate's source and commune (schema 0015) the candidate's.
-copies=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'bench-01'), false)" -c "
-    SELECT count(*) FILTER (WHERE p.candidate_source <> c.source OR p.candidate_commune <> c.commune_name) || ' of ' || count(*)
-    FROM placements p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id" | tail -1)
-echo "bench: placements whose copy of the candidate's source and commune differs in bench-01: $copies"
+# Where the funnel's counts per day (schema 0016) and the placements' copies of their candidate's
+# source and commune (0015) are kept (before schema 0020 dropped them), each must equal a recount.
+if [ "$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT to_regclass('funnel_days') IS NOT NULL")" = t ]; then
+    # And the funnel's counts per day (schema 0016) a recount of the applications.
+    days=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'bench-01'), false)" -c "
+        SELECT count(*) FILTER (WHERE r IS DISTINCT FROM k) || ' of ' || count(*) FROM (
+            SELECT (created_at AT TIME ZONE 'Europe/Paris')::date AS day,
+                   ARRAY[$(for r in 1 2 3 4 5 6; do printf "count(*) FILTER (WHERE furthest_rank = $r)::int%s" "$([ $r = 6 ] || echo ,)"; done)] AS r
+            FROM applications GROUP BY 1) recount
+        FULL JOIN (SELECT day, ARRAY[furthest_1, furthest_2, furthest_3, furthest_4, furthest_5, furthest_6] AS k FROM funnel_days
+                   WHERE ARRAY[furthest_1, furthest_2, furthest_3, furthest_4, furthest_5, furthest_6] <> '{0,0,0,0,0,0}') kept USING (day)" | tail -1)
+    echo "bench: funnel days differing from a recount in bench-01: $days days"
+    # And each placement's copy of its candidate's source and commune (schema 0015) the candidate's.
+    copies=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'bench-01'), false)" -c "
+        SELECT count(*) FILTER (WHERE p.candidate_source <> c.source OR p.candidate_commune <> c.commune_name) || ' of ' || count(*)
+        FROM placements p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id" | tail -1)
+    echo "bench: placements whose copy of the candidate's source and commune differs in bench-01: $copies"
+fi
 # Measure a settled database, as a server's usually is, not one still writing out the
 # gigabyte just generated: vacuum (hint bits, visibility maps, statistics), then a checkpoint
 # (on the private cluster, where we are superuser). Without this, autovacuum and the spread
@@ -70,7 +89,7 @@ echo "bench: placements whose copy of the candidate's source and commune differs
 echo "bench: settling the data set (VACUUM ANALYZE, then a checkpoint)…"
 settled=$(date +%s)
 psql -X -q "$DATABASE_OWNER_URL" -c "VACUUM (ANALYZE)" 2>&1 | grep -v "only superuser can vacuum it" || true
-ops/dev-db.sh psql -d renfort_bench -c CHECKPOINT 2>/dev/null || echo "bench: no checkpoint (the database is not on the private cluster)"
+ops/dev-db.sh psql -d "$bench_db" -c CHECKPOINT 2>/dev/null || echo "bench: no checkpoint (the database is not on the private cluster)"
 echo "bench: settled in $(( $(date +%s) - settled )) s"
 sizes=$(psql -X -At -F ' ' "$DATABASE_OWNER_URL" -c "SELECT (SELECT count(*) FROM centres), pg_size_pretty(pg_database_size(current_database()))")
 need=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'cahors'), false)" -c "SELECT id FROM job_needs WHERE title = 'Aide à domicile'" | tail -1)
@@ -129,6 +148,8 @@ run "GET /c/cahors/candidats?q=vigne (search in 100 000 candidates)" -H "Cookie:
 run "GET /c/cahors/candidats?q=volume4242 (one person among 100 000)" -H "Cookie: $cookie" "http://127.0.0.1:$port/c/cahors/candidats?q=volume4242"
 run "GET /c/cahors/candidats?page=2000 (a far page)" -H "Cookie: $cookie" "http://127.0.0.1:$port/c/cahors/candidats?page=2000"
 run "GET /c/cahors/besoins/$need/candidatures (board of 5 000 applications)" -H "Cookie: $cookie" "http://127.0.0.1:$port/c/cahors/besoins/$need/candidatures"
+run "GET the applications of a Cahors need, 20 a page of 5 000, at one stage (page 10)" -H "Cookie: $cookie" \
+    "http://127.0.0.1:$port/c/cahors/besoins/$need/candidatures?vue=liste&etape=interview&page=10"
 run "GET /c/cahors (adviser worklist)" -H "Cookie: $cookie" "http://127.0.0.1:$port/c/cahors"
 fi
 

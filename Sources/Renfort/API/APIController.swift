@@ -3,20 +3,6 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// A JSON value, for the few answers that are not a Codable model.
-enum JSONValue: Encodable, Sendable {
-    case string(String)
-    case int(Int)
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .string(let value): try container.encode(value)
-        case .int(let value): try container.encode(value)
-        }
-    }
-}
-
 /// An API request: who calls (token or session), resolved by `APIAuthMiddleware`.
 struct APIContext: ChildRequestContext {
     var coreContext: CoreRequestContextStorage
@@ -105,10 +91,18 @@ struct APIController: Sendable {
         api.get("metrics", use: allMetrics)
     }
 
+    /// An answer's JSON: keys sorted (answers are stable, dictionaries included), slashes not
+    /// escaped, absent optionals left out.
+    static func encoded(_ value: some Encodable) throws -> ByteBuffer {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return ByteBuffer(bytes: try encoder.encode(value))
+    }
+
     static func json(_ value: some Encodable) throws -> Response {
         Response(
             status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: try APIJSON.encode(value)))
+            body: .init(byteBuffer: try encoded(value)))
     }
 
     @Sendable func document(request: Request, context: AppRequestContext) async throws -> Response {
@@ -158,22 +152,21 @@ struct APIController: Sendable {
         guard let slug = context.parameters.get("centre"), let centre = context.readableCentres.first(where: { $0.centreSlug == slug }) else {
             throw AppError.notFound
         }
-        let dashboards = DashboardController(services: services)
-        let filter = try dashboards.filter(request)
-        let figures = try await dashboards.figures(centre: centre, filter: filter, logger: context.logger)
+        let today = Day(services.clock.now())
+        let filter = try MetricsFilter(request: request, today: today)
+        let figures = try await services.figures.figures(of: [centre], filter: filter, asOf: today, logger: context.logger)[0]
         return try Self.json(CentreAnswer(centre: Self.reference(centre), metrics: CentreMetrics(figures, filter: filter)))
     }
 
     @Sendable func allMetrics(request: Request, context: APIContext) async throws -> Response {
         let centres = context.readableCentres
         guard !centres.isEmpty else { throw AppError.notFound }
-        let dashboards = DashboardController(services: services)
-        let filter = try dashboards.filter(request)
-        let figures = try await dashboards.figures(centres: centres, filter: filter, logger: context.logger)
-        let total = CentreMetrics(figures.reduce(into: Figures()) { $0.add($1) }, filter: filter)
+        let today = Day(services.clock.now())
+        let filter = try MetricsFilter(request: request, today: today)
+        let figures = try await services.figures.figures(of: centres, filter: filter, asOf: today, logger: context.logger)
         return try Self.json(AllAnswer(
             from: filter.from.iso, to: filter.to.iso,
             centres: zip(centres, figures).map { CentreAnswer(centre: Self.reference($0), metrics: CentreMetrics($1, filter: filter)) },
-            total: total))
+            total: CentreMetrics(Figures.sum(figures), filter: filter)))
     }
 }

@@ -128,7 +128,7 @@ struct CentreMetrics: Sendable, Codable, Equatable {
         placements = figures.placements
         var byContract: [String: Int] = [:]
         for kind in ContractKind.allCases { byContract[kind.rawValue] = 0 }
-        for kinds in figures.monthly.values { for (kind, count) in kinds { byContract[kind, default: 0] += count } }
+        for kinds in figures.monthly.values { for (kind, count) in kinds { byContract[kind.rawValue, default: 0] += count } }
         placements_by_contract = byContract
         median_days_to_fill = Figures.percentile(figures.fillDays, 0.5)
         p75_days_to_fill = Figures.percentile(figures.fillDays, 0.75)
@@ -150,7 +150,9 @@ struct CentreMetrics: Sendable, Codable, Equatable {
         trial_passed_base = total.trialBase
         monthly_placements = filter.months.map { month in
             let kinds = figures.monthly[month] ?? [:]
-            return Month(month: month, placements: kinds.values.reduce(0, +), by_contract: kinds)
+            return Month(
+                month: month, placements: kinds.values.reduce(0, +),
+                by_contract: Dictionary(uniqueKeysWithValues: kinds.map { ($0.key.rawValue, $0.value) }))
         }
         funnel = CentreFigures.funnelStages.enumerated().map { index, stage in
             FunnelStage(
@@ -162,7 +164,7 @@ struct CentreMetrics: Sendable, Codable, Equatable {
             return Cohort(month: month, placements: cohort.placements, retention: retentions(cohort))
         }
         sources_of_hire = CandidateSource.allCases.map { source in
-            let count = figures.sources[source.rawValue] ?? 0
+            let count = figures.sources[source] ?? 0
             let hidden = count > 0 && count < CentreFigures.smallestShownCount
             return Source(source: source.rawValue, placements: hidden ? nil : count, hidden: hidden)
         }
@@ -173,13 +175,13 @@ struct CentreMetrics: Sendable, Codable, Equatable {
         seasonal_placements = figures.seasonal
         seasonal_workers_hired_again = figures.seasonalAgain
         let outcomes = NeedStatus.allCases.compactMap { status -> NeedCount? in
-            figures.hardToFillByOutcome[status.rawValue].map { NeedCount(key: status.rawValue, needs: $0.needs, positions: $0.positions, positions_filled: $0.filled) }
+            figures.hardToFillByOutcome[status].map { NeedCount(key: status.rawValue, needs: $0.needs, positions: $0.positions, positions_filled: $0.filled) }
         }
         hard_to_fill = HardToFill(
             needs: outcomes.reduce(0) { $0 + $1.needs }, positions: outcomes.reduce(0) { $0 + $1.positions },
             positions_filled: outcomes.reduce(0) { $0 + $1.positions_filled }, by_outcome: outcomes,
             by_reason: HardToFillReason.allCases.compactMap { reason in
-                figures.hardToFillByReason[reason.rawValue].map { NeedCount(key: reason.rawValue, needs: $0.needs, positions: $0.positions, positions_filled: $0.filled) }
+                figures.hardToFillByReason[reason].map { NeedCount(key: reason.rawValue, needs: $0.needs, positions: $0.positions, positions_filled: $0.filled) }
             })
         businesses = figures.businesses.map {
             BusinessLine(
@@ -188,24 +190,4 @@ struct CentreMetrics: Sendable, Codable, Equatable {
                 median_days_to_fill: Figures.percentile($0.fillDays, 0.5), retention_6_months: Self.rate($0.kept6, $0.base6), retention_6_months_base: $0.base6)
         }
     }
-}
-
-extension NAFSection {
-    /// The section of a NAF code such as `56.10A` (the same rule as SQL's `naf_section`).
-    static func code(of naf: String) -> String? {
-        let digits = naf.utf8.prefix(2)
-        guard digits.count == 2, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
-        let division = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-        return sectionOfDivision[division]
-    }
-
-    /// The section of each NAF division (its first two digits), nil where there is none.
-    private static let sectionOfDivision: [String?] = {
-        let bounds: [(ClosedRange<Int>, String)] = [
-            (1...3, "A"), (5...9, "B"), (10...33, "C"), (35...35, "D"), (36...39, "E"), (41...43, "F"), (45...47, "G"), (49...53, "H"),
-            (55...56, "I"), (58...63, "J"), (64...66, "K"), (68...68, "L"), (69...75, "M"), (77...82, "N"), (84...84, "O"), (85...85, "P"),
-            (86...88, "Q"), (90...93, "R"), (94...96, "S"), (97...98, "T"), (99...99, "U"),
-        ]
-        return (0...99).map { division in bounds.first { $0.0.contains(division) }?.1 }
-    }()
 }

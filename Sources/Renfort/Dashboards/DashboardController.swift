@@ -16,25 +16,14 @@ struct DashboardController: Sendable {
         centre.get("tableau-de-bord/export/{table}", use: export)
     }
 
-    static func query(_ request: Request) -> [String: String] {
-        var query: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
-        return query
-    }
-
     func filter(_ request: Request) throws -> MetricsFilter {
-        try MetricsFilter(query: Self.query(request), today: Day(services.clock.now()))
+        try MetricsFilter(request: request, today: Day(services.clock.now()))
     }
 
-    /// The figures of one centre (see `FigureStore`: computed, or kept from the last request
-    /// while the centre's data is unchanged).
-    func figures(centre: Membership, filter: MetricsFilter, logger: Logger) async throws -> Figures {
-        try await figures(centres: [centre], filter: filter, logger: logger)[0]
-    }
-
-    /// The figures of several centres, side by side.
+    /// The figures of several centres, side by side (see `FigureStore`: computed, or kept from
+    /// the last request while the centre's data is unchanged).
     func figures(centres: [Membership], filter: MetricsFilter, logger: Logger) async throws -> [Figures] {
-        try await services.figures.figures(centres: centres, filter: filter, asOf: Day(services.clock.now()), logger: logger).map(\.figures)
+        try await services.figures.figures(of: centres, filter: filter, asOf: Day(services.clock.now()), logger: logger)
     }
 
     // MARK: - A centre's dashboard
@@ -102,12 +91,12 @@ struct DashboardController: Sendable {
             centres: [context.membership], filter: filter, asOf: Day(services.clock.now()), withChoices: withChoices, logger: context.logger)[0]
         let ids = Dictionary(figures.businesses.map { ($0.siret, $0.id) }, uniquingKeysWith: { a, _ in a })
         let metrics = CentreMetrics(figures, filter: filter)
-        let query = Self.query(request).filter { $0.key != "tri" && $0.key != "ordre" }
+        let query = MetricsFilter.query(request).filter { $0.key != "tri" && $0.key != "ordre" }
             .sorted { $0.key < $1.key }.map { "\($0.key)=\(queryEscaped($0.value))&" }.joined()
         let base = "/c/\(slug)"
         let tables = DashboardTables(
             links: context.role == .adviser ? base : nil, metrics: metrics, businessIDs: ids, filter: filter,
-            sort: BusinessSort(query: Self.query(request)), pagePath: "\(base)/tableau-de-bord?\(query)")
+            sort: BusinessSort(query: MetricsFilter.query(request)), pagePath: "\(base)/tableau-de-bord?\(query)")
         return (filter, Loaded(metrics: metrics, tables: tables, choices: choices))
     }
 
@@ -185,7 +174,7 @@ struct DashboardController: Sendable {
     }
 
     func observerTables(centres: [Membership], figures: [Figures], filter: MetricsFilter) -> (CentreMetrics, [FigureTable]) {
-        let total = CentreMetrics(figures.reduce(into: Figures()) { $0.add($1) }, filter: filter)
+        let total = CentreMetrics(Figures.sum(figures), filter: filter)
         let each = figures.map { CentreMetrics($0, filter: filter) }
         func cells(_ m: CentreMetrics) -> [FigureTable.Cell] {
             [.count(m.permanent_posts_created), .count(m.newly_created_permanent_posts), .count(m.durable_jobs), .count(m.placements),

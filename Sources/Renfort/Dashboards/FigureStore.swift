@@ -49,13 +49,6 @@ final class FigureStore: Sendable {
         /// again: a tenth of a dashboard's computation).
         var choices: [Int64: (version: Int64, choices: FigureChoices)] = [:]
         var choicesRead = 0
-        /// The connections where `CentreFigures.FiguresFunction` was created (forgotten all at
-        /// once past a thousand: the pool replaces idle connections, and a connection not in
-        /// the set only creates it again).
-        var withFunction: Set<PostgresConnection.ID> = []
-        /// Set when the database refused the function (`FiguresFunction.NotAllowed`): every
-        /// computation then runs in a transaction.
-        var functionRefused = false
     }
 
     let database: Database
@@ -82,8 +75,6 @@ final class FigureStore: Sendable {
     var work: (computations: Int, joins: Int) { state.withLockedValue { ($0.computations, $0.joins) } }
     /// How many times the filters' choices were read from the database, for tests.
     var choicesRead: Int { state.withLockedValue { $0.choicesRead } }
-    /// Whether the database refused `CentreFigures.FiguresFunction`.
-    var functionRefused: Bool { state.withLockedValue { $0.functionRefused } }
 
     /// The figures of `centres` for `filter` on `asOf`, in the order given, with the filters'
     /// choices when `withChoices`. Centres whose version changed are computed, side by side,
@@ -136,6 +127,12 @@ final class FigureStore: Sendable {
             }
         }
         return results.compactMap { $0 }
+    }
+
+    /// The figures of `centres` for `filter` on `asOf`, in the order given: what the
+    /// observer's home, its exports and the API's answers show.
+    func figures(of centres: [Membership], filter: MetricsFilter, asOf: Day, logger: Logger) async throws -> [Figures] {
+        try await figures(centres: centres, filter: filter, asOf: asOf, logger: logger).map(\.figures)
     }
 
     /// One centre's figures: those of a computation already under way for the same key if it
@@ -200,39 +197,8 @@ final class FigureStore: Sendable {
             }
             return choices
         }
-        if filter.isUnfiltered, !state.withLockedValue({ $0.functionRefused }) {
-            // The first view of every dashboard, the homes and most API calls: one call, no
-            // transaction. The filter's choices, when not kept for this version, are read
-            // afterwards in a transaction of their own (a later snapshot: choices at least as
-            // recent as the figures, kept under the figures' version).
-            do {
-                let (version, figures) = try await database.withConnection(logger: logger) { connection in
-                    let created = state.withLockedValue { $0.withFunction.contains(connection.id) }
-                    let result = try await CentreFigures.computeUnfiltered(
-                        centre: centre.centreSlug, tenant: tenant, filter: filter, asOf: asOf, functionCreated: created, on: connection, logger: logger)
-                    if !created {
-                        state.withLockedValue { state in
-                            if state.withFunction.count >= 1000 { state.withFunction.removeAll() }
-                            state.withFunction.insert(connection.id)
-                        }
-                    }
-                    return result
-                }
-                guard withChoices else { return (version, figures, nil) }
-                if let kept = keptChoices(version) { return (version, figures, kept) }
-                let choices = try await database.withTransaction(tenant: tenant, logger: logger) { connection in
-                    try await readChoices(version, on: connection)
-                }
-                return (version, figures, choices)
-            } catch is CentreFigures.FiguresFunction.NotAllowed {
-                state.withLockedValue { $0.functionRefused = true }
-                logger.warning(
-                    "the database refuses temporary objects to the server's role: figures are computed in transactions (GRANT TEMPORARY ON DATABASE to it for one round trip per centre)")
-            }
-        }
         return try await database.withTransaction(tenant: tenant, logger: logger) { connection -> (Int64?, Figures, FigureChoices?) in
-            let (version, figures) = try await CentreFigures.computeWithVersion(
-                centre: centre.centreSlug, filter: filter, asOf: asOf, on: connection, logger: logger)
+            let (version, figures) = try await CentreFigures.compute(centre: centre.centreSlug, filter: filter, asOf: asOf, on: connection, logger: logger)
             guard withChoices else { return (version, figures, nil) }
             if let kept = keptChoices(version) { return (version, figures, kept) }
             return (version, figures, try await readChoices(version, on: connection))

@@ -55,10 +55,18 @@ struct ErrorPageMiddleware: RouterMiddleware {
             context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])
         }
         if code == 404 { message = "Cette ressource n'existe pas, ou vous n'y avez pas accès." }
-        let body: [String: [String: JSONValue]] = [
-            "error": ["status": .int(code), "message": .string(message ?? Self.texts(for: code).1), "request_id": .string(context.id)]
-        ]
-        return Response(status: .init(code: code), headers: headers, body: .init(byteBuffer: (try? APIJSON.encode(body)) ?? ByteBuffer()))
+        let body = APIErrorBody(error: .init(status: code, message: message ?? Self.texts(for: code).1, request_id: context.id))
+        return Response(status: .init(code: code), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: (try? JSONEncoder().encode(body)) ?? Data())))
+    }
+
+    /// The API's error answer.
+    private struct APIErrorBody: Encodable {
+        struct Detail: Encodable {
+            let status: Int
+            let message: String
+            let request_id: String
+        }
+        let error: Detail
     }
 
     private func pageError(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws

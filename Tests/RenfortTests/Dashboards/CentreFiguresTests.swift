@@ -62,7 +62,7 @@ import Testing
                     try await placement(b2, needC, try await candidate(), contract: "cdi", start: "2026-07-01")
                     let filter = MetricsFilter(from: Day(iso: "2026-01-01")!, to: Day(iso: "2026-06-30")!)
                     return CentreMetrics(
-                        try await CentreFigures.compute(centre: "essai", filter: filter, asOf: Day(iso: "2026-07-20")!, on: connection, logger: logger), filter: filter)
+                        try await CentreFigures.compute(centre: "essai", filter: filter, asOf: Day(iso: "2026-07-20")!, on: connection, logger: logger).figures, filter: filter)
                 }
             }
             // CDI and shared-time CDI started in the period: 2 (Alpha) + 1 shared + 1 on the last day = 4; not the one of 1 July.
@@ -171,6 +171,13 @@ import Testing
             #expect(international.text.hasPrefix("siret,entreprise,naf,commune"))
             #expect(international.text.contains(".0"))
         }
+    }
+
+    /// A value of the figures that no case matches is an error, never counted as another.
+    @Test func anUnknownValueReadBackIsAnError() throws {
+        #expect(try FigureRow.value(ContractKind.self, "cdi", column: "kind") == .cdi)
+        #expect(throws: FigureRow.UnknownValue.self) { try FigureRow.value(ContractKind.self, "cdi_a_temps_choisi", column: "kind") }
+        #expect(throws: FigureRow.UnknownValue.self) { try FigureRow.value(CandidateSource.self, "", column: "source") }
     }
 
     @Test func csvQuotesAndDefusesFormulas() {

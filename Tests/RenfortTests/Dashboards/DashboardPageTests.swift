@@ -125,7 +125,7 @@ import Testing
             let lookup = DemoLookup(database: database)
             let inn = try await lookup.business("Auberge du Causse")
             let centre = try await lookup.centre("cahors")
-            try await database.asOwner { client in
+            _ = try await database.asOwner { client in
                 try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                     try await connection.execute("UPDATE businesses SET name = \("Café <b>\"Les Amis\"</b> & Cie'") WHERE id = \(inn)", logger: TestEnvironment.logger)
                 }

@@ -74,7 +74,7 @@ import Testing
             }
             #expect(try await versions(database) == start)
             // A new centre has its version from the start.
-            try await database.asOwner { client in
+            _ = try await database.asOwner { client in
                 try await client.withConnection { connection in
                     try await connection.execute("INSERT INTO centres (slug, name, territory) VALUES ('gourdon', 'Gourdon', 'Bouriane')", logger: logger)
                 }
@@ -100,7 +100,7 @@ import Testing
                     var result: [CentreMetrics] = []
                     for centre in centres {
                         result.append(try await db.withTransaction(tenant: centre.centreID, logger: logger) { connection in
-                            CentreMetrics(try await CentreFigures.compute(centre: centre.centreSlug, filter: filter, asOf: Self.asOf, on: connection, logger: logger), filter: filter)
+                            CentreMetrics(try await CentreFigures.compute(centre: centre.centreSlug, filter: filter, asOf: Self.asOf, on: connection, logger: logger).figures, filter: filter)
                         })
                     }
                     return result
@@ -114,7 +114,7 @@ import Testing
                 #expect(store.counts == (hits: 2, misses: 2))
 
                 // A change in Cahors: Cahors is computed again, Figeac is not.
-                try await db.withTransaction(tenant: centres[0].centreID, logger: logger) { connection in
+                _ = try await db.withTransaction(tenant: centres[0].centreID, logger: logger) { connection in
                     try await connection.execute(Self.oneCDILess, logger: logger)
                 }
                 let second = try await metrics()
@@ -151,7 +151,7 @@ import Testing
                 #expect(store.work.computations == 2)
                 #expect(store.choicesRead == 1)
                 // A business renamed: read again, and shown.
-                try await db.withTransaction(tenant: cahors.centreID, logger: logger) { connection in
+                _ = try await db.withTransaction(tenant: cahors.centreID, logger: logger) { connection in
                     try await connection.execute(
                         "UPDATE businesses SET name = 'AAA Renommée' WHERE id = (SELECT id FROM businesses WHERE status = 'member' ORDER BY id LIMIT 1)",
                         logger: logger)
@@ -177,7 +177,7 @@ import Testing
             let page = try await browser.get("/c/cahors/tableau-de-bord?du=2018-10-01&au=2019-01-31")
             #expect(page.text.contains("<span class=\"tile__value\">39</span>"))
             let cahors = try await DemoLookup(database: database).centre("cahors")
-            try await database.asApp { client in
+            _ = try await database.asApp { client in
                 try await Database(client: client).withTransaction(tenant: cahors, logger: logger) { connection in
                     try await connection.execute(Self.oneCDILess, logger: logger)
                 }
@@ -221,74 +221,47 @@ extension FigureStoreTests {
 }
 
 extension FigureStoreTests {
-    /// The unfiltered figures come from one call of the connection's own function, without a
-    /// transaction: the same figures and version as the statement in the centre's transaction,
-    /// for each centre and period, and nothing left set on the connection afterwards.
-    @Test func theOneCallFiguresEqualTheTransactionsAndLeaveNoScope() async throws {
+    /// The store's figures, computed in the centre's transaction on any connection of the
+    /// pool, are those of the statement run by hand in that centre's transaction, for each
+    /// centre and period, filtered or not; and nothing stays set on a connection afterwards.
+    @Test func theStoresFiguresEqualTheReferenceAndLeaveNoScope() async throws {
         try await TestApp.run { _, database in
             let demo = DemoLookup(database: database)
-            let centres = [("cahors", try await demo.centre("cahors")), ("figeac", try await demo.centre("figeac"))]
+            let centres = [
+                Membership(centreID: try await demo.centre("cahors"), centreSlug: "cahors", centreName: "Cahors", role: .observer, businessID: nil),
+                Membership(centreID: try await demo.centre("figeac"), centreSlug: "figeac", centreName: "Figeac", role: .observer, businessID: nil),
+            ]
             let periods = [
                 Self.season, MetricsFilter(from: Day(iso: "2025-11-27")!, to: Self.asOf),
                 MetricsFilter(from: Day(iso: "2016-11-27")!, to: Self.asOf), MetricsFilter(from: Day(iso: "2030-01-01")!, to: Day(iso: "2030-12-31")!),
+                MetricsFilter(from: Day(iso: "2016-11-27")!, to: Self.asOf, contract: .cdi),
             ]
             try await database.asApp { client in
                 let db = Database(client: client)
-                try await client.withConnection { connection in
-                    var created = false
-                    for (slug, tenant) in centres {
-                        for period in periods {
-                            let inTransaction = try await db.withTransaction(tenant: tenant, logger: logger) { connection in
-                                try await CentreFigures.computeWithVersion(centre: slug, filter: period, asOf: Self.asOf, on: connection, logger: logger)
-                            }
-                            let inOneCall = try await CentreFigures.computeUnfiltered(
-                                centre: slug, tenant: tenant, filter: period, asOf: Self.asOf, functionCreated: created, on: connection, logger: logger)
-                            created = true
-                            #expect(inOneCall.version == inTransaction.version)
-                            #expect(CentreMetrics(inOneCall.figures, filter: period) == CentreMetrics(inTransaction.figures, filter: period), "\(slug) \(period)")
-                            #expect(inOneCall.figures.residences == inTransaction.figures.residences)
-                            #expect(inOneCall.figures.businesses.map(\.fillDays) == inTransaction.figures.businesses.map(\.fillDays))
+                let store = FigureStore(database: db)
+                for centre in centres {
+                    for period in periods {
+                        let stored = try await store.figures(centres: [centre], filter: period, asOf: Self.asOf, logger: logger)[0].figures
+                        let reference = try await db.withTransaction(tenant: centre.centreID, logger: logger) { connection in
+                            try await CentreFigures.compute(centre: centre.centreSlug, filter: period, asOf: Self.asOf, on: connection, logger: logger).figures
                         }
-                        // No centre stays set: every tenant table shows nothing to the next statement.
-                        #expect(try await connection.value("SELECT current_setting('renfort.tenant_id', true)", as: String.self, logger: logger) ?? "" == "")
-                        for table in ["placements", "businesses", "job_needs", "applications", "candidates", "funnel_days"] {
-                            #expect(try await connection.value(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), as: Int.self, logger: logger) == 0)
-                        }
+                        #expect(CentreMetrics(stored, filter: period) == CentreMetrics(reference, filter: period), "\(centre.centreSlug) \(period)")
+                        #expect(stored.residences == reference.residences)
+                        #expect(stored.businesses.map(\.fillDays) == reference.businesses.map(\.fillDays))
                     }
-                    #expect(try await CentreFigures.computeUnfiltered(
-                        centre: "cahors", tenant: centres[0].1, filter: Self.season, asOf: Self.asOf, functionCreated: true, on: connection, logger: logger
-                    ).figures.permanent == 39)
-                    // A connection remembered wrongly (its temporary objects gone): created again.
-                    try await connection.execute("DISCARD TEMP", logger: logger)
-                    #expect(try await CentreFigures.computeUnfiltered(
-                        centre: "cahors", tenant: centres[0].1, filter: Self.season, asOf: Self.asOf, functionCreated: true, on: connection, logger: logger
-                    ).figures.permanent == 39)
+                    // No centre stays set: every tenant table shows nothing to the next statement.
+                    let (scope, rows) = try await client.withConnection { connection in
+                        let scope = try await connection.value("SELECT current_setting('renfort.tenant_id', true)", as: String.self, logger: logger)
+                        var rows: [Int] = []
+                        for table in ["placements", "businesses", "job_needs", "applications", "candidates"] {
+                            rows.append(try await connection.value(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), as: Int.self, logger: logger) ?? -1)
+                        }
+                        return (scope, rows)
+                    }
+                    #expect(scope ?? "" == "")
+                    #expect(rows == [0, 0, 0, 0, 0])
                 }
-            }
-        }
-    }
-}
-
-extension FigureStoreTests {
-    /// A database where the server's role may not create temporary objects: the figures are
-    /// computed in transactions instead, the same and as current.
-    @Test func withoutTemporaryObjectsTheFiguresAreComputedInTransactions() async throws {
-        try await TestApp.run { _, database in
-            let cahors = Membership(centreID: try await DemoLookup(database: database).centre("cahors"), centreSlug: "cahors", centreName: "Cahors", role: .observer, businessID: nil)
-            try await database.asOwner { owner in
-                try await owner.query(PostgresQuery(unsafeSQL: "REVOKE TEMPORARY ON DATABASE \"\(database.name)\" FROM PUBLIC"), logger: logger)
-            }
-            try await database.asApp { client in
-                let store = FigureStore(database: Database(client: client))
-                #expect(try await store.figures(centres: [cahors], filter: Self.season, asOf: Self.asOf, logger: logger)[0].figures.permanent == 39)
-                #expect(store.functionRefused)
-                let present = MetricsFilter(from: Day(iso: "2025-11-27")!, to: Self.asOf)
-                let figures = try await store.figures(centres: [cahors], filter: present, asOf: Self.asOf, withChoices: true, logger: logger)[0]
-                let reference = try await Database(client: client).withTransaction(tenant: cahors.centreID, logger: logger) { connection in
-                    try await CentreFigures.compute(centre: "cahors", filter: present, asOf: Self.asOf, on: connection, logger: logger)
-                }
-                #expect(CentreMetrics(figures.figures, filter: present) == CentreMetrics(reference, filter: present))
-                #expect(!figures.choices.businesses.isEmpty)
+                #expect(try await store.figures(centres: [centres[0]], filter: Self.season, asOf: Self.asOf, logger: logger)[0].figures.permanent == 39)
             }
         }
     }
