@@ -109,7 +109,9 @@ struct BoardPage: PageModel {
                 return (board, try await CandidateRepository.search(filter, on: connection, logger: logger).candidates)
             }
         }
-        guard var (board, found) = loaded else { return nil }
+        guard let loaded else { return nil }
+        var board = loaded.0
+        let found = loaded.1
         // A centre's first board: its default rejection reasons are written then.
         if board.reasons.isEmpty {
             board.reasons = try await database.transaction(in: context) { connection in
