@@ -6,100 +6,6 @@ import Testing
 @testable import Renfort
 
 @Suite struct PipelineTests {
-    static func candidateFields(first: String = "Éloïse", last: String = "Castagné", email: String = "eloise.castagne@exemple.test", phone: String = "06 11 22 33 44") -> [(String, String)] {
-        [("first_name", first), ("last_name", last), ("email", email), ("phone", phone), ("commune_name", "Cahors"),
-         ("skills", "Cuisine, pâtisserie"), ("source", "france_travail"), ("wished_contracts", "cdi"), ("driving_licence", "oui")]
-    }
-
-    /// A multipart body with one file field and the CSRF token.
-    static func multipart(csrf: String, filename: String, data: [UInt8]) -> (String, ByteBuffer) {
-        let boundary = "----renfort-test-boundary"
-        var buffer = ByteBuffer()
-        buffer.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(csrf)\r\n")
-        buffer.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"document\"; filename=\"\(filename)\"\r\nContent-Type: application/pdf\r\n\r\n")
-        buffer.writeBytes(data)
-        buffer.writeString("\r\n--\(boundary)--\r\n")
-        return ("multipart/form-data; boundary=\(boundary)", buffer)
-    }
-
-    static func upload(_ browser: Browser, path: String, filename: String, data: [UInt8]) async throws -> TestResponse {
-        let (type, body) = multipart(csrf: browser.csrf ?? "", filename: filename, data: data)
-        return try await browser.send(path, method: .post, headers: [.contentType: type], body: body)
-    }
-
-    @Test func thePoolSearchesWithoutAccentsFindsDuplicatesAndMerges() async throws {
-        try await TestApp.run { browser, database in
-            let lookup = DemoLookup(database: database)
-            try await browser.signIn("conseiller1@cahors.renfort.test")
-            let token = try #require(JobNeedWorkflowTests.formToken(try await browser.get("/c/cahors/candidats/nouveau").text))
-            let created = try await browser.post("/c/cahors/candidats", Self.candidateFields() + [("_form", token)])
-            #expect(created.status == .seeOther)
-            let firstPath = try #require(created.location)
-            let search = try await browser.get("/c/cahors/candidats?q=ELOISE+patisserie")
-            #expect(search.text.contains("Éloïse Castagné"))
-            #expect(try await browser.get("/c/cahors/candidats?q=castagne&permis=1&contrat=cdi").text.contains("Éloïse Castagné"))
-            #expect(!(try await browser.get("/c/cahors/candidats?q=castagne&vehicule=1").text.contains("Éloïse Castagné")))
-
-            // The same phone again: the form shows the existing record before saving.
-            let token2 = try #require(JobNeedWorkflowTests.formToken(try await browser.get("/c/cahors/candidats/nouveau").text))
-            let twin = try await browser.post("/c/cahors/candidats", Self.candidateFields(first: "Eloise", email: "autre@exemple.test", phone: "+33 6 11 22 33 44") + [("_form", token2)])
-            #expect(twin.status == .unprocessableContent)
-            #expect(twin.text.contains("Fiches qui ressemblent"))
-            #expect(twin.text.contains(firstPath))
-            let confirmed = try await browser.post("/c/cahors/candidats", Self.candidateFields(first: "Eloise", email: "autre@exemple.test", phone: "+33 6 11 22 33 44") + [("_form", token2), ("confirm_duplicate", "oui")])
-            #expect(confirmed.status == .seeOther)
-            let secondPath = try #require(confirmed.location)
-            let firstID = Int64(firstPath.split(separator: "/").last!)!
-            // Merge the second into the first.
-            try await browser.get(secondPath)
-            let merged = try await browser.post(secondPath + "/fusionner", [("target_id", String(firstID))])
-            #expect(merged.location == "\(firstPath)?fusion=faite")
-            #expect(try await browser.get(firstPath).text.contains("fusionnée dans celle-ci"))
-            #expect(try await browser.get(secondPath).text.contains("a été fusionnée"))
-            #expect(try await lookup.count("cahors", "SELECT 1 FROM candidates WHERE merged_into = \(firstID)") == 1)
-            // Retention: without consent, at most three months.
-            let token3 = try #require(JobNeedWorkflowTests.formToken(try await browser.get("/c/cahors/candidats/nouveau").text))
-            let tooLong = try await browser.post("/c/cahors/candidats", Self.candidateFields(first: "Marc", last: "Lavergne", email: "marc@exemple.test", phone: "0600000001") + [("purge_after", "2040-01-01"), ("_form", token3)])
-            #expect(tooLong.status == .unprocessableContent)
-            #expect(tooLong.text.contains("trois mois"))
-        }
-    }
-
-    @Test func documentsArePDFsOfAtMostFiveMegabytesDownloadedAsAttachments() async throws {
-        try await TestApp.run { browser, database in
-            let lookup = DemoLookup(database: database)
-            let candidate = try await lookup.ids("cahors", "SELECT id FROM candidates ORDER BY id").first!
-            try await browser.signIn("conseiller1@cahors.renfort.test")
-            let path = "/c/cahors/candidats/\(candidate)"
-            try await browser.get(path)
-            let pdf = Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8)
-            let empty = try await Self.upload(browser, path: path + "/documents", filename: "cv.pdf", data: [])
-            #expect(empty.status == .unprocessableContent)
-            #expect(empty.text.contains("Ce fichier est vide"))
-            let big = try await Self.upload(browser, path: path + "/documents", filename: "cv.pdf", data: pdf + [UInt8](repeating: 0x20, count: 5 * 1024 * 1024 + 1 - pdf.count))
-            #expect(big.status == .unprocessableContent)
-            #expect(big.text.contains("dépasse 5 Mo"))
-            let fake = try await Self.upload(browser, path: path + "/documents", filename: "cv.pdf", data: Array("<html>pas un pdf</html>".utf8))
-            #expect(fake.status == .unprocessableContent)
-            #expect(fake.text.contains("n&#39;est pas un PDF"))
-            let ok = try await Self.upload(browser, path: path + "/documents", filename: "../../etc/C:\\passwd\"; x.pdf", data: pdf)
-            #expect(ok.status == .seeOther)
-            let page = try await browser.get(path)
-            #expect(page.text.contains("Document ajouté"))
-            let documentID = try await lookup.ids("cahors", "SELECT id FROM candidate_documents WHERE candidate_id = \(candidate)").first!
-            let stored = try await lookup.ids("cahors", "SELECT count(*) FROM candidate_documents WHERE id = \(documentID) AND filename NOT LIKE '%/%' AND filename NOT LIKE '%\\\\%' AND sha256 = encode(sha256(content), 'hex')").first
-            #expect(stored == 1)
-            let download = try await browser.get(path + "/documents/\(documentID)")
-            #expect(download.status == .ok)
-            #expect(download.headers[.contentType] == "application/pdf")
-            #expect(download.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
-            #expect(Array(download.body.readableBytesView) == pdf)
-            // A malformed multipart body is a 400, not a 500 (with its token in the header: without one, a 403).
-            let broken = try await browser.send(path + "/documents", method: .post, headers: [.contentType: "multipart/form-data; boundary=zzz", .xCSRFToken: browser.csrf ?? ""], body: ByteBuffer(string: "nothing here"))
-            #expect(broken.status == .badRequest)
-        }
-    }
-
     @Test func fromTheFirstCandidateToTheHire() async throws {
         try await TestApp.run { browser, database in
             let lookup = DemoLookup(database: database)
@@ -107,11 +13,11 @@ import Testing
             let otherNeed = try await lookup.need("Aide à domicile")
             try await browser.signIn("conseiller1@cahors.renfort.test")
             let token = try #require(JobNeedWorkflowTests.formToken(try await browser.get("/c/cahors/candidats/nouveau").text))
-            let created = try await browser.post("/c/cahors/candidats", Self.candidateFields(first: "Rémi", last: "Vigneron", email: "remi@exemple.test", phone: "0699999999") + [("_form", token)])
+            let created = try await browser.post("/c/cahors/candidats", CandidateFixtures.fields(first: "Rémi", last: "Vigneron", email: "remi@exemple.test", phone: "0699999999") + [("_form", token)])
             let candidatePath = try #require(created.location)
             let candidate = Int64(candidatePath.split(separator: "/").last!)!
             try await browser.get(candidatePath)
-            #expect(try await Self.upload(browser, path: candidatePath + "/documents", filename: "cv-remi.pdf", data: Array("%PDF-1.4 cv".utf8)).status == .seeOther)
+            #expect(try await CandidateFixtures.upload(browser, path: candidatePath + "/documents", filename: "cv-remi.pdf", data: Array("%PDF-1.4 cv".utf8)).status == .seeOther)
 
             // Found from the board's search, added twice: one application.
             let board = try await browser.get("/c/cahors/besoins/\(need)/candidatures?q=vigneron")
