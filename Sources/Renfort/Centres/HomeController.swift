@@ -50,7 +50,8 @@ struct HomeController: Sendable {
             return try services.renderer.render(page)
         case .observer:
             // The observer's centre page is its dashboard, for the last twelve months.
-            return try await DashboardController(services: services).page(request: request, context: context)
+            return try services.renderer.render(
+                try await CentreDashboardPage.load(request: request, in: context, figures: services.figures, today: Day(services.clock.now())))
         }
     }
 }

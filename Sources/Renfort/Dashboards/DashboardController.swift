@@ -28,112 +28,21 @@ struct DashboardController: Sendable {
 
     // MARK: - A centre's dashboard
 
-    struct Tile: Sendable {
-        let value: String
-        let label: String
-        let href: String?
-    }
+    typealias Tile = DashboardTile
+    typealias FilterForm = DashboardFilterForm
 
-    /// The period and filters form at the top of both dashboards.
-    struct FilterForm: Sendable {
-        let action: String
-        let periodText: String
-        let from: String
-        let to: String
-        /// The `<option>`s of the business filter (one per member business), written here.
-        let businessOptions: String
-        let showBusinessFilter: Bool
-        let sectors: [Option]
-        let communes: [Option]
-        let contracts: [Option]
-        let filtered: Bool
-        let resetHref: String
-
-        /// `businesses` nil: no business filter (the observer's several centres).
-        init(action: String, filter: MetricsFilter, businesses: [(String, String)]?, sectors: [String], communes: [(String, String)]) {
-            self.action = action
-            periodText = "du \(filter.from.french) au \(filter.to.french)"
-            from = filter.from.iso
-            to = filter.to.iso
-            businessOptions = HTML.options((businesses ?? []).map { Option(value: $0.0, label: $0.1, selected: $0.0 == filter.business) })
-            showBusinessFilter = businesses != nil
-            self.sectors = NAFSection.all.filter { sectors.contains($0.code) || $0.code == filter.sector }.map {
-                Option(value: $0.code, label: "\($0.code) – \($0.label)", selected: $0.code == filter.sector)
-            }
-            self.communes = communes.map { Option(value: $0.0, label: $0.1, selected: $0.0 == filter.commune) }
-            contracts = ContractKind.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == filter.contract) }
-            filtered = filter.business != nil || filter.sector != nil || filter.commune != nil || filter.contract != nil
-            resetHref = "\(action)?du=\(filter.from.iso)&au=\(filter.to.iso)"
-        }
-    }
-
-    struct Page: Sendable {
-        let layout: Layout
-        let heading: String
-        let filters: FilterForm
-        let tiles: [Tile]
-        let tables: [FigureTable.View]
-        let apiHref: String
-        let isAdviser: Bool
-    }
-
-    struct Loaded {
-        let metrics: CentreMetrics
-        let tables: DashboardTables
-        let choices: FigureChoices
-    }
-
-    func load(request: Request, context: CentreContext, withChoices: Bool = true) async throws -> (MetricsFilter, Loaded) {
-        try context.require(.observer, .adviser)
-        let filter = try filter(request)
-        let slug = context.membership.centreSlug
-        let (figures, choices) = try await services.figures.figures(
-            centres: [context.membership], filter: filter, asOf: Day(services.clock.now()), withChoices: withChoices, logger: context.logger)[0]
-        let ids = Dictionary(figures.businesses.map { ($0.siret, $0.id) }, uniquingKeysWith: { a, _ in a })
-        let metrics = CentreMetrics(figures, filter: filter)
-        let query = MetricsFilter.query(request).filter { $0.key != "tri" && $0.key != "ordre" }
-            .sorted { $0.key < $1.key }.map { "\($0.key)=\(queryEscaped($0.value))&" }.joined()
-        let base = "/c/\(slug)"
-        let tables = DashboardTables(
-            links: context.role == .adviser ? base : nil, metrics: metrics, businessIDs: ids, filter: filter,
-            sort: BusinessSort(query: MetricsFilter.query(request)), pagePath: "\(base)/tableau-de-bord?\(query)")
-        return (filter, Loaded(metrics: metrics, tables: tables, choices: choices))
+    func load(request: Request, context: CentreContext, withChoices: Bool = true) async throws -> (MetricsFilter, CentreDashboardPage.Loaded) {
+        try await CentreDashboardPage.loaded(
+            request: request, in: context, figures: services.figures, today: Day(services.clock.now()), withChoices: withChoices)
     }
 
     @Sendable func page(request: Request, context: CentreContext) async throws -> Response {
-        let (filter, loaded) = try await load(request: request, context: context)
-        return try render(context: context, filter: filter, loaded: loaded)
-    }
-
-    func render(context: CentreContext, filter: MetricsFilter, loaded: Loaded) throws -> Response {
-        let m = loaded.metrics
-        let base = "/c/\(context.membership.centreSlug)"
-        let adviser = context.role == .adviser
-        var tables = loaded.tables.all
-        for index in tables.indices { tables[index].prepare(base: "\(base)/tableau-de-bord", filter: filter) }
-        let model = Page(
-            layout: Layout(title: "Tableau de bord", session: context.session, membership: context.membership, currentPath: context.role == .observer ? base : "\(base)/tableau-de-bord"),
-            heading: context.membership.centreName,
-            filters: FilterForm(
-                action: "\(base)/tableau-de-bord", filter: filter, businesses: loaded.choices.businesses, sectors: loaded.choices.sectors,
-                communes: loaded.choices.communes),
-            tiles: Self.tiles(m, placementsHref: adviser ? "\(base)/embauches?du=\(filter.from.iso)&au=\(filter.to.iso)" : nil),
-            tables: tables.map(\.view),
-            apiHref: "/api/v1/centres/\(context.membership.centreSlug)/metrics?\(filter.query(french: false))",
-            isAdviser: adviser)
-        return try services.renderer.render("dashboards/centre", model)
+        try services.renderer.render(
+            try await CentreDashboardPage.load(request: request, in: context, figures: services.figures, today: Day(services.clock.now())))
     }
 
     static func tiles(_ m: CentreMetrics, placementsHref: String?) -> [Tile] {
-        [
-            Tile(value: Formats.integer(m.permanent_posts_created), label: "postes pérennes créés (CDI)", href: placementsHref.map { $0 + "&contrat=cdi" }),
-            Tile(value: Formats.integer(m.newly_created_permanent_posts), label: "dont créations de poste", href: nil),
-            Tile(value: Formats.integer(m.durable_jobs), label: "emplois durables", href: nil),
-            Tile(value: Formats.integer(m.placements), label: "embauches en tout", href: placementsHref),
-            Tile(value: DashboardFormat.days(m.median_days_to_fill), label: "délai médian de recrutement", href: nil),
-            Tile(value: DashboardFormat.percent(m.fill_rate), label: "taux de satisfaction des besoins", href: nil),
-            Tile(value: DashboardFormat.percent(m.retention.first { $0.months == 6 }?.rate), label: "maintien dans l'emploi à 6 mois", href: nil),
-        ]
+        DashboardTile.headline(m, placementsHref: placementsHref)
     }
 
     static func csvResponse(_ table: FigureTable, request: Request, name: String) -> Response {

@@ -1,0 +1,118 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// A centre's dashboard, for its observers and advisers (the advisers' figures link to the
+/// lists behind them): the filters, the headline tiles and every table with its chart.
+struct CentreDashboardPage: PageModel {
+    static let template = "dashboards/centre"
+
+    let layout: Layout
+    let heading: String
+    let filters: DashboardFilterForm
+    let tiles: [DashboardTile]
+    let tables: [FigureTable.View]
+    let apiHref: String
+    let isAdviser: Bool
+
+    /// The figures and tables of a centre for the request's period and filters.
+    struct Loaded {
+        let metrics: CentreMetrics
+        let tables: DashboardTables
+        let choices: FigureChoices
+    }
+
+    static func loaded(
+        request: Request, in context: CentreContext, figures store: FigureStore, today: Day, withChoices: Bool = true
+    ) async throws -> (MetricsFilter, Loaded) {
+        try context.require(.observer, .adviser)
+        let filter = try MetricsFilter(request: request, today: today)
+        let (figures, choices) = try await store.figures(
+            centres: [context.membership], filter: filter, asOf: today, withChoices: withChoices, logger: context.logger)[0]
+        let ids = Dictionary(figures.businesses.map { ($0.siret, $0.id) }, uniquingKeysWith: { a, _ in a })
+        let metrics = CentreMetrics(figures, filter: filter)
+        let query = MetricsFilter.query(request).filter { $0.key != "tri" && $0.key != "ordre" }
+            .sorted { $0.key < $1.key }.map { "\($0.key)=\(queryEscaped($0.value))&" }.joined()
+        let base = context.base
+        let tables = DashboardTables(
+            links: context.role == .adviser ? base : nil, metrics: metrics, businessIDs: ids, filter: filter,
+            sort: BusinessSort(query: MetricsFilter.query(request)), pagePath: "\(base)/tableau-de-bord?\(query)")
+        return (filter, Loaded(metrics: metrics, tables: tables, choices: choices))
+    }
+
+    static func load(request: Request, in context: CentreContext, figures: FigureStore, today: Day) async throws -> CentreDashboardPage {
+        let (filter, loaded) = try await loaded(request: request, in: context, figures: figures, today: today)
+        return CentreDashboardPage(context: context, filter: filter, loaded: loaded)
+    }
+
+    init(context: CentreContext, filter: MetricsFilter, loaded: Loaded) {
+        let base = context.base
+        let adviser = context.role == .adviser
+        var tables = loaded.tables.all
+        for index in tables.indices { tables[index].prepare(base: "\(base)/tableau-de-bord", filter: filter) }
+        self.layout = Layout(
+            title: "Tableau de bord", session: context.session, membership: context.membership,
+            currentPath: context.role == .observer ? base : "\(base)/tableau-de-bord")
+        self.heading = context.membership.centreName
+        self.filters = DashboardFilterForm(
+            action: "\(base)/tableau-de-bord", filter: filter, businesses: loaded.choices.businesses, sectors: loaded.choices.sectors,
+            communes: loaded.choices.communes)
+        self.tiles = DashboardTile.headline(loaded.metrics, placementsHref: adviser ? "\(base)/embauches?du=\(filter.from.iso)&au=\(filter.to.iso)" : nil)
+        self.tables = tables.map(\.view)
+        self.apiHref = "/api/v1/centres/\(context.membership.centreSlug)/metrics?\(filter.query(french: false))"
+        self.isAdviser = adviser
+    }
+}
+
+/// A headline figure at the top of a dashboard.
+struct DashboardTile: Sendable {
+    let value: String
+    let label: String
+    let href: String?
+
+    /// The headline tiles of a centre (or of several centres' total); `placementsHref` links them to the hires.
+    static func headline(_ m: CentreMetrics, placementsHref: String?) -> [DashboardTile] {
+        [
+            DashboardTile(value: Formats.integer(m.permanent_posts_created), label: "postes pérennes créés (CDI)", href: placementsHref.map { $0 + "&contrat=cdi" }),
+            DashboardTile(value: Formats.integer(m.newly_created_permanent_posts), label: "dont créations de poste", href: nil),
+            DashboardTile(value: Formats.integer(m.durable_jobs), label: "emplois durables", href: nil),
+            DashboardTile(value: Formats.integer(m.placements), label: "embauches en tout", href: placementsHref),
+            DashboardTile(value: DashboardFormat.days(m.median_days_to_fill), label: "délai médian de recrutement", href: nil),
+            DashboardTile(value: DashboardFormat.percent(m.fill_rate), label: "taux de satisfaction des besoins", href: nil),
+            DashboardTile(value: DashboardFormat.percent(m.retention.first { $0.months == 6 }?.rate), label: "maintien dans l'emploi à 6 mois", href: nil),
+        ]
+    }
+}
+
+/// The period and filters form at the top of both dashboards.
+struct DashboardFilterForm: Sendable {
+    let action: String
+    let periodText: String
+    let from: String
+    let to: String
+    /// The `<option>`s of the business filter (one per member business), written here.
+    let businessOptions: String
+    let showBusinessFilter: Bool
+    let sectors: [Option]
+    let communes: [Option]
+    let contracts: [Option]
+    let filtered: Bool
+    let resetHref: String
+
+    /// `businesses` nil: no business filter (the observer's several centres).
+    init(action: String, filter: MetricsFilter, businesses: [(String, String)]?, sectors: [String], communes: [(String, String)]) {
+        self.action = action
+        periodText = "du \(filter.from.french) au \(filter.to.french)"
+        from = filter.from.iso
+        to = filter.to.iso
+        businessOptions = HTML.options((businesses ?? []).map { Option(value: $0.0, label: $0.1, selected: $0.0 == filter.business) })
+        showBusinessFilter = businesses != nil
+        self.sectors = NAFSection.all.filter { sectors.contains($0.code) || $0.code == filter.sector }.map {
+            Option(value: $0.code, label: "\($0.code) – \($0.label)", selected: $0.code == filter.sector)
+        }
+        self.communes = communes.map { Option(value: $0.0, label: $0.1, selected: $0.0 == filter.commune) }
+        contracts = ContractKind.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == filter.contract) }
+        filtered = filter.business != nil || filter.sector != nil || filter.commune != nil || filter.contract != nil
+        resetHref = "\(action)?du=\(filter.from.iso)&au=\(filter.to.iso)"
+    }
+}
