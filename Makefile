@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8080
 
-.PHONY: help run test bench build db-start db-stop db-reset db-env psql clean
+.PHONY: help run test build-tests bench build db-start db-stop db-reset db-env psql clean
 
 help:
 	@echo "make run       set up the private database, load the demo, serve on http://127.0.0.1:$(PORT)"
@@ -17,8 +17,21 @@ help:
 run:
 	@PORT=$(PORT) ops/run.sh
 
-test: db-start
-	@eval "$$(ops/dev-db.sh env)" && swift build --build-tests && swift test
+test: db-start build-tests
+	@eval "$$(ops/dev-db.sh env)" && swift test
+
+# A compiler warning located in our own code; the packages' own are not ours to fix.
+OWN_WARNING := ^[^ :]*/(Sources|Tests)/[^:]*:[0-9]+:[0-9]+: warning:
+
+# Builds the server and its tests, and fails on any compiler warning in Sources/ or Tests/.
+build-tests:
+	@mkdir -p .build
+	@set -o pipefail; swift build --build-tests 2>&1 | tee .build/build-tests.log
+	@warnings="$$(grep -E '$(OWN_WARNING)' .build/build-tests.log | grep -v -e '/\.build' -e '/checkouts/' | sort -u)"; \
+	if [ -n "$$warnings" ]; then \
+		echo "$$warnings"; \
+		echo "make: $$(echo "$$warnings" | wc -l) compiler warning(s) in our code; CI fails on any." >&2; exit 1; \
+	fi
 
 bench:
 	@ops/bench.sh
