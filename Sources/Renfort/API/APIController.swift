@@ -60,7 +60,7 @@ struct APIAuthMiddleware: RouterMiddleware {
             logger.info("api request", metadata: ["path": "\(request.uri.path)", "status": "\(response.status.code)"])
             return response
         } catch {
-            logger.info("api request", metadata: ["path": "\(request.uri.path)", "status": "\((error as? AppError)?.status.code ?? 500)"])
+            logger.info("api request", metadata: ["path": "\(request.uri.path)", "status": "\((error as? AppError)?.status.code ?? (error is DatabaseUnavailable ? 503 : 500))"])
             throw error
         }
     }

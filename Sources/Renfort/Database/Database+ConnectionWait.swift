@@ -1,4 +1,6 @@
 import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 import PostgresNIO
 
 extension Database {
@@ -10,7 +12,8 @@ extension Database {
     /// circuit breaker opens after a minute, and cannot be configured), and offers no
     /// timeout of its own. So a child task takes the lease and lends the connection to this
     /// task, while a timer gives up the wait; a lease that arrives too late goes straight
-    /// back to the pool.
+    /// back to the pool. The timer is an event loop's (a heap entry), not a sleeping task,
+    /// since every query pays for it.
     func withLeasedConnection<Result>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         let loan = ConnectionLoan()
         let client = self.client
@@ -23,12 +26,12 @@ extension Database {
                     loan.fail(DatabaseUnavailable.from(error) ?? DatabaseUnavailable(reason: String(reflecting: error)))
                 }
             }
-            group.addTask {
-                try await Task.sleep(for: wait)
+            let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(wait)) {
                 loan.fail(DatabaseUnavailable(reason: "no connection within \(wait)"))
             }
-            // Last: stops the timer, and the lease request if it is still waiting.
+            // Last: stops the lease request if it is still waiting.
             defer { group.cancelAll() }
+            defer { timer.cancel() }
             let connection = try await loan.connection()
             defer { loan.giveBack() }
             do {

@@ -33,7 +33,8 @@ struct FollowUpReminders: Service {
             try await connection.all("SELECT id, slug FROM centres ORDER BY id", as: (Int64.self, String.self), logger: logger)
         }
         var queued = 0
-        for (centre, slug) in centres {
+        // A stopping server leaves the other centres to its next start (nothing is queued twice).
+        for (centre, slug) in centres where !Task.isShuttingDownGracefully {
             queued += try await database.withTransaction(tenant: centre, logger: logger) { connection -> Int in
                 var count = 0
                 // Advisers in charge (the need's adviser), or every adviser of the centre.
