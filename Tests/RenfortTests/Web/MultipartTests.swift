@@ -75,9 +75,12 @@ import Testing
                 #expect(response.status == .forbidden, "\(what): \(response.status)")
                 #expect(response.text.contains("Ce formulaire a expiré"), "\(what)")
             }
-            // Without a session at all, the same.
+            // Without a session at all, the same; and a visitor's session, with its own valid token, uploads nothing either.
             let anonymous = browser.fresh()
             #expect(try await Self.send(anonymous, path, Self.body([.field("_csrf", token), .file("cv.pdf", Self.pdf)])).status == .forbidden)
+            try await anonymous.get("/login")
+            let visitorToken = try #require(anonymous.csrf)
+            #expect(try await Self.send(anonymous, "/login", Self.body([.field("_csrf", visitorToken), .field("email", "a@exemple.test")])).status == .forbidden)
             #expect(try await documents() == before)
         }
     }
