@@ -162,15 +162,20 @@ struct CandidateController: Sendable {
         }
         guard let file, errors.isEmpty else { return try await invalid(id, errors, context) }
         let now = services.clock.now()
-        let found = try await services.database.transaction(in: context) { connection -> Bool in
-            guard let candidate = try await CandidateRepository.find(id: id, on: connection, logger: context.logger), candidate.mergedInto == nil else { return false }
+        let done = "\(context.base)/candidats/\(id)?document=ajoute"
+        // The page's form carries a one-time token: sent twice, the document is kept once.
+        let token = context.form["_form"]
+        let path = try await services.database.transaction(in: context) { connection -> String? in
+            guard let candidate = try await CandidateRepository.find(id: id, on: connection, logger: context.logger), candidate.mergedInto == nil else { return nil }
+            if let token, case .alreadyDone(let path) = try await FormSubmissions.claim(token, on: connection, logger: context.logger) { return path }
             try await CandidateRepository.addDocument(
                 candidateID: id, filename: cleanName, data: file.data, tenantID: context.tenantID, actorID: context.user.id, now: now,
                 on: connection, logger: context.logger)
-            return true
+            if let token { try await FormSubmissions.complete(token, resultPath: done, on: connection, logger: context.logger) }
+            return done
         }
-        guard found else { throw AppError.notFound }
-        return .seeOther("\(context.base)/candidats/\(id)?document=ajoute")
+        guard let path else { throw AppError.notFound }
+        return .seeOther(path)
     }
 
     /// The PDF as an attachment, never shown inline.

@@ -24,6 +24,8 @@ struct CandidatePage: PageModel {
     let documents: [DocumentRow]
     let hasDocuments: Bool
     let uploadAction: String
+    /// The upload form's one-time token (a double submit keeps one document).
+    let uploadToken: String
     let mergeAction: String
     let history: [Fact]
     let notice: String?
@@ -71,7 +73,7 @@ struct CandidatePage: PageModel {
             name: candidate.fullName, merged: candidate.mergedInto != nil, mergedHref: candidate.mergedInto.map { "\(base)/candidats/\($0)" },
             facts: facts, notes: candidate.notes.isEmpty ? nil : candidate.notes, editHref: "\(base)/candidats/\(id)/modifier",
             applications: applications, hasApplications: !applications.isEmpty, documents: documents, hasDocuments: !documents.isEmpty,
-            uploadAction: "\(base)/candidats/\(id)/documents", mergeAction: "\(base)/candidats/\(id)/fusionner", history: history,
+            uploadAction: "\(base)/candidats/\(id)/documents", uploadToken: FormSubmissions.newToken(), mergeAction: "\(base)/candidats/\(id)/fusionner", history: history,
             notice: notice, form: form)
     }
 }

@@ -79,4 +79,23 @@ import Testing
             #expect(broken.status == .badRequest)
         }
     }
+
+    @Test func aDocumentSentTwiceIsKeptOnce() async throws {
+        try await TestApp.run { browser, database in
+            let lookup = DemoLookup(database: database)
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            let candidate = try #require(try await lookup.ids("cahors", "SELECT id FROM candidates WHERE merged_into IS NULL ORDER BY id LIMIT 1").first)
+            let page = try await browser.get("/c/cahors/candidats/\(candidate)")
+            let token = try #require(page.text.firstMatch(of: try Regex(#"name="_form" value="([^"]+)""#))?.output[1].substring.map(String.init))
+            let before = try await lookup.count("cahors", "SELECT 1 FROM candidate_documents WHERE candidate_id = \(candidate)")
+            let pdf = Array("%PDF-1.4 cv".utf8)
+            let path = "/c/cahors/candidats/\(candidate)/documents"
+            let first = try await CandidateFixtures.upload(browser, path: path, filename: "cv.pdf", data: pdf, formToken: token)
+            let second = try await CandidateFixtures.upload(browser, path: path, filename: "cv.pdf", data: pdf, formToken: token)
+            #expect(first.status == .seeOther)
+            #expect(second.status == .seeOther)
+            #expect(second.headers[.location] == first.headers[.location])
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM candidate_documents WHERE candidate_id = \(candidate)") == before + 1)
+        }
+    }
 }

@@ -12,18 +12,19 @@ enum CandidateFixtures {
     }
 
     /// A multipart body with one file field and the CSRF token.
-    static func multipart(csrf: String, filename: String, data: [UInt8]) -> (String, ByteBuffer) {
+    static func multipart(csrf: String, filename: String, data: [UInt8], formToken: String? = nil) -> (String, ByteBuffer) {
         let boundary = "----renfort-test-boundary"
         var buffer = ByteBuffer()
         buffer.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(csrf)\r\n")
+        if let formToken { buffer.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"_form\"\r\n\r\n\(formToken)\r\n") }
         buffer.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"document\"; filename=\"\(filename)\"\r\nContent-Type: application/pdf\r\n\r\n")
         buffer.writeBytes(data)
         buffer.writeString("\r\n--\(boundary)--\r\n")
         return ("multipart/form-data; boundary=\(boundary)", buffer)
     }
 
-    static func upload(_ browser: Browser, path: String, filename: String, data: [UInt8]) async throws -> TestResponse {
-        let (type, body) = multipart(csrf: browser.csrf ?? "", filename: filename, data: data)
+    static func upload(_ browser: Browser, path: String, filename: String, data: [UInt8], formToken: String? = nil) async throws -> TestResponse {
+        let (type, body) = multipart(csrf: browser.csrf ?? "", filename: filename, data: data, formToken: formToken)
         return try await browser.send(path, method: .post, headers: [.contentType: type], body: body)
     }
 }
