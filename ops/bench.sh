@@ -64,7 +64,7 @@ differing=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.ten
     WHERE r.n IS DISTINCT FROM k.n" | tail -1)
 echo "bench: stage counts differing from a recount in bench-01: $differing (need, stage) pairs"
 # Where the funnel's counts per day (schema 0016) and the placements' copies of their candidate's
-# source and commune (0015) are kept (before schema 0020 dropped them), each must equal a recount.
+# source and commune (0015) are kept, each must equal a recount.
 if [ "$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT to_regclass('funnel_days') IS NOT NULL")" = t ]; then
     # And the funnel's counts per day (schema 0016) a recount of the applications.
     days=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'bench-01'), false)" -c "

@@ -100,9 +100,7 @@ struct APIController: Sendable {
     }
 
     static func json(_ value: some Encodable) throws -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: try encoded(value)))
+        answer(try encoded(value))
     }
 
     @Sendable func document(request: Request, context: AppRequestContext) async throws -> Response {
@@ -148,14 +146,27 @@ struct APIController: Sendable {
         let total: CentreMetrics
     }
 
+    /// What an answer shows besides the figures (each centre's reference with the caller's
+    /// role): the same for the same answer, whose bytes are kept beside the figures
+    /// (`FigureStore.answer`).
+    static func kind(_ name: String, _ centres: [Membership]) -> String {
+        ([name] + centres.map { "\($0.centreSlug)\u{1F}\($0.centreName)\u{1F}\($0.role.rawValue)" }).joined(separator: "\u{1E}")
+    }
+
+    static func answer(_ bytes: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: bytes))
+    }
+
     @Sendable func centreMetrics(request: Request, context: APIContext) async throws -> Response {
         guard let slug = context.parameters.get("centre"), let centre = context.readableCentres.first(where: { $0.centreSlug == slug }) else {
             throw AppError.notFound
         }
         let today = Day(services.clock.now())
         let filter = try MetricsFilter(request: request, today: today)
-        let figures = try await services.figures.figures(of: [centre], filter: filter, asOf: today, logger: context.logger)[0]
-        return try Self.json(CentreAnswer(centre: Self.reference(centre), metrics: CentreMetrics(figures, filter: filter)))
+        return Self.answer(
+            try await services.figures.answer(Self.kind("centre", [centre]), centres: [centre], filter: filter, asOf: today, logger: context.logger) {
+                try Self.encoded(CentreAnswer(centre: Self.reference(centre), metrics: CentreMetrics($0[0], filter: filter)))
+            })
     }
 
     @Sendable func allMetrics(request: Request, context: APIContext) async throws -> Response {
@@ -163,10 +174,12 @@ struct APIController: Sendable {
         guard !centres.isEmpty else { throw AppError.notFound }
         let today = Day(services.clock.now())
         let filter = try MetricsFilter(request: request, today: today)
-        let figures = try await services.figures.figures(of: centres, filter: filter, asOf: today, logger: context.logger)
-        return try Self.json(AllAnswer(
-            from: filter.from.iso, to: filter.to.iso,
-            centres: zip(centres, figures).map { CentreAnswer(centre: Self.reference($0), metrics: CentreMetrics($1, filter: filter)) },
-            total: CentreMetrics(Figures.sum(figures), filter: filter)))
+        return Self.answer(
+            try await services.figures.answer(Self.kind("all", centres), centres: centres, filter: filter, asOf: today, logger: context.logger) { figures in
+                try Self.encoded(AllAnswer(
+                    from: filter.from.iso, to: filter.to.iso,
+                    centres: zip(centres, figures).map { CentreAnswer(centre: Self.reference($0), metrics: CentreMetrics($1, filter: filter)) },
+                    total: CentreMetrics(Figures.sum(figures), filter: filter)))
+            })
     }
 }

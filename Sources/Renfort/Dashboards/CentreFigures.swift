@@ -13,7 +13,7 @@ enum CentreFigures {
     static let funnelStages: [ApplicationStage] = ApplicationStage.board
 
     /// The common head of every query: the businesses `fb` the filter keeps, their placements
-    /// started in the period `pl` (the columns the figures read, from one index: schema 0020,
+    /// started in the period `pl` (the columns the figures read, from one index: schema 0015,
     /// and each placement's retention and contract flags, computed once), and their needs
     /// `nd`. Only the filters in use become
     /// conditions, each value a parameter, so that the planner sees plain predicates and
@@ -43,7 +43,7 @@ enum CentreFigures {
                 WHERE \(businesses.joined(separator: " AND "))),
             pl AS (
                 SELECT p.tenant_id, p.id, p.business_id, p.candidate_id, p.contract_kind, p.start_date, p.newly_created, p.end_date,
-                       p.ended_on, p.end_reason,
+                       p.ended_on, p.end_reason, p.candidate_source, p.candidate_commune,
                        \(horizons.map { "\(Self.due($0)) AS due_\($0), \(Self.kept($0)) AS kept_\($0)" }.joined(separator: ",\n           "))
                        , \(permanent) AS permanent, \(durable) AS durable
                 FROM placements p
@@ -96,8 +96,8 @@ enum CentreFigures {
     /// The parts, each a CTE aggregated into one row of arrays in the final `FROM`:
     /// - `monthly`: placements by start month and contract kind; the totals, the monthly
     ///   chart and the retention cohorts all add up from these groups;
-    /// - `attributes`: sources of hire and communes of residence (the hired candidates', two
-    ///   grouping sets), and `again`: the seasonal workers hired again,
+    /// - `attributes`: sources of hire and communes of residence (the candidate's, copied on
+    ///   each placement: schema 0015; two grouping sets), and `again`: the seasonal workers hired again,
     ///   people with a seasonal contract in the period who had an earlier one, ended before
     ///   it began;
     /// - `filled`: time to fill, needs whose first placement (of any period) started in this
@@ -105,25 +105,29 @@ enum CentreFigures {
     /// - `ended`: fill rate, needs that ended (filled, closed or cancelled) in the period
     ///   (`ended_at`, the last such event, kept by a trigger on the needs' events: schema 0009);
     /// - the funnel: applications created in the period by the furthest stage they reached
-    ///   (`furthest_rank`, kept by triggers: schema 0008), from the index of their creation
-    ///   days (`applications_funnel_idx`), among the applications to the needs kept when a
-    ///   filter is set;
+    ///   (`furthest_rank`, kept by triggers: schema 0008), added up from the counts per day
+    ///   (schema 0016), or counted among the applications to the needs kept when a filter is set;
     /// - `hard`: hard-to-fill needs active in the period (submitted by its end, not ended
     ///   before its start), by outcome and by reason;
     /// - `lines`: per business, the members and any business with a placement in the period
     ///   (the placements counted by business first: a join of 200 rows, not of every placement).
-    /// The funnel: applications created in the period that reached each stage, among the
-    /// applications to the needs a filter keeps when one is set.
-    static func funnel(filtered: Bool) -> String {
+    /// The funnel from its counts per day (schema 0016): applications created in the period
+    /// that reached each stage.
+    static let funnel = """
+        SELECT \((1...6).map { rank in "coalesce(sum(\((rank...6).map { "f.furthest_\($0)" }.joined(separator: " + "))), 0)" }.joined(separator: ", "))
+                  FROM funnel_days f WHERE f.day BETWEEN $1::date AND $2::date
         """
+
+    /// The funnel when a filter is set: the applications to the needs it keeps.
+    static let filteredFunnel = """
         SELECT count(*), count(*) FILTER (WHERE a.furthest_rank >= 2), count(*) FILTER (WHERE a.furthest_rank >= 3),
                      count(*) FILTER (WHERE a.furthest_rank >= 4), count(*) FILTER (WHERE a.furthest_rank >= 5),
                      count(*) FILTER (WHERE a.furthest_rank >= 6)
               FROM applications a
               WHERE a.created_at >= $1::date::timestamp AT TIME ZONE 'Europe/Paris'
-                AND a.created_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'\(filtered ? "\n        AND a.need_id IN (SELECT id FROM nd)" : "")
+                AND a.created_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'
+                AND a.need_id IN (SELECT id FROM nd)
         """
-    }
 
     static func body(filtered: Bool) -> String {
         """
@@ -136,11 +140,10 @@ enum CentreFigures {
                    count(*) FILTER (WHERE p.start_date + \(trialDays) <= $3::date) AS trial_due
             FROM pl p GROUP BY 1, 2),
         attributes AS (
-            SELECT grouping(c.source) = 0 AS is_source,
-                   CASE WHEN grouping(c.source) = 0 THEN c.source ELSE coalesce(nullif(c.commune_name, ''), '—') END AS key,
+            SELECT grouping(p.candidate_source) = 0 AS is_source,
+                   CASE WHEN grouping(p.candidate_source) = 0 THEN p.candidate_source ELSE coalesce(nullif(p.candidate_commune, ''), '—') END AS key,
                    count(*) AS n
-            FROM pl p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id
-            GROUP BY GROUPING SETS ((c.source), (coalesce(nullif(c.commune_name, ''), '—')))),
+            FROM pl p GROUP BY GROUPING SETS ((p.candidate_source), (coalesce(nullif(p.candidate_commune, ''), '—')))),
         filled AS (
             SELECT n.business_id, greatest(n.first_start - (n.submitted_at AT TIME ZONE 'Europe/Paris')::date, 0) AS days
             FROM nd n WHERE n.first_start BETWEEN $1::date AND $2::date),
@@ -187,7 +190,7 @@ enum CentreFigures {
                      count(*) FILTER (WHERE hard_to_fill), coalesce(sum(positions) FILTER (WHERE hard_to_fill), 0),
                      coalesce(sum(positions_filled) FILTER (WHERE hard_to_fill), 0)
               FROM ended) e,
-             (\(funnel(filtered: filtered))) funnel,
+             (\(filtered ? filteredFunnel : funnel)) funnel,
              (SELECT array_agg(key), array_agg(needs), array_agg(positions), array_agg(filled) FROM by_outcome) o,
              (SELECT array_agg(key), array_agg(needs), array_agg(positions), array_agg(filled) FROM by_reason) r,
              (SELECT array_agg(id), array_agg(siret), array_agg(name), array_agg(naf), array_agg(insee), array_agg(commune),

@@ -269,9 +269,29 @@ import Testing
                 #expect(wrong == 0, "\(slug): \(wrong) applications whose rollup differs from their events")
                 #expect(total > 0)
                 if slug == "cahors" { #expect(ahead > 0) }
+                #expect(try await lookup.ids(slug, Self.daysDiffering) == [0], "\(slug): funnel days differing from a recount")
             }
+            // Statements that move several applications at once, and a deletion, are counted too.
+            #expect(try await lookup.ids("cahors", "UPDATE applications SET furthest_rank = 5 WHERE furthest_rank < 5 AND id % 3 = 0 RETURNING 0::bigint").count > 1)
+            #expect(try await lookup.ids("cahors", "UPDATE applications SET created_at = created_at - interval '40 days' WHERE id % 4 = 0 RETURNING 0::bigint").count > 1)
+            let free = try #require(try await lookup.ids("cahors", """
+                SELECT a.id FROM applications a WHERE NOT EXISTS (SELECT 1 FROM placements p WHERE p.application_id = a.id) AND NOT EXISTS (SELECT 1 FROM interviews i WHERE i.application_id = a.id)
+                  AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.application_id = a.id) ORDER BY a.id
+                """).first)
+            #expect(try await lookup.ids("cahors", "WITH events AS (DELETE FROM application_events WHERE application_id = \(free)) DELETE FROM applications WHERE id = \(free) RETURNING id") == [free])
+            #expect(try await lookup.ids("cahors", Self.daysDiffering) == [0])
         }
     }
+
+    /// Days whose counts (schema 0016) differ from a recount of the applications.
+    static let daysDiffering = """
+        SELECT count(*)::bigint FROM (
+            SELECT (created_at AT TIME ZONE 'Europe/Paris')::date AS day, \((1...6).map { "count(*) FILTER (WHERE furthest_rank = \($0))::int AS f\($0)" }.joined(separator: ", "))
+            FROM applications GROUP BY 1) r
+        FULL JOIN (SELECT day, \((1...6).map { "furthest_\($0) AS f\($0)" }.joined(separator: ", ")) FROM funnel_days
+                   WHERE \((1...6).map { "furthest_\($0) <> 0" }.joined(separator: " OR "))) k USING (day)
+        WHERE (\((1...6).map { "r.f\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\((1...6).map { "k.f\($0)" }.joined(separator: ", ")))
+        """
 }
 
 /// The needs' rollups (`job_needs.ended_at` and `first_start`, schema 0009) always equal the
@@ -318,6 +338,43 @@ import Testing
             #expect(try await browser.post("/c/cahors/besoins/\(open)/annuler", [("reason", "Poste supprimé")]).status == .seeOther)
             #expect(try await lookup.ids("cahors", "SELECT count(*)::bigint FROM job_needs WHERE id = \(open) AND ended_at IS NOT NULL") == [1])
             try await Self.check(database)
+        }
+    }
+}
+
+/// Each placement's copy of its candidate's source and commune of residence (schema 0015,
+/// read by the sources of hire and communes of residence) always equals the candidate's:
+/// after the demo, after an adviser edits a hired person, and whatever a statement writes
+/// in the copy itself.
+@Suite struct PlacementCopyTests {
+    static let differing = """
+        SELECT count(*)::bigint FROM placements p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id
+        WHERE p.candidate_source <> c.source OR p.candidate_commune <> c.commune_name
+        """
+
+    @Test func theCopiesFollowTheCandidates() async throws {
+        try await TestApp.run { browser, database in
+            let lookup = DemoLookup(database: database)
+            for slug in ["cahors", "figeac"] {
+                #expect(try await lookup.ids(slug, Self.differing) == [0])
+                #expect(try await lookup.count(slug, "SELECT 1 FROM placements") > 0)
+            }
+            // A hired person who lives outside Cahors or came through another source than France Travail.
+            let hired = try #require(try await lookup.ids("cahors", """
+                SELECT c.id FROM candidates c JOIN placements p ON p.candidate_id = c.id
+                WHERE c.commune_name <> 'Cahors' OR c.source <> 'france_travail' ORDER BY c.id
+                """).first)
+            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.get("/c/cahors/candidats/\(hired)/modifier")
+            let edited = try await browser.post(
+                "/c/cahors/candidats/\(hired)/modifier", PipelineTests.candidateFields(phone: "06 98 76 54 32") + [("confirm_duplicate", "oui")])
+            #expect(edited.status == .seeOther)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM placements WHERE candidate_id = \(hired) AND candidate_source = 'france_travail' AND candidate_commune = 'Cahors'") > 0)
+            #expect(try await lookup.ids("cahors", Self.differing) == [0])
+            // A statement that writes the copy itself gets the candidate's values.
+            let placement = try #require(try await lookup.ids("cahors", "SELECT id FROM placements WHERE candidate_id = \(hired) ORDER BY id").first)
+            #expect(try await lookup.ids("cahors", "UPDATE placements SET candidate_source = 'job_fair', candidate_commune = 'Ailleurs' WHERE id = \(placement) RETURNING id") == [placement])
+            #expect(try await lookup.ids("cahors", Self.differing) == [0])
         }
     }
 }

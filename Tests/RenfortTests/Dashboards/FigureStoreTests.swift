@@ -266,3 +266,38 @@ extension FigureStoreTests {
         }
     }
 }
+
+extension FigureStoreTests {
+    /// An answer's bytes are kept while its centres' versions stay, encoded again after a
+    /// change in any of them, and kept apart for another kind of answer.
+    @Test func answersAreEncodedOncePerVersionOfTheirCentres() async throws {
+        try await TestApp.run { _, database in
+            let demo = DemoLookup(database: database)
+            let centres = [
+                Membership(centreID: try await demo.centre("cahors"), centreSlug: "cahors", centreName: "Cahors", role: .observer, businessID: nil),
+                Membership(centreID: try await demo.centre("figeac"), centreSlug: "figeac", centreName: "Figeac", role: .observer, businessID: nil),
+            ]
+            try await database.asApp { client in
+                let db = Database(client: client)
+                let store = FigureStore(database: db)
+                func permanent(_ kind: String = "total") async throws -> String {
+                    String(buffer: try await store.answer(kind, centres: centres, filter: Self.season, asOf: Self.asOf, logger: logger) {
+                        ByteBuffer(string: String(Figures.sum($0).permanent))
+                    })
+                }
+                #expect(try await permanent() == "43")
+                #expect(try await permanent() == "43")
+                #expect(store.answersEncoded == 1)
+                #expect(try await permanent("another") == "43")
+                #expect(store.answersEncoded == 2)
+                _ = try await db.withTransaction(tenant: centres[0].centreID, logger: logger) { connection in
+                    try await connection.execute(Self.oneCDILess, logger: logger)
+                }
+                #expect(try await permanent() == "42")
+                #expect(store.answersEncoded == 3)
+                #expect(try await permanent() == "42")
+                #expect(store.answersEncoded == 3)
+            }
+        }
+    }
+}

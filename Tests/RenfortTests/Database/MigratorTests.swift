@@ -103,6 +103,7 @@ import Testing
             #expect(applied.map(\.version) == [newest.version])
             let lookup = DemoLookup(database: database)
             #expect(try await lookup.count("cahors", "SELECT 1 FROM placements") > 0)
+            #expect(try await lookup.ids("cahors", PlacementCopyTests.differing) == [0])
         }
     }
 
