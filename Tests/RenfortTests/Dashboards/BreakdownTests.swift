@@ -367,7 +367,7 @@ import Testing
             try await browser.signIn("conseiller1@cahors.renfort.test")
             try await browser.get("/c/cahors/candidats/\(hired)/modifier")
             let edited = try await browser.post(
-                "/c/cahors/candidats/\(hired)/modifier", PipelineTests.candidateFields(phone: "06 98 76 54 32") + [("confirm_duplicate", "oui")])
+                "/c/cahors/candidats/\(hired)/modifier", CandidateFixtures.fields(phone: "06 98 76 54 32") + [("confirm_duplicate", "oui")])
             #expect(edited.status == .seeOther)
             #expect(try await lookup.count("cahors", "SELECT 1 FROM placements WHERE candidate_id = \(hired) AND candidate_source = 'france_travail' AND candidate_commune = 'Cahors'") > 0)
             #expect(try await lookup.ids("cahors", Self.differing) == [0])
