@@ -12,6 +12,22 @@ struct DashboardTables {
     let sort: BusinessSort
     /// The page's path and query without the sort, for the sortable headers.
     let pagePath: String
+    /// The period's days as links write them, formatted once (`Day.iso` formats with
+    /// `String(format:)`, slow on Linux: a twentieth of an adviser's dashboard, two links a
+    /// business).
+    private let from: String
+    private let to: String
+
+    init(links: String?, metrics: CentreMetrics, businessIDs: [String: Int64], filter: MetricsFilter, sort: BusinessSort, pagePath: String) {
+        self.links = links
+        self.metrics = metrics
+        self.businessIDs = businessIDs
+        self.filter = filter
+        self.sort = sort
+        self.pagePath = pagePath
+        from = filter.from.iso
+        to = filter.to.iso
+    }
 
     static let ids = ["indicateurs", "entreprises", "contrats-par-mois", "entonnoir", "maintien-par-cohorte", "besoins-difficiles", "motifs-difficiles", "sources", "residences"]
 
@@ -23,7 +39,7 @@ struct DashboardTables {
 
     private func placementsHref(business: String? = nil, contract: String? = nil, from: String? = nil, to: String? = nil) -> String? {
         guard let links else { return nil }
-        var items = ["du=\(from ?? filter.from.iso)", "au=\(to ?? filter.to.iso)"]
+        var items = ["du=\(from ?? self.from)", "au=\(to ?? self.to)"]
         if let business, let id = businessIDs[business] { items.append("entreprise=\(id)") }
         if let contract = contract ?? filter.contract?.rawValue { items.append("contrat=\(contract)") }
         return "\(links)/embauches?" + items.joined(separator: "&")
