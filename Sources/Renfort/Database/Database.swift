@@ -57,6 +57,15 @@ public struct Database: Sendable {
     }
 }
 
+extension Database {
+    /// The database answers a query (for /health/ready): false on any error.
+    func answers(logger: Logger) async -> Bool {
+        do {
+            return try await withConnection(logger: logger) { try await $0.value("SELECT 1", as: Int32.self, logger: logger) == 1 }
+        } catch { return false }
+    }
+}
+
 /// A transaction's ends, prepared like the statements between them (parsed once per connection).
 enum Begin: StatementText {
     static let sql = "BEGIN"

@@ -46,36 +46,13 @@ struct MetricsController: Sendable {
         return registry
     }
 
-    struct Outbox: Sendable {
-        let pending: Int64
-        let failing: Int64
-        let oldest: Date?
+    func readOutbox(logger: Logger) async throws -> Outbox.Backlog? {
+        try await database.withConnection(logger: logger) { try await Outbox.backlog(on: $0, logger: logger) }
     }
 
-    func readOutbox(logger: Logger) async throws -> Outbox? {
-        try await database.withConnection(logger: logger) { connection in
-            try await connection.first(
-                """
-                SELECT count(*), count(*) FILTER (WHERE attempts > 0), min(created_at)
-                FROM outbox_messages WHERE sent_at IS NULL
-                """, as: (Int64.self, Int64.self, Date?.self), logger: logger
-            ).map { Outbox(pending: $0.0, failing: $0.1, oldest: $0.2) }
-        }
-    }
-
-    /// The value of `work`, or nil once `limit` has passed; `work` then goes on alone.
+    /// The value of `work`, or nil once `limit` has passed (`Deadline`, shared with /health/ready).
     static func within<Value: Sendable>(_ limit: Duration, _ work: @escaping @Sendable () async -> Value) async -> Value? {
-        let answered = NIOLockedValueBox(false)
-        return await withCheckedContinuation { continuation in
-            let answer = { @Sendable (value: Value?) in
-                if answered.withLockedValue({ done in defer { done = true }; return !done }) { continuation.resume(returning: value) }
-            }
-            Task { answer(await work()) }
-            Task {
-                try? await Task.sleep(for: limit)
-                answer(nil)
-            }
-        }
+        await Deadline.value(within: limit, work)
     }
 }
 

@@ -32,6 +32,22 @@ enum Outbox {
     }
 
     /// The newest messages first, for the admins' outbox page.
+    /// What waits to be sent: how many messages, how many of them failed at least once, the oldest's age.
+    struct Backlog: Sendable {
+        let pending: Int64
+        let failing: Int64
+        let oldest: Date?
+    }
+
+    static func backlog(on connection: PostgresConnection, logger: Logger) async throws -> Backlog? {
+        try await connection.first(
+            """
+            SELECT count(*), count(*) FILTER (WHERE attempts > 0), min(created_at)
+            FROM outbox_messages WHERE sent_at IS NULL
+            """, as: (Int64.self, Int64.self, Date?.self), logger: logger
+        ).map { Backlog(pending: $0.0, failing: $0.1, oldest: $0.2) }
+    }
+
     static func recent(limit: Int, database: Database, logger: Logger) async throws -> [OutboxMessage] {
         try await database.withTransaction(logger: logger) { connection in
             try await connection.all(
