@@ -1,5 +1,5 @@
-// Renfort: drag a card to another column of the board; it posts the same form as the
-// card's button for that column. Without JavaScript, the buttons do the same.
+// Renfort: drag a card to another column of the board; it presses the card's button for
+// that column. Without JavaScript, the buttons do the same.
 (function () {
   "use strict";
   var board = document.querySelector("[data-board]");
@@ -12,7 +12,7 @@
   board.querySelectorAll("[data-stage]").forEach(function (column) {
     column.addEventListener("dragover", function (event) {
       if (!dragged) { return; }
-      if (dragged.querySelector('form[data-move="' + column.getAttribute("data-stage") + '"]')) {
+      if (dragged.querySelector('button[data-move="' + column.getAttribute("data-stage") + '"]')) {
         event.preventDefault();
         column.classList.add("board__column--target");
       }
@@ -21,8 +21,8 @@
     column.addEventListener("drop", function (event) {
       column.classList.remove("board__column--target");
       if (!dragged) { return; }
-      var form = dragged.querySelector('form[data-move="' + column.getAttribute("data-stage") + '"]');
-      if (form) { event.preventDefault(); form.submit(); }
+      var button = dragged.querySelector('button[data-move="' + column.getAttribute("data-stage") + '"]');
+      if (button) { event.preventDefault(); button.click(); }
       dragged = null;
     });
   });

@@ -40,15 +40,14 @@ struct AdviserHomePage: PageModel {
     static func load(in context: CentreContext, database: Database, now: Date) async throws -> AdviserHomePage {
         try context.require(.adviser)
         let path = context.base
-        let (count, queue, pending, worklist, followUps) = try await database.transaction(in: context) { connection in
+        let (counts, queue, worklist) = try await database.transaction(in: context) { connection in
             (
-                try await CentreRepository.memberCount(on: connection, logger: context.logger),
+                try await CentreRepository.homeCounts(today: Day(now), on: connection, logger: context.logger),
                 try await JobNeedRepository.intakeQueue(limit: 25, on: connection, logger: context.logger),
-                try await BusinessRepository.pending(on: connection, logger: context.logger).count,
-                try await Worklist.load(now: now, base: path, on: connection, logger: context.logger),
-                try await CentreRepository.followUpCounts(today: Day(now), on: connection, logger: context.logger)
+                try await Worklist.load(now: now, base: path, on: connection, logger: context.logger)
             )
         }
+        let (count, pending, followUps) = counts
         return AdviserHomePage(
             layout: Layout(title: "Mes suivis", session: context.session, membership: context.membership, currentPath: path),
             centreName: context.membership.centreName, businessCount: count, businessesHref: "\(path)/entreprises",

@@ -295,13 +295,32 @@ enum JobNeedRepository {
             "SELECT id FROM job_needs WHERE business_id = \(businessID) AND status = \(NeedStatus.submitted.rawValue)", as: Int64.self, logger: logger)
     }
 
-    /// The advisers' intake queue: submitted needs, oldest first.
+    /// The advisers' intake queue: the member businesses' submitted needs, oldest first, as
+    /// the needs list with its status filter orders them. On every adviser's home page:
+    /// prepared once per connection.
+    enum IntakeQueue: StatementText {
+        static let sql = """
+            SELECT n.id, b.name AS business_name, n.title, n.contract_kind, n.positions, n.positions_filled, n.wished_start, n.hard_to_fill,
+                   (n.contract_kind = '\(ContractKind.seasonalCDD.rawValue)' OR n.season_start IS NOT NULL) AS seasonal, n.status,
+                   a.display_name AS adviser_name, n.submitted_at
+            FROM job_needs n JOIN businesses b ON b.tenant_id = n.tenant_id AND b.id = n.business_id
+            LEFT JOIN users a ON a.id = n.adviser_id
+            WHERE n.status = '\(NeedStatus.submitted.rawValue)' AND b.status = '\(BusinessStatus.member.rawValue)'
+            ORDER BY n.submitted_at, n.id DESC LIMIT $1
+            """
+    }
+
     static func intakeQueue(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [JobNeedSummary] {
-        var filter = JobNeedFilter()
-        filter.status = .submitted
-        filter.oldestFirst = true
-        let (needs, _) = try await list(filter, businessID: nil, on: connection, logger: logger)
-        return Array(needs.prefix(limit))
+        var bindings = PostgresBindings()
+        bindings.append(limit)
+        return try await connection.rows(Prepared<IntakeQueue>(bindings), logger: logger).map { row in
+            let row = row.makeRandomAccess()
+            return JobNeedSummary(
+                id: try row.get("id"), businessName: try row.get("business_name"), title: try row.get("title"),
+                contractKind: try row.get("contract_kind"), positions: try row.get("positions"), positionsFilled: try row.get("positions_filled"),
+                wishedStart: try row.get("wished_start"), hardToFill: try row.get("hard_to_fill"), seasonal: try row.get("seasonal"),
+                status: try row.get("status"), adviserName: try row.get("adviser_name"), submittedAt: try row.get("submitted_at"))
+        }
     }
 }
 

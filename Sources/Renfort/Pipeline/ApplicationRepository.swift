@@ -93,17 +93,18 @@ enum ApplicationRepository {
         let total: Int
     }
 
-    /// The board or a page of the list (schema 0018's `need_board`): one statement that sets
+    /// The board or a page of the list (schema 0022's `need_board`): one statement that sets
     /// the centre and the person for itself, so it needs no transaction around it.
     enum BoardStatement: StatementText {
-        static let sql = "SELECT * FROM need_board($1, $2, $3, $4, $5, $6)"
+        static let sql = "SELECT * FROM need_board($1, $2, $3, $4, $5, $6, $7)"
     }
 
     /// A page of a need's applications, at one stage or all (then by stage, the most recently
-    /// moved first). Runs on a connection with or without a transaction. The reasons are
+    /// moved first); with `perStage`, the board's columns: each board stage's first `limit`.
+    /// Runs on a connection with or without a transaction. The reasons are
     /// empty on a centre's very first board, before `rejectionReasons` writes the defaults.
     static func board(
-        needID: Int64, stage: ApplicationStage?, limit: Int, offset: Int, tenantID: Int64, userID: Int64?,
+        needID: Int64, stage: ApplicationStage?, limit: Int, offset: Int, perStage: Bool = false, tenantID: Int64, userID: Int64?,
         on connection: PostgresConnection, logger: Logger
     ) async throws -> Board? {
         var binds = PostgresBindings()
@@ -113,6 +114,7 @@ enum ApplicationRepository {
         binds.append(stage?.rawValue)
         binds.append(limit)
         binds.append(offset)
+        binds.append(perStage)
         let rows = try await connection.rows(Prepared<BoardStatement>(binds), logger: logger)
         guard let row = rows.first else { return nil }
         let (title, business, stages, counts, reasonIDs, reasonLabels, ids, candidateIDs, names, communes, cardStages, answers, moves, total) =

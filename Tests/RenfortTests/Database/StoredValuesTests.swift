@@ -65,7 +65,7 @@ import Testing
                 #expect(Int(rank) == expected, "\(stage)")
             }
         }
-        let board = try String(contentsOfFile: TestEnvironment.repositoryRoot + "/schema/0018_need_board.sql", encoding: .utf8)
+        let board = try String(contentsOfFile: TestEnvironment.repositoryRoot + "/schema/0022_board_columns.sql", encoding: .utf8)
         let order = ApplicationStage.allCases.map { "'\($0.rawValue)'" }.joined(separator: ",")
         #expect(board.contains("ARRAY[\(order)]"))
     }

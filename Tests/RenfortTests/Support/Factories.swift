@@ -94,7 +94,7 @@ struct Factory: Sendable {
             else { throw FactoryError.notCreated }
             let path: [ApplicationStage] = [.sourced, .screening, .presented, .interview, .offer]
             guard let target = path.firstIndex(of: stage) else { throw FactoryError.unreachable(stage) }
-            for next in path[1...target] {
+            for next in path.dropFirst().prefix(target) {
                 _ = try await ApplicationRepository.move(id: id, to: next, comment: "", tenantID: centre, actorID: actor, now: now, on: connection, logger: logger)
             }
             return id
