@@ -118,6 +118,9 @@ struct JoinController: Sendable {
         let id = try pendingID(context)
         var reader = FormReader(context.form)
         guard reader.confirmed("Cochez la case pour confirmer l'adhésion.") else {
+            guard let business = try await services.database.transaction(in: context, { try await BusinessRepository.find(id: id, on: $0, logger: context.logger) })
+            else { throw AppError.notFound }
+            guard business.status == .pending else { return .seeOther("\(context.base)/adhesions") }
             let page = try await JoinRequestsPage.load(
                 in: context, database: services.database, publicBase: services.configuration.baseURL, acceptErrors: [id: reader.errors[FormReader.confirmField] ?? ""])
             return try services.renderer.render(page, status: .unprocessableContent)
