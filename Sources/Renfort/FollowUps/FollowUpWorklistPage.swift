@@ -72,7 +72,7 @@ struct FollowUpWorklistPage: PageModel {
             layout: Layout(title: "Suivis dans l'emploi", session: context.session, membership: context.membership, currentPath: "\(base)/suivis"),
             overdue: overdue, thisWeek: thisWeek, upcoming: upcoming, atRisk: atRisk,
             alerts: alerts.map {
-                AlertRow(href: "\(base)/embauches/\($0.placementID)", person: $0.person, business: $0.business, message: $0.message, at: Formats.dateTime($0.createdAt))
+                AlertRow(href: "\(base)/embauches/\($0.placementID)#alertes", person: $0.person, business: $0.business, message: $0.message, at: Formats.dateTime($0.createdAt))
             },
             overdueCount: overdue.count, thisWeekCount: thisWeek.count, upcomingCount: upcoming.count, atRiskCount: atRisk.count, alertCount: alerts.count,
             businesses: businesses.map { Option(value: String($0.id), label: $0.name, selected: $0.id == business) },

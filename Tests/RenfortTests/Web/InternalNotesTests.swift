@@ -21,6 +21,15 @@ import Testing
 
             try await desk.signIn("conseil@essai.test", password: Factory.password)
             try await desk.get("/c/essai/besoins/\(need)")
+            // The notes of the business's and a candidate's records, through their forms too.
+            #expect(try await desk.post("/c/essai/entreprises/\(business)/modifier", BusinessTests.businessFields(siret: "73282932000074", name: "Boulangerie") + [
+                ("notes", "MARK-BUSINESS-FORM"),
+            ]).status == .seeOther)
+            #expect(try await desk.post("/c/essai/candidats/\(rejected)/modifier", CandidateFixtures.fields(first: "Noé", last: "Martin", email: "noe@example.org") + [
+                ("notes", "MARK-CANDIDATE-FORM"),
+            ]).status == .seeOther)
+            #expect(try await database.count("businesses", tenant: centre, where: "notes = 'MARK-BUSINESS-FORM'") == 1)
+            #expect(try await database.count("candidates", tenant: centre, where: "notes = 'MARK-CANDIDATE-FORM'") == 1)
             // The need: qualification, a status change, a comment kept internal, one shared.
             #expect(try await desk.post("/c/essai/besoins/\(need)/qualifier", [
                 ("rome_code", "D1102"), ("hard_to_fill", "non"), ("adviser_id", String(adviser)), ("comment", "MARK-QUALIFY"),
