@@ -95,6 +95,11 @@ import Testing
             #expect(try await admin.get("/admin").text.contains("désactivé"))
             let enabled = try await admin.post("/admin/utilisateurs/\(victim)/reactiver")
             #expect(try await admin.get(enabled.location ?? "").text.contains("Compte réactivé"))
+            let created = try await admin.post("/admin/centres", [
+                ("slug", "gourdon"), ("name", "Centre de Gourdon"), ("territory", "Bouriane"), ("adviser_name", "Lucie"),
+                ("adviser_email", "lucie@gourdon.test"), ("_form", Tokens.random()),
+            ])
+            #expect(try await admin.get(created.location ?? "").text.contains("Le centre « gourdon » est créé"))
         }
     }
 }

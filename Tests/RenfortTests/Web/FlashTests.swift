@@ -111,7 +111,9 @@ import Testing
                 let pooled = try #require(created.location.flatMap { Int64($0.split(separator: "/").last ?? "") })
                 try await says("\(c)/candidats/{id}/modifier", try await desk.post("/c/essai/candidats/\(pooled)/modifier", CandidateFixtures.fields()), desk, "Fiche du candidat enregistrée")
                 try await says("\(c)/candidats/{id}/fusionner", try await desk.post("/c/essai/candidats/\(pooled)/fusionner", [("target_id", String(candidate)), ("confirm", "1")]), desk, "Les deux fiches sont fusionnées")
-                covered.insert("\(c)/candidats/{id}/documents")  // multipart: CandidatePoolTests sends one; its redirect is the same `seeOther(_:saying:)`
+                try await desk.get("/c/essai/candidats/\(candidate)")
+                try await says("\(c)/candidats/{id}/documents", try await CandidateFixtures.upload(
+                    desk, path: "/c/essai/candidats/\(candidate)/documents", filename: "cv.pdf", data: Array("%PDF-1.4 cv".utf8)), desk, "Document ajouté")
                 try await says("\(c)/parametres/motifs", try await desk.post("/c/essai/parametres/motifs", [("label", "Trop loin")]), desk, "Motif « Trop loin » ajouté")
                 let motif = try #require(try await lookup.ids("essai", "SELECT id FROM rejection_reasons WHERE label = 'Trop loin'").first)
                 try await says("\(c)/parametres/motifs/{id}/retirer", try await desk.post("/c/essai/parametres/motifs/\(motif)/retirer"), desk, "Motif retiré")
@@ -154,9 +156,12 @@ import Testing
                 }
                 try await says("\(c)/adhesions/{id}/refuser", try await desk.post("/c/essai/adhesions/\(refused)/refuser", [("reason", "Hors territoire"), ("confirm", "1")]), desk, "Demande d'adhésion refusée")
                 try await says("/session/prolonger", try await desk.post("/session/prolonger", [("return_to", "/c/essai/suivis")]), desk, "Session prolongée")
-                covered.insert("/profil/jetons/{id}/revoquer")  // APITests revoke a token; the redirect says « Jeton révoqué »
+                try await desk.get("/profil")
+                #expect(try await desk.post("/profil/jetons", [("name", "Rapport"), ("_form", Tokens.random())]).status == .ok)
+                let token = try #require(try await lookup.ids("essai", "SELECT id FROM api_tokens ORDER BY id DESC LIMIT 1").first)
+                try await says("/profil/jetons/{id}/revoquer", try await desk.post("/profil/jetons/\(token)/revoquer"), desk, "Jeton révoqué")
                 for pattern in ["/admin/centres", "/admin/utilisateurs/{id}/desactiver", "/admin/utilisateurs/{id}/reactiver"] {
-                    covered.insert(pattern)  // ConfirmationTests and AdminTests, with the admin's demo account
+                    covered.insert(pattern)  // ConfirmationTests, as a platform admin
                 }
 
                 let missing = Set(patterns).subtracting(covered).subtracting(Self.withoutMessage)
