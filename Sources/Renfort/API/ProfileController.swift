@@ -95,7 +95,7 @@ struct ProfileController: Sendable {
         case .created(let token):
             context.logger.notice("api token created", metadata: ["user_id": "\(context.user.id)", "api_token": "\(name)"])
             return try await render(context: context, newToken: (name, token))
-        case .already(let path): return .seeOther(path)
+        case .already(let path): return .seeOther(path, saying: FormSubmissions.alreadyDoneMessage)
         case .refused(let message):
             var errors = FormErrors()
             errors.add("name", message)
@@ -111,6 +111,6 @@ struct ProfileController: Sendable {
         }
         guard done else { throw AppError.notFound }
         context.logger.notice("api token revoked", metadata: ["user_id": "\(context.user.id)", "token_id": "\(id)"])
-        return .seeOther("/profil")
+        return .seeOther("/profil", saying: "Jeton révoqué : il n'ouvre plus l'API.")
     }
 }

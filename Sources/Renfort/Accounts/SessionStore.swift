@@ -9,6 +9,8 @@ public struct SessionInfo: Sendable {
     public let user: CurrentUser?
     public let createdAt: Date
     public let lastSeenAt: Date
+    /// What the last action said, shown once on the next page (`FlashMiddleware`).
+    public var flash: String? = nil
 
     /// When the session ends if nothing happens: idle timeout or absolute lifetime, whichever comes first.
     public var expiresAt: Date {

@@ -100,7 +100,7 @@ struct SignInController: Sendable {
     @Sendable func extend(request: Request, context: AppRequestContext) async throws -> Response {
         guard let session = context.session, let user = session.user else { throw AppError.signInRequired(expired: true) }
         try await services.sessions.touch(id: session.id, logger: context.logger)
-        return .seeOther(safeLocalPath(context.form["return_to"]) ?? user.homePath)
+        return .seeOther(safeLocalPath(context.form["return_to"]) ?? user.homePath, saying: "Session prolongée.")
     }
 
     // MARK: Forgotten password

@@ -30,6 +30,8 @@ struct AdminController: Sendable {
         let isAdmin: Bool
         let disabled: Bool
         let isSelf: Bool
+        /// Beside its "Désactiver" button, when it was pressed without ticking the confirmation.
+        let confirmError: String?
     }
 
     struct CentreForm: Sendable {
@@ -49,14 +51,12 @@ struct AdminController: Sendable {
     }
 
     @Sendable func home(request: Request, context: AdminContext) async throws -> Response {
-        var flash: String? = nil
-        if let created = request.uri.queryParameters["cree"] {
-            flash = "Le centre « \(created) » est créé ; le lien pour choisir un mot de passe attend dans la boîte d'envoi."
-        }
-        return try await homePage(context: context, form: CentreForm(), errors: FormErrors(), flash: flash, status: .ok)
+        try await homePage(context: context, form: CentreForm(), errors: FormErrors(), status: .ok)
     }
 
-    private func homePage(context: AdminContext, form: CentreForm, errors: FormErrors, flash: String?, status: HTTPResponse.Status) async throws -> Response {
+    private func homePage(
+        context: AdminContext, form: CentreForm, errors: FormErrors, status: HTTPResponse.Status, disableError: (user: Int64, message: String)? = nil
+    ) async throws -> Response {
         let logger = context.logger
         let centres = try await services.database.withConnection(logger: logger) { try await AdminRepository.centres(on: $0, logger: logger) }
         var rows: [CentreRow] = []
@@ -68,10 +68,12 @@ struct AdminController: Sendable {
             rows.append(CentreRow(slug: centre.slug, name: centre.name, territory: centre.territory, advisers: advisers.joined(separator: ", ")))
         }
         let users = try await services.database.withConnection(logger: logger) { try await AdminRepository.accounts(limit: 500, on: $0, logger: logger) }.map {
-            UserRow(id: $0.id, email: $0.email, displayName: $0.displayName, isAdmin: $0.isAdmin, disabled: $0.disabled, isSelf: $0.id == context.user.id)
+            UserRow(
+                id: $0.id, email: $0.email, displayName: $0.displayName, isAdmin: $0.isAdmin, disabled: $0.disabled, isSelf: $0.id == context.user.id,
+                confirmError: disableError?.user == $0.id ? disableError?.message : nil)
         }
         let page = HomePage(
-            layout: Layout(title: "Administration", session: context.session, currentPath: "/admin", flash: flash),
+            layout: Layout(title: "Administration", session: context.session, currentPath: "/admin"),
             centres: rows, users: users, form: FormState(form, errors: errors))
         return try services.renderer.render("admin/home", page, status: status)
     }
@@ -97,16 +99,16 @@ struct AdminController: Sendable {
             errors.add("adviserEmail", "Saisissez une adresse e-mail valide, par exemple prenom.nom@centre.fr.")
         }
         guard errors.isEmpty else {
-            return try await homePage(context: context, form: form, errors: errors, flash: nil, status: .unprocessableContent)
+            return try await homePage(context: context, form: form, errors: errors, status: .unprocessableContent)
         }
         let now = services.clock.now()
         let baseURL = services.configuration.baseURL
         let logger = context.logger
-        let outcome: Result<String, FormErrors>
+        let outcome: Result<(path: String, said: String), FormErrors>
         do {
             outcome = try await services.database.withTransaction(logger: logger) { connection in
                 switch try await FormSubmissions.claim(submittedToken, on: connection, logger: logger) {
-                case .alreadyDone(let path): return .success(path)
+                case .alreadyDone(let path): return .success((path, FormSubmissions.alreadyDoneMessage))
                 case .claimed: break
                 }
                 if try await AdminRepository.slugTaken(form.slug, on: connection, logger: logger) {
@@ -124,10 +126,10 @@ struct AdminController: Sendable {
                         purpose: .welcome, userID: userID, email: form.adviserEmail, displayName: form.adviserName,
                         baseURL: baseURL, now: now, on: connection, logger: logger)
                 }
-                let path = "/admin?cree=\(queryEscaped(form.slug))"
+                let path = "/admin"
                 try await FormSubmissions.complete(form.token, resultPath: path, on: connection, logger: logger)
                 logger.info("centre created", metadata: ["centre": "\(centreID)"])
-                return .success(path)
+                return .success((path, "Le centre « \(form.slug) » est créé ; le lien pour choisir un mot de passe attend dans la boîte d'envoi."))
             }
         } catch let refused as CentreNotCreated {
             outcome = .failure(refused.errors)
@@ -137,9 +139,9 @@ struct AdminController: Sendable {
             outcome = .failure(errors)
         }
         switch outcome {
-        case .success(let path): return .seeOther(path)
+        case .success(let done): return .seeOther(done.path, saying: done.said)
         case .failure(let errors):
-            return try await homePage(context: context, form: form, errors: errors, flash: nil, status: .unprocessableContent)
+            return try await homePage(context: context, form: form, errors: errors, status: .unprocessableContent)
         }
     }
 
@@ -148,13 +150,19 @@ struct AdminController: Sendable {
     /// Disabling an account ends its sessions at once, server-side.
     @Sendable func disable(request: Request, context: AdminContext) async throws -> Response {
         guard let id = context.parameters.get("id", as: Int64.self), id != context.user.id else { throw AppError.notFound }
+        var reader = FormReader(context.form)
+        guard reader.confirmed("Cochez la case pour confirmer : la personne ne pourra plus se connecter.") else {
+            return try await homePage(
+                context: context, form: CentreForm(), errors: FormErrors(), status: .unprocessableContent,
+                disableError: (id, reader.errors[FormReader.confirmField] ?? ""))
+        }
         let now = services.clock.now()
         let found = try await services.database.withTransaction(logger: context.logger) { connection in
             try await AdminRepository.disable(user: id, now: now, on: connection, logger: context.logger)
         }
         guard found else { throw AppError.notFound }
         context.logger.info("user disabled", metadata: ["user": "\(id)"])
-        return .seeOther("/admin")
+        return .seeOther("/admin", saying: "Compte désactivé : ses sessions sont fermées.")
     }
 
     @Sendable func enable(request: Request, context: AdminContext) async throws -> Response {
@@ -163,7 +171,7 @@ struct AdminController: Sendable {
             try await AdminRepository.enable(user: id, on: connection, logger: context.logger)
         }
         guard found else { throw AppError.notFound }
-        return .seeOther("/admin")
+        return .seeOther("/admin", saying: "Compte réactivé.")
     }
 
     struct OutboxRow: Sendable {

@@ -57,6 +57,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
         ErrorPageMiddleware(renderer: renderer)
         staticFiles
         SessionMiddleware(sessions: services.sessions, cookie: services.cookie)
+        FlashMiddleware(behindTLS: configuration.behindTLS)
         CSRFMiddleware()
     }
     HealthController(database: database).addRoutes(to: router)

@@ -55,8 +55,10 @@ struct BusinessController: Sendable {
         let base = context.base
         let token = context.form["_form"]
         do {
-            let path = try await services.database.transaction(in: context) { connection -> String in
-                if case .alreadyDone(let path) = try await FormSubmissions.claim(token, on: connection, logger: context.logger) { return path }
+            let (path, said) = try await services.database.transaction(in: context) { connection -> (String, String) in
+                if case .alreadyDone(let path) = try await FormSubmissions.claim(token, on: connection, logger: context.logger) {
+                    return (path, FormSubmissions.alreadyDoneMessage)
+                }
                 if try await BusinessRepository.id(siret: draft.siret, on: connection, logger: context.logger) != nil {
                     throw Refused(errors: Self.siretTaken())
                 }
@@ -64,9 +66,9 @@ struct BusinessController: Sendable {
                     draft, status: .member, tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
                 let path = "\(base)/entreprises/\(id)"
                 try await FormSubmissions.complete(token ?? "", resultPath: path, on: connection, logger: context.logger)
-                return path
+                return (path, "Entreprise enregistrée.")
             }
-            return .seeOther(path)
+            return .seeOther(path, saying: said)
         } catch let refused as Refused {
             return try formPage(context: context, input: input, errors: refused.errors, editing: nil)
         } catch where error.isUniqueViolation("businesses_siret_per_centre") {
@@ -102,7 +104,7 @@ struct BusinessController: Sendable {
                 return true
             }
             guard found else { throw AppError.notFound }
-            return .seeOther("\(context.base)/entreprises/\(id)")
+            return .seeOther("\(context.base)/entreprises/\(id)", saying: "Fiche de l'entreprise enregistrée.")
         } catch let refused as Refused {
             return try formPage(context: context, input: input, errors: refused.errors, editing: id)
         }
@@ -113,15 +115,7 @@ struct BusinessController: Sendable {
     /// An adviser sees any member business of their centre; an employer only their own;
     /// anyone else, or another centre's business, gets a 404.
     @Sendable func show(request: Request, context: CentreContext) async throws -> Response {
-        let query = request.uri.queryParameters
-        var notice: String? = nil
-        switch query["invitation"] {
-        case "envoyee": notice = "Invitation envoyée : la personne choisira son mot de passe avec le lien reçu (valable 7 jours)."
-        case "accordee": notice = "Cette personne avait déjà un compte Renfort : elle a maintenant accès à l'entreprise."
-        default: break
-        }
-        if query["acces"] == "retire" { notice = "L'accès a été retiré." }
-        guard let page = try await BusinessPage.load(id: try context.id(), in: context, database: services.database, notice: notice)
+        guard let page = try await BusinessPage.load(id: try context.id(), in: context, database: services.database)
         else { throw AppError.notFound }
         return try services.renderer.render(page)
     }
@@ -148,34 +142,37 @@ struct BusinessController: Sendable {
         let baseURL = services.configuration.baseURL
         let token = context.form["_form"]
         let base = context.base
-        let outcome: String?
+        let outcome: (path: String, said: String)?
         do {
-            outcome = try await services.database.transaction(in: context) { connection -> String in
+            outcome = try await services.database.transaction(in: context) { connection -> (path: String, said: String) in
             guard let business = try await BusinessRepository.find(id: id, on: connection, logger: context.logger), business.status == .member else {
                 throw AppError.notFound
             }
-            if case .alreadyDone(let path) = try await FormSubmissions.claim(token, on: connection, logger: context.logger) { return path }
+            if case .alreadyDone(let path) = try await FormSubmissions.claim(token, on: connection, logger: context.logger) {
+                return (path, FormSubmissions.alreadyDoneMessage)
+            }
             let result = try await EmployerInvitations.invite(
                 email: email, name: name, businessID: id, businessName: business.name, tenantID: context.tenantID,
                 actorID: context.user.id, baseURL: baseURL, now: now, on: connection, logger: context.logger)
-            let path: String
+            let path = "\(base)/entreprises/\(id)"
+            let said: String
             switch result {
             case .alreadyInCentre: throw InviteRefused()  // rolls back the claim of the form token too
-            case .invited: path = "\(base)/entreprises/\(id)?invitation=envoyee"
-            case .granted: path = "\(base)/entreprises/\(id)?invitation=accordee"
+            case .invited: said = "Invitation envoyée : la personne choisira son mot de passe avec le lien reçu (valable 7 jours)."
+            case .granted: said = "Cette personne avait déjà un compte Renfort : elle a maintenant accès à l'entreprise."
             }
             try await FormSubmissions.complete(token ?? "", resultPath: path, on: connection, logger: context.logger)
-            return path
+            return (path, said)
             }
         } catch is InviteRefused {
             outcome = nil
         }
-        guard let path = outcome else {
+        guard let outcome else {
             var errors = FormErrors()
             errors.add("invite_email", "Cette personne a déjà un rôle dans ce centre (un seul rôle par centre).")
             return try await invalid(id, errors, context)
         }
-        return .seeOther(path)
+        return .seeOther(outcome.path, saying: outcome.said)
     }
 
     private struct InviteRefused: Error {}
@@ -191,6 +188,6 @@ struct BusinessController: Sendable {
                 on: connection, logger: context.logger)
         }
         guard done else { throw AppError.notFound }
-        return .seeOther("\(context.base)/entreprises/\(id)?acces=retire")
+        return .seeOther("\(context.base)/entreprises/\(id)", saying: "L'accès a été retiré.")
     }
 }

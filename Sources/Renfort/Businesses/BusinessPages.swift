@@ -118,13 +118,12 @@ struct BusinessPage: PageModel {
     let inviteAction: String
     let inviteToken: String
     let history: [HistoryRow]
-    let notice: String?
     let form: FormState<TypedFields>
 
     /// Business `id` as the person may see it: an adviser any member business of their centre,
     /// an employer only their own; nil otherwise.
     static func load(
-        id: Int64, in context: CentreContext, database: Database, notice: String? = nil, form: FormState<TypedFields> = .blank
+        id: Int64, in context: CentreContext, database: Database, form: FormState<TypedFields> = .blank
     ) async throws -> BusinessPage? {
         try context.require(.adviser, .employer)
         if context.role == .employer && context.membership.businessID != id { return nil }
@@ -176,7 +175,7 @@ struct BusinessPage: PageModel {
             },
             hasPeople: !people.isEmpty, inviteAction: "\(base)/entreprises/\(id)/invitations", inviteToken: FormSubmissions.newToken(),
             history: events.map { HistoryRow(at: Formats.dateTime($0.at), who: $0.actorName, what: $0.description) },
-            notice: notice, form: form)
+            form: form)
     }
 }
 

@@ -105,9 +105,8 @@ struct JoinController: Sendable {
     // MARK: The advisers' side
 
     @Sendable func requests(request: Request, context: CentreContext) async throws -> Response {
-        let notice = request.uri.queryParameters["fait"].map { $0 == "acceptee" ? "Adhésion acceptée : le contact a reçu une invitation." : "Demande refusée." }
-        return try services.renderer.render(
-            try await JoinRequestsPage.load(in: context, database: services.database, publicBase: services.configuration.baseURL, notice: notice))
+        try services.renderer.render(
+            try await JoinRequestsPage.load(in: context, database: services.database, publicBase: services.configuration.baseURL))
     }
 
     private func pendingID(_ context: CentreContext) throws -> Int64 {
@@ -117,12 +116,21 @@ struct JoinController: Sendable {
 
     @Sendable func accept(request: Request, context: CentreContext) async throws -> Response {
         let id = try pendingID(context)
+        var reader = FormReader(context.form)
+        guard reader.confirmed("Cochez la case pour confirmer l'adhésion.") else {
+            guard let business = try await services.database.transaction(in: context, { try await BusinessRepository.find(id: id, on: $0, logger: context.logger) })
+            else { throw AppError.notFound }
+            guard business.status == .pending else { return .seeOther("\(context.base)/adhesions") }
+            let page = try await JoinRequestsPage.load(
+                in: context, database: services.database, publicBase: services.configuration.baseURL, acceptErrors: [id: reader.errors[FormReader.confirmField] ?? ""])
+            return try services.renderer.render(page, status: .unprocessableContent)
+        }
         let now = services.clock.now()
         let baseURL = services.configuration.baseURL
-        try await services.database.transaction(in: context) { connection in
+        let accepted = try await services.database.transaction(in: context) { connection -> Bool in
             guard let business = try await BusinessRepository.find(id: id, on: connection, logger: context.logger) else { throw AppError.notFound }
             // Already answered (a second click): nothing more to do.
-            guard business.status == .pending else { return }
+            guard business.status == .pending else { return business.status == .member }
             try await BusinessRepository.accept(id: id, on: Day(now), now: now, on: connection, logger: context.logger)
             try await BusinessRepository.addEvent(businessID: id, tenantID: context.tenantID, actorID: context.user.id, kind: .accepted, detail: "", now: now, on: connection, logger: context.logger)
             if let email = business.email {
@@ -130,21 +138,26 @@ struct JoinController: Sendable {
                     email: email, name: business.contactName ?? business.name, businessID: id, businessName: business.name,
                     tenantID: context.tenantID, actorID: context.user.id, baseURL: baseURL, now: now, on: connection, logger: context.logger)
             }
+            return true
         }
-        return .seeOther("\(context.base)/adhesions?fait=acceptee")
+        // The new member's page: its need, its contact's invitation.
+        guard accepted else { return .seeOther("\(context.base)/adhesions", saying: "Cette demande avait déjà été refusée.") }
+        return .seeOther("\(context.base)/entreprises/\(id)", saying: "Adhésion acceptée : l'entreprise est membre du centre et son contact a reçu une invitation.")
     }
 
     @Sendable func decline(request: Request, context: CentreContext) async throws -> Response {
         let id = try pendingID(context)
         var reader = FormReader(context.form)
         let reason = reader.text("reason", "Motif du refus", required: true, max: 1000)
+        _ = reader.confirmed("Cochez la case pour confirmer le refus.")
         guard reader.errors.isEmpty else {
             guard let business = try await services.database.transaction(in: context, { try await BusinessRepository.find(id: id, on: $0, logger: context.logger) })
             else { throw AppError.notFound }
             // Already answered (by a colleague, or a second click): back to the list.
             guard business.status == .pending else { return .seeOther("\(context.base)/adhesions") }
             let page = try await JoinRequestsPage.load(
-                in: context, database: services.database, publicBase: services.configuration.baseURL, declineErrors: [id: reader.errors["reason"] ?? ""])
+                in: context, database: services.database, publicBase: services.configuration.baseURL,
+                declineErrors: [id: reader.errors["reason"] ?? reader.errors[FormReader.confirmField] ?? ""])
             return try services.renderer.render(page, status: .unprocessableContent)
         }
         let now = services.clock.now()
@@ -160,6 +173,6 @@ struct JoinController: Sendable {
                     businessID: nil, tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
             }
         }
-        return .seeOther("\(context.base)/adhesions?fait=refusee")
+        return .seeOther("\(context.base)/adhesions", saying: "Demande d'adhésion refusée.")
     }
 }

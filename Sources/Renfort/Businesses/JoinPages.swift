@@ -48,17 +48,17 @@ struct JoinRequestsPage: PageModel {
         let acceptAction: String
         let declineAction: String
         let declineError: String?
+        let acceptError: String?
     }
 
     let layout: Layout
     let requests: [RequestRow]
     let isEmpty: Bool
     let publicLink: String
-    let notice: String?
 
     /// `declineErrors`: the message beside the decline form of a request sent without its reason.
     static func load(
-        in context: CentreContext, database: Database, publicBase: String, notice: String? = nil, declineErrors: [Int64: String] = [:]
+        in context: CentreContext, database: Database, publicBase: String, declineErrors: [Int64: String] = [:], acceptErrors: [Int64: String] = [:]
     ) async throws -> JoinRequestsPage {
         try context.require(.adviser)
         let base = context.base
@@ -74,12 +74,12 @@ struct JoinRequestsPage: PageModel {
                         email: business.email ?? "", phone: business.phone ?? "", received: Formats.dateTime(business.createdAt),
                         needTitle: need?.title ?? "—", needHref: need.map { "\(base)/besoins/\($0.id)" },
                         acceptAction: "\(base)/adhesions/\(business.id)/accepter", declineAction: "\(base)/adhesions/\(business.id)/refuser",
-                        declineError: declineErrors[business.id]))
+                        declineError: declineErrors[business.id], acceptError: acceptErrors[business.id]))
             }
             return rows
         }
         return JoinRequestsPage(
             layout: Layout(title: "Demandes d'adhésion", session: context.session, membership: context.membership, currentPath: "\(base)/adhesions"),
-            requests: rows, isEmpty: rows.isEmpty, publicLink: "\(publicBase)\(base)/rejoindre", notice: notice)
+            requests: rows, isEmpty: rows.isEmpty, publicLink: "\(publicBase)\(base)/rejoindre")
     }
 }

@@ -50,8 +50,10 @@ struct CandidateController: Sendable {
         let token = context.form["_form"]
         let base = context.base
         do {
-            let path = try await services.database.transaction(in: context) { connection -> String in
-                if case .alreadyDone(let path) = try await FormSubmissions.claim(token, on: connection, logger: context.logger) { return path }
+            let (path, said) = try await services.database.transaction(in: context) { connection -> (String, String) in
+                if case .alreadyDone(let path) = try await FormSubmissions.claim(token, on: connection, logger: context.logger) {
+                    return (path, FormSubmissions.alreadyDoneMessage)
+                }
                 if !input.confirmDuplicate {
                     let duplicates = try await CandidateRepository.duplicates(of: draft, excluding: nil, on: connection, logger: context.logger)
                     if !duplicates.isEmpty { throw DuplicatesFound(duplicates: duplicates) }
@@ -59,9 +61,9 @@ struct CandidateController: Sendable {
                 let id = try await CandidateRepository.insert(draft, tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
                 let path = "\(base)/candidats/\(id)"
                 try await FormSubmissions.complete(token ?? "", resultPath: path, on: connection, logger: context.logger)
-                return path
+                return (path, "Candidat ajouté au vivier.")
             }
-            return .seeOther(path)
+            return .seeOther(path, saying: said)
         } catch let found as DuplicatesFound {
             var errors = FormErrors()
             errors.add(
@@ -98,15 +100,13 @@ struct CandidateController: Sendable {
         try await services.database.transaction(in: context) { connection in
             try await CandidateRepository.update(id: id, draft, tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
         }
-        return .seeOther("\(context.base)/candidats/\(id)")
+        return .seeOther("\(context.base)/candidats/\(id)", saying: "Fiche du candidat enregistrée.")
     }
 
     // MARK: The record
 
     @Sendable func show(request: Request, context: CentreContext) async throws -> Response {
-        let query = request.uri.queryParameters
-        let notice = query["document"] == "ajoute" ? "Document ajouté." : (query["fusion"] == "faite" ? "Les deux fiches sont fusionnées." : nil)
-        guard let page = try await CandidatePage.load(id: try candidateID(context), in: context, database: services.database, notice: notice)
+        guard let page = try await CandidatePage.load(id: try candidateID(context), in: context, database: services.database)
         else { throw AppError.notFound }
         return try services.renderer.render(page)
     }
@@ -125,6 +125,7 @@ struct CandidateController: Sendable {
         var reader = FormReader(context.form)
         let target = reader.integer("target_id", "Numéro de la fiche à garder", range: 1...Int(Int64.max / 2), required: true).map(Int64.init)
         if target == id { reader.errors.add("target_id", "Choisissez une autre fiche que celle-ci.") }
+        _ = reader.confirmed("Cochez la case pour confirmer la fusion : elle ne se défait pas.")
         guard let target, reader.errors.isEmpty else { return try await invalid(id, reader.errors, context) }
         let now = services.clock.now()
         let merged = try await services.database.transaction(in: context) { connection -> Bool in
@@ -138,7 +139,7 @@ struct CandidateController: Sendable {
             errors.add("target_id", "Aucune fiche active de ce numéro dans le vivier.")
             return try await invalid(id, errors, context)
         }
-        return .seeOther("\(context.base)/candidats/\(target)?fusion=faite")
+        return .seeOther("\(context.base)/candidats/\(target)", saying: "Les deux fiches sont fusionnées.")
     }
 
     // MARK: Documents
@@ -162,7 +163,7 @@ struct CandidateController: Sendable {
         }
         guard let file, errors.isEmpty else { return try await invalid(id, errors, context) }
         let now = services.clock.now()
-        let done = "\(context.base)/candidats/\(id)?document=ajoute"
+        let done = "\(context.base)/candidats/\(id)"
         // The page's form carries a one-time token: sent twice, the document is kept once.
         let token = context.form["_form"]
         let path = try await services.database.transaction(in: context) { connection -> String? in
@@ -175,7 +176,7 @@ struct CandidateController: Sendable {
             return done
         }
         guard let path else { throw AppError.notFound }
-        return .seeOther(path)
+        return .seeOther(path, saying: "Document ajouté.")
     }
 
     /// The PDF as an attachment, never shown inline.

@@ -28,12 +28,11 @@ struct CandidatePage: PageModel {
     let uploadToken: String
     let mergeAction: String
     let history: [Fact]
-    let notice: String?
     let form: FormState<TypedFields>
 
     /// Record `id` of the centre's pool; nil when it is not the centre's.
     static func load(
-        id: Int64, in context: CentreContext, database: Database, notice: String? = nil, form: FormState<TypedFields> = .blank
+        id: Int64, in context: CentreContext, database: Database, form: FormState<TypedFields> = .blank
     ) async throws -> CandidatePage? {
         try context.require(.adviser)
         let base = context.base
@@ -74,6 +73,6 @@ struct CandidatePage: PageModel {
             facts: facts, notes: candidate.notes.isEmpty ? nil : candidate.notes, editHref: "\(base)/candidats/\(id)/modifier",
             applications: applications, hasApplications: !applications.isEmpty, documents: documents, hasDocuments: !documents.isEmpty,
             uploadAction: "\(base)/candidats/\(id)/documents", uploadToken: FormSubmissions.newToken(), mergeAction: "\(base)/candidats/\(id)/fusionner", history: history,
-            notice: notice, form: form)
+            form: form)
     }
 }

@@ -36,7 +36,7 @@ enum CentreRepository {
                    (SELECT count(*) FROM businesses WHERE status = '\(BusinessStatus.pending.rawValue)') AS pending_joins,
                    count(*) FILTER (WHERE k.due_on < $1::date) AS overdue,
                    count(*) FILTER (WHERE k.due_on BETWEEN $1::date AND $1::date + 7) AS this_week,
-                   (SELECT count(*) FROM placements WHERE at_risk AND ended_on IS NULL) AS at_risk,
+                   (SELECT count(*) FROM at_risk_placements) AS at_risk,
                    (SELECT count(*) FROM placement_alerts WHERE handled_at IS NULL) AS alerts
             FROM check_ins k JOIN placements p ON p.tenant_id = k.tenant_id AND p.id = k.placement_id
             WHERE k.done_on IS NULL AND NOT k.closed AND p.ended_on IS NULL

@@ -10,6 +10,10 @@ struct CheckIn: Sendable {
     let status: Status?
     let closed: Bool
     let actions: String?
+    /// A contact outside the schedule, recorded as such (`FollowUpRepository.recordUnscheduled`).
+    let unscheduled: Bool
+
+    static let unscheduledLabel = "Contact hors calendrier"
 
     /// Who was contacted at a check-in.
     enum Contacted: String, CaseIterable, Sendable, PostgresDecodable {
@@ -112,7 +116,12 @@ struct PlacementAlert: Sendable {
         }
     }
 
+    let id: Int64
     let kind: Kind
     let message: String
     let createdAt: Date
+    let handledAt: Date?
+    let handledBy: String?
+    /// What the adviser did about it: internal to the centre.
+    let handledNote: String?
 }

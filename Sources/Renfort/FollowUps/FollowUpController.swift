@@ -14,6 +14,8 @@ struct FollowUpController: Sendable {
         centre.post("embauches/{id}/fin", use: endEmployment)
         centre.post("embauches/{id}/alerte", use: alert)
         centre.post("embauches/{id}/debut", use: moveStart)
+        centre.post("embauches/{id}/contacts", use: recordUnscheduled)
+        centre.post("embauches/{id}/alertes/{alert}/traitee", use: handleAlert)
     }
 
     private var today: Day { Day(services.clock.now()) }
@@ -38,10 +40,8 @@ struct FollowUpController: Sendable {
 
     // MARK: A check-in
 
-    @Sendable func record(request: Request, context: CentreContext) async throws -> Response {
-        try context.require(.adviser)
-        let id = try context.id()
-        var reader = FormReader(context.form)
+    /// The check-in form's fields, checked together (a scheduled check-in's or an unscheduled contact's).
+    private func readReport(_ reader: inout FormReader) -> FollowUpRepository.Report? {
         let done = reader.day("done_on", "Date du point", required: true)
         let contacted = reader.choice("contacted", "Personne contactée", as: CheckIn.Contacted.self)
         let channel = reader.choice("channel", "Moyen", as: CheckIn.Channel.self)
@@ -54,21 +54,61 @@ struct FollowUpController: Sendable {
         if let done, done > today { reader.errors.add("done_on", "Le point ne peut pas être daté dans le futur.") }
         if status == .atRisk && risks.isEmpty { reader.errors.add("risks", "Indiquez au moins un risque.") }
         if let next, let done, next <= done { reader.errors.add("next_contact", "Le prochain contact doit suivre le point.") }
+        guard let done, let contacted, let channel, let status, reader.errors.isEmpty else { return nil }
+        return FollowUpRepository.Report(
+            doneOn: done, contacted: contacted, channel: channel, status: status, risks: risks, actionKinds: kinds, actions: actions,
+            nextContact: next, endReason: endReason)
+    }
+
+    @Sendable func record(request: Request, context: CentreContext) async throws -> Response {
+        try context.require(.adviser)
+        let id = try context.id()
+        var reader = FormReader(context.form)
+        let report = readReport(&reader)
         guard let placement = try await services.database.transaction(in: context, { connection in
             try await FollowUpRepository.placementOf(checkIn: id, on: connection, logger: context.logger)
         }) else { throw AppError.notFound }
-        guard let done, let contacted, let channel, let status, reader.errors.isEmpty else {
-            return try await invalid(placement: placement, reader.errors, context)
-        }
-        let report = FollowUpRepository.Report(
-            doneOn: done, contacted: contacted, channel: channel, status: status, risks: risks, actionKinds: kinds, actions: actions,
-            nextContact: next, endReason: endReason)
+        guard let report else { return try await invalid(placement: placement, reader.errors, context) }
         let now = services.clock.now()
         try await services.database.transaction(in: context) { connection in
             try await FollowUpRepository.record(
                 report, checkIn: id, placement: placement, tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
         }
-        return .seeOther("\(context.base)/embauches/\(placement)")
+        return .seeOther("\(context.base)/embauches/\(placement)", saying: "Point de suivi enregistré : « \(report.status.label) ».")
+    }
+
+    /// A contact outside the schedule: recorded as such, the next scheduled check-in stays to do.
+    @Sendable func recordUnscheduled(request: Request, context: CentreContext) async throws -> Response {
+        try context.require(.adviser)
+        let id = try context.id()
+        var reader = FormReader(context.form)
+        let report = readReport(&reader)
+        guard let report else { return try await invalid(placement: id, reader.errors, context) }
+        let now = services.clock.now()
+        let found = try await services.database.transaction(in: context) { connection -> Bool in
+            guard let dates = try await FollowUpRepository.dates(placement: id, forUpdate: true, on: connection, logger: context.logger), !dates.ended else { return false }
+            try await FollowUpRepository.recordUnscheduled(
+                report, placement: id, tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
+            return true
+        }
+        guard found else { throw AppError.notFound }
+        return .seeOther("\(context.base)/embauches/\(id)", saying: "Contact hors calendrier enregistré : le prochain point prévu reste à faire.")
+    }
+
+    /// An adviser marks an employer's alert handled, saying what was done: it leaves the worklist.
+    @Sendable func handleAlert(request: Request, context: CentreContext) async throws -> Response {
+        try context.require(.adviser)
+        let id = try context.id()
+        let alert = try context.id("alert")
+        var reader = FormReader(context.form)
+        let note = reader.text("handled_note", "Ce qui a été fait", required: true, max: 2000)
+        guard reader.errors.isEmpty else { return try await invalid(placement: id, reader.errors, context) }
+        let now = services.clock.now()
+        let handled = try await services.database.transaction(in: context) { connection in
+            try await FollowUpRepository.handleAlert(id: alert, placement: id, note: note, actorID: context.user.id, now: now, on: connection, logger: context.logger)
+        }
+        guard handled else { throw AppError.notFound }
+        return .seeOther("\(context.base)/embauches/\(id)", saying: "Alerte marquée comme traitée : elle quitte la liste des suivis.")
     }
 
     // MARK: The employment's dates
@@ -79,6 +119,7 @@ struct FollowUpController: Sendable {
         var reader = FormReader(context.form)
         let day = reader.day("ended_on", "Date de fin", required: true)
         let reason = reader.choice("end_reason", "Motif", as: EndReason.self)
+        _ = reader.confirmed("Cochez la case pour confirmer la fin de l'emploi : les points de suivi restants seront clos.")
         guard let day, let reason, reader.errors.isEmpty else { return try await invalid(placement: id, reader.errors, context) }
         let ended = try await services.database.transaction(in: context) { connection -> Bool? in
             guard let dates = try await FollowUpRepository.dates(placement: id, forUpdate: true, on: connection, logger: context.logger) else { return nil }
@@ -88,7 +129,7 @@ struct FollowUpController: Sendable {
         }
         guard let ended else { throw AppError.notFound }
         guard ended else { return try await invalid(placement: id, field: "ended_on", "La fin de l'emploi ne peut pas précéder son début.", context) }
-        return .seeOther("\(context.base)/embauches/\(id)")
+        return .seeOther("\(context.base)/embauches/\(id)", saying: "Fin de l'emploi enregistrée au \(day.french).")
     }
 
     /// A new start date moves the placement's open check-ins by the same number of days.
@@ -106,7 +147,7 @@ struct FollowUpController: Sendable {
             return nil
         }
         if let refusal { return try await invalid(placement: id, field: "start_date", refusal, context) }
-        return .seeOther("\(context.base)/embauches/\(id)")
+        return .seeOther("\(context.base)/embauches/\(id)", saying: "Date de début changée : les points de suivi à venir sont décalés.")
     }
 
     // MARK: The employer's alert
@@ -141,6 +182,6 @@ struct FollowUpController: Sendable {
             return true
         }
         guard found else { throw AppError.notFound }
-        return .seeOther("\(context.base)/embauches/\(id)?alerte=envoyee")
+        return .seeOther("\(context.base)/embauches/\(id)", saying: "Votre message est transmis au centre.")
     }
 }

@@ -4,7 +4,9 @@ import PostgresNIO
 import ServiceLifecycle
 
 /// Writes the advisers' reminders to the outbox: check-ins due tomorrow, and a morning
-/// digest per adviser. Each message has a key of its own (the check-in, the adviser and
+/// digest per adviser of what can still be done: open check-ins due since the placement was
+/// recorded in Renfort and at most `digestWindowDays` ago (a hire entered years after its start
+/// does not bring years of check-ins nobody could have recorded). Each message has a key of its own (the check-in, the adviser and
 /// the day), so running it again, or on two servers, queues nothing twice.
 struct FollowUpReminders: Service {
     let database: Database
@@ -12,6 +14,8 @@ struct FollowUpReminders: Service {
     let baseURL: String
     let logger: Logger
     var interval: Duration = .seconds(3600)
+    /// How far back an overdue check-in is still in the digest (the worklist keeps them all).
+    static let digestWindowDays = 30
 
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -49,6 +53,7 @@ struct FollowUpReminders: Service {
                     JOIN businesses b ON b.tenant_id = p.tenant_id AND b.id = p.business_id
                     JOIN job_needs n ON n.tenant_id = p.tenant_id AND n.id = p.need_id
                     WHERE k.done_on IS NULL AND NOT k.closed AND p.ended_on IS NULL AND k.due_on <= \(tomorrow.iso)::date
+                      AND k.due_on >= \(today.adding(days: -Self.digestWindowDays).iso)::date AND k.due_on >= p.created_at::date
                     ORDER BY k.due_on
                     """, as: (Int64.self, String.self, String.self, Int64.self, String.self, String.self, Int64?.self), logger: logger)
                 for (adviserID, email) in emails {

@@ -9,21 +9,56 @@ enum FollowUpRepository {
 
     static func checkIns(placementID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [CheckIn] {
         try await connection.rows(
-            "SELECT id, label, due_on, done_on, status, closed, actions FROM check_ins WHERE placement_id = \(placementID) ORDER BY due_on, id",
+            """
+            SELECT id, label, due_on, done_on, status, closed, actions, unscheduled FROM check_ins
+            WHERE placement_id = \(placementID) ORDER BY coalesce(done_on, due_on), id
+            """,
             logger: logger
         ) { row in
             CheckIn(
                 id: try row.get("id"), label: try row.get("label"), dueOn: try row.get("due_on"), doneOn: try row.get("done_on"),
-                status: try row.get("status"), closed: try row.get("closed"), actions: try row.get("actions"))
+                status: try row.get("status"), closed: try row.get("closed"), actions: try row.get("actions"), unscheduled: try row.get("unscheduled"))
         }
     }
 
     static func alerts(placementID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [PlacementAlert] {
         try await connection.rows(
-            "SELECT kind, message, created_at FROM placement_alerts WHERE placement_id = \(placementID) ORDER BY created_at", logger: logger
+            """
+            SELECT a.id, a.kind, a.message, a.created_at, a.handled_at, a.handled_note, u.display_name AS handled_by
+            FROM placement_alerts a LEFT JOIN users u ON u.id = a.handled_by
+            WHERE a.placement_id = \(placementID) ORDER BY a.created_at
+            """, logger: logger
         ) { row in
-            PlacementAlert(kind: try row.get("kind"), message: try row.get("message"), createdAt: try row.get("created_at"))
+            PlacementAlert(
+                id: try row.get("id"), kind: try row.get("kind"), message: try row.get("message"), createdAt: try row.get("created_at"),
+                handledAt: try row.get("handled_at"), handledBy: try row.get("handled_by"), handledNote: try row.get("handled_note"))
         }
+    }
+
+    /// Marks an employer's alert handled: by whom, when, what was done. False when it is not
+    /// this placement's or was handled already.
+    static func handleAlert(
+        id: Int64, placement: Int64, note: String, actorID: Int64, now: Date, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Bool {
+        try await connection.value(
+            """
+            UPDATE placement_alerts SET handled_at = \(now), handled_by = \(actorID), handled_note = \(note)
+            WHERE id = \(id) AND placement_id = \(placement) AND handled_at IS NULL RETURNING id
+            """, as: Int64.self, logger: logger) != nil
+    }
+
+    /// Records a contact outside the schedule: a check-in of its own, done on its day, which
+    /// leaves the scheduled ones as they are.
+    static func recordUnscheduled(
+        _ report: Report, placement: Int64, tenantID: Int64, actorID: Int64, now: Date, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        guard let id = try await connection.value(
+            """
+            INSERT INTO check_ins (tenant_id, placement_id, due_on, label, unscheduled, created_at)
+            VALUES (\(tenantID), \(placement), \(report.doneOn)::date, \(CheckIn.unscheduledLabel), true, \(now)) RETURNING id
+            """, as: Int64.self, logger: logger)
+        else { return }
+        try await record(report, checkIn: id, placement: placement, tenantID: tenantID, actorID: actorID, now: now, on: connection, logger: logger)
     }
 
     /// The placement a check-in belongs to.
@@ -161,7 +196,7 @@ enum FollowUpRepository {
             WHERE k.done_on IS NULL AND NOT k.closed AND p.ended_on IS NULL AND k.due_on <= \(horizon)::date
               AND (\(businessID)::bigint IS NULL OR p.business_id = \(businessID))
               AND (\(adviserID)::bigint IS NULL OR n.adviser_id = \(adviserID))
-              AND (NOT \(onlyAtRisk) OR p.at_risk)
+              AND (NOT \(onlyAtRisk) OR p.id IN (SELECT id FROM at_risk_placements))
             ORDER BY k.due_on, k.id LIMIT \(limit)
             """, logger: logger
         ) { row in
@@ -169,6 +204,30 @@ enum FollowUpRepository {
                 placementID: try row.get("placement_id"), person: try row.get("person"), business: try row.get("business"),
                 label: try row.get("label"), dueOn: try row.get("due_on"), atRisk: try row.get("at_risk"))
         }
+    }
+
+    /// A placement at risk (`at_risk_placements`: the one definition the home page counts too).
+    struct AtRisk: Sendable {
+        let placementID: Int64
+        let person: String
+        let business: String
+    }
+
+    static func atRisk(
+        businessID: Int64?, adviserID: Int64?, limit: Int, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [AtRisk] {
+        try await connection.rows(
+            """
+            SELECT r.id AS placement_id, c.first_name || ' ' || c.last_name AS person, b.name AS business
+            FROM at_risk_placements r
+            JOIN candidates c ON c.tenant_id = r.tenant_id AND c.id = r.candidate_id
+            JOIN businesses b ON b.tenant_id = r.tenant_id AND b.id = r.business_id
+            JOIN job_needs n ON n.tenant_id = r.tenant_id AND n.id = r.need_id
+            WHERE (\(businessID)::bigint IS NULL OR r.business_id = \(businessID))
+              AND (\(adviserID)::bigint IS NULL OR n.adviser_id = \(adviserID))
+            ORDER BY b.name, person, r.id LIMIT \(limit)
+            """, logger: logger
+        ) { row in AtRisk(placementID: try row.get("placement_id"), person: try row.get("person"), business: try row.get("business")) }
     }
 
     /// An employer's alert nobody has handled yet.

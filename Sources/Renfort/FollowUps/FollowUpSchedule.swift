@@ -45,18 +45,31 @@ enum FollowUpSchedule {
         return Int((y.timeIntervalSince(x) / 86400).rounded())
     }
 
+    /// Two check-ins closer than this many days become one (a short seasonal contract's "one
+    /// week" and "end of the trial period"): one call, on the earlier day, named for both.
+    static let mergeWithinDays = 4
+
     /// The check-ins of a placement: each step after the start; for a fixed-term contract,
-    /// none after its end, and one on the end day.
+    /// none after its end, and one on the end day; those that fall within `mergeWithinDays`
+    /// of the previous one are merged into it.
     static func checkIns(start: Day, end: Day?, contract: ContractKind, steps: [FollowUpStep], periods: TrialPeriods = TrialPeriods()) -> [(due: Day, label: String)] {
-        var result: [(Day, String)] = []
+        var planned: [(Day, String)] = []
         for step in steps {
             let offset = step.kind == .trialEnd ? trialDays(contract: contract, start: start, end: end, periods: periods) : (step.offsetDays ?? 0)
             let due = start.adding(days: offset)
             if let end, due > end { continue }
-            if !result.contains(where: { $0.0 == due }) { result.append((due, step.label)) }
+            planned.append((due, step.label))
         }
-        if let end, !result.contains(where: { $0.0 == end }) { result.append((end, "Fin du contrat")) }
-        return result.sorted { $0.0 < $1.0 }
+        if let end { planned.append((end, "Fin du contrat")) }
+        var result: [(due: Day, label: String)] = []
+        for (due, label) in planned.sorted(by: { $0.0 < $1.0 }) {
+            if let last = result.last, days(from: last.due, to: due) <= mergeWithinDays {
+                if last.due != due || !last.label.contains(label) { result[result.count - 1].label = last.label + " · " + label }
+                continue
+            }
+            result.append((due, label))
+        }
+        return result
     }
 
     /// The centre's schedule, seeded with the defaults the first time.

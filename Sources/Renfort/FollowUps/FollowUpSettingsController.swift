@@ -32,7 +32,7 @@ struct FollowUpSettingsController: Sendable {
         try await services.database.transaction(in: context) { connection in
             try await FollowUpSchedule.addStep(label: label, offsetDays: offset, tenantID: context.tenantID, on: connection, logger: context.logger)
         }
-        return .seeOther("\(context.base)/parametres/suivis")
+        return .seeOther("\(context.base)/parametres/suivis", saying: "Étape « \(label) » ajoutée au calendrier des suivis.")
     }
 
     @Sendable func retireStep(request: Request, context: CentreContext) async throws -> Response {
@@ -42,7 +42,7 @@ struct FollowUpSettingsController: Sendable {
             try await FollowUpSchedule.retireStep(id: id, on: connection, logger: context.logger)
         }
         guard found else { throw AppError.notFound }
-        return .seeOther("\(context.base)/parametres/suivis")
+        return .seeOther("\(context.base)/parametres/suivis", saying: "Étape retirée du calendrier des suivis.")
     }
 
     @Sendable func saveTrial(request: Request, context: CentreContext) async throws -> Response {
@@ -56,7 +56,7 @@ struct FollowUpSettingsController: Sendable {
             try await FollowUpSchedule.save(
                 TrialPeriods(cdiDays: cdi, longFixedDays: long, shortFixedMaxDays: short), tenantID: context.tenantID, on: connection, logger: context.logger)
         }
-        return .seeOther("\(context.base)/parametres/suivis")
+        return .seeOther("\(context.base)/parametres/suivis", saying: "Périodes d'essai enregistrées.")
     }
 }
 

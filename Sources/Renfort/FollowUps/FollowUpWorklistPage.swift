@@ -45,11 +45,12 @@ struct FollowUpWorklistPage: PageModel {
         let adviser = query["conseiller"].flatMap { Int64(String($0)) }
         let onlyAtRisk = query["statut"] == "risque"
         let weekEnd = today.adding(days: 7)
-        let (due, alerts, businesses, advisers) = try await database.transaction(in: context) { connection in
+        let (due, atRiskRows, alerts, businesses, advisers) = try await database.transaction(in: context) { connection in
             (
                 try await FollowUpRepository.due(
                     by: today.adding(days: 30), businessID: business, adviserID: adviser, onlyAtRisk: onlyAtRisk, limit: 500,
                     on: connection, logger: context.logger),
+                try await FollowUpRepository.atRisk(businessID: business, adviserID: adviser, limit: 500, on: connection, logger: context.logger),
                 try await FollowUpRepository.openAlerts(businessID: business, limit: 100, on: connection, logger: context.logger),
                 try await BusinessRepository.members(on: connection, logger: context.logger),
                 try await BusinessRepository.advisers(on: connection, logger: context.logger)
@@ -62,13 +63,16 @@ struct FollowUpWorklistPage: PageModel {
         let overdue = all.filter { $0.0 < today }.map(\.1)
         let thisWeek = all.filter { $0.0 >= today && $0.0 <= weekEnd }.map(\.1)
         let upcoming = all.filter { $0.0 > weekEnd }.map(\.1)
-        var seen = Set<String>()
-        let atRisk = all.map(\.1).filter { $0.atRisk && seen.insert($0.href).inserted }
+        // Every placement at risk, whether or not a check-in falls within 30 days: the same
+        // definition as the home page's count (`at_risk_placements`).
+        let atRisk = atRiskRows.map {
+            Row(href: "\(base)/embauches/\($0.placementID)", person: $0.person, business: $0.business, label: "", due: "", atRisk: true)
+        }
         return FollowUpWorklistPage(
             layout: Layout(title: "Suivis dans l'emploi", session: context.session, membership: context.membership, currentPath: "\(base)/suivis"),
             overdue: overdue, thisWeek: thisWeek, upcoming: upcoming, atRisk: atRisk,
             alerts: alerts.map {
-                AlertRow(href: "\(base)/embauches/\($0.placementID)", person: $0.person, business: $0.business, message: $0.message, at: Formats.dateTime($0.createdAt))
+                AlertRow(href: "\(base)/embauches/\($0.placementID)#alertes", person: $0.person, business: $0.business, message: $0.message, at: Formats.dateTime($0.createdAt))
             },
             overdueCount: overdue.count, thisWeekCount: thisWeek.count, upcomingCount: upcoming.count, atRiskCount: atRisk.count, alertCount: alerts.count,
             businesses: businesses.map { Option(value: String($0.id), label: $0.name, selected: $0.id == business) },

@@ -55,11 +55,11 @@ struct JobNeedController: Sendable {
         let now = services.clock.now()
         let base = context.base
         let submittedToken = context.form["_form"]
-        let outcome: String?
+        let outcome: (String, String)?
         do {
-            outcome = try await services.database.transaction(in: context) { connection in
+            outcome = try await services.database.transaction(in: context) { connection -> (String, String) in
             switch try await FormSubmissions.claim(submittedToken, on: connection, logger: context.logger) {
-            case .alreadyDone(let path): return path
+            case .alreadyDone(let path): return (path, FormSubmissions.alreadyDoneMessage)
             case .claimed: break
             }
             // Only a member business of this centre (row-level security already hides the others).
@@ -71,16 +71,16 @@ struct JobNeedController: Sendable {
             let path = "\(base)/besoins/\(id)"
             try await FormSubmissions.complete(submittedToken ?? "", resultPath: path, on: connection, logger: context.logger)
             context.logger.info("job need submitted", metadata: ["need": "\(id)"])
-            return path
+            return (path, "Besoin déposé : le centre en est prévenu.")
             }
         } catch NeedRefused.unknownBusiness {
             outcome = nil
         }
-        guard let path = outcome else {
+        guard let outcome else {
             errors.add("business_id", "Choisissez une entreprise adhérente du centre.")
             return try await formPage(context: context, form: FormState(input, errors: errors), editing: nil)
         }
-        return .seeOther(path)
+        return .seeOther(outcome.0, saying: outcome.1)
     }
 
     enum NeedRefused: Error { case unknownBusiness }
@@ -121,7 +121,7 @@ struct JobNeedController: Sendable {
             errors.add("title", "Ce besoin vient d'être pris en charge et n'est plus modifiable : écrivez plutôt un commentaire aux conseillers.")
             return try await formPage(context: context, form: FormState(input, errors: errors), editing: need)
         }
-        return .seeOther("\(context.base)/besoins/\(id)")
+        return .seeOther("\(context.base)/besoins/\(id)", saying: "Besoin modifié.")
     }
 
     // MARK: Show
@@ -148,12 +148,13 @@ struct JobNeedController: Sendable {
         let reason = reader.text("reason", "Motif de l'annulation", required: true, max: 1000)
         guard reader.errors.isEmpty else { return try await showPage(context: context, errors: reader.errors) }
         let now = services.clock.now()
+        let shared = sharedWithEmployer(reader, context)
         let outcome = try await services.database.transaction(in: context) { connection in
             try await JobNeedRepository.move(
-                id: id, to: .cancelled, comment: reason, cancelReason: reason, businessID: businessScope, tenantID: context.tenantID,
+                id: id, to: .cancelled, comment: reason, cancelReason: reason, shared: shared, businessID: businessScope, tenantID: context.tenantID,
                 actorID: context.user.id, now: now, on: connection, logger: context.logger)
         }
-        return try await answer(outcome, id: id, context: context, field: "reason", what: "annuler")
+        return try await answer(outcome, id: id, context: context, field: "reason", what: "annuler", done: "Besoin annulé.")
     }
 
     @Sendable func move(request: Request, context: CentreContext) async throws -> Response {
@@ -165,12 +166,14 @@ struct JobNeedController: Sendable {
         if target == .cancelled { reader.errors.add("to", "Pour annuler un besoin, utilisez le formulaire d'annulation et donnez un motif.") }
         guard let target, reader.errors.isEmpty else { return try await showPage(context: context, errors: reader.errors) }
         let now = services.clock.now()
+        let shared = sharedWithEmployer(reader, context)
         let outcome = try await services.database.transaction(in: context) { connection in
             try await JobNeedRepository.move(
-                id: id, to: target, comment: comment, cancelReason: nil, businessID: nil, tenantID: context.tenantID,
+                id: id, to: target, comment: comment, cancelReason: nil, shared: shared, businessID: nil, tenantID: context.tenantID,
                 actorID: context.user.id, now: now, on: connection, logger: context.logger)
         }
-        return try await answer(outcome, id: id, context: context, field: "to", what: "passer à « \(target.label) »")
+        return try await answer(
+            outcome, id: id, context: context, field: "to", what: "passer à « \(target.label) »", done: "Besoin passé au statut « \(target.label) ».")
     }
 
     @Sendable func qualify(request: Request, context: CentreContext) async throws -> Response {
@@ -187,13 +190,14 @@ struct JobNeedController: Sendable {
         if reasons.contains(.other) && other.isEmpty && hard == true { reader.errors.add("hard_to_fill_other", "Précisez l'autre raison.") }
         guard let hard, reader.errors.isEmpty else { return try await showPage(context: context, errors: reader.errors) }
         let now = services.clock.now()
+        let shared = sharedWithEmployer(reader, context)
         let outcome = try await services.database.transaction(in: context) { connection -> JobNeedRepository.MoveOutcome? in
             // The adviser must be one of this centre's.
             let advisers = try await BusinessRepository.advisers(on: connection, logger: context.logger)
             guard let adviser, advisers.contains(where: { $0.id == adviser }) else { return nil }
             return try await JobNeedRepository.qualify(
                 id: id, romeCode: rome, hardToFill: hard, reasons: hard ? reasons : [], reasonOther: hard ? other : "",
-                adviserID: adviser, comment: comment, tenantID: context.tenantID, actorID: context.user.id, now: now,
+                adviserID: adviser, comment: comment, shared: shared, tenantID: context.tenantID, actorID: context.user.id, now: now,
                 on: connection, logger: context.logger)
         }
         guard let outcome else {
@@ -201,7 +205,7 @@ struct JobNeedController: Sendable {
             errors.add("adviser_id", "Choisissez un conseiller du centre.")
             return try await showPage(context: context, errors: errors)
         }
-        return try await answer(outcome, id: id, context: context, field: "rome_code", what: "qualifier")
+        return try await answer(outcome, id: id, context: context, field: "rome_code", what: "qualifier", done: "Besoin qualifié.")
     }
 
     @Sendable func comment(request: Request, context: CentreContext) async throws -> Response {
@@ -213,22 +217,31 @@ struct JobNeedController: Sendable {
         let now = services.clock.now()
         let token = context.form["_form"]
         let path = "\(context.base)/besoins/\(id)#historique"
+        let shared = sharedWithEmployer(reader, context)
         let found = try await services.database.transaction(in: context) { connection -> Bool in
             guard try await JobNeedRepository.find(id: id, businessID: businessScope, on: connection, logger: context.logger) != nil else { return false }
             if case .alreadyDone = try await FormSubmissions.claim(token, on: connection, logger: context.logger) { return true }
             try await JobNeedRepository.addEvent(
-                needID: id, tenantID: context.tenantID, actorID: context.user.id, kind: .comment, from: nil, to: nil, comment: text, now: now,
+                needID: id, tenantID: context.tenantID, actorID: context.user.id, kind: .comment, from: nil, to: nil, comment: text, shared: shared, now: now,
                 on: connection, logger: context.logger)
             try await FormSubmissions.complete(token ?? "", resultPath: path, on: connection, logger: context.logger)
             return true
         }
         guard found else { throw AppError.notFound }
-        return .seeOther(path)
+        return .seeOther(path, saying: shared || context.role == .employer ? "Commentaire ajouté." : "Commentaire interne ajouté.")
     }
 
-    private func answer(_ outcome: JobNeedRepository.MoveOutcome, id: Int64, context: CentreContext, field: String, what: String) async throws -> Response {
+    /// What an adviser writes stays inside the centre unless the box "visible de l'employeur"
+    /// was ticked; what an employer writes is theirs to read.
+    private func sharedWithEmployer(_ reader: FormReader, _ context: CentreContext) -> Bool {
+        context.role == .employer || reader.flag("share")
+    }
+
+    private func answer(
+        _ outcome: JobNeedRepository.MoveOutcome, id: Int64, context: CentreContext, field: String, what: String, done: String
+    ) async throws -> Response {
         switch outcome {
-        case .moved: return .seeOther("\(context.base)/besoins/\(id)")
+        case .moved: return .seeOther("\(context.base)/besoins/\(id)", saying: done)
         case .notFound: throw AppError.notFound
         case .refused(let from):
             var errors = FormErrors()

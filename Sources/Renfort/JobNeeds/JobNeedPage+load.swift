@@ -82,7 +82,10 @@ extension JobNeedPage {
         }
         guard let (need, events, advisers, presented, applicationCount) = loaded else { return nil }
         let base = context.base
-        let history = events.map { event -> HistoryLine in
+        // An employer reads every move, but only the comments shared with them (their own, or an
+        // adviser's ticked "visible de l'employeur").
+        let visible = isAdviser ? events : events.filter { $0.shared || $0.kind != .comment }
+        let history = visible.map { event -> HistoryLine in
             let what: String
             switch event.kind {
             case .submitted: what = "Besoin déposé"
@@ -91,12 +94,15 @@ extension JobNeedPage {
             case .comment: what = "Commentaire"
             case .status: what = "Statut : \(event.fromStatus?.label ?? "—") → \(event.toStatus?.label ?? "—")"
             }
-            return .init(at: Formats.dateTime(event.at), who: event.actorName, what: what, comment: event.comment.isEmpty ? nil : event.comment)
+            let comment = event.comment.isEmpty || !(isAdviser || event.shared) ? nil : event.comment
+            return .init(
+                at: Formats.dateTime(event.at), who: event.actorName, what: what, comment: comment,
+                audience: isAdviser && comment != nil ? (event.shared ? "visible de l'employeur" : "interne") : nil)
         }
         let moves = isAdviser ? need.status.moves : []
         let commentHint =
             isAdviser
-            ? "Visible de l'employeur."
+            ? "Réservé au centre, sauf si vous cochez « visible de l'employeur »."
             : (need.status == .submitted
                 ? "Pour les conseillers du centre."
                 : "Le besoin est pris en charge : pour demander une modification, écrivez-la ici aux conseillers.")
@@ -106,7 +112,8 @@ extension JobNeedPage {
             businessHref: isAdviser ? "\(base)/entreprises/\(need.businessID)" : nil,
             statusLabel: need.status.label, statusClass: need.status.cssClass,
             positionsText: "\(need.positionsFilled) / \(need.positions)", facts: facts(need), description: need.description,
-            notes: need.notes.isEmpty ? nil : need.notes, cancelReason: need.cancelReason, history: history, base: "\(base)/besoins/\(id)",
+            notes: need.notes.isEmpty ? nil : need.notes, cancelReason: isAdviser || need.cancelReasonShared ? need.cancelReason : nil,
+            cancelReasonAudience: need.cancelReasonShared ? "visible de l'employeur" : "interne", history: history, base: "\(base)/besoins/\(id)",
             canEdit: mayEdit(need, role: context.role), canCancel: need.status.isOpen, canComment: true, commentHint: commentHint,
             isAdviser: isAdviser, canQualify: isAdviser && need.status == .submitted,
             moves: moves.map { Option(value: $0.rawValue, label: $0.label, selected: false) }, hasMoves: !moves.isEmpty,
@@ -116,7 +123,7 @@ extension JobNeedPage {
             commentToken: FormSubmissions.newToken(),
             pipelineHref: isAdviser ? "\(base)/besoins/\(id)/candidatures" : nil, applicationCount: applicationCount,
             presented: presented.map {
-                PresentedRow(href: "\(base)/candidatures/\($0.applicationID)", name: $0.name, commune: $0.commune, answer: $0.answer?.presentedLabel ?? "réponse attendue")
+                PresentedRow(href: "\(base)/candidatures/\($0.applicationID)", name: $0.name, commune: $0.commune, state: $0.stateLabel)
             },
             hasPresented: !presented.isEmpty, form: form)
     }

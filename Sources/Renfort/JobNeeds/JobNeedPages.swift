@@ -89,6 +89,8 @@ struct JobNeedPage: PageModel {
         let who: String
         let what: String
         let comment: String?
+        /// For advisers: who may read the comment ("visible de l'employeur" or "interne").
+        let audience: String?
     }
 
     let layout: Layout
@@ -102,6 +104,7 @@ struct JobNeedPage: PageModel {
     let description: String
     let notes: String?
     let cancelReason: String?
+    let cancelReasonAudience: String
     let history: [HistoryLine]
     let base: String
     let canEdit: Bool
@@ -130,7 +133,8 @@ struct PresentedRow: Sendable {
     let href: String
     let name: String
     let commune: String
-    let answer: String
+    /// Where the application stands (`PresentedCandidate.stateLabel`).
+    let state: String
 }
 
 /// The needs list: filters, counts per status, one page of needs.

@@ -13,6 +13,8 @@ struct JobNeedRecord: Sendable {
     let positionsFilled: Int
     let status: NeedStatus
     let cancelReason: String?
+    /// The reason may be read by the business's employers (they cancelled, or an adviser shared it).
+    let cancelReasonShared: Bool
     let adviserID: Int64?
     let adviserName: String?
     let submittedAt: Date
@@ -48,6 +50,8 @@ struct JobNeedEvent: Sendable {
     let fromStatus: NeedStatus?
     let toStatus: NeedStatus?
     let comment: String
+    /// The comment may be read by the business's employers.
+    let shared: Bool
 }
 
 /// What the needs list can be narrowed to.
@@ -73,7 +77,7 @@ enum JobNeedRepository {
         n.hours_per_week::float8 AS hours_per_week, n.positions, n.positions_filled, n.wished_start, n.end_date,
         n.season_start, n.season_end, n.season_recurring, n.place_insee, n.place_name, n.pay_min, n.pay_max,
         n.skills, n.driving_licence, n.other_licences, n.certificates, n.experience, n.newly_created, n.hard_to_fill,
-        n.hard_to_fill_reasons, n.hard_to_fill_other, n.housing_offered, n.notes, n.status, n.cancel_reason,
+        n.hard_to_fill_reasons, n.hard_to_fill_other, n.housing_offered, n.notes, n.status, n.cancel_reason, n.cancel_reason_shared,
         n.adviser_id, a.display_name AS adviser_name, n.submitted_at
         FROM job_needs n JOIN businesses b ON b.tenant_id = n.tenant_id AND b.id = n.business_id
         LEFT JOIN users a ON a.id = n.adviser_id
@@ -116,6 +120,7 @@ enum JobNeedRepository {
                 hardToFillReasons: try reasons(try row.get("hard_to_fill_reasons", as: [String].self)),
                 hardToFillOther: try row.get("hard_to_fill_other"), housingOffered: try row.get("housing_offered"), notes: try row.get("notes")),
             positionsFilled: try row.get("positions_filled"), status: try row.get("status"), cancelReason: try row.get("cancel_reason"),
+            cancelReasonShared: try row.get("cancel_reason_shared"),
             adviserID: try row.get("adviser_id"), adviserName: try row.get("adviser_name"), submittedAt: try row.get("submitted_at"))
     }
 
@@ -176,19 +181,19 @@ enum JobNeedRepository {
     }
 
     static func addEvent(
-        needID: Int64, tenantID: Int64, actorID: Int64?, kind: JobNeedEvent.Kind, from: NeedStatus?, to: NeedStatus?, comment: String, now: Date,
-        on connection: PostgresConnection, logger: Logger
+        needID: Int64, tenantID: Int64, actorID: Int64?, kind: JobNeedEvent.Kind, from: NeedStatus?, to: NeedStatus?, comment: String,
+        shared: Bool = false, now: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {
         try await connection.execute(
             """
-            INSERT INTO job_need_events (tenant_id, need_id, at, actor_id, kind, from_status, to_status, comment)
-            VALUES (\(tenantID), \(needID), \(now), \(actorID), \(kind.rawValue), \(from?.rawValue), \(to?.rawValue), \(comment))
+            INSERT INTO job_need_events (tenant_id, need_id, at, actor_id, kind, from_status, to_status, comment, shared)
+            VALUES (\(tenantID), \(needID), \(now), \(actorID), \(kind.rawValue), \(from?.rawValue), \(to?.rawValue), \(comment), \(shared))
             """, logger: logger)
     }
 
     /// Moves a need to `to` if the table allows it from where it stands now (read under a lock).
     static func move(
-        id: Int64, to: NeedStatus, comment: String, cancelReason: String?, businessID: Int64?, tenantID: Int64, actorID: Int64,
+        id: Int64, to: NeedStatus, comment: String, cancelReason: String?, shared: Bool = false, businessID: Int64?, tenantID: Int64, actorID: Int64,
         now: Date, on connection: PostgresConnection, logger: Logger
     ) async throws -> MoveOutcome {
         guard let need = try await find(id: id, businessID: businessID, forUpdate: true, on: connection, logger: logger) else {
@@ -196,9 +201,14 @@ enum JobNeedRepository {
         }
         guard NeedStatus.canMove(from: need.status, to: to) else { return .refused(from: need.status) }
         try await connection.execute(
-            "UPDATE job_needs SET status = \(to.rawValue), cancel_reason = \(to == .cancelled ? cancelReason : nil), updated_at = \(now) WHERE id = \(id)",
-            logger: logger)
-        try await addEvent(needID: id, tenantID: tenantID, actorID: actorID, kind: .status, from: need.status, to: to, comment: comment, now: now, on: connection, logger: logger)
+            """
+            UPDATE job_needs SET status = \(to.rawValue), cancel_reason = \(to == .cancelled ? cancelReason : nil),
+                cancel_reason_shared = \(to == .cancelled && shared), updated_at = \(now)
+            WHERE id = \(id)
+            """, logger: logger)
+        try await addEvent(
+            needID: id, tenantID: tenantID, actorID: actorID, kind: .status, from: need.status, to: to, comment: comment, shared: shared, now: now,
+            on: connection, logger: logger)
         return .moved
     }
 
@@ -211,7 +221,7 @@ enum JobNeedRepository {
     /// The adviser's qualification: the need becomes qualified with its adjusted classification.
     static func qualify(
         id: Int64, romeCode: String?, hardToFill: Bool, reasons: [HardToFillReason], reasonOther: String, adviserID: Int64?,
-        comment: String, tenantID: Int64, actorID: Int64, now: Date, on connection: PostgresConnection, logger: Logger
+        comment: String, shared: Bool = false, tenantID: Int64, actorID: Int64, now: Date, on connection: PostgresConnection, logger: Logger
     ) async throws -> MoveOutcome {
         guard let need = try await find(id: id, businessID: nil, forUpdate: true, on: connection, logger: logger) else { return .notFound }
         guard NeedStatus.canMove(from: need.status, to: .qualified) else { return .refused(from: need.status) }
@@ -222,21 +232,21 @@ enum JobNeedRepository {
                 adviser_id = \(adviserID), updated_at = \(now)
             WHERE id = \(id)
             """, logger: logger)
-        try await addEvent(needID: id, tenantID: tenantID, actorID: actorID, kind: .qualified, from: need.status, to: .qualified, comment: comment, now: now, on: connection, logger: logger)
+        try await addEvent(needID: id, tenantID: tenantID, actorID: actorID, kind: .qualified, from: need.status, to: .qualified, comment: comment, shared: shared, now: now, on: connection, logger: logger)
         return .moved
     }
 
     static func events(needID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [JobNeedEvent] {
         try await connection.rows(
             """
-            SELECT e.at, coalesce(u.display_name, 'Renfort') AS who, e.kind, e.from_status, e.to_status, e.comment
+            SELECT e.at, coalesce(u.display_name, 'Renfort') AS who, e.kind, e.from_status, e.to_status, e.comment, e.shared
             FROM job_need_events e LEFT JOIN users u ON u.id = e.actor_id
             WHERE e.need_id = \(needID) ORDER BY e.at, e.id
             """, logger: logger
         ) { row in
             JobNeedEvent(
                 at: try row.get("at"), actorName: try row.get("who"), kind: try row.get("kind"), fromStatus: try row.get("from_status"),
-                toStatus: try row.get("to_status"), comment: try row.get("comment"))
+                toStatus: try row.get("to_status"), comment: try row.get("comment"), shared: try row.get("shared"))
         }
     }
 

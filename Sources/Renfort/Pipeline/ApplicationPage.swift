@@ -134,7 +134,15 @@ struct ApplicationPage: PageModel {
         self.needHref = "\(base)/besoins/\(need.id)"
         self.boardHref = isAdviser ? "\(base)/besoins/\(need.id)/candidatures" : nil
         self.businessName = need.businessName
-        self.stageLabel = stage.label + (application.rejectionReason.map { " (\($0))" } ?? "")
+        // The employer is told where the application stands as on their need's list (never the
+        // centre's reason for not retaining someone).
+        let nextInterview = loaded.interviews.filter { $0.outcome == nil }.map(\.startsAt).min()
+        self.stageLabel = isAdviser
+            ? stage.label + (application.rejectionReason.map { " (\($0))" } ?? "")
+            : PresentedCandidate(
+                applicationID: application.id, name: candidate.fullName, commune: candidate.communeName, answer: application.employerAnswer,
+                stage: stage, interviewAt: nextInterview
+            ).stateLabel
         self.open = stage.isOpen
         self.facts = facts
         self.documents = loaded.documents.map { DocumentRow($0, href: "\(here)/documents/\($0.id)") }
@@ -151,7 +159,8 @@ struct ApplicationPage: PageModel {
             InterviewRow(
                 id: interview.id, when: Formats.dateTime(interview.startsAt), duration: interview.durationMinutes, mode: interview.mode.label,
                 place: interview.place, attendees: interview.attendees,
-                outcome: interview.outcome.map { $0.label + (interview.outcomeNote.isEmpty ? "" : " — \(interview.outcomeNote)") },
+                // The outcome and its note are the centre's own record of the interview.
+                outcome: isAdviser ? interview.outcome.map { $0.label + (interview.outcomeNote.isEmpty ? "" : " — \(interview.outcomeNote)") } : nil,
                 icsHref: "\(here)/entretiens/\(interview.id)/invitation.ics", outcomeAction: "\(here)/entretiens/\(interview.id)/bilan",
                 outcomes: Option.all(Interview.Outcome.self, chosen: nil, label: \.label))
         }

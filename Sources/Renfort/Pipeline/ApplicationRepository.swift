@@ -37,6 +37,23 @@ struct PresentedCandidate: Sendable {
     let name: String
     let commune: String
     let answer: EmployerAnswer?
+    let stage: ApplicationStage
+    /// The next interview not yet held, if one is planned.
+    let interviewAt: Date?
+
+    /// Where the application stands, as the employer is told: from its stage (and its planned
+    /// interview), never from the employer's own last answer alone.
+    var stateLabel: String {
+        switch stage {
+        case .sourced, .screening: "en cours d'examen par le centre"
+        case .presented: answer == nil ? "présenté, votre réponse est attendue" : "présenté, votre réponse est transmise au centre"
+        case .interview: interviewAt.map { "entretien prévu le \(Formats.dateTime($0))" } ?? "entretien à organiser"
+        case .offer: "proposition d'embauche faite"
+        case .hired: "embauché"
+        case .rejected: "non retenu"
+        case .withdrawn: "s'est désisté"
+        }
+    }
 }
 
 /// One line of an application's history.
@@ -215,13 +232,17 @@ enum ApplicationRepository {
     static func presented(needID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [PresentedCandidate] {
         try await connection.rows(
             """
-            SELECT a.id, c.first_name || ' ' || c.last_name AS name, c.commune_name, a.employer_answer FROM applications a
+            SELECT a.id, c.first_name || ' ' || c.last_name AS name, c.commune_name, a.employer_answer, a.stage,
+                   (SELECT min(i.starts_at) FROM interviews i
+                    WHERE i.tenant_id = a.tenant_id AND i.application_id = a.id AND i.outcome IS NULL) AS interview_at
+            FROM applications a
             JOIN candidates c ON c.tenant_id = a.tenant_id AND c.id = a.candidate_id
             WHERE a.need_id = \(needID) AND a.presented_at IS NOT NULL ORDER BY a.presented_at
             """, logger: logger
         ) { row in
             PresentedCandidate(
-                applicationID: try row.get("id"), name: try row.get("name"), commune: try row.get("commune_name"), answer: try row.get("employer_answer"))
+                applicationID: try row.get("id"), name: try row.get("name"), commune: try row.get("commune_name"), answer: try row.get("employer_answer"),
+                stage: try row.get("stage"), interviewAt: try row.get("interview_at"))
         }
     }
 

@@ -53,7 +53,6 @@ struct BoardPage: PageModel {
     let pages: Int
     let previousHref: String?
     let nextHref: String?
-    let notice: String?
     let form: FormState<TypedFields>
 
     /// What the page's query string asks for.
@@ -62,7 +61,6 @@ struct BoardPage: PageModel {
         let listView: Bool
         let stage: ApplicationStage?
         let page: Int
-        let rejected: String?
 
         init(request: Request) {
             let query = request.uri.queryParameters
@@ -70,7 +68,6 @@ struct BoardPage: PageModel {
             listView = query["vue"] == "liste"
             stage = listView ? query["etape"].flatMap { ApplicationStage(rawValue: String($0)) } : nil
             page = listView ? min(max(query["page"].flatMap { Int(String($0)) } ?? 1, 1), 100_000) : 1
-            rejected = query["rejetees"].map(String.init)
         }
 
         var limit: Int { listView ? BoardPage.listPageSize : BoardPage.columnSize }
@@ -206,7 +203,6 @@ extension BoardPage {
         self.pages = max(1, (total + Self.listPageSize - 1) / Self.listPageSize)
         self.previousHref = view.listView && view.page > 1 ? listPage(view.page - 1) : nil
         self.nextHref = view.listView && view.page * Self.listPageSize < total ? listPage(view.page + 1) : nil
-        self.notice = view.rejected.map { "\($0) candidature(s) marquée(s) « Non retenu »." }
         self.form = form
     }
 }
@@ -220,7 +216,7 @@ extension BoardPage: MustacheFields {
             "endedCount": endedCount, "listView": listView, "rows": rows, "boardHref": boardHref, "listHref": listHref,
             "addAction": addAction, "bulkAction": bulkAction, "reasonOptions": reasonOptions, "search": search, "found": found,
             "searched": searched, "total": total, "more": more, "stageOptions": stageOptions, "page": page, "pages": pages,
-            "previousHref": previousHref as Any, "nextHref": nextHref as Any, "notice": notice as Any, "form": form,
+            "previousHref": previousHref as Any, "nextHref": nextHref as Any, "form": form,
         ]
     }
 }

@@ -66,7 +66,7 @@ struct PipelineController: Sendable {
             return nil
         }
         if let refusal { return try await boardPage(request: request, context: context, field: "candidate_id", refusal) }
-        return .seeOther("\(context.base)/besoins/\(needID)/candidatures")
+        return .seeOther("\(context.base)/besoins/\(needID)/candidatures", saying: "Candidature ajoutée à l'étape « \(ApplicationStage.sourced.label) ».")
     }
 
     @Sendable func bulkReject(request: Request, context: CentreContext) async throws -> Response {
@@ -93,7 +93,7 @@ struct PipelineController: Sendable {
             return targets.count
         }
         guard let count else { return try await boardPage(request: request, context: context, field: "reason_id", "Choisissez un motif de la liste.") }
-        return .seeOther("\(context.base)/besoins/\(needID)/candidatures?rejetees=\(count)")
+        return .seeOther("\(context.base)/besoins/\(needID)/candidatures", saying: "\(count) candidature(s) marquée(s) « Non retenu ».")
     }
 
     // MARK: One application
@@ -117,9 +117,11 @@ struct PipelineController: Sendable {
     }
 
     /// After a transition: the application's page, or the form again with why it was refused.
-    private func answer(_ outcome: ApplicationRepository.MoveOutcome, context: CentreContext, field: String, what: String) async throws -> Response {
+    private func answer(
+        _ outcome: ApplicationRepository.MoveOutcome, context: CentreContext, field: String, what: String, done: String
+    ) async throws -> Response {
         switch outcome {
-        case .moved: return .seeOther("\(context.base)/candidatures/\(try context.id())")
+        case .moved: return .seeOther("\(context.base)/candidatures/\(try context.id())", saying: done)
         case .notFound: throw AppError.notFound
         case .refused(let from): return try await invalid(context, field: field, "Impossible de \(what) : la candidature est au stade « \(from.label) ».")
         }
@@ -141,8 +143,9 @@ struct PipelineController: Sendable {
                 id: applicationID, to: target, comment: comment, tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
         }
         // From the board, back to the board.
-        if outcome == .moved, let back = safeLocalPath(context.form["return_to"]) { return .seeOther(back) }
-        return try await answer(outcome, context: context, field: "to", what: "passer à « \(target.label) »")
+        let done = "Candidature déplacée en « \(target.label) »."
+        if outcome == .moved, let back = safeLocalPath(context.form["return_to"]) { return .seeOther(back, saying: done) }
+        return try await answer(outcome, context: context, field: "to", what: "passer à « \(target.label) »", done: done)
     }
 
     @Sendable func end(request: Request, context: CentreContext) async throws -> Response {
@@ -166,7 +169,7 @@ struct PipelineController: Sendable {
                 actorID: context.user.id, now: now, on: connection, logger: context.logger)
         }
         guard let outcome else { return try await invalid(context, field: "reason_id", "Choisissez un motif de la liste.") }
-        return try await answer(outcome, context: context, field: "ending", what: "clore la candidature")
+        return try await answer(outcome, context: context, field: "ending", what: "clore la candidature", done: "Candidature close : « \(ending.label) ».")
     }
 
     /// The employer answers on a presented candidate: an interview, or not retained with a reason.
@@ -192,7 +195,7 @@ struct PipelineController: Sendable {
         }
         guard let done else { throw AppError.notFound }
         guard done else { return try await invalid(context, field: "answer", "Vous avez déjà répondu pour cette personne.") }
-        return .seeOther("\(context.base)/candidatures/\(applicationID)")
+        return .seeOther("\(context.base)/candidatures/\(applicationID)", saying: "Votre réponse est transmise au centre.")
     }
 
     // MARK: Interviews
@@ -218,7 +221,8 @@ struct PipelineController: Sendable {
                 applicationID: applicationID, startsAt: startsAt, duration: duration, mode: mode, place: place, attendees: attendees,
                 tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
         }
-        return try await answer(outcome, context: context, field: "date", what: "prévoir un entretien")
+        return try await answer(
+            outcome, context: context, field: "date", what: "prévoir un entretien", done: "Entretien prévu le \(Formats.dateTime(startsAt)).")
     }
 
     @Sendable func interviewOutcome(request: Request, context: CentreContext) async throws -> Response {
@@ -236,7 +240,7 @@ struct PipelineController: Sendable {
                 actorID: context.user.id, now: now, on: connection, logger: context.logger)
         }
         guard found else { throw AppError.notFound }
-        return .seeOther("\(context.base)/candidatures/\(applicationID)")
+        return .seeOther("\(context.base)/candidatures/\(applicationID)", saying: "Bilan de l'entretien enregistré.")
     }
 
     /// The interview as an iCalendar invitation (RFC 5545), in Paris time.
@@ -294,7 +298,7 @@ struct PipelineController: Sendable {
                 applicationID: applicationID, contract: terms.contract, start: terms.start, end: terms.end, hours: terms.hours, pay: pay,
                 tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
         }
-        return try await answer(outcome, context: context, field: "contract_kind", what: "faire une proposition")
+        return try await answer(outcome, context: context, field: "contract_kind", what: "faire une proposition", done: "Proposition enregistrée.")
     }
 
     @Sendable func answerOffer(request: Request, context: CentreContext) async throws -> Response {
@@ -312,7 +316,9 @@ struct PipelineController: Sendable {
                 actorID: context.user.id, now: now, on: connection, logger: context.logger)
         }
         guard found else { throw AppError.notFound }
-        return .seeOther("\(context.base)/candidatures/\(applicationID)")
+        return .seeOther(
+            "\(context.base)/candidatures/\(applicationID)",
+            saying: accepted ? "Proposition acceptée par le candidat." : "Proposition refusée par le candidat.")
     }
 
     @Sendable func hire(request: Request, context: CentreContext) async throws -> Response {
@@ -320,6 +326,7 @@ struct PipelineController: Sendable {
         let applicationID = try context.id()
         var reader = FormReader(context.form)
         let terms = readTerms(&reader)
+        _ = reader.confirmed("Cochez la case pour confirmer l'embauche.")
         guard let terms, reader.errors.isEmpty else { return try await applicationPage(context: context, errors: reader.errors) }
         let now = self.now
         let outcome = try await services.database.transaction(in: context) { connection in
@@ -328,7 +335,7 @@ struct PipelineController: Sendable {
                 tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
         }
         switch outcome {
-        case .hired(let placementID): return .seeOther("\(context.base)/embauches/\(placementID)")
+        case .hired(let placementID): return .seeOther("\(context.base)/embauches/\(placementID)", saying: "Embauche enregistrée : ses points de suivi sont prévus.")
         case .notFound: throw AppError.notFound
         case .refused(let message): return try await invalid(context, field: "start_date", message)
         }

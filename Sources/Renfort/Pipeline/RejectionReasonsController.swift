@@ -28,7 +28,7 @@ struct RejectionReasonsController: Sendable {
         try await services.database.transaction(in: context) { connection in
             try await ApplicationRepository.addRejectionReason(label, tenantID: context.tenantID, on: connection, logger: context.logger)
         }
-        return .seeOther("\(context.base)/parametres/motifs")
+        return .seeOther("\(context.base)/parametres/motifs", saying: "Motif « \(label) » ajouté.")
     }
 
     @Sendable func retire(request: Request, context: CentreContext) async throws -> Response {
@@ -38,7 +38,7 @@ struct RejectionReasonsController: Sendable {
             try await ApplicationRepository.retireRejectionReason(id: id, on: connection, logger: context.logger)
         }
         guard found else { throw AppError.notFound }
-        return .seeOther("\(context.base)/parametres/motifs")
+        return .seeOther("\(context.base)/parametres/motifs", saying: "Motif retiré de la liste.")
     }
 }
 

@@ -15,8 +15,7 @@ struct PlacementController: Sendable {
 
     @Sendable func show(request: Request, context: CentreContext) async throws -> Response {
         guard let page = try await PlacementPage.load(
-            id: try context.id(), in: context, database: services.database, today: Day(services.clock.now()),
-            alertSent: request.uri.queryParameters["alerte"] == "envoyee")
+            id: try context.id(), in: context, database: services.database, today: Day(services.clock.now()))
         else { throw AppError.notFound }
         return try services.renderer.render(page)
     }

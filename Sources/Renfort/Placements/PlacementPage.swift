@@ -21,6 +21,16 @@ struct PlacementPage: PageModel {
         let what: String
     }
 
+    /// An employer's alert as the adviser handles it.
+    struct AlertRow: Sendable {
+        let key: String
+        let at: String
+        let kind: String
+        let message: String
+        let handled: String?
+        let action: String
+    }
+
     let layout: Layout
     let candidate: String
     let candidateHref: String?
@@ -31,12 +41,14 @@ struct PlacementPage: PageModel {
     let atRisk: Bool
     let checkIns: [CheckInRow]
     let timeline: [TimelineRow]
+    let alerts: [AlertRow]
+    let hasAlerts: Bool
+    let unscheduledAction: String
     let nextCheckIn: String?
     let endAction: String
     let startAction: String
     let startValue: String
     let alertAction: String
-    let alertSent: Bool
     let today: String
     let contacted: [Option]
     let channels: [Option]
@@ -48,7 +60,7 @@ struct PlacementPage: PageModel {
 
     /// The page of placement `id` as `context`'s person may see it; nil when it is not theirs.
     static func load(
-        id: Int64, in context: CentreContext, database: Database, today: Day, form: FormState<TypedFields> = .blank, alertSent: Bool = false
+        id: Int64, in context: CentreContext, database: Database, today: Day, form: FormState<TypedFields> = .blank
     ) async throws -> PlacementPage? {
         let businessScope = try context.businessScope()
         let loaded = try await database.transaction(in: context) { connection -> (Placement, [CheckIn], [PlacementAlert])? in
@@ -61,20 +73,23 @@ struct PlacementPage: PageModel {
         guard let (placement, checkIns, alerts) = loaded else { return nil }
         return PlacementPage(
             placement: placement, checkIns: checkIns, alerts: alerts, isAdviser: businessScope == nil, context: context, today: today,
-            form: form, alertSent: alertSent)
+            form: form)
     }
 
     init(
         placement: Placement, checkIns: [CheckIn], alerts: [PlacementAlert], isAdviser: Bool, context: CentreContext, today: Day,
-        form: FormState<TypedFields>, alertSent: Bool
+        form: FormState<TypedFields>
     ) {
         let base = context.base
         let here = "\(base)/embauches/\(placement.id)"
         let rows = checkIns.map { checkIn -> CheckInRow in
             let summary: String
             if let done = checkIn.doneOn {
+                // How it goes and what was done are the centre's notes: the employer reads only that it was done.
                 let actions = checkIn.actions ?? ""
-                summary = "fait le \(done.french) : \(checkIn.status?.label ?? "")" + (actions.isEmpty ? "" : " — \(actions)")
+                summary = isAdviser
+                    ? "fait le \(done.french) : \(checkIn.status?.label ?? "")" + (actions.isEmpty ? "" : " — \(actions)")
+                    : "fait le \(done.french)"
             } else if checkIn.closed {
                 summary = "sans objet (emploi terminé)"
             } else {
@@ -90,11 +105,17 @@ struct PlacementPage: PageModel {
         ]
         for checkIn in checkIns {
             guard let done = checkIn.doneOn else { continue }
-            timeline.append((done.date, TimelineRow(at: done.french, what: "Suivi « \(checkIn.label) » : \(checkIn.status?.label ?? "")")))
+            let what = isAdviser ? "Suivi « \(checkIn.label) » : \(checkIn.status?.label ?? "")" : "Point de suivi « \(checkIn.label) » fait"
+            timeline.append((done.date, TimelineRow(at: done.french, what: what)))
         }
         for alert in alerts {
             timeline.append(
                 (alert.createdAt, TimelineRow(at: Formats.dateTime(alert.createdAt), what: "Alerte de l'employeur (\(alert.kind.label)) : \(alert.message)")))
+            if let handledAt = alert.handledAt {
+                // Who handled it and when, for everyone; what was done, for the centre only.
+                let what = "Alerte prise en charge par \(alert.handledBy ?? "le centre")" + (isAdviser && !(alert.handledNote ?? "").isEmpty ? " : \(alert.handledNote ?? "")" : "")
+                timeline.append((handledAt, TimelineRow(at: Formats.dateTime(handledAt), what: what)))
+            }
         }
         if let endedOn = placement.endedOn {
             // At the end of that day: after the day's check-ins and alerts.
@@ -113,6 +134,7 @@ struct PlacementPage: PageModel {
             .init(label: "Poste", value: placement.newlyCreated ? "Création de poste" : "Remplacement"),
         ]
         if let endedOn = placement.endedOn { facts.append(.init(label: "Emploi terminé le", value: endedOn.french)) }
+        // The next check-in to do is a scheduled one (an unscheduled contact is done when recorded).
         let next = rows.first { !$0.done }
         self.layout = Layout(
             title: "Embauche de \(placement.candidateName)", session: context.session, membership: context.membership, currentPath: "\(base)/embauches")
@@ -122,15 +144,23 @@ struct PlacementPage: PageModel {
         self.isAdviser = isAdviser
         self.isEmployer = !isAdviser
         self.ended = placement.endedOn != nil
-        self.atRisk = placement.atRisk
+        // "À risque" is the centre's assessment, never shown to the employer.
+        self.atRisk = isAdviser && placement.atRisk && placement.endedOn == nil
         self.checkIns = rows
         self.timeline = timeline.sorted { $0.0 < $1.0 }.map(\.1)
+        self.alerts = isAdviser ? alerts.map { alert in
+            AlertRow(
+                key: String(alert.id), at: Formats.dateTime(alert.createdAt), kind: alert.kind.label, message: alert.message,
+                handled: alert.handledAt.map { "traitée le \(Formats.dateTime($0)) par \(alert.handledBy ?? "—") : \(alert.handledNote ?? "")" },
+                action: "\(here)/alertes/\(alert.id)/traitee")
+        } : []
+        self.hasAlerts = !self.alerts.isEmpty
+        self.unscheduledAction = "\(here)/contacts"
         self.nextCheckIn = next.map { "\($0.label), le \($0.due)" }
         self.endAction = "\(here)/fin"
         self.startAction = "\(here)/debut"
         self.startValue = placement.startDate.iso
         self.alertAction = "\(here)/alerte"
-        self.alertSent = alertSent
         self.today = today.iso
         self.contacted = Option.all(CheckIn.Contacted.self, chosen: nil, label: \.label)
         self.channels = Option.all(CheckIn.Channel.self, chosen: nil, label: \.label)

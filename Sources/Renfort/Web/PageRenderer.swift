@@ -86,7 +86,7 @@ struct Layout: Sendable {
     init(title: String, session: SessionInfo?, membership: Membership? = nil, currentPath: String, flash: String? = nil) {
         self.title = title
         self.currentPath = currentPath
-        self.flash = flash
+        self.flash = flash ?? session?.flash
         self.csrfToken = session?.csrfToken ?? ""
         guard let session, let user = session.user else {
             self.signedIn = false

@@ -25,7 +25,7 @@ struct SessionMiddleware: RouterMiddleware {
         case .none: staleCookie = true
         }
         var response = try await next(request, context)
-        if staleCookie && !response.headers.contains(.setCookie) {
+        if staleCookie && !response.headers[values: .setCookie].contains(where: { $0.hasPrefix(cookie.name + "=") }) {
             response.setCookie(cookie.cleared())
         }
         return response

@@ -166,7 +166,7 @@ import Testing
                 }
             }
             #expect(admin.text.contains("/admin/utilisateurs/\(id)/desactiver"))
-            let disabled = try await browser.post("/admin/utilisateurs/\(id)/desactiver")
+            let disabled = try await browser.post("/admin/utilisateurs/\(id)/desactiver", [("confirm", "1")])
             #expect(disabled.status == .seeOther)
             #expect(try await database.count("sessions", where: "user_id = \(id)") == 0)
             #expect(try await employer.get("/c/cahors").status == .seeOther)

@@ -41,7 +41,7 @@ import Testing
             #expect(requests.text.contains("Librairie Calligramme"))
             #expect(requests.text.contains("Boulangerie du Pont Valentré"))
             let id = try await lookup.ids("cahors", "SELECT id FROM businesses WHERE siret = '73282932000074'").first!
-            #expect(try await adviser.post("/c/cahors/adhesions/\(id)/accepter").status == .seeOther)
+            #expect(try await adviser.post("/c/cahors/adhesions/\(id)/accepter", [("confirm", "1")]).status == .seeOther)
             #expect(try await lookup.count("cahors", "SELECT 1 FROM businesses WHERE id = \(id) AND status = 'member' AND member_since IS NOT NULL") == 1)
             #expect(try await database.count("outbox_messages", where: "recipient = 'ines@calligramme.test' AND kind = 'password-invitation'") == 1)
             #expect(try await adviser.get("/c/cahors/besoins").text.contains("Libraire"))
@@ -58,7 +58,7 @@ import Testing
             let noReason = try await browser.post("/c/cahors/adhesions/\(bakery)/refuser", [("reason", " ")])
             #expect(noReason.status == .unprocessableContent)
             #expect(noReason.text.contains("Renseignez « Motif du refus »"))
-            let declined = try await browser.post("/c/cahors/adhesions/\(bakery)/refuser", [("reason", "Hors du territoire du centre")])
+            let declined = try await browser.post("/c/cahors/adhesions/\(bakery)/refuser", [("reason", "Hors du territoire du centre"), ("confirm", "1")])
             #expect(declined.status == .seeOther)
             #expect(try await lookup.count("cahors", "SELECT 1 FROM businesses WHERE id = \(bakery) AND status = 'declined' AND decline_reason = 'Hors du territoire du centre'") == 1)
             #expect(try await lookup.count("cahors", "SELECT 1 FROM job_needs WHERE business_id = \(bakery) AND status = 'cancelled'") == 1)

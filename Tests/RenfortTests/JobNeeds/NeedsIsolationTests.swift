@@ -23,6 +23,7 @@ import Testing
         let reason: Int64
         let checkIn: Int64
         let step: Int64
+        let alert: Int64
     }
 
     /// Row counts of everything these routes can write, in both centres.
@@ -35,7 +36,7 @@ import Testing
                 "SELECT 1 FROM job_needs WHERE status = 'submitted'", "SELECT 1 FROM candidates", "SELECT 1 FROM candidate_events",
                 "SELECT 1 FROM candidate_documents", "SELECT 1 FROM applications", "SELECT 1 FROM application_events",
                 "SELECT 1 FROM interviews", "SELECT 1 FROM offers", "SELECT 1 FROM placements", "SELECT 1 FROM rejection_reasons WHERE active", "SELECT 1 FROM check_ins WHERE done_on IS NOT NULL",
-                "SELECT 1 FROM check_ins WHERE closed", "SELECT 1 FROM followup_steps WHERE active", "SELECT 1 FROM placement_alerts", "SELECT 1 FROM placements WHERE ended_on IS NOT NULL", "SELECT 1 FROM applications WHERE stage = 'hired'",
+                "SELECT 1 FROM check_ins WHERE closed", "SELECT 1 FROM followup_steps WHERE active", "SELECT 1 FROM placement_alerts", "SELECT 1 FROM placement_alerts WHERE handled_at IS NOT NULL", "SELECT 1 FROM placements WHERE ended_on IS NOT NULL", "SELECT 1 FROM applications WHERE stage = 'hired'",
             ] {
                 counts["\(slug): \(sql)"] = try await lookup.count(slug, sql)
             }
@@ -53,6 +54,7 @@ import Testing
             case "{interview}": parts.append(String(targets.interview))
             case "{offer}": parts.append(String(targets.offer))
             case "{document}": parts.append(String(targets.document))
+            case "{alert}": parts.append(String(targets.alert))
             case "{id}":
                 if pattern.contains("/besoins/") { parts.append(String(targets.need)) }
                 else if pattern.contains("/entreprises/") { parts.append(String(targets.business)) }
@@ -80,7 +82,8 @@ import Testing
                ("date", "2030-01-01"), ("time", "10:00"), ("duration", "30"), ("mode", "phone"), ("outcome", "positive"),
                ("accepted", "oui"), ("start_date", "2030-01-01"), ("first_name", "Pi"), ("last_name", "Rate"), ("source", "other"),
                ("ids", "1"), ("reason_id", "1"), ("done_on", "2026-01-01"), ("contacted", "both"), ("channel", "phone"),
-               ("status", "on_track"), ("ended_on", "2030-01-01"), ("kind", "problem"), ("message", "Pirate"), ("start_date", "2030-01-01")]
+               ("status", "on_track"), ("ended_on", "2030-01-01"), ("kind", "problem"), ("message", "Pirate"), ("start_date", "2030-01-01"),
+               ("confirm", "1"), ("handled_note", "Pirate"), ("share", "1")]
     }
 
     @Test func everyRouteWithAnIdAnswers404ToOtherBusinessesAndCentres() async throws {
@@ -109,7 +112,16 @@ import Testing
                 placement: try await lookup.ids("cahors", "SELECT id FROM placements WHERE business_id = \(transports) ORDER BY id").first!,
                 reason: try await lookup.ids("cahors", "SELECT id FROM rejection_reasons ORDER BY id").first!,
                 checkIn: try await lookup.ids("cahors", "SELECT k.id FROM check_ins k JOIN placements p ON p.id = k.placement_id WHERE p.business_id = \(transports) ORDER BY k.id").first!,
-                step: try await lookup.ids("cahors", "SELECT id FROM followup_steps ORDER BY id").first!)
+                step: try await lookup.ids("cahors", "SELECT id FROM followup_steps ORDER BY id").first!,
+                alert: try await database.asOwner { client in
+                    try await Database(client: client).withTransaction(tenant: cahors, logger: TestEnvironment.logger) { connection in
+                        try await connection.value(
+                            """
+                            INSERT INTO placement_alerts (tenant_id, placement_id, kind, message, created_at)
+                            SELECT \(cahors), id, 'problem', 'Retards', now() FROM placements WHERE business_id = \(transports) ORDER BY id LIMIT 1 RETURNING id
+                            """, as: Int64.self, logger: TestEnvironment.logger)!
+                    }
+                })
             let configuration = TestApp.configuration(for: database)
             let routes = try await buildRouter(
                 configuration: configuration, client: PostgresClient(configuration: configuration.databaseURL.clientConfiguration(maximumConnections: 1)),

@@ -52,7 +52,8 @@ struct TestApp {
 final class Browser: @unchecked Sendable {
     let client: any TestClientProtocol
     private let lock = NSLock()
-    private var _cookie: String?
+    /// The cookies kept, in the order they were first set (the session's first).
+    private var _cookies: [(name: String, value: String)] = []
     private var _csrf: String?
     /// Sent as X-Forwarded-For, so throttling by address can be tested.
     var address = "192.0.2.10"
@@ -61,9 +62,34 @@ final class Browser: @unchecked Sendable {
         self.client = client
     }
 
+    /// The `Cookie` header this browser sends (nil without any cookie).
     var cookie: String? {
-        get { lock.withLock { _cookie } }
-        set { lock.withLock { _cookie = newValue } }
+        get { lock.withLock { _cookies.isEmpty ? nil : _cookies.map { "\($0.name)=\($0.value)" }.joined(separator: "; ") } }
+        set {
+            lock.withLock {
+                _cookies = (newValue ?? "").split(separator: ";").compactMap { pair in
+                    let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1).map(String.init)
+                    return parts.count == 2 ? (parts[0], parts[1]) : nil
+                }
+            }
+        }
+    }
+
+    /// Keeps or forgets one cookie as a `Set-Cookie` header says.
+    private func store(_ setCookie: String) {
+        let pair = setCookie.split(separator: ";").first.map(String.init) ?? ""
+        let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+        guard let name = parts.first else { return }
+        let value = parts.count == 2 ? parts[1] : ""
+        lock.withLock {
+            if setCookie.contains("Max-Age=0") {
+                _cookies.removeAll { $0.name == name }
+            } else if let index = _cookies.firstIndex(where: { $0.name == name }) {
+                _cookies[index].value = value
+            } else {
+                _cookies.append((name, value))
+            }
+        }
     }
     var csrf: String? {
         get { lock.withLock { _csrf } }
@@ -93,10 +119,7 @@ final class Browser: @unchecked Sendable {
         if let cookie { headers[.cookie] = cookie }
         headers[.init("X-Forwarded-For")!] = address
         let response = try await client.execute(uri: path, method: method, headers: headers, body: body)
-        for setCookie in response.headers[values: .setCookie] {
-            let pair = setCookie.split(separator: ";").first.map(String.init) ?? ""
-            if setCookie.contains("Max-Age=0") { cookie = nil } else { cookie = pair }
-        }
+        for setCookie in response.headers[values: .setCookie] { store(setCookie) }
         let html = String(buffer: response.body)
         if let range = html.range(of: #"name="_csrf" value="([^"]+)""#, options: .regularExpression) {
             let match = String(html[range])
