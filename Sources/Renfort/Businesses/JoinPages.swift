@@ -36,6 +36,7 @@ struct JoinRequestsPage: PageModel {
     static let template = "join/requests"
 
     struct RequestRow: Sendable {
+        let id: Int64
         let name: String
         let siret: String
         let commune: String
@@ -47,7 +48,8 @@ struct JoinRequestsPage: PageModel {
         let needHref: String?
         let acceptAction: String
         let declineAction: String
-        let declineError: String?
+        /// The decline form of this request: what was typed and its message.
+        let form: FormState<TypedFields>
     }
 
     let layout: Layout
@@ -55,10 +57,11 @@ struct JoinRequestsPage: PageModel {
     let isEmpty: Bool
     let publicLink: String
     let notice: String?
+    let form: FormState<TypedFields>
 
-    /// `declineErrors`: the message beside the decline form of a request sent without its reason.
+    /// `form`: a decline form sent with an error, shown again beside its request.
     static func load(
-        in context: CentreContext, database: Database, publicBase: String, notice: String? = nil, declineErrors: [Int64: String] = [:]
+        in context: CentreContext, database: Database, publicBase: String, notice: String? = nil, form: FormState<TypedFields> = .blank
     ) async throws -> JoinRequestsPage {
         try context.require(.adviser)
         let base = context.base
@@ -70,16 +73,17 @@ struct JoinRequestsPage: PageModel {
                 let need = try await JobNeedRepository.list(filter, businessID: business.id, on: connection, logger: context.logger).needs.first
                 rows.append(
                     RequestRow(
-                        name: business.name, siret: business.siret, commune: business.communeName ?? "", contact: business.contactName ?? "",
+                        id: business.id, name: business.name, siret: business.siret, commune: business.communeName ?? "", contact: business.contactName ?? "",
                         email: business.email ?? "", phone: business.phone ?? "", received: Formats.dateTime(business.createdAt),
                         needTitle: need?.title ?? "—", needHref: need.map { "\(base)/besoins/\($0.id)" },
                         acceptAction: "\(base)/adhesions/\(business.id)/accepter", declineAction: "\(base)/adhesions/\(business.id)/refuser",
-                        declineError: declineErrors[business.id]))
+                        form: form.scoped(to: "\(base)/adhesions/\(business.id)/refuser").form))
             }
             return rows
         }
         return JoinRequestsPage(
             layout: Layout(title: "Demandes d'adhésion", session: context.session, membership: context.membership, currentPath: "\(base)/adhesions"),
-            requests: rows, isEmpty: rows.isEmpty, publicLink: "\(publicBase)\(base)/rejoindre", notice: notice)
+            requests: rows, isEmpty: rows.isEmpty, publicLink: "\(publicBase)\(base)/rejoindre", notice: notice,
+            form: form.anchored(to: form.action) { "\($0)-\(form.action.split(separator: "/").dropLast().last ?? "")" })
     }
 }

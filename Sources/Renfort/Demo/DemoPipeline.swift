@@ -146,7 +146,7 @@ enum DemoPipeline {
                         """
                         INSERT INTO offers (tenant_id, application_id, contract_kind, start_date, end_date, hours_per_week, gross_pay, created_at)
                         VALUES (\(cahors), \(application), \(need?.contractKind.rawValue ?? "cdi"), \((need?.wishedStart ?? today).iso)::date,
-                                \(need?.endDate?.iso)::date, \(need?.hoursPerWeek ?? 35)::numeric, \(need?.payMin), \(at))
+                                \(need?.endDate?.iso)::date, \(need?.hoursPerWeek ?? 35)::numeric, \(need?.payMin?.cents)::int8 / 100.0, \(at))
                         """, logger: logger)
                 }
             }

@@ -20,6 +20,8 @@ struct BoardPage: PageModel {
         let moves: [Option]
         let moveAction: String
         let open: Bool
+        /// Ticked for the bulk "non retenu" when the form comes back with an error.
+        let ticked: Bool
     }
 
     struct Column: Sendable {
@@ -123,14 +125,15 @@ struct BoardPage: PageModel {
 
     /// The list view's rows, written here (the page's largest repeated part): each data value
     /// escaped as mustache would (`HTML.escape`).
-    static func listRows(_ cards: [ApplicationCard], base: String) -> String {
+    static func listRows(_ cards: [ApplicationCard], base: String, ticked: TypedFields = TypedFields()) -> String {
         var html = ""
         html.reserveCapacity(cards.count * 400)
         for card in cards {
             let name = HTML.escape(card.candidateName)
             html += "<tr><td>"
             if card.stage.isOpen {
-                html += "<input type=\"checkbox\" name=\"ids\" value=\"\(card.id)\" form=\"bulk\" aria-label=\"Sélectionner \(name)\">"
+                let checked = ticked.has("ids", String(card.id)) ? " checked" : ""
+                html += "<input type=\"checkbox\" name=\"ids\" value=\"\(card.id)\" form=\"bulk\"\(checked) aria-label=\"Sélectionner \(name)\">"
             }
             html += "</td><th scope=\"row\"><a href=\"\(HTML.escape(base))/candidatures/\(card.id)\">\(name)</a></th><td>\(HTML.escape(card.communeName))</td>"
             html += "<td>\(HTML.escape(card.stage.label))</td><td>\(HTML.escape(card.employerAnswer?.boardLabel ?? ""))</td></tr>"
@@ -145,11 +148,12 @@ extension BoardPage {
         let counts = board.counts
         let total = view.stage.map { counts[$0] ?? 0 } ?? board.total
         let boardHref = "\(base)/besoins/\(needID)/candidatures"
+        let bulk = form.scoped(to: "\(boardHref)/rejeter").form.values
         func card(_ card: ApplicationCard) -> Card {
             Card(
                 id: card.id, href: "\(base)/candidatures/\(card.id)", name: card.candidateName, commune: card.communeName, stageLabel: card.stage.label,
                 answer: card.employerAnswer?.boardLabel, moves: card.stage.moves.map { Option(value: $0.rawValue, label: $0.label, selected: false) },
-                moveAction: "\(base)/candidatures/\(card.id)/etape", open: card.stage.isOpen)
+                moveAction: "\(base)/candidatures/\(card.id)/etape", open: card.stage.isOpen, ticked: bulk.has("ids", String(card.id)))
         }
         func listPage(_ page: Int) -> String {
             "\(boardHref)?vue=liste" + (view.stage.map { "&etape=\($0.rawValue)" } ?? "") + "&page=\(page)"
@@ -164,12 +168,12 @@ extension BoardPage {
         }
         self.endedCount = (counts[.rejected] ?? 0) + (counts[.withdrawn] ?? 0)
         self.listView = view.listView
-        self.rows = view.listView ? Self.listRows(board.cards, base: base) : ""
+        self.rows = view.listView ? Self.listRows(board.cards, base: base, ticked: bulk) : ""
         self.boardHref = boardHref
         self.listHref = "\(boardHref)?vue=liste"
         self.addAction = boardHref
         self.bulkAction = "\(boardHref)/rejeter"
-        self.reasonOptions = HTML.options(board.reasons.map { Option(value: String($0.id), label: $0.label, selected: false) })
+        self.reasonOptions = HTML.options(board.reasons.map { Option(value: String($0.id), label: $0.label, selected: bulk.has("reason_id", String($0.id))) })
         self.search = view.search
         self.found = found.map { FoundCandidate(id: $0.id, name: $0.name, commune: $0.communeName) }
         self.searched = !view.search.isEmpty

@@ -14,6 +14,14 @@ struct PlacementPage: PageModel {
         let summary: String
         let overdue: Bool
         let action: String
+        /// This check-in's form: what was typed in it and its messages (its panel open then).
+        let form: FormState<TypedFields>
+        let contacted: [Option]
+        let channels: [Option]
+        let statuses: [Option]
+        let risks: [Option]
+        let actionKinds: [Option]
+        let endReasons: [Option]
     }
 
     struct TimelineRow: Sendable {
@@ -33,16 +41,12 @@ struct PlacementPage: PageModel {
     let timeline: [TimelineRow]
     let nextCheckIn: String?
     let endAction: String
+    let endForm: FormScope
     let startAction: String
-    let startValue: String
+    let startForm: FormScope
     let alertAction: String
+    let alertForm: FormScope
     let alertSent: Bool
-    let today: String
-    let contacted: [Option]
-    let channels: [Option]
-    let statuses: [Option]
-    let risks: [Option]
-    let actionKinds: [Option]
     let endReasons: [Option]
     let form: FormState<TypedFields>
 
@@ -81,9 +85,17 @@ struct PlacementPage: PageModel {
                 summary = checkIn.dueOn < today ? "en retard" : "à faire"
             }
             let open = checkIn.doneOn == nil && !checkIn.closed
+            let action = "\(base)/suivis/\(checkIn.id)"
+            let sent = form.scoped(to: action, defaults: ["done_on": today.iso]).form
             return CheckInRow(
                 id: checkIn.id, label: checkIn.label, due: checkIn.dueOn.french, done: !open, summary: summary,
-                overdue: open && checkIn.dueOn < today, action: "\(base)/suivis/\(checkIn.id)")
+                overdue: open && checkIn.dueOn < today, action: action, form: sent,
+                contacted: Option.all(CheckIn.Contacted.self, sent: sent.values, name: "contacted", label: \.label),
+                channels: Option.all(CheckIn.Channel.self, sent: sent.values, name: "channel", label: \.label),
+                statuses: Option.all(CheckIn.Status.self, sent: sent.values, name: "status", label: \.label),
+                risks: Option.all(CheckIn.Risk.self, sent: sent.values, name: "risks", label: \.label),
+                actionKinds: Option.all(CheckIn.ActionKind.self, sent: sent.values, name: "action_kinds", label: \.label),
+                endReasons: Option.all(EndReason.self, sent: sent.values, name: "end_reason", label: \.label))
         }
         var timeline: [(Date, TimelineRow)] = [
             (placement.createdAt, TimelineRow(at: placement.startDate.french, what: "Embauche en \(placement.contractKind.label)"))
@@ -127,17 +139,18 @@ struct PlacementPage: PageModel {
         self.timeline = timeline.sorted { $0.0 < $1.0 }.map(\.1)
         self.nextCheckIn = next.map { "\($0.label), le \($0.due)" }
         self.endAction = "\(here)/fin"
+        self.endForm = form.scoped(to: endAction)
         self.startAction = "\(here)/debut"
-        self.startValue = placement.startDate.iso
+        self.startForm = form.scoped(to: startAction, defaults: ["start_date": placement.startDate.iso])
         self.alertAction = "\(here)/alerte"
+        self.alertForm = form.scoped(to: alertAction)
         self.alertSent = alertSent
-        self.today = today.iso
-        self.contacted = Option.all(CheckIn.Contacted.self, chosen: nil, label: \.label)
-        self.channels = Option.all(CheckIn.Channel.self, chosen: nil, label: \.label)
-        self.statuses = Option.all(CheckIn.Status.self, chosen: nil, label: \.label)
-        self.risks = Option.all(CheckIn.Risk.self, chosen: nil, label: \.label)
-        self.actionKinds = Option.all(CheckIn.ActionKind.self, chosen: nil, label: \.label)
-        self.endReasons = Option.all(EndReason.self, chosen: nil, label: \.label)
-        self.form = form
+        self.endReasons = Option.all(EndReason.self, sent: endForm.form.values, name: "end_reason", label: \.label)
+        // The summary's links go to the fields of the check-in that was sent.
+        var anchored = form
+        for checkIn in checkIns {
+            anchored = anchored.anchored(to: "\(base)/suivis/\(checkIn.id)") { "\($0)-\(checkIn.id)" }
+        }
+        self.form = anchored
     }
 }
