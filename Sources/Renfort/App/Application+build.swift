@@ -57,6 +57,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
         ErrorPageMiddleware(renderer: renderer)
         staticFiles
         SessionMiddleware(sessions: services.sessions, cookie: services.cookie)
+        FormRecoveryMiddleware(database: database, clock: clock)
         CSRFMiddleware()
     }
     HealthController(database: database).addRoutes(to: router)
@@ -78,6 +79,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
     DashboardController(services: services).addRoutes(root: router, signedIn: signedIn, centre: centre)
     try APIController(services: services).addRoutes(root: router)
     ProfileController(services: services).addRoutes(to: signedIn)
+    KeptFormController(services: services).addRoutes(to: signedIn)
     AdminController(services: services).addRoutes(to: signedIn.group("admin", context: AdminContext.self))
     return router
 }
