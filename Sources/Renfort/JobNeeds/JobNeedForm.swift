@@ -74,7 +74,7 @@ enum JobNeedForm {
         var input = JobNeedInput()
         input.businessID = form["business_id"] ?? ""
         input.title = form["title"] ?? ""
-        input.romeCode = (form["rome_code"] ?? "").uppercased()
+        input.romeCode = form["rome_code"] ?? ""
         input.description = form["description"] ?? ""
         input.contractKind = form["contract_kind"] ?? ""
         input.fullTime = form["full_time"] ?? ""

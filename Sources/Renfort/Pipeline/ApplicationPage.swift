@@ -213,7 +213,8 @@ struct ApplicationPage: PageModel {
         for offer in loaded.offers {
             anchored = anchored.anchored(to: "\(here)/propositions/\(offer.id)/reponse") { "\($0)-offer-\(offer.id)" }
         }
-        self.form = anchored.anchored(to: form.action) { ids[form.action]?[$0] ?? $0 }
+        if let table = ids[form.action] { anchored = anchored.anchored(to: form.action) { table[$0] ?? $0 } }
+        self.form = anchored
     }
 
     /// An employer answers once, on a candidate presented to them (the page's form and the action ask this).
