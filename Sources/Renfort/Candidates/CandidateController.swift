@@ -162,7 +162,8 @@ struct CandidateController: Sendable {
         }
         guard let file, errors.isEmpty else {
             // A file field cannot be filled again by the page: it names the file that was chosen.
-            var sent = FormData(fields: context.form.fields.map { ($0.name, $0.value) } + (cleanName.isEmpty ? [] : [("document", cleanName)]))
+            let chosen = String((file?.filename.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? "").prefix(200))
+            var sent = FormData(fields: context.form.fields.map { ($0.name, $0.value) } + (chosen.isEmpty ? [] : [("document", chosen)]))
             sent.action = context.form.action
             guard let page = try await CandidatePage.load(id: id, in: context, database: services.database, form: FormState(sent: sent, errors: errors))
             else { throw AppError.notFound }

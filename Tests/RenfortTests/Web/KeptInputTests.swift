@@ -256,4 +256,21 @@ import Testing
             }
         }
     }
+
+    @Test func aChosenFileIsNamedAgain() async throws {
+        try await TestApp.run(demo: false) { browser, database in
+            let factory = Factory(database: database)
+            let (centre, _) = try await factory.centre("test")
+            let candidate = try await factory.candidate(centre: centre)
+            try await browser.signIn("conseil@test.test", password: Factory.password)
+            let path = "/c/test/candidats/\(candidate)"
+            try await browser.get(path)
+            // Not a PDF: refused, and the page names the file chosen (a page cannot fill a file field again).
+            let body = MultipartTests.body([.field("_csrf", browser.csrf ?? ""), .file("lettre de motivation.txt", Array("Madame, Monsieur".utf8))])
+            let answer = try await MultipartTests.send(browser, path + "/documents", body)
+            #expect(answer.status == .unprocessableContent)
+            #expect(answer.text.contains("Fichier choisi : « lettre de motivation.txt »"))
+            #expect(answer.text.contains("seuls les PDF sont acceptés"))
+        }
+    }
 }
