@@ -46,7 +46,7 @@ struct TypedFields: Sendable {
     /// Fields given one by one (never a password: what a page shows again is what it holds).
     init(text: [String: String]) {
         self.text = text
-        self.ticked = [:]
+        self.ticked = text.mapValues { [$0: true] }
     }
 
     init(_ form: FormData = FormData()) {

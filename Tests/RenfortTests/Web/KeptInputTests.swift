@@ -273,4 +273,27 @@ import Testing
             #expect(answer.text.contains("seuls les PDF sont acceptés"))
         }
     }
+
+    @Test func aFormSeenForTheFirstTimeStartsFromTheRecord() async throws {
+        try await TestApp.run(demo: false) { browser, database in
+            let factory = Factory(database: database)
+            let (centre, adviserID) = try await factory.centre("test")
+            let business = try await factory.business(centre: centre)
+            let need = try await factory.need(centre: centre, business: business, contract: .cdd, start: Day(year: 2027, month: 3, day: 1), end: Day(year: 2027, month: 9, day: 30))
+            let candidate = try await factory.candidate(centre: centre)
+            let application = try await factory.application(centre: centre, need: need, candidate: candidate, stage: .interview, actor: adviserID)
+            try await browser.signIn("conseil@test.test", password: Factory.password)
+            let qualify = try #require(HTMLForm.posting(to: "/c/test/besoins/\(need)/qualifier", in: try await browser.get("/c/test/besoins/\(need)").text).first)
+            #expect(qualify.controls.first { $0.name == "hard_to_fill" && $0.checked }?.value == "non")
+            #expect(qualify.controls.first { $0.name == "adviser_id" }?.options.first { $0.selected }?.value == String(adviserID))
+            let page = try await browser.get("/c/test/candidatures/\(application)")
+            let offer = try #require(HTMLForm.posting(to: "/c/test/candidatures/\(application)/propositions", in: page.text).first)
+            #expect(offer.controls.first { $0.name == "contract_kind" }?.options.first { $0.selected }?.value == "cdd")
+            #expect(offer.controls.first { $0.name == "start_date" }?.value == "2027-03-01")
+            #expect(offer.controls.first { $0.name == "end_date" }?.value == "2027-09-30")
+            #expect(offer.controls.first { $0.name == "hours_per_week" }?.value == "35")
+            let interview = try #require(HTMLForm.posting(to: "/c/test/candidatures/\(application)/entretiens", in: page.text).first)
+            #expect(interview.controls.first { $0.name == "duration" }?.value == "45")
+        }
+    }
 }
