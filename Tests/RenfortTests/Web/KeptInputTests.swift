@@ -244,6 +244,10 @@ import Testing
                 }
                 let lost = Self.missing(expected, in: shown)
                 #expect(lost.isEmpty, "POST \(walk.action) (\(walk.page)) lost \(lost)")
+                // A check-in's form is folded: with its errors its panel is open again, the others stay folded.
+                if walk.route == "/c/{centre}/suivis/{id}" {
+                    #expect(answer.text.components(separatedBy: "<details open>").count == 2, "the check-in's panel is not open again (alone)")
+                }
                 // The messages are beside the fields of that form, and its summary links to them.
                 for link in answer.text.matches(of: /<li><a href="#([^"]+)">/) {
                     #expect(answer.text.contains("id=\"\(link.output.1)\""), "POST \(walk.action): the summary links to #\(link.output.1), which is not on the page")
