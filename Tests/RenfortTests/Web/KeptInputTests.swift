@@ -173,6 +173,8 @@ import Testing
 
             let need = "\(base)/besoins/\(submitted)", board = "\(base)/besoins/\(pipeline)/candidatures"
             let application = "\(base)/candidatures/\(presented)", hire = "\(base)/embauches/\(placement)"
+            // Where a choice is what was lost, the field left empty is another one: the employer's
+            // « non retenu » (the last choice) needs its note, the alert its message.
             let walks: [Walk] = [
                 Walk(who: visitor, page: "/login", action: "/login", route: "/login", empty: "email"),
                 Walk(who: visitor, page: "/mot-de-passe-oublie", action: "/mot-de-passe-oublie", route: "/mot-de-passe-oublie", empty: "email"),
@@ -199,7 +201,7 @@ import Testing
                 Walk(who: adviser, page: application, action: "\(application)/etape", route: "/c/{centre}/candidatures/{id}/etape", empty: "to"),
                 Walk(who: adviser, page: application, action: "\(application)/fin", route: "/c/{centre}/candidatures/{id}/fin", empty: "ending"),
                 Walk(who: adviser, page: application, action: "\(application)/entretiens", route: "/c/{centre}/candidatures/{id}/entretiens", empty: "date"),
-                Walk(who: employer, page: application, action: "\(application)/reponse", route: "/c/{centre}/candidatures/{id}/reponse", empty: "answer"),
+                Walk(who: employer, page: application, action: "\(application)/reponse", route: "/c/{centre}/candidatures/{id}/reponse", empty: "note"),
                 Walk(who: adviser, page: "\(base)/candidatures/\(interviewing)", action: "\(base)/candidatures/\(interviewing)/entretiens/\(interview)/bilan",
                      route: "/c/{centre}/candidatures/{id}/entretiens/{interview}/bilan", empty: "outcome"),
                 Walk(who: adviser, page: "\(base)/candidatures/\(interviewing)", action: "\(base)/candidatures/\(interviewing)/propositions", route: "/c/{centre}/candidatures/{id}/propositions", empty: "start_date"),
@@ -212,7 +214,7 @@ import Testing
                 Walk(who: adviser, page: hire, action: "\(base)/suivis/\(checkIn)", route: "/c/{centre}/suivis/{id}", empty: "done_on"),
                 Walk(who: adviser, page: hire, action: "\(hire)/debut", route: "/c/{centre}/embauches/{id}/debut", empty: "start_date"),
                 Walk(who: adviser, page: hire, action: "\(hire)/fin", route: "/c/{centre}/embauches/{id}/fin", empty: "ended_on"),
-                Walk(who: employer, page: hire, action: "\(hire)/alerte", route: "/c/{centre}/embauches/{id}/alerte", empty: "kind"),
+                Walk(who: employer, page: hire, action: "\(hire)/alerte", route: "/c/{centre}/embauches/{id}/alerte", empty: "message"),
             ]
 
             // Every POST route is walked here, or holds nothing a person types.
