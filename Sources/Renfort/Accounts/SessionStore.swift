@@ -31,7 +31,8 @@ struct SessionStore: Sendable {
 
     enum Lookup {
         case none
-        case expired(wasSignedIn: Bool)
+        /// `userID`: whose session it was, if someone had signed in (their form can be kept).
+        case expired(userID: Int64?)
         case active(SessionInfo)
     }
 
@@ -69,7 +70,7 @@ struct SessionStore: Sendable {
         let tooOld = now.timeIntervalSince(createdAt) > Self.absoluteLifetime
         if idleExpired || tooOld || disabled == true {
             try await delete(id: id, logger: logger)
-            return .expired(wasSignedIn: userID != nil)
+            return .expired(userID: userID)
         }
         var user: CurrentUser? = nil
         if let userID, let email, let name {

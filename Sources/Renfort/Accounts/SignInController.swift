@@ -31,6 +31,7 @@ struct SignInController: Sendable {
         let query = request.uri.queryParameters
         var notice: String? = nil
         if query["expiree"] == "1" || context.sessionExpired { notice = "Votre session a expiré. Reconnectez-vous pour continuer." }
+        if query["formulaire"] == "1" { notice = "Votre session a expiré avant l'envoi du formulaire. Ce que vous avez saisi est conservé : reconnectez-vous pour le retrouver." }
         if query["deconnecte"] == "1" { notice = "Vous êtes déconnecté." }
         if query["motdepasse"] == "1" { notice = "Votre mot de passe est enregistré. Vous pouvez vous connecter." }
         return try await withAnonymousSession(context) { session in

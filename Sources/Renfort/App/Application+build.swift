@@ -58,6 +58,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
         staticFiles
         SessionMiddleware(sessions: services.sessions, cookie: services.cookie)
         FlashMiddleware(behindTLS: configuration.behindTLS)
+        FormRecoveryMiddleware(database: database, clock: clock)
         CSRFMiddleware()
     }
     HealthController(database: database).addRoutes(to: router)
@@ -79,6 +80,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
     DashboardController(services: services).addRoutes(root: router, signedIn: signedIn, centre: centre)
     try APIController(services: services).addRoutes(root: router)
     ProfileController(services: services).addRoutes(to: signedIn)
+    KeptFormController(services: services).addRoutes(to: signedIn)
     AdminController(services: services).addRoutes(to: signedIn.group("admin", context: AdminContext.self))
     return router
 }

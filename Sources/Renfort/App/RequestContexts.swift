@@ -13,6 +13,8 @@ public struct AppRequestContext: RequestContext {
     var files: [UploadedFile] = []
     /// The request carried a session cookie that has expired.
     public var sessionExpired: Bool
+    /// Whose that expired session was, when someone had signed in with it.
+    var expiredUserID: Int64?
     /// The peer's address as the socket saw it (tests have none).
     public let peerAddress: String?
     /// Set by `APIAuthMiddleware` for an API call: who calls, by token or session.

@@ -56,9 +56,9 @@ enum BusinessForm {
         var input = BusinessInput()
         input.siret = (form["siret"] ?? "").filter { !$0.isWhitespace }
         input.name = form["name"] ?? ""
-        input.nafCode = (form["naf_code"] ?? "").uppercased()
+        input.nafCode = form["naf_code"] ?? ""
         input.headcountBand = form["headcount_band"] ?? ""
-        input.communeInsee = (form["commune_insee"] ?? "").uppercased()
+        input.communeInsee = form["commune_insee"] ?? ""
         input.communeName = form["commune_name"] ?? ""
         input.address = form["address"] ?? ""
         input.contactName = form["contact_name"] ?? ""

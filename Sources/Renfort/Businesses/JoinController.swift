@@ -122,7 +122,7 @@ struct JoinController: Sendable {
             else { throw AppError.notFound }
             guard business.status == .pending else { return .seeOther("\(context.base)/adhesions") }
             let page = try await JoinRequestsPage.load(
-                in: context, database: services.database, publicBase: services.configuration.baseURL, acceptErrors: [id: reader.errors[FormReader.confirmField] ?? ""])
+                in: context, database: services.database, publicBase: services.configuration.baseURL, form: FormState(sent: context.form, errors: reader.errors))
             return try services.renderer.render(page, status: .unprocessableContent)
         }
         let now = services.clock.now()
@@ -156,8 +156,7 @@ struct JoinController: Sendable {
             // Already answered (by a colleague, or a second click): back to the list.
             guard business.status == .pending else { return .seeOther("\(context.base)/adhesions") }
             let page = try await JoinRequestsPage.load(
-                in: context, database: services.database, publicBase: services.configuration.baseURL,
-                declineErrors: [id: reader.errors["reason"] ?? reader.errors[FormReader.confirmField] ?? ""])
+                in: context, database: services.database, publicBase: services.configuration.baseURL, form: FormState(sent: context.form, errors: reader.errors))
             return try services.renderer.render(page, status: .unprocessableContent)
         }
         let now = services.clock.now()

@@ -36,6 +36,7 @@ struct JoinRequestsPage: PageModel {
     static let template = "join/requests"
 
     struct RequestRow: Sendable {
+        let id: Int64
         let name: String
         let siret: String
         let commune: String
@@ -47,18 +48,21 @@ struct JoinRequestsPage: PageModel {
         let needHref: String?
         let acceptAction: String
         let declineAction: String
-        let declineError: String?
-        let acceptError: String?
+        /// The decline form of this request: what was typed and its message.
+        let form: FormState<TypedFields>
+        /// The accept form of this request (its confirmation).
+        let acceptForm: FormState<TypedFields>
     }
 
     let layout: Layout
     let requests: [RequestRow]
     let isEmpty: Bool
     let publicLink: String
+    let form: FormState<TypedFields>
 
-    /// `declineErrors`: the message beside the decline form of a request sent without its reason.
+    /// `form`: an accept or decline form sent with an error, shown again beside its request.
     static func load(
-        in context: CentreContext, database: Database, publicBase: String, declineErrors: [Int64: String] = [:], acceptErrors: [Int64: String] = [:]
+        in context: CentreContext, database: Database, publicBase: String, form: FormState<TypedFields> = .blank
     ) async throws -> JoinRequestsPage {
         try context.require(.adviser)
         let base = context.base
@@ -70,16 +74,22 @@ struct JoinRequestsPage: PageModel {
                 let need = try await JobNeedRepository.list(filter, businessID: business.id, on: connection, logger: context.logger).needs.first
                 rows.append(
                     RequestRow(
-                        name: business.name, siret: business.siret, commune: business.communeName ?? "", contact: business.contactName ?? "",
+                        id: business.id, name: business.name, siret: business.siret, commune: business.communeName ?? "", contact: business.contactName ?? "",
                         email: business.email ?? "", phone: business.phone ?? "", received: Formats.dateTime(business.createdAt),
                         needTitle: need?.title ?? "—", needHref: need.map { "\(base)/besoins/\($0.id)" },
                         acceptAction: "\(base)/adhesions/\(business.id)/accepter", declineAction: "\(base)/adhesions/\(business.id)/refuser",
-                        declineError: declineErrors[business.id], acceptError: acceptErrors[business.id]))
+                        form: form.scoped(to: "\(base)/adhesions/\(business.id)/refuser").form,
+                        acceptForm: form.scoped(to: "\(base)/adhesions/\(business.id)/accepter").form))
             }
             return rows
         }
         return JoinRequestsPage(
             layout: Layout(title: "Demandes d'adhésion", session: context.session, membership: context.membership, currentPath: "\(base)/adhesions"),
-            requests: rows, isEmpty: rows.isEmpty, publicLink: "\(publicBase)\(base)/rejoindre")
+            requests: rows, isEmpty: rows.isEmpty, publicLink: "\(publicBase)\(base)/rejoindre",
+            form: form.anchored(to: form.action) { field in
+                // The summary's links: `accept-<id>` for the accept form's box, `<field>-<id>` in the decline form.
+                let parts = form.action.split(separator: "/"), id = parts.dropLast().last ?? ""
+                return parts.last == "accepter" ? "accept-\(id)" : "\(field)-\(id)"
+            })
     }
 }

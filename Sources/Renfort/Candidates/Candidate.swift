@@ -151,7 +151,7 @@ enum CandidateForm {
         input.lastName = form["last_name"] ?? ""
         input.email = form["email"] ?? ""
         input.phone = form["phone"] ?? ""
-        input.communeInsee = (form["commune_insee"] ?? "").uppercased()
+        input.communeInsee = form["commune_insee"] ?? ""
         input.communeName = form["commune_name"] ?? ""
         input.birthDate = form["birth_date"] ?? ""
         input.travelKm = form["travel_km"] ?? ""

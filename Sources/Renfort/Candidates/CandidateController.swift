@@ -161,7 +161,15 @@ struct CandidateController: Sendable {
                 errors.add("document", "Ce fichier n'est pas un PDF : seuls les PDF sont acceptés.")
             }
         }
-        guard let file, errors.isEmpty else { return try await invalid(id, errors, context) }
+        guard let file, errors.isEmpty else {
+            // A file field cannot be filled again by the page: it names the file that was chosen.
+            let chosen = String((file?.filename.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? "").prefix(200))
+            var sent = FormData(fields: context.form.fields.map { ($0.name, $0.value) } + (chosen.isEmpty ? [] : [("document", chosen)]))
+            sent.action = context.form.action
+            guard let page = try await CandidatePage.load(id: id, in: context, database: services.database, form: FormState(sent: sent, errors: errors))
+            else { throw AppError.notFound }
+            return try services.renderer.render(page, status: .unprocessableContent)
+        }
         let now = services.clock.now()
         let done = "\(context.base)/candidats/\(id)"
         // The page's form carries a one-time token: sent twice, the document is kept once.

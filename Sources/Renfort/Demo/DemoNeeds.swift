@@ -77,7 +77,7 @@ enum DemoNeeds {
                 title: need.title, romeCode: need.status == .submitted ? nil : need.rome, description: need.description,
                 contractKind: need.contract, fullTime: need.hours >= 35, hoursPerWeek: need.hours, positions: need.positions,
                 wishedStart: start, endDate: end, seasonStart: need.seasonal ? start : nil, seasonEnd: need.seasonal ? end : nil,
-                seasonRecurring: need.seasonal, placeInsee: nil, placeName: need.place, payMin: need.pay?.0, payMax: need.pay?.1,
+                seasonRecurring: need.seasonal, placeInsee: nil, placeName: need.place, payMin: need.pay.map { Amount(euros: $0.0) }, payMax: need.pay.map { Amount(euros: $0.1) },
                 skills: need.skills, drivingLicence: need.licence, otherLicences: need.otherLicences, certificates: "", experience: "",
                 newlyCreated: need.created, hardToFill: !need.hard.isEmpty, hardToFillReasons: need.hard, hardToFillOther: "",
                 housingOffered: need.housing, notes: "")
@@ -114,7 +114,7 @@ enum DemoNeeds {
         let bread = JobNeedDetails(
             title: "Boulanger ou boulangère", romeCode: nil, description: "Fabrication du pain et des viennoiseries, travail de nuit.",
             contractKind: .cdi, fullTime: true, hoursPerWeek: 39, positions: 1, wishedStart: day(40), endDate: nil, seasonStart: nil,
-            seasonEnd: nil, seasonRecurring: false, placeInsee: "46042", placeName: "Cahors", payMin: 1950, payMax: 2200,
+            seasonEnd: nil, seasonRecurring: false, placeInsee: "46042", placeName: "Cahors", payMin: Amount(euros: 1950), payMax: Amount(euros: 2200),
             skills: "CAP boulanger", drivingLicence: false, otherLicences: "", certificates: "CAP boulanger", experience: "",
             newlyCreated: true, hardToFill: true, hardToFillReasons: [.hours, .rareSkill], hardToFillOther: "", housingOffered: false,
             notes: "")

@@ -43,7 +43,8 @@ enum DemoPipeline {
             availableFrom: today.adding(days: number % 40), seasonalWindows: number % 5 == 0 ? "Vendanges, saison d'été" : "",
             wishedContracts: number % 3 == 0 ? [.seasonalCDD, .cdd] : [.cdi], source: sources[number % sources.count], notes: "",
             consentAt: consent, consentScope: "Être proposé(e) pour d'autres postes du centre",
-            purgeAfter: hired ? today.adding(days: 730) : consent.adding(days: 700))
+            // What the candidate form allows: at most two years after the consent.
+            purgeAfter: consent.adding(days: hired ? 730 : 700))
     }
 
     static func load(cahors: Int64, businessIDs: [Int64], adviserIDs: [Int64], now: Date, on connection: PostgresConnection, logger: Logger) async throws {
@@ -146,7 +147,7 @@ enum DemoPipeline {
                         """
                         INSERT INTO offers (tenant_id, application_id, contract_kind, start_date, end_date, hours_per_week, gross_pay, created_at)
                         VALUES (\(cahors), \(application), \(need?.contractKind.rawValue ?? "cdi"), \((need?.wishedStart ?? today).iso)::date,
-                                \(need?.endDate?.iso)::date, \(need?.hoursPerWeek ?? 35)::numeric, \(need?.payMin), \(at))
+                                \(need?.endDate?.iso)::date, \(need?.hoursPerWeek ?? 35)::numeric, \(need?.payMin?.cents)::int8 / 100.0, \(at))
                         """, logger: logger)
                 }
             }

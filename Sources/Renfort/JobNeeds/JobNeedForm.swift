@@ -50,8 +50,8 @@ struct JobNeedDetails: Sendable {
     let seasonRecurring: Bool
     let placeInsee: String?
     let placeName: String
-    let payMin: Int?
-    let payMax: Int?
+    let payMin: Amount?
+    let payMax: Amount?
     let skills: String
     let drivingLicence: Bool
     let otherLicences: String
@@ -74,7 +74,7 @@ enum JobNeedForm {
         var input = JobNeedInput()
         input.businessID = form["business_id"] ?? ""
         input.title = form["title"] ?? ""
-        input.romeCode = (form["rome_code"] ?? "").uppercased()
+        input.romeCode = form["rome_code"] ?? ""
         input.description = form["description"] ?? ""
         input.contractKind = form["contract_kind"] ?? ""
         input.fullTime = form["full_time"] ?? ""
@@ -129,8 +129,8 @@ enum JobNeedForm {
         let seasonEnd = reader.day("season_end", "Fin de la saison")
         let placeInsee = reader.formatted("place_insee", "Code INSEE de la commune", pattern: "[0-9][0-9AB][0-9]{3}", example: "46042")?.uppercased()
         let placeName = reader.text("place_name", "Lieu de travail (commune)", required: true, max: 100)
-        let payMin = reader.integer("pay_min", "Salaire brut mensuel minimum", range: 0...30000)
-        let payMax = reader.integer("pay_max", "Salaire brut mensuel maximum", range: 0...30000)
+        let payMin = reader.amount("pay_min", "Salaire brut mensuel minimum", range: Amount(euros: 0)...Amount(euros: 30000))
+        let payMax = reader.amount("pay_max", "Salaire brut mensuel maximum", range: Amount(euros: 0)...Amount(euros: 30000))
         let skills = reader.text("skills", "Compétences", max: longText)
         let otherLicences = reader.text("other_licences", "Autres permis et habilitations", max: 1000)
         let certificates = reader.text("certificates", "Diplômes, certificats", max: 1000)
@@ -166,7 +166,7 @@ enum JobNeedForm {
                 if input.seasonEnd.isEmpty { reader.errors.add("season_end", "Un CDD saisonnier demande le dernier jour de la saison.") }
             }
             if let minimum = payMin, fullTime == true, !contract.allowsPayBelowMinimumWage,
-                minimum < MinimumWage.monthlyGross, !input.confirmLowPay
+                minimum < Amount(euros: MinimumWage.monthlyGross), !input.confirmLowPay
             {
                 reader.errors.add(
                     "pay_min",
@@ -225,8 +225,8 @@ extension JobNeedInput {
         self.seasonRecurring = need.seasonRecurring
         self.placeInsee = need.placeInsee ?? ""
         self.placeName = need.placeName
-        self.payMin = need.payMin.map(String.init) ?? ""
-        self.payMax = need.payMax.map(String.init) ?? ""
+        self.payMin = need.payMin?.field ?? ""
+        self.payMax = need.payMax?.field ?? ""
         self.skills = need.skills
         self.drivingLicence = need.drivingLicence
         self.otherLicences = need.otherLicences

@@ -106,6 +106,16 @@ extension JobNeedPage {
             : (need.status == .submitted
                 ? "Pour les conseillers du centre."
                 : "Le besoin est pris en charge : pour demander une modification, écrivez-la ici aux conseillers.")
+        let here = "\(base)/besoins/\(id)"
+        // The qualification starts from the need as submitted.
+        let qualifyForm = form.scoped(
+            to: "\(here)/qualifier",
+            defaults: [
+                "rome_code": need.romeCode ?? "", "hard_to_fill": need.hardToFill ? "oui" : "non", "hard_to_fill_other": need.hardToFillOther,
+                "adviser_id": String(need.adviserID ?? context.user.id),
+            ])
+        let qualifying = qualifyForm.form.values
+        let moveForm = form.scoped(to: "\(here)/statut")
         return JobNeedPage(
             layout: Layout(title: need.title, session: context.session, membership: context.membership, currentPath: "\(base)/besoins/\(id)"),
             title: need.title, businessName: need.businessName,
@@ -115,17 +125,23 @@ extension JobNeedPage {
             notes: need.notes.isEmpty ? nil : need.notes, cancelReason: isAdviser || need.cancelReasonShared ? need.cancelReason : nil,
             cancelReasonAudience: need.cancelReasonShared ? "visible de l'employeur" : "interne", history: history, base: "\(base)/besoins/\(id)",
             canEdit: mayEdit(need, role: context.role), canCancel: need.status.isOpen, canComment: true, commentHint: commentHint,
-            isAdviser: isAdviser, canQualify: isAdviser && need.status == .submitted,
-            moves: moves.map { Option(value: $0.rawValue, label: $0.label, selected: false) }, hasMoves: !moves.isEmpty,
-            advisers: advisers.map { Option(value: String($0.id), label: $0.name, selected: $0.id == (need.adviserID ?? context.user.id)) },
-            reasons: HardToFillReason.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: need.hardToFillReasons.contains($0)) },
-            romeCode: form.values.text["rome_code"] ?? need.romeCode ?? "", hardToFill: need.hardToFill, hardToFillOther: need.hardToFillOther,
+            isAdviser: isAdviser, canQualify: isAdviser && need.status == .submitted, qualifyForm: qualifyForm,
+            moves: moves.map { Option(value: $0.rawValue, label: $0.label, selected: moveForm.form.values.has("to", $0.rawValue)) }, hasMoves: !moves.isEmpty,
+            moveForm: moveForm,
+            advisers: advisers.map { Option(value: String($0.id), label: $0.name, selected: qualifying.text["adviser_id"] == String($0.id)) },
+            reasons: HardToFillReason.allCases.map {
+                Option(
+                    value: $0.rawValue, label: $0.label,
+                    selected: qualifyForm.form.action.isEmpty ? need.hardToFillReasons.contains($0) : qualifying.has("hard_to_fill_reasons", $0.rawValue))
+            },
+            commentForm: form.scoped(to: "\(here)/commentaires"), cancelForm: form.scoped(to: "\(here)/annuler"),
             commentToken: FormSubmissions.newToken(),
             pipelineHref: isAdviser ? "\(base)/besoins/\(id)/candidatures" : nil, applicationCount: applicationCount,
             presented: presented.map {
                 PresentedRow(href: "\(base)/candidatures/\($0.applicationID)", name: $0.name, commune: $0.commune, state: $0.stateLabel)
             },
-            hasPresented: !presented.isEmpty, form: form)
+            hasPresented: !presented.isEmpty,
+            form: form.anchored(to: "\(here)/qualifier") { $0 == "comment" ? "qualify-comment" : $0 }.anchored(to: "\(here)/statut") { $0 == "comment" ? "move-comment" : $0 })
     }
 
     /// What the need's page lists about it.
@@ -143,7 +159,7 @@ extension JobNeedPage {
         }
         facts.append(.init(label: "Lieu de travail", value: need.placeName + (need.placeInsee.map { " (\($0))" } ?? "")))
         if need.payMin != nil || need.payMax != nil {
-            let pay = [need.payMin.map(Formats.euros), need.payMax.map(Formats.euros)].compactMap { $0 }.joined(separator: " à ")
+            let pay = [need.payMin?.french, need.payMax?.french].compactMap { $0 }.joined(separator: " à ")
             facts.append(.init(label: "Salaire brut mensuel", value: pay))
         }
         if let rome = need.romeCode { facts.append(.init(label: "Code ROME", value: rome)) }

@@ -113,13 +113,14 @@ struct JobNeedPage: PageModel {
     let commentHint: String
     let isAdviser: Bool
     let canQualify: Bool
+    let qualifyForm: FormScope
     let moves: [Option]
     let hasMoves: Bool
+    let moveForm: FormScope
     let advisers: [Option]
     let reasons: [Option]
-    let romeCode: String
-    let hardToFill: Bool
-    let hardToFillOther: String
+    let commentForm: FormScope
+    let cancelForm: FormScope
     let commentToken: String
     let pipelineHref: String?
     let applicationCount: Int

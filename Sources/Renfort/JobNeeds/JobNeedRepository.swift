@@ -75,7 +75,7 @@ enum JobNeedRepository {
     static let columns = """
         n.id, n.business_id, b.name AS business_name, n.title, n.rome_code, n.description, n.contract_kind, n.full_time,
         n.hours_per_week::float8 AS hours_per_week, n.positions, n.positions_filled, n.wished_start, n.end_date,
-        n.season_start, n.season_end, n.season_recurring, n.place_insee, n.place_name, n.pay_min, n.pay_max,
+        n.season_start, n.season_end, n.season_recurring, n.place_insee, n.place_name, (n.pay_min * 100)::int8 AS pay_min_cents, (n.pay_max * 100)::int8 AS pay_max_cents,
         n.skills, n.driving_licence, n.other_licences, n.certificates, n.experience, n.newly_created, n.hard_to_fill,
         n.hard_to_fill_reasons, n.hard_to_fill_other, n.housing_offered, n.notes, n.status, n.cancel_reason, n.cancel_reason_shared,
         n.adviser_id, a.display_name AS adviser_name, n.submitted_at
@@ -113,8 +113,8 @@ enum JobNeedRepository {
                 contractKind: try row.get("contract_kind"), fullTime: try row.get("full_time"), hoursPerWeek: try row.get("hours_per_week"),
                 positions: try row.get("positions"), wishedStart: try row.get("wished_start"), endDate: try row.get("end_date"),
                 seasonStart: try row.get("season_start"), seasonEnd: try row.get("season_end"), seasonRecurring: try row.get("season_recurring"),
-                placeInsee: try row.get("place_insee"), placeName: try row.get("place_name"), payMin: try row.get("pay_min"),
-                payMax: try row.get("pay_max"), skills: try row.get("skills"), drivingLicence: try row.get("driving_licence"),
+                placeInsee: try row.get("place_insee"), placeName: try row.get("place_name"), payMin: try row.get("pay_min_cents", as: Int?.self).map(Amount.init(cents:)),
+                payMax: try row.get("pay_max_cents", as: Int?.self).map(Amount.init(cents:)), skills: try row.get("skills"), drivingLicence: try row.get("driving_licence"),
                 otherLicences: try row.get("other_licences"), certificates: try row.get("certificates"), experience: try row.get("experience"),
                 newlyCreated: try row.get("newly_created"), hardToFill: try row.get("hard_to_fill"),
                 hardToFillReasons: try reasons(try row.get("hard_to_fill_reasons", as: [String].self)),
@@ -147,7 +147,7 @@ enum JobNeedRepository {
                 \(draft.contractKind.rawValue), \(draft.fullTime), \(draft.hoursPerWeek)::numeric, \(draft.positions),
                 \(draft.wishedStart.iso)::date, \(draft.endDate?.iso)::date, \(draft.seasonStart?.iso)::date,
                 \(draft.seasonEnd?.iso)::date, \(draft.seasonRecurring), \(draft.placeInsee), \(draft.placeName),
-                \(draft.payMin), \(draft.payMax), \(draft.skills), \(draft.drivingLicence), \(draft.otherLicences),
+                \(draft.payMin?.cents)::int8 / 100.0, \(draft.payMax?.cents)::int8 / 100.0, \(draft.skills), \(draft.drivingLicence), \(draft.otherLicences),
                 \(draft.certificates), \(draft.experience), \(draft.newlyCreated), \(draft.hardToFill),
                 \(draft.hardToFillReasons.map(\.rawValue)), \(draft.hardToFillOther), \(draft.housingOffered),
                 \(draft.notes), \(actorID), \(now), \(now))
@@ -169,7 +169,7 @@ enum JobNeedRepository {
                 wished_start = \(draft.wishedStart.iso)::date, end_date = \(draft.endDate?.iso)::date,
                 season_start = \(draft.seasonStart?.iso)::date, season_end = \(draft.seasonEnd?.iso)::date,
                 season_recurring = \(draft.seasonRecurring), place_insee = \(draft.placeInsee), place_name = \(draft.placeName),
-                pay_min = \(draft.payMin), pay_max = \(draft.payMax), skills = \(draft.skills),
+                pay_min = \(draft.payMin?.cents)::int8 / 100.0, pay_max = \(draft.payMax?.cents)::int8 / 100.0, skills = \(draft.skills),
                 driving_licence = \(draft.drivingLicence), other_licences = \(draft.otherLicences),
                 certificates = \(draft.certificates), experience = \(draft.experience), newly_created = \(draft.newlyCreated),
                 hard_to_fill = \(draft.hardToFill), hard_to_fill_reasons = \(draft.hardToFillReasons.map(\.rawValue)),

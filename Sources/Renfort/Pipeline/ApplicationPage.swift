@@ -18,13 +18,16 @@ struct ApplicationPage: PageModel {
         let icsHref: String
         let outcomeAction: String
         let outcomes: [Option]
+        let form: FormState<TypedFields>
     }
 
     struct OfferRow: Sendable {
+        let id: Int64
         let summary: String
         let status: String
         let pending: Bool
         let answerAction: String
+        let form: FormState<TypedFields>
     }
 
     struct HistoryRow: Sendable {
@@ -50,26 +53,30 @@ struct ApplicationPage: PageModel {
     let employerAnswer: String?
     let canAnswer: Bool
     let answerAction: String
+    let answerForm: FormScope
     let moves: [Option]
     let hasMoves: Bool
     let moveAction: String
+    let moveForm: FormScope
     let endAction: String
+    let endForm: FormScope
     let reasons: [Option]
     let interviews: [InterviewRow]
     let hasInterviews: Bool
     let canInterview: Bool
     let interviewAction: String
+    let interviewForm: FormScope
     let modes: [Option]
     let offers: [OfferRow]
     let hasOffers: Bool
     let canOffer: Bool
     let offerAction: String
-    let contractKinds: [Option]
+    let offerForm: FormScope
+    let offerContracts: [Option]
     let canHire: Bool
     let hireAction: String
-    let hireStart: String
-    let hireEnd: String
-    let hireHours: String
+    let hireForm: FormScope
+    let hireContracts: [Option]
     let history: [HistoryRow]
     let base: String
     let form: FormState<TypedFields>
@@ -150,45 +157,73 @@ struct ApplicationPage: PageModel {
         self.employerAnswer = application.employerAnswer.map { $0.label + (application.employerNote.isEmpty ? "" : " : \(application.employerNote)") }
         self.canAnswer = !isAdviser && ApplicationPage.employerMayAnswer(application)
         self.answerAction = "\(here)/reponse"
-        self.moves = moves.map { Option(value: $0.rawValue, label: $0.label, selected: false) }
-        self.hasMoves = !moves.isEmpty
+        self.answerForm = form.scoped(to: answerAction)
         self.moveAction = "\(here)/etape"
+        let moveForm = form.scoped(to: moveAction)
+        self.moveForm = moveForm
+        self.moves = moves.map { Option(value: $0.rawValue, label: $0.label, selected: moveForm.form.values.has("to", $0.rawValue)) }
+        self.hasMoves = !moves.isEmpty
         self.endAction = "\(here)/fin"
-        self.reasons = loaded.reasons.map { Option(value: String($0.id), label: $0.label, selected: false) }
+        let endForm = form.scoped(to: endAction)
+        self.endForm = endForm
+        self.reasons = loaded.reasons.map { Option(value: String($0.id), label: $0.label, selected: endForm.form.values.has("reason_id", String($0.id))) }
         self.interviews = loaded.interviews.map { interview in
-            InterviewRow(
+            let outcomeAction = "\(here)/entretiens/\(interview.id)/bilan"
+            let outcomeForm = form.scoped(to: outcomeAction).form
+            return InterviewRow(
                 id: interview.id, when: Formats.dateTime(interview.startsAt), duration: interview.durationMinutes, mode: interview.mode.label,
                 place: interview.place, attendees: interview.attendees,
                 // The outcome and its note are the centre's own record of the interview.
                 outcome: isAdviser ? interview.outcome.map { $0.label + (interview.outcomeNote.isEmpty ? "" : " — \(interview.outcomeNote)") } : nil,
-                icsHref: "\(here)/entretiens/\(interview.id)/invitation.ics", outcomeAction: "\(here)/entretiens/\(interview.id)/bilan",
-                outcomes: Option.all(Interview.Outcome.self, chosen: nil, label: \.label))
+                icsHref: "\(here)/entretiens/\(interview.id)/invitation.ics", outcomeAction: outcomeAction,
+                outcomes: Option.all(Interview.Outcome.self, sent: outcomeForm.values, name: "outcome", label: \.label), form: outcomeForm)
         }
         self.hasInterviews = !loaded.interviews.isEmpty
         self.canInterview = isAdviser && ApplicationTransition.scheduleInterview.allows(from: stage)
         self.interviewAction = "\(here)/entretiens"
-        self.modes = Option.all(Interview.Mode.self, chosen: nil, label: \.label)
+        self.interviewForm = form.scoped(to: interviewAction, defaults: ["duration": "45"])
+        self.modes = Option.all(Interview.Mode.self, sent: interviewForm.form.values, name: "mode", label: \.label)
         self.offers = loaded.offers.map { offer in
-            OfferRow(
-                summary: offer.summary, status: offer.statusLabel, pending: offer.status == .pending,
-                answerAction: "\(here)/propositions/\(offer.id)/reponse")
+            let answerAction = "\(here)/propositions/\(offer.id)/reponse"
+            return OfferRow(
+                id: offer.id, summary: offer.summary, status: offer.statusLabel, pending: offer.status == .pending,
+                answerAction: answerAction, form: form.scoped(to: answerAction).form)
         }
         self.hasOffers = !loaded.offers.isEmpty
         self.canOffer = isAdviser && ApplicationTransition.makeOffer.allows(from: stage)
         self.offerAction = "\(here)/propositions"
-        self.contractKinds = Option.all(ContractKind.self, chosen: (lastOffer?.contractKind ?? need.contractKind).rawValue, label: \.label)
+        // The terms start from the last offer, or from the need.
+        let terms = [
+            "contract_kind": (lastOffer?.contractKind ?? need.contractKind).rawValue, "start_date": (lastOffer?.startDate ?? need.wishedStart).iso,
+            "end_date": (lastOffer?.endDate ?? need.endDate)?.iso ?? "", "hours_per_week": Formats.hours(lastOffer?.hoursPerWeek ?? need.hoursPerWeek),
+        ]
+        self.offerForm = form.scoped(to: offerAction, defaults: terms)
+        self.offerContracts = Option.all(ContractKind.self, chosen: offerForm.form.values.text["contract_kind"], label: \.label)
         self.canHire = isAdviser && ApplicationTransition.hire.allows(from: stage)
         self.hireAction = "\(here)/embauche"
-        self.hireStart = (lastOffer?.startDate ?? need.wishedStart).iso
-        self.hireEnd = (lastOffer?.endDate ?? need.endDate)?.iso ?? ""
-        self.hireHours = Formats.hours(lastOffer?.hoursPerWeek ?? need.hoursPerWeek)
+        self.hireForm = form.scoped(to: hireAction, defaults: terms)
+        self.hireContracts = Option.all(ContractKind.self, chosen: hireForm.form.values.text["contract_kind"], label: \.label)
         self.history = loaded.events.map { event in
             let what: String
             if let to = event.to { what = event.from.map { "\($0.label) → \(to.label)" } ?? "Ajouté : \(to.label)" } else { what = "Note" }
             return HistoryRow(at: Formats.dateTime(event.at), who: event.who, what: what, comment: event.comment.isEmpty ? nil : event.comment)
         }
         self.base = here
-        self.form = form
+        // The summary's links go to the fields of the form that was sent.
+        let ids: [String: [String: String]] = [
+            offerAction: ["contract_kind": "offer-contract", "start_date": "offer-start", "end_date": "offer-end", "hours_per_week": "offer-hours", "gross_pay": "offer-pay"],
+            hireAction: ["contract_kind": "hire-contract", "start_date": "hire-start", "end_date": "hire-end", "hours_per_week": "hire-hours"],
+            moveAction: ["comment": "move-comment"], endAction: ["comment": "end-comment"],
+        ]
+        var anchored = form
+        for interview in loaded.interviews {
+            anchored = anchored.anchored(to: "\(here)/entretiens/\(interview.id)/bilan") { "\($0)-\(interview.id)" }
+        }
+        for offer in loaded.offers {
+            anchored = anchored.anchored(to: "\(here)/propositions/\(offer.id)/reponse") { "\($0)-offer-\(offer.id)" }
+        }
+        if let table = ids[form.action] { anchored = anchored.anchored(to: form.action) { table[$0] ?? $0 } }
+        self.form = anchored
     }
 
     /// An employer answers once, on a candidate presented to them (the page's form and the action ask this).

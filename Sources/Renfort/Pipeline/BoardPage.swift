@@ -167,7 +167,8 @@ extension BoardPage {
         let counts = board.counts
         let total = view.stage.map { counts[$0] ?? 0 } ?? board.total
         let boardHref = "\(base)/besoins/\(needID)/candidatures"
-        let ticked = form.values.ticked["ids"] ?? [:]
+        let bulk = form.scoped(to: "\(boardHref)/rejeter").form.values
+        let ticked = bulk.ticked["ids"] ?? [:]
         let csrf = context.session.csrfToken
         func listPage(_ page: Int) -> String {
             "\(boardHref)?vue=liste" + (view.stage.map { "&etape=\($0.rawValue)" } ?? "") + "&page=\(page)"
@@ -191,7 +192,7 @@ extension BoardPage {
         self.listHref = "\(boardHref)?vue=liste"
         self.addAction = boardHref
         self.bulkAction = "\(boardHref)/rejeter"
-        self.reasonOptions = HTML.options(board.reasons.map { Option(value: String($0.id), label: $0.label, selected: false) })
+        self.reasonOptions = HTML.options(board.reasons.map { Option(value: String($0.id), label: $0.label, selected: bulk.has("reason_id", String($0.id))) })
         self.search = view.search
         self.found = found.map { FoundCandidate(id: $0.id, name: $0.name, commune: $0.communeName) }
         self.searched = !view.search.isEmpty

@@ -11,14 +11,14 @@ struct Offer: Sendable {
     let startDate: Day
     let endDate: Day?
     let hoursPerWeek: Double
-    let grossPay: Int?
+    let grossPay: Amount?
     let status: Status
     let declineReason: String?
 
     /// `CDI à partir du 01/12/2026, 35 h/semaine, 1 900 € brut par mois`.
     var summary: String {
         "\(contractKind.label) à partir du \(startDate.french)" + (endDate.map { " jusqu'au \($0.french)" } ?? "")
-            + ", \(Formats.hours(hoursPerWeek)) h/semaine" + (grossPay.map { ", \(Formats.euros($0)) brut par mois" } ?? "")
+            + ", \(Formats.hours(hoursPerWeek)) h/semaine" + (grossPay.map { ", \($0.french) brut par mois" } ?? "")
     }
 
     var statusLabel: String {

@@ -290,7 +290,7 @@ struct PipelineController: Sendable {
         let applicationID = try context.id()
         var reader = FormReader(context.form)
         let terms = readTerms(&reader)
-        let pay = reader.integer("gross_pay", "Salaire brut mensuel", range: 0...30000)
+        let pay = reader.amount("gross_pay", "Salaire brut mensuel", range: Amount(euros: 0)...Amount(euros: 30000))
         guard let terms, reader.errors.isEmpty else { return try await applicationPage(context: context, errors: reader.errors) }
         let now = self.now
         let outcome = try await services.database.transaction(in: context) { connection in

@@ -79,19 +79,19 @@ enum PipelineSteps {
     static func offers(applicationID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [Offer] {
         try await connection.rows(
             """
-            SELECT id, contract_kind, start_date, end_date, hours_per_week::float8 AS hours_per_week, gross_pay, status, decline_reason
+            SELECT id, contract_kind, start_date, end_date, hours_per_week::float8 AS hours_per_week, (gross_pay * 100)::int8 AS gross_pay_cents, status, decline_reason
             FROM offers WHERE application_id = \(applicationID) ORDER BY created_at
             """, logger: logger
         ) { row in
             Offer(
                 id: try row.get("id"), contractKind: try row.get("contract_kind"), startDate: try row.get("start_date"),
-                endDate: try row.get("end_date"), hoursPerWeek: try row.get("hours_per_week"), grossPay: try row.get("gross_pay"),
+                endDate: try row.get("end_date"), hoursPerWeek: try row.get("hours_per_week"), grossPay: try row.get("gross_pay_cents", as: Int?.self).map(Amount.init(cents:)),
                 status: try row.get("status"), declineReason: try row.get("decline_reason"))
         }
     }
 
     static func makeOffer(
-        applicationID: Int64, contract: ContractKind, start: Day, end: Day?, hours: Double, pay: Int?, tenantID: Int64, actorID: Int64, now: Date,
+        applicationID: Int64, contract: ContractKind, start: Day, end: Day?, hours: Double, pay: Amount?, tenantID: Int64, actorID: Int64, now: Date,
         on connection: PostgresConnection, logger: Logger
     ) async throws -> ApplicationRepository.MoveOutcome {
         guard let application = try await ApplicationRepository.find(id: applicationID, businessID: nil, forUpdate: true, on: connection, logger: logger) else { return .notFound }
@@ -99,7 +99,7 @@ enum PipelineSteps {
         try await connection.execute(
             """
             INSERT INTO offers (tenant_id, application_id, contract_kind, start_date, end_date, hours_per_week, gross_pay, created_at)
-            VALUES (\(tenantID), \(applicationID), \(contract.rawValue), \(start)::date, \(end)::date, \(hours)::numeric, \(pay), \(now))
+            VALUES (\(tenantID), \(applicationID), \(contract.rawValue), \(start)::date, \(end)::date, \(hours)::numeric, \(pay?.cents)::int8 / 100.0, \(now))
             """, logger: logger)
         if application.stage == .interview {
             _ = try await ApplicationRepository.move(id: applicationID, to: .offer, comment: "Proposition faite", tenantID: tenantID, actorID: actorID, now: now, on: connection, logger: logger)

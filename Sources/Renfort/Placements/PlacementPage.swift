@@ -14,6 +14,14 @@ struct PlacementPage: PageModel {
         let summary: String
         let overdue: Bool
         let action: String
+        /// This check-in's form: what was typed in it and its messages (its panel open then).
+        let form: FormState<TypedFields>
+        let contacted: [Option]
+        let channels: [Option]
+        let statuses: [Option]
+        let risks: [Option]
+        let actionKinds: [Option]
+        let endReasons: [Option]
     }
 
     struct TimelineRow: Sendable {
@@ -29,6 +37,8 @@ struct PlacementPage: PageModel {
         let message: String
         let handled: String?
         let action: String
+        /// Its "handled" form, as sent when it came back with an error.
+        let form: FormState<TypedFields>
     }
 
     let layout: Layout
@@ -46,8 +56,9 @@ struct PlacementPage: PageModel {
     let unscheduledAction: String
     let nextCheckIn: String?
     let endAction: String
+    let endForm: FormScope
     let startAction: String
-    let startValue: String
+    let startForm: FormScope
     let alertAction: String
     let today: String
     let contacted: [Option]
@@ -55,7 +66,11 @@ struct PlacementPage: PageModel {
     let statuses: [Option]
     let risks: [Option]
     let actionKinds: [Option]
+    let alertForm: FormScope
+    /// The unscheduled contact's form (its choices are the page's `contacted`, `channels`…).
+    let unscheduledForm: FormScope
     let endReasons: [Option]
+    let contactEndReasons: [Option]
     let form: FormState<TypedFields>
 
     /// The page of placement `id` as `context`'s person may see it; nil when it is not theirs.
@@ -96,9 +111,17 @@ struct PlacementPage: PageModel {
                 summary = checkIn.dueOn < today ? "en retard" : "à faire"
             }
             let open = checkIn.doneOn == nil && !checkIn.closed
+            let action = "\(base)/suivis/\(checkIn.id)"
+            let sent = form.scoped(to: action, defaults: ["done_on": today.iso]).form
             return CheckInRow(
                 id: checkIn.id, label: checkIn.label, due: checkIn.dueOn.french, done: !open, summary: summary,
-                overdue: open && checkIn.dueOn < today, action: "\(base)/suivis/\(checkIn.id)")
+                overdue: open && checkIn.dueOn < today, action: action, form: sent,
+                contacted: Option.all(CheckIn.Contacted.self, sent: sent.values, name: "contacted", label: \.label),
+                channels: Option.all(CheckIn.Channel.self, sent: sent.values, name: "channel", label: \.label),
+                statuses: Option.all(CheckIn.Status.self, sent: sent.values, name: "status", label: \.label),
+                risks: Option.all(CheckIn.Risk.self, sent: sent.values, name: "risks", label: \.label),
+                actionKinds: Option.all(CheckIn.ActionKind.self, sent: sent.values, name: "action_kinds", label: \.label),
+                endReasons: Option.all(EndReason.self, sent: sent.values, name: "end_reason", label: \.label))
         }
         var timeline: [(Date, TimelineRow)] = [
             (placement.createdAt, TimelineRow(at: placement.startDate.french, what: "Embauche en \(placement.contractKind.label)"))
@@ -152,22 +175,37 @@ struct PlacementPage: PageModel {
             AlertRow(
                 key: String(alert.id), at: Formats.dateTime(alert.createdAt), kind: alert.kind.label, message: alert.message,
                 handled: alert.handledAt.map { "traitée le \(Formats.dateTime($0)) par \(alert.handledBy ?? "—") : \(alert.handledNote ?? "")" },
-                action: "\(here)/alertes/\(alert.id)/traitee")
+                action: "\(here)/alertes/\(alert.id)/traitee", form: form.scoped(to: "\(here)/alertes/\(alert.id)/traitee").form)
         } : []
         self.hasAlerts = !self.alerts.isEmpty
         self.unscheduledAction = "\(here)/contacts"
         self.nextCheckIn = next.map { "\($0.label), le \($0.due)" }
         self.endAction = "\(here)/fin"
+        self.endForm = form.scoped(to: endAction)
         self.startAction = "\(here)/debut"
-        self.startValue = placement.startDate.iso
+        self.startForm = form.scoped(to: startAction, defaults: ["start_date": placement.startDate.iso])
         self.alertAction = "\(here)/alerte"
         self.today = today.iso
-        self.contacted = Option.all(CheckIn.Contacted.self, chosen: nil, label: \.label)
-        self.channels = Option.all(CheckIn.Channel.self, chosen: nil, label: \.label)
-        self.statuses = Option.all(CheckIn.Status.self, chosen: nil, label: \.label)
-        self.risks = Option.all(CheckIn.Risk.self, chosen: nil, label: \.label)
-        self.actionKinds = Option.all(CheckIn.ActionKind.self, chosen: nil, label: \.label)
-        self.endReasons = Option.all(EndReason.self, chosen: nil, label: \.label)
-        self.form = form
+        let unscheduled = form.scoped(to: "\(here)/contacts", defaults: ["done_on": today.iso])
+        let contact = unscheduled.form.values
+        self.unscheduledForm = unscheduled
+        self.contacted = Option.all(CheckIn.Contacted.self, sent: contact, name: "contacted", label: \.label)
+        self.channels = Option.all(CheckIn.Channel.self, sent: contact, name: "channel", label: \.label)
+        self.statuses = Option.all(CheckIn.Status.self, sent: contact, name: "status", label: \.label)
+        self.risks = Option.all(CheckIn.Risk.self, sent: contact, name: "risks", label: \.label)
+        self.actionKinds = Option.all(CheckIn.ActionKind.self, sent: contact, name: "action_kinds", label: \.label)
+        self.contactEndReasons = Option.all(EndReason.self, sent: contact, name: "end_reason", label: \.label)
+        self.alertForm = form.scoped(to: alertAction)
+        self.endReasons = Option.all(EndReason.self, sent: endForm.form.values, name: "end_reason", label: \.label)
+        // The summary's links go to the fields of the check-in that was sent.
+        var anchored = form
+        for checkIn in checkIns {
+            anchored = anchored.anchored(to: "\(base)/suivis/\(checkIn.id)") { "\($0)-\(checkIn.id)" }
+        }
+        anchored = anchored.anchored(to: "\(here)/contacts") { "\($0)-contact" }
+        for alert in alerts {
+            anchored = anchored.anchored(to: "\(here)/alertes/\(alert.id)/traitee") { _ in "handled-\(alert.id)" }
+        }
+        self.form = anchored
     }
 }

@@ -3,6 +3,8 @@ import Foundation
 /// The fields of an `application/x-www-form-urlencoded` body, in order.
 public struct FormData: Sendable {
     public private(set) var fields: [(name: String, value: String)] = []
+    /// The path the form was posted to (set by `CSRFMiddleware`).
+    public var action = ""
 
     public init() {}
 
@@ -45,6 +47,14 @@ public struct FormData: Sendable {
 public struct FieldError: Sendable {
     public let field: String
     public let message: String
+    /// The id the summary's link goes to: the field's name, unless the page names it otherwise.
+    public let anchor: String
+
+    init(field: String, message: String, anchor: String? = nil) {
+        self.field = field
+        self.message = message
+        self.anchor = anchor ?? field
+    }
 }
 
 /// The errors of one submitted form, in the order of its fields.

@@ -19,9 +19,10 @@ struct SessionMiddleware: RouterMiddleware {
         var staleCookie = false
         switch try await sessions.load(token: token, logger: context.logger) {
         case .active(let session): context.session = session
-        case .expired(let wasSignedIn):
+        case .expired(let userID):
             staleCookie = true
-            context.sessionExpired = wasSignedIn
+            context.sessionExpired = userID != nil
+            context.expiredUserID = userID
         case .none: staleCookie = true
         }
         var response = try await next(request, context)
@@ -84,6 +85,7 @@ struct CSRFMiddleware: RouterMiddleware {
         guard let expected = context.session?.csrfToken, let sentToken,
             Tokens.constantTimeEqual(expected, sentToken)
         else { throw Self.refused }
+        context.form.action = request.uri.path
         return try await next(request, context)
     }
 
