@@ -114,17 +114,21 @@ struct JoinController: Sendable {
         return try context.id()
     }
 
+    /// The requests again with the answer sent to request `id` and its errors (422); back to the
+    /// list when it was already answered (by a colleague, or a second click).
+    private func sentAgain(_ id: Int64, _ errors: FormErrors, _ context: CentreContext) async throws -> Response {
+        guard let business = try await services.database.transaction(in: context, { try await BusinessRepository.find(id: id, on: $0, logger: context.logger) })
+        else { throw AppError.notFound }
+        guard business.status == .pending else { return .seeOther("\(context.base)/adhesions") }
+        let page = try await JoinRequestsPage.load(
+            in: context, database: services.database, publicBase: services.configuration.baseURL, form: FormState(sent: context.form, errors: errors))
+        return try services.renderer.render(page, status: .unprocessableContent)
+    }
+
     @Sendable func accept(request: Request, context: CentreContext) async throws -> Response {
         let id = try pendingID(context)
         var reader = FormReader(context.form)
-        guard reader.confirmed("Cochez la case pour confirmer l'adhésion.") else {
-            guard let business = try await services.database.transaction(in: context, { try await BusinessRepository.find(id: id, on: $0, logger: context.logger) })
-            else { throw AppError.notFound }
-            guard business.status == .pending else { return .seeOther("\(context.base)/adhesions") }
-            let page = try await JoinRequestsPage.load(
-                in: context, database: services.database, publicBase: services.configuration.baseURL, form: FormState(sent: context.form, errors: reader.errors))
-            return try services.renderer.render(page, status: .unprocessableContent)
-        }
+        guard reader.confirmed("Cochez la case pour confirmer l'adhésion.") else { return try await sentAgain(id, reader.errors, context) }
         let now = services.clock.now()
         let baseURL = services.configuration.baseURL
         let accepted = try await services.database.transaction(in: context) { connection -> Bool in
@@ -150,15 +154,7 @@ struct JoinController: Sendable {
         var reader = FormReader(context.form)
         let reason = reader.text("reason", "Motif du refus", required: true, max: 1000)
         _ = reader.confirmed("Cochez la case pour confirmer le refus.")
-        guard reader.errors.isEmpty else {
-            guard let business = try await services.database.transaction(in: context, { try await BusinessRepository.find(id: id, on: $0, logger: context.logger) })
-            else { throw AppError.notFound }
-            // Already answered (by a colleague, or a second click): back to the list.
-            guard business.status == .pending else { return .seeOther("\(context.base)/adhesions") }
-            let page = try await JoinRequestsPage.load(
-                in: context, database: services.database, publicBase: services.configuration.baseURL, form: FormState(sent: context.form, errors: reader.errors))
-            return try services.renderer.render(page, status: .unprocessableContent)
-        }
+        guard reader.errors.isEmpty else { return try await sentAgain(id, reader.errors, context) }
         let now = services.clock.now()
         try await services.database.transaction(in: context) { connection in
             guard let business = try await BusinessRepository.find(id: id, on: connection, logger: context.logger) else { throw AppError.notFound }
