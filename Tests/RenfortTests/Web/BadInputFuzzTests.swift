@@ -9,8 +9,9 @@ import Testing
 /// Every route of the router, for every role, gets each kind of bad value in its query string
 /// and (for a POST) in an urlencoded and a multipart body: the answer is a 4xx (or a 2xx/3xx
 /// where the value is acceptable), never a 5xx. The routes come from the router itself, so a
-/// new route is covered the day it is added.
-@Suite struct BadInputFuzzTests {
+/// new route is covered the day it is added. Its two walks run one after the other: each keeps
+/// a core busy for tens of seconds, and the suite runs beside every other.
+@Suite(.serialized) struct BadInputFuzzTests {
     /// The fields every body carries: those of every form of Renfort (a form reads its own and
     /// ignores the rest), the one-time token among them.
     static let fields = BadInputTests.allFields + [
@@ -47,19 +48,16 @@ import Testing
         }
     }
 
+    /// What every route gets, in its query string and its bodies. The values that only a form's
+    /// own checks can stop (emoji at a limit, letters folding to ASCII…) go to each field alone
+    /// in `everyFormFieldAloneWithABadValueIsNeverA500`.
     static let kinds: [Kind] = [
         Kind("NUL", "a\u{0}b"),
         Kind("control characters", "a\u{1B}b"),
         Kind("overlong", String(repeating: "a", count: 3000)),
-        // 41 graphemes, 205 code points: under every limit Swift's `count` checks, over PostgreSQL's.
-        Kind("emoji at the limit", String(repeating: "👨‍👩‍👧", count: 41)),
-        Kind("combining accents at the limit", String(repeating: "e\u{301}", count: 101)),
-        // A valid SIRET (Luhn) in Thai digits, and an INSEE code in Arabic-Indic ones.
+        // A valid SIRET (Luhn) in Thai digits.
         Kind("Thai digits", "๗๓๒๘๒๙๓๒๐๐๐๐๗๔"),
-        Kind("Arabic-Indic digits", "٤٦٠٤٢"),
-        Kind("letters folding to ASCII", "\u{212A}1602"),
         Kind("absurd date", "1970-01-01"),
-        Kind("out-of-range date", "9999-12-31"),
         Kind("huge numbers", "99999999999999999999999"),
         Kind("malformed percent-encoding", query: "%zz%%E9%", bytes: Array("%zz%%E9%".utf8)),
         Kind("invalid UTF-8", query: "%FF%FE%C3", bytes: [0xFF, 0xFE, 0x41, 0xC3]),
@@ -203,8 +201,8 @@ import Testing
             let elapsed = ContinuousClock.now - started
             print("bad-input fuzz: \(routes.count) routes, \(requests) requests in \(elapsed); statuses \(statuses.sorted { $0.key < $1.key })")
             // The values reached the handlers: forms answered with their messages, and some were done.
-            #expect((statuses[422] ?? 0) > 500)
-            #expect((statuses[400] ?? 0) > 500)
+            #expect((statuses[422] ?? 0) > 300)
+            #expect((statuses[400] ?? 0) > 300)
             #expect(failures.isEmpty, "\(failures.count) answers 5xx:\n\(failures.prefix(40).joined(separator: "\n"))")
         }
     }
@@ -226,6 +224,7 @@ extension BadInputFuzzTests {
         ("emoji at the limit", String(repeating: "👨‍👩‍👧", count: 41)),
         ("combining accents at the limit", String(repeating: "e\u{301}", count: 101)),
         ("Thai digits", "๗๓๒๘๒๙๓๒๐๐๐๐๗๔"),
+        ("Arabic-Indic digits", "٤٦٠٤٢"),
         ("letters folding to ASCII", "\u{212A}1602"),
         ("absurd date", "1970-01-01"),
     ]
