@@ -50,7 +50,12 @@ struct SignInController: Sendable {
         let address = ClientAddress.of(request, peer: context.peerAddress, trustForwardedFor: services.configuration.trustForwardedFor)
         var errors = FormErrors()
         if email.isEmpty { errors.add("email", "Saisissez votre adresse e-mail.") }
+        // No account has a longer address (users_email_format): such a one never reaches the database.
+        if email.storedLength > 254 { errors.add("email", "Une adresse e-mail ne dépasse pas 254 caractères.") }
         if password.isEmpty { errors.add("password", "Saisissez votre mot de passe.") }
+        if password.utf8.count > PasswordPolicy.maximumBytes {
+            errors.add("password", "Un mot de passe Renfort ne dépasse pas \(PasswordPolicy.maximumBytes) octets (environ 70 caractères).")
+        }
         if errors.isEmpty {
             switch try await services.throttle.check(email: email, address: address, logger: context.logger) {
             case .refuse(let retryAfter):
@@ -125,7 +130,7 @@ struct SignInController: Sendable {
     @Sendable func forgot(request: Request, context: AppRequestContext) async throws -> Response {
         let email = context.form["email"] ?? ""
         var errors = FormErrors()
-        if email.isEmpty || !email.contains("@") || email.count > 254 {
+        if email.isEmpty || !email.contains("@") || email.storedLength > 254 {
             errors.add("email", "Saisissez l'adresse e-mail de votre compte, par exemple nom@entreprise.fr.")
         }
         guard errors.isEmpty else {

@@ -92,10 +92,10 @@ struct AdminController: Sendable {
         if form.slug.range(of: "^[a-z0-9][a-z0-9-]{1,39}$", options: .regularExpression) == nil {
             errors.add("slug", "Le nom court doit faire de 2 à 40 caractères : lettres minuscules sans accent, chiffres et tirets (par exemple « cahors »).")
         }
-        if form.name.isEmpty || form.name.count > 200 { errors.add("name", "Saisissez le nom du centre (200 caractères au plus).") }
-        if form.territory.isEmpty || form.territory.count > 200 { errors.add("territory", "Saisissez le territoire couvert (200 caractères au plus).") }
-        if form.adviserName.isEmpty || form.adviserName.count > 200 { errors.add("adviserName", "Saisissez le nom du premier conseiller.") }
-        if form.adviserEmail.range(of: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", options: .regularExpression) == nil || form.adviserEmail.count > 254 {
+        if form.name.isEmpty || form.name.storedLength > 200 { errors.add("name", "Saisissez le nom du centre (200 caractères au plus).") }
+        if form.territory.isEmpty || form.territory.storedLength > 200 { errors.add("territory", "Saisissez le territoire couvert (200 caractères au plus).") }
+        if form.adviserName.isEmpty || form.adviserName.storedLength > 200 { errors.add("adviserName", "Saisissez le nom du premier conseiller.") }
+        if form.adviserEmail.range(of: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", options: .regularExpression) == nil || form.adviserEmail.storedLength > 254 {
             errors.add("adviserEmail", "Saisissez une adresse e-mail valide, par exemple prenom.nom@centre.fr.")
         }
         guard errors.isEmpty else {

@@ -10,4 +10,6 @@ struct AppServices: Sendable {
     let throttle: SignInThrottle
     let apiLimiter: APIRateLimiter
     let figures: FigureStore
+    /// The SMIC by the day it came into force (`schema/data/smic.csv`, read at start).
+    let minimumWages: MinimumWages
 }

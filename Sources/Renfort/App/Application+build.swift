@@ -46,7 +46,8 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
         hasher: PasswordHasher(cost: configuration.bcryptCost),
         throttle: SignInThrottle(database: database, clock: clock, slowdown: configuration.signInSlowdown),
         apiLimiter: APIRateLimiter(perMinute: configuration.apiRequestsPerMinute),
-        figures: FigureStore(database: database, concurrentComputations: configuration.concurrentFigureComputations))
+        figures: FigureStore(database: database, concurrentComputations: configuration.concurrentFigureComputations),
+        minimumWages: try MinimumWages.load(directory: configuration.schemaDirectory + "/data"))
 
     let staticFiles = try StaticFilesMiddleware<AppRequestContext>(directory: configuration.templatesDirectory + "/static")
     let router = Router(context: AppRequestContext.self)
@@ -55,6 +56,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
         RequestLogMiddleware()
         SecurityHeadersMiddleware(behindTLS: configuration.behindTLS)
         ErrorPageMiddleware(renderer: renderer)
+        QueryStringMiddleware()
         staticFiles
         SessionMiddleware(sessions: services.sessions, cookie: services.cookie)
         FlashMiddleware(behindTLS: configuration.behindTLS)

@@ -29,7 +29,7 @@ struct JoinController: Sendable {
     }
 
     private func page(_ centre: PublicCentre, session: SessionInfo, form: FormState<JoinInput>, sent: Bool) -> JoinPage {
-        JoinPage(centre: centre, session: session, form: form, today: Day(services.clock.now()), sent: sent)
+        JoinPage(centre: centre, session: session, form: form, today: Day(services.clock.now()), minimumWages: services.minimumWages, sent: sent)
     }
 
     @Sendable func form(request: Request, context: AppRequestContext) async throws -> Response {
@@ -63,7 +63,7 @@ struct JoinController: Sendable {
             throw AppError.tooManyRequests(retryAfter: 3600, message: "Trop de demandes ont été envoyées depuis cette adresse. Réessayez dans une heure, ou appelez le centre.")
         }
         let (business, businessDraft, businessErrors) = BusinessForm.read(context.form, full: false)
-        var (need, needDraft, errors) = JobNeedForm.read(context.form, today: Day(now), isNew: true)
+        var (need, needDraft, errors) = JobNeedForm.read(context.form, today: Day(now), isNew: true, minimumWages: services.minimumWages)
         for error in businessErrors.all { errors.add(error.field, error.message) }
         guard let businessDraft, let needDraft, errors.isEmpty else {
             return try services.renderer.render(

@@ -19,13 +19,13 @@ struct JoinPage: PageModel {
     let sent: Bool
     let form: FormState<JoinInput>
 
-    init(centre: PublicCentre, session: SessionInfo, form: FormState<JoinInput>, today: Day, sent: Bool) {
+    init(centre: PublicCentre, session: SessionInfo, form: FormState<JoinInput>, today: Day, minimumWages: MinimumWages, sent: Bool) {
         self.layout = Layout(title: "Rejoindre le centre", session: session, currentPath: "/c/\(centre.slug)/rejoindre")
         self.centreName = centre.name
         self.territory = centre.territory
         self.action = "/c/\(centre.slug)/rejoindre"
         self.headcountBands = Option.all(HeadcountBand.self, chosen: form.values.business.headcountBand, label: \.label)
-        self.needChoices = NeedFormChoices(form.values.need, today: today)
+        self.needChoices = NeedFormChoices(form.values.need, today: today, minimumWages: minimumWages)
         self.sent = sent
         self.form = form
     }

@@ -181,7 +181,7 @@ enum CandidateForm {
         let travel = reader.integer("travel_km", "Distance acceptée (km)", range: 0...500)
         let skills = reader.text("skills", "Compétences", max: 5000)
         let experience = reader.text("experience", "Expérience", max: 5000)
-        let available = reader.day("available_from", "Disponible à partir du")
+        let available = reader.day("available_from", "Disponible à partir du", range: today.within(yearsBack: 30, yearsAhead: 3))
         let windows = reader.text("seasonal_windows", "Disponibilités saisonnières", max: 500)
         let contracts = reader.choices("wished_contracts", "Contrats souhaités", as: ContractKind.self)
         let source = reader.choice("source", "Origine", as: CandidateSource.self)
@@ -201,7 +201,9 @@ enum CandidateForm {
         // The longest the record may be kept: two years after consent, three months otherwise.
         let limit = consent.map { $0.adding(days: 730) } ?? today.adding(days: 90)
         if purge == nil { purge = limit }
-        if let chosen = purge, chosen > limit {
+        if let chosen = purge, chosen < today {
+            reader.errors.add("purge_after", "La date de suppression ne peut pas être passée : un dossier à supprimer se supprime, il ne s'enregistre pas.")
+        } else if let chosen = purge, chosen > limit {
             reader.errors.add("purge_after", consent == nil
                 ? "Sans consentement, le dossier ne peut pas être gardé plus de trois mois (jusqu'au \(limit.french) au plus tard)."
                 : "Le dossier ne peut pas être gardé plus de deux ans après le consentement (jusqu'au \(limit.french) au plus tard).")

@@ -14,19 +14,26 @@ struct CentreDashboardPage: PageModel {
     let tables: [FigureTable.View]
     let apiHref: String
     let isAdviser: Bool
+    /// The filters' messages (a 422), beside the fields and in the summary.
+    let form: FormState<TypedFields>
 
     /// The figures and tables of a centre for the request's period and filters.
     struct Loaded {
         let metrics: CentreMetrics
         let tables: DashboardTables
         let choices: FigureChoices
+        /// What was wrong in the filters (the figures are then those of the rest, the period by default).
+        let errors: FormErrors
+        /// The filters as sent, to show them again.
+        let sent: [String: String]
     }
 
     static func loaded(
         request: Request, in context: CentreContext, figures store: FigureStore, today: Day, withChoices: Bool = true
     ) async throws -> (MetricsFilter, Loaded) {
         try context.require(.observer, .adviser)
-        let filter = try MetricsFilter(request: request, today: today)
+        let sent = MetricsFilter.query(request)
+        let (filter, errors) = MetricsFilter.read(query: sent, today: today)
         let (figures, choices) = try await store.figures(
             centres: [context.membership], filter: filter, asOf: today, withChoices: withChoices, logger: context.logger)[0]
         let ids = Dictionary(figures.businesses.map { ($0.siret, $0.id) }, uniquingKeysWith: { a, _ in a })
@@ -37,7 +44,7 @@ struct CentreDashboardPage: PageModel {
         let tables = DashboardTables(
             links: context.role == .adviser ? base : nil, metrics: metrics, businessIDs: ids, filter: filter,
             sort: BusinessSort(query: MetricsFilter.query(request)), pagePath: "\(base)/tableau-de-bord?\(query)")
-        return (filter, Loaded(metrics: metrics, tables: tables, choices: choices))
+        return (filter, Loaded(metrics: metrics, tables: tables, choices: choices, errors: errors, sent: sent))
     }
 
     static func load(request: Request, in context: CentreContext, figures: FigureStore, today: Day) async throws -> CentreDashboardPage {
@@ -56,12 +63,16 @@ struct CentreDashboardPage: PageModel {
         self.heading = context.membership.centreName
         self.filters = DashboardFilterForm(
             action: "\(base)/tableau-de-bord", filter: filter, businesses: loaded.choices.businesses, sectors: loaded.choices.sectors,
-            communes: loaded.choices.communes)
+            communes: loaded.choices.communes, sent: loaded.sent, errors: loaded.errors)
         self.tiles = DashboardTile.headline(loaded.metrics, placementsHref: adviser ? "\(base)/embauches?du=\(filter.from.iso)&au=\(filter.to.iso)" : nil)
         self.tables = tables.map(\.view)
         self.apiHref = "/api/v1/centres/\(context.membership.centreSlug)/metrics?\(filter.query(french: false))"
         self.isAdviser = adviser
+        self.form = FormState(TypedFields(text: loaded.sent), errors: loaded.errors)
     }
+
+    /// A 422 when a filter was wrong: the page still shows, with the filters and their messages.
+    var status: HTTPResponse.Status { form.hasErrors ? .unprocessableContent : .ok }
 }
 
 /// A headline figure at the top of a dashboard.
@@ -99,12 +110,16 @@ struct DashboardFilterForm: Sendable {
     let filtered: Bool
     let resetHref: String
 
-    /// `businesses` nil: no business filter (the observer's several centres).
-    init(action: String, filter: MetricsFilter, businesses: [(String, String)]?, sectors: [String], communes: [(String, String)]) {
+    /// `businesses` nil: no business filter (the observer's several centres). `sent` and
+    /// `errors`: the filters as typed, and what was wrong with them (their days are shown as typed).
+    init(
+        action: String, filter: MetricsFilter, businesses: [(String, String)]?, sectors: [String], communes: [(String, String)],
+        sent: [String: String] = [:], errors: FormErrors = FormErrors()
+    ) {
         self.action = action
         periodText = "du \(filter.from.french) au \(filter.to.french)"
-        from = filter.from.iso
-        to = filter.to.iso
+        from = errors.isEmpty ? filter.from.iso : (sent["du"] ?? sent["from"] ?? filter.from.iso)
+        to = errors.isEmpty ? filter.to.iso : (sent["au"] ?? sent["to"] ?? filter.to.iso)
         businessOptions = HTML.options((businesses ?? []).map { Option(value: $0.0, label: $0.1, selected: $0.0 == filter.business) })
         showBusinessFilter = businesses != nil
         self.sectors = NAFSection.all.filter { sectors.contains($0.code) || $0.code == filter.sector }.map {

@@ -37,17 +37,19 @@ struct DashboardController: Sendable {
     }
 
     @Sendable func page(request: Request, context: CentreContext) async throws -> Response {
-        try services.renderer.render(
-            try await CentreDashboardPage.load(request: request, in: context, figures: services.figures, today: Day(services.clock.now())))
+        let page = try await CentreDashboardPage.load(request: request, in: context, figures: services.figures, today: Day(services.clock.now()))
+        return try services.renderer.render(page, status: page.status)
     }
 
     static func tiles(_ m: CentreMetrics, placementsHref: String?) -> [Tile] {
         DashboardTile.headline(m, placementsHref: placementsHref)
     }
 
-    static func csvResponse(_ table: FigureTable, request: Request, name: String) -> Response {
+    /// The table as a CSV file: what it holds (`about`: the centre, the period, the filters) at its
+    /// top as in its `name`.
+    static func csvResponse(_ table: FigureTable, request: Request, name: String, about: [(String, String)]) -> Response {
         let international = request.uri.queryParameters["format"] == "international"
-        let text = table.csv(international ? .international : .french)
+        let text = table.csv(international ? .international : .french, about: about)
         let file = name + (international ? "-international" : "") + ".csv"
         return Response(
             status: .ok,
@@ -59,15 +61,26 @@ struct DashboardController: Sendable {
     @Sendable func export(request: Request, context: CentreContext) async throws -> Response {
         try context.require(.observer, .adviser)
         guard let id = context.parameters.get("table"), DashboardTables.ids.contains(id) else { throw AppError.notFound }
-        let (filter, loaded) = try await load(request: request, context: context, withChoices: false)
+        var (filter, loaded) = try await load(request: request, context: context, withChoices: false)
+        // A wrong filter: the dashboard with its message, as its form would show it (422).
+        if !loaded.errors.isEmpty {
+            (filter, loaded) = try await load(request: request, context: context)
+            let page = CentreDashboardPage(context: context, filter: filter, loaded: loaded)
+            return try services.renderer.render(page, status: page.status)
+        }
         guard let table = loaded.tables.table(id) else { throw AppError.notFound }
-        return Self.csvResponse(table, request: request, name: "\(id)-\(context.membership.centreSlug)-\(filter.fileNamePart)")
+        let businessName = filter.business.flatMap { siret in loaded.metrics.businesses.first { $0.siret == siret }?.name }
+        return Self.csvResponse(
+            table, request: request, name: "\(id)-\(context.membership.centreSlug)-\(filter.fileNamePart)",
+            about: [("Centre", context.membership.centreName)] + filter.described(businessName: businessName))
     }
 
     // MARK: - The observer's home: all their centres side by side, and the total
 
     struct ObserverPage: Sendable {
         let layout: Layout
+        /// The filters' messages (a 422), beside the fields and in the summary.
+        let form: FormState<TypedFields>
         let filters: FilterForm
         let tiles: [Tile]
         let tables: [FigureTable.View]
@@ -80,6 +93,13 @@ struct DashboardController: Sendable {
         let observed = context.user.memberships.filter { $0.role == .observer }
         guard !observed.isEmpty else { throw AppError.notFound }
         return observed
+    }
+
+    /// The observer's home, or its export: its filters as sent, and what was wrong with them.
+    func observerFilter(_ request: Request) -> (MetricsFilter, sent: [String: String], FormErrors) {
+        let sent = MetricsFilter.query(request)
+        let (filter, errors) = MetricsFilter.read(query: sent, today: Day(services.clock.now()))
+        return (filter, sent, errors)
     }
 
     func observerTables(centres: [Membership], figures: [Figures], filter: MetricsFilter) -> (CentreMetrics, [FigureTable]) {
@@ -113,7 +133,7 @@ struct DashboardController: Sendable {
 
     @Sendable func observerHome(request: Request, context: SignedInContext) async throws -> Response {
         let centres = try observed(context)
-        let filter = try filter(request)
+        let (filter, sent, errors) = observerFilter(request)
         let figures = try await figures(centres: centres, filter: filter, logger: context.logger)
         var (total, tables) = observerTables(centres: centres, figures: figures, filter: filter)
         for index in tables.indices { tables[index].prepare(base: "/observateur", filter: filter) }
@@ -121,22 +141,28 @@ struct DashboardController: Sendable {
         let communes = Dictionary(figures.flatMap { $0.businesses.compactMap { b in b.communeInsee.map { ($0, b.commune ?? $0) } } }, uniquingKeysWith: { a, _ in a })
         let model = ObserverPage(
             layout: Layout(title: "Mes centres", session: context.session, currentPath: "/observateur"),
+            form: FormState(TypedFields(text: sent), errors: errors),
             filters: FilterForm(
                 action: "/observateur", filter: filter, businesses: nil, sectors: Array(sectors),
-                communes: communes.sorted { $0.value < $1.value }.map { ($0.key, $0.value) }),
+                communes: communes.sorted { $0.value < $1.value }.map { ($0.key, $0.value) }, sent: sent, errors: errors),
             tiles: Self.tiles(total, placementsHref: nil), tables: tables.map(\.view), several: centres.count > 1,
             apiHref: "/api/v1/metrics?\(filter.query(french: false))", tokensHref: "/profil")
-        return try services.renderer.render("dashboards/observer", model)
+        return try services.renderer.render("dashboards/observer", model, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
     @Sendable func observerExport(request: Request, context: SignedInContext) async throws -> Response {
         let centres = try observed(context)
         guard let id = context.parameters.get("table"), ["centres", "indicateurs"].contains(id) else { throw AppError.notFound }
-        let filter = try filter(request)
+        let (filter, _, errors) = observerFilter(request)
+        // A wrong filter: the observer's home with its message, as its form would show it (422).
+        if !errors.isEmpty { return try await observerHome(request: request, context: context) }
         let figures = try await figures(centres: centres, filter: filter, logger: context.logger)
         let (_, tables) = observerTables(centres: centres, figures: figures, filter: filter)
         guard let table = tables.first(where: { $0.id == id }) else { throw AppError.notFound }
-        return Self.csvResponse(table, request: request, name: "\(id)-mes-centres-\(filter.fileNamePart)")
+        let businessName = filter.business.flatMap { siret in figures.lazy.flatMap(\.businesses).first { $0.siret == siret }?.name }
+        return Self.csvResponse(
+            table, request: request, name: "\(id)-mes-centres-\(filter.fileNamePart)",
+            about: [("Centres", centres.map(\.centreName).joined(separator: ", "))] + filter.described(businessName: businessName))
     }
 
     // MARK: - Definitions

@@ -92,7 +92,7 @@ struct DashboardTables {
             } + [.init(label: "Base du maintien", csvName: "maintien_6_mois_base", numeric: true)],
             rows: lines.map { line in
                 .init(cells: [
-                    .text(line.siret),
+                    .code(line.siret),
                     .header(line.name, href: links.flatMap { base in businessIDs[line.siret].map { "\(base)/entreprises/\($0)" } }),
                     .text(line.naf_code ?? ""), .text(line.commune ?? ""),
                     .count(line.permanent_posts_created, href: placementsHref(business: line.siret, contract: "cdi")),

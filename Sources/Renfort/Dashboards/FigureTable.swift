@@ -5,6 +5,8 @@ import Foundation
 struct FigureTable: Sendable {
     enum Value: Sendable {
         case text(String)
+        /// A code made of digits (a SIRET): text in a spreadsheet, never a number.
+        case code(String)
         case count(Int?)
         /// A number with its decimals in the CSV (a rate is written in percent).
         case number(Double?, decimals: Int)
@@ -22,6 +24,9 @@ struct FigureTable: Sendable {
         }
         static func text(_ text: String) -> Cell {
             Cell(text: text, href: nil, numeric: false, isHeader: false, value: .text(text))
+        }
+        static func code(_ code: String) -> Cell {
+            Cell(text: code, href: nil, numeric: false, isHeader: false, value: .code(code))
         }
         static func count(_ count: Int?, href: String? = nil, hiddenText: String = "—") -> Cell {
             Cell(text: count.map(Formats.integer) ?? hiddenText, href: count == nil || count == 0 ? nil : href, numeric: true, isHeader: false, value: .count(count))
@@ -119,18 +124,21 @@ struct FigureTable: Sendable {
         return out + "</table>"
     }
 
-    func csv(_ variant: CSV.Variant) -> String {
+    /// The table as CSV: `about` first (the centre, the period, the filters: what the file
+    /// holds, written in it as in its name), then the columns' French headings and the rows.
+    func csv(_ variant: CSV.Variant, about: [(String, String)] = []) -> String {
         let csv = CSV(variant: variant)
         let lines = (rows + foot).map { row in
-            row.cells.map { cell -> String in
+            row.cells.map { cell -> CSV.Value in
                 switch cell.value {
-                case .text(let text): text
-                case .count(let count): count.map(String.init) ?? ""
-                case .number(let number, let decimals): csv.number(number, decimals: decimals)
+                case .text(let text): .text(text)
+                case .code(let code): .code(code)
+                case .count(let count): .text(count.map(String.init) ?? "")
+                case .number(let number, let decimals): .text(csv.number(number, decimals: decimals))
                 }
             }
         }
-        return csv.document(header: columns.map(\.csvName), rows: lines)
+        return csv.document(about: [("Tableau", title)] + about, header: columns.map(\.label), rows: lines)
     }
 }
 

@@ -20,45 +20,71 @@ struct MetricsFilter: Sendable, Hashable {
 
     /// Reads `from`/`to` (or `du`/`au`), `business` (`entreprise`), `sector` (`secteur`),
     /// `commune` and `contract` (`contrat`); by default the twelve months up to `today`.
-    /// Anything else than what the forms send is refused with a French message.
+    /// Anything else than what the forms send is refused with a French message (the API's 400).
     init(query: [String: String], today: Day) throws {
+        let (filter, errors) = Self.read(query: query, today: today)
+        if let first = errors.all.first { throw AppError.badRequest(first.message) }
+        self = filter
+    }
+
+    /// The filter of a dashboard's form: what was right of it, the rest left at its default
+    /// (the whole period when a day is wrong), and a French message by field of the form
+    /// (`du`, `au`, `entreprise`, `secteur`, `commune`, `contrat`) for what was not.
+    static func read(query: [String: String], today: Day) -> (MetricsFilter, FormErrors) {
+        var errors = FormErrors()
         func value(_ names: String...) -> String? {
             for name in names { if let text = query[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty { return text } }
             return nil
         }
-        func day(_ text: String?, _ what: String) throws -> Day? {
+        func day(_ text: String?, _ what: String, field: String) -> Day? {
             guard let text else { return nil }
-            guard let day = Day(iso: text) else { throw AppError.badRequest("La date \(what) n'est pas une date valide de la forme AAAA-MM-JJ.") }
+            guard let day = Day(iso: text) else {
+                errors.add(field, "La date \(what) n'est pas une date valide de la forme AAAA-MM-JJ.")
+                return nil
+            }
             return day
         }
-        let to = try day(value("to", "au"), "de fin") ?? today
-        let from = try day(value("from", "du"), "de début") ?? to.adding(months: -12).adding(days: 1)
-        guard from <= to else { throw AppError.badRequest("La période commence après sa fin.") }
-        guard from.distance(to: to) <= Self.longestPeriod else { throw AppError.badRequest("La période ne peut pas dépasser dix ans.") }
-        self.from = from
-        self.to = to
+        let defaultTo = today
+        let defaultFrom = defaultTo.adding(months: -12).adding(days: 1)
+        var to = day(value("to", "au"), "de fin", field: "au") ?? defaultTo
+        var from = day(value("from", "du"), "de début", field: "du") ?? to.adding(months: -12).adding(days: 1)
+        if from > to {
+            errors.add("au", "La période commence après sa fin.")
+            (from, to) = (defaultFrom, defaultTo)
+        } else if from.distance(to: to) > Self.longestPeriod {
+            errors.add("du", "La période ne peut pas dépasser dix ans.")
+            (from, to) = (defaultFrom, defaultTo)
+        }
+        var filter = MetricsFilter(from: from, to: to)
         if let siret = value("business", "entreprise") {
-            guard siret.count == 14, siret.allSatisfy(\.isASCII), siret.allSatisfy(\.isNumber) else {
-                throw AppError.badRequest("L'entreprise se désigne par son SIRET (14 chiffres).")
+            if siret.unicodeScalars.count == 14, siret.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) {
+                filter.business = siret
+            } else {
+                errors.add("entreprise", "L'entreprise se désigne par son SIRET (14 chiffres).")
             }
-            business = siret
         }
         if let sector = value("sector", "secteur") {
-            guard NAFSection.all.contains(where: { $0.code == sector }) else {
-                throw AppError.badRequest("Le secteur se désigne par la lettre de sa section NAF (A à U).")
+            if NAFSection.all.contains(where: { $0.code == sector }) {
+                filter.sector = sector
+            } else {
+                errors.add("secteur", "Le secteur se désigne par la lettre de sa section NAF (A à U).")
             }
-            self.sector = sector
         }
         if let commune = value("commune") {
-            guard commune.count == 5, commune.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "A" || $0 == "B") }) else {
-                throw AppError.badRequest("La commune se désigne par son code INSEE (5 caractères).")
+            if commune.unicodeScalars.count == 5, commune.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || $0 == "A" || $0 == "B" }) {
+                filter.commune = commune
+            } else {
+                errors.add("commune", "La commune se désigne par son code INSEE (5 caractères).")
             }
-            self.commune = commune
         }
         if let contract = value("contract", "contrat") {
-            guard let kind = ContractKind(rawValue: contract) else { throw AppError.badRequest("Ce type de contrat n'existe pas.") }
-            self.contract = kind
+            if let kind = ContractKind(rawValue: contract) {
+                filter.contract = kind
+            } else {
+                errors.add("contrat", "Ce type de contrat n'existe pas.")
+            }
         }
+        return (filter, errors)
     }
 
     /// The filter of a page's or an API call's query string, by default the twelve months up
@@ -95,6 +121,18 @@ struct MetricsFilter: Sendable, Hashable {
 
     func query(french: Bool) -> String {
         queryItems(french: french).map { "\($0.0)=\(queryEscaped($0.1))" }.joined(separator: "&")
+    }
+
+    /// The period and the filters in French, one line each, for the top of a CSV file.
+    /// `businessName`: the name of the filtered business, when known.
+    func described(businessName: String?) -> [(String, String)] {
+        var lines = [("Période", "du \(from.french) au \(to.french)")]
+        if let business { lines.append(("Entreprise", businessName.map { "\($0) (SIRET \(business))" } ?? "SIRET \(business)")) }
+        if let sector { lines.append(("Secteur", "\(sector) – \(NAFSection.label(sector))")) }
+        if let commune { lines.append(("Commune (code INSEE)", commune)) }
+        if let contract { lines.append(("Contrat", contract.label)) }
+        if isUnfiltered { lines.append(("Filtres", "aucun")) }
+        return lines
     }
 
     /// The filters as a part of a file name: `du-2018-10-01-au-2019-01-31-secteur-I-contrat-cdi`.

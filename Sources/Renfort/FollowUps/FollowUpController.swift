@@ -42,14 +42,14 @@ struct FollowUpController: Sendable {
 
     /// The check-in form's fields, checked together (a scheduled check-in's or an unscheduled contact's).
     private func readReport(_ reader: inout FormReader) -> FollowUpRepository.Report? {
-        let done = reader.day("done_on", "Date du point", required: true)
+        let done = reader.day("done_on", "Date du point", required: true, range: today.within(yearsBack: 30, yearsAhead: 0))
         let contacted = reader.choice("contacted", "Personne contactée", as: CheckIn.Contacted.self)
         let channel = reader.choice("channel", "Moyen", as: CheckIn.Channel.self)
         let status = reader.choice("status", "Comment ça va", as: CheckIn.Status.self)
         let risks = reader.choices("risks", "Risques", as: CheckIn.Risk.self)
         let kinds = reader.choices("action_kinds", "Actions", as: CheckIn.ActionKind.self)
         let actions = reader.text("actions", "Actions menées", max: 5000)
-        let next = reader.day("next_contact", "Prochain contact")
+        let next = reader.day("next_contact", "Prochain contact", range: today.within(yearsBack: 30, yearsAhead: 3))
         let endReason = reader.choice("end_reason", "Motif de la fin", as: EndReason.self, required: status == .ended)
         if let done, done > today { reader.errors.add("done_on", "Le point ne peut pas être daté dans le futur.") }
         if status == .atRisk && risks.isEmpty { reader.errors.add("risks", "Indiquez au moins un risque.") }
@@ -117,7 +117,7 @@ struct FollowUpController: Sendable {
         try context.require(.adviser)
         let id = try context.id()
         var reader = FormReader(context.form)
-        let day = reader.day("ended_on", "Date de fin", required: true)
+        let day = reader.day("ended_on", "Date de fin", required: true, range: today.within(yearsBack: 30, yearsAhead: 3))
         let reason = reader.choice("end_reason", "Motif", as: EndReason.self)
         _ = reader.confirmed("Cochez la case pour confirmer la fin de l'emploi : les points de suivi restants seront clos.")
         guard let day, let reason, reader.errors.isEmpty else { return try await invalid(placement: id, reader.errors, context) }
@@ -137,7 +137,7 @@ struct FollowUpController: Sendable {
         try context.require(.adviser)
         let id = try context.id()
         var reader = FormReader(context.form)
-        let start = reader.day("start_date", "Nouvelle date de début", required: true)
+        let start = reader.day("start_date", "Nouvelle date de début", required: true, range: today.within(yearsBack: 30, yearsAhead: 3))
         guard let start, reader.errors.isEmpty else { return try await invalid(placement: id, reader.errors, context) }
         let refusal = try await services.database.transaction(in: context) { connection -> String? in
             guard let dates = try await FollowUpRepository.dates(placement: id, forUpdate: true, on: connection, logger: context.logger) else { throw AppError.notFound }

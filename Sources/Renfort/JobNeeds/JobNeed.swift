@@ -97,9 +97,3 @@ enum NeedStatus: String, CaseIterable, Sendable, PostgresDecodable {
         return transitions[from]?.contains(to) ?? false
     }
 }
-
-/// The minimum wage used to check full-time pay: SMIC brut mensuel for 35 hours a week
-/// (11,88 € × 151,67 h, in force since 1 November 2024). Update it when the SMIC changes.
-enum MinimumWage {
-    static let monthlyGross = 1802
-}

@@ -39,13 +39,13 @@ struct JobNeedController: Sendable {
     }
 
     private func formPage(context: CentreContext, form: FormState<JobNeedInput>, editing: JobNeedRecord?) async throws -> Response {
-        let page = try await JobNeedFormPage.load(editing: editing, form: form, in: context, database: services.database, today: today())
+        let page = try await JobNeedFormPage.load(editing: editing, form: form, in: context, database: services.database, today: today(), minimumWages: services.minimumWages)
         return try services.renderer.render(page, status: form.hasErrors ? .unprocessableContent : .ok)
     }
 
     @Sendable func create(request: Request, context: CentreContext) async throws -> Response {
         let businessScope = try context.businessScope()
-        var (input, draft, errors) = JobNeedForm.read(context.form, today: today(), isNew: true)
+        var (input, draft, errors) = JobNeedForm.read(context.form, today: today(), isNew: true, minimumWages: services.minimumWages)
         let businessID = businessScope ?? Int64(input.businessID)
         if let businessScope { input.businessID = String(businessScope) }
         if businessID == nil { errors.add("business_id", "Choisissez l'entreprise qui recrute.") }
@@ -99,7 +99,7 @@ struct JobNeedController: Sendable {
         let id = try context.id()
         guard let need = try await services.database.transaction(in: context, { try await JobNeedRepository.find(id: id, businessID: businessScope, on: $0, logger: context.logger) })
         else { throw AppError.notFound }
-        var (input, draft, errors) = JobNeedForm.read(context.form, today: today(), isNew: false)
+        var (input, draft, errors) = JobNeedForm.read(context.form, today: today(), isNew: false, minimumWages: services.minimumWages)
         input.businessID = String(need.businessID)
         guard JobNeedPage.mayEdit(need, role: context.role) else {
             errors.add("title", "Ce besoin n'est plus modifiable : écrivez plutôt un commentaire aux conseillers.")

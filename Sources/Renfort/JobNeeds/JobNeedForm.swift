@@ -69,8 +69,9 @@ struct JobNeedDetails: Sendable {
 enum JobNeedForm {
     static let longText = 5000
 
-    /// Reads and checks the form. `isNew`: dates may not be in the past.
-    static func read(_ form: FormData, today: Day, isNew: Bool) -> (JobNeedInput, JobNeedDetails?, FormErrors) {
+    /// Reads and checks the form. `isNew`: dates may not be in the past. A full-time pay is
+    /// checked against the SMIC in force on the wished start (`minimumWages`).
+    static func read(_ form: FormData, today: Day, isNew: Bool, minimumWages: MinimumWages) -> (JobNeedInput, JobNeedDetails?, FormErrors) {
         var input = JobNeedInput()
         input.businessID = form["business_id"] ?? ""
         input.title = form["title"] ?? ""
@@ -123,10 +124,10 @@ enum JobNeedForm {
             reader.errors.add("hours_per_week", "Un temps partiel compte moins de 35 heures par semaine.")
         }
         let positions = reader.integer("positions", "Nombre de postes", range: 1...50, required: true)
-        let start = reader.day("wished_start", "Date de début souhaitée", required: true)
-        var end = reader.day("end_date", "Date de fin")
-        let seasonStart = reader.day("season_start", "Début de la saison")
-        let seasonEnd = reader.day("season_end", "Fin de la saison")
+        let start = reader.day("wished_start", "Date de début souhaitée", required: true, range: today.within(yearsBack: 30, yearsAhead: 3))
+        var end = reader.day("end_date", "Date de fin", range: today.within(yearsBack: 30, yearsAhead: 13))
+        let seasonStart = reader.day("season_start", "Début de la saison", range: today.within(yearsBack: 30, yearsAhead: 3))
+        let seasonEnd = reader.day("season_end", "Fin de la saison", range: today.within(yearsBack: 30, yearsAhead: 4))
         let placeInsee = reader.formatted("place_insee", "Code INSEE de la commune", pattern: "[0-9][0-9AB][0-9]{3}", example: "46042")?.uppercased()
         let placeName = reader.text("place_name", "Lieu de travail (commune)", required: true, max: 100)
         let payMin = reader.amount("pay_min", "Salaire brut mensuel minimum", range: Amount(euros: 0)...Amount(euros: 30000))
@@ -165,12 +166,13 @@ enum JobNeedForm {
                 if input.seasonStart.isEmpty { reader.errors.add("season_start", "Un CDD saisonnier demande le premier jour de la saison.") }
                 if input.seasonEnd.isEmpty { reader.errors.add("season_end", "Un CDD saisonnier demande le dernier jour de la saison.") }
             }
+            // The SMIC of the first day of work (today's when that day is not known yet).
             if let minimum = payMin, fullTime == true, !contract.allowsPayBelowMinimumWage,
-                minimum < Amount(euros: MinimumWage.monthlyGross), !input.confirmLowPay
+                minimum < Amount(cents: minimumWages.monthlyGrossCents(on: start ?? today)), !input.confirmLowPay
             {
                 reader.errors.add(
                     "pay_min",
-                    "Pour un temps plein, le salaire ne peut pas être inférieur au SMIC (\(MinimumWage.monthlyGross) € brut par mois). Corrigez-le, ou cochez la case de confirmation si c'est voulu.")
+                    "Pour un temps plein, le salaire ne peut pas être inférieur au SMIC en vigueur au \((start ?? today).french) (\(minimumWages.monthlyGrossText(on: start ?? today)) brut par mois). Corrigez-le, ou cochez la case de confirmation si c'est voulu.")
             }
         }
         if let start, let endDay = end, endDay < start {

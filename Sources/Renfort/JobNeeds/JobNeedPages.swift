@@ -18,7 +18,8 @@ struct JobNeedFormPage: PageModel {
     /// The form for a new need (`editing` nil: an adviser chooses the business, an employer's
     /// is theirs) or for `editing`.
     static func load(
-        editing: JobNeedRecord?, form: FormState<JobNeedInput>, in context: CentreContext, database: Database, today: Day
+        editing: JobNeedRecord?, form: FormState<JobNeedInput>, in context: CentreContext, database: Database, today: Day,
+        minimumWages: MinimumWages
     ) async throws -> JobNeedFormPage {
         let businessScope = try context.businessScope()
         let (businesses, ownName) = try await database.transaction(in: context) { connection in
@@ -30,10 +31,13 @@ struct JobNeedFormPage: PageModel {
         }
         return JobNeedFormPage(
             editing: editing, form: form, businesses: editing == nil ? businesses : nil, businessName: editing?.businessName ?? ownName,
-            context: context, today: today)
+            context: context, today: today, minimumWages: minimumWages)
     }
 
-    init(editing: JobNeedRecord?, form: FormState<JobNeedInput>, businesses: [Business]?, businessName: String?, context: CentreContext, today: Day) {
+    init(
+        editing: JobNeedRecord?, form: FormState<JobNeedInput>, businesses: [Business]?, businessName: String?, context: CentreContext, today: Day,
+        minimumWages: MinimumWages
+    ) {
         let base = context.base
         let input = form.values
         let isNew = editing == nil
@@ -47,7 +51,7 @@ struct JobNeedFormPage: PageModel {
         self.chooseBusiness = businesses != nil
         self.businesses = (businesses ?? []).map { Option(value: String($0.id), label: $0.name, selected: String($0.id) == input.businessID) }
         self.businessName = businessName
-        self.choices = NeedFormChoices(input, today: today)
+        self.choices = NeedFormChoices(input, today: today, minimumWages: minimumWages)
         self.form = form
     }
 }
@@ -64,9 +68,10 @@ struct NeedFormChoices: Sendable {
     let hardNo: Bool
     let reasons: [Option]
     let today: String
-    let minimumWage: Int
+    /// The full-time SMIC in force on the start typed (today's without one), as the checkbox says it.
+    let minimumWage: String
 
-    init(_ input: JobNeedInput, today: Day) {
+    init(_ input: JobNeedInput, today: Day, minimumWages: MinimumWages) {
         self.contractKinds = Option.all(ContractKind.self, chosen: input.contractKind, label: \.label)
         self.fullTimeYes = input.fullTime == "oui"
         self.fullTimeNo = input.fullTime == "non"
@@ -76,7 +81,8 @@ struct NeedFormChoices: Sendable {
         self.hardNo = input.hardToFill == "non"
         self.reasons = HardToFillReason.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: input.hardToFillReasons.contains($0.rawValue)) }
         self.today = today.iso
-        self.minimumWage = MinimumWage.monthlyGross
+        let start = Day(iso: input.wishedStart) ?? today
+        self.minimumWage = "\(minimumWages.monthlyGrossText(on: start)) au \(start.french)"
     }
 }
 

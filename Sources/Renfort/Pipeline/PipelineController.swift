@@ -204,7 +204,7 @@ struct PipelineController: Sendable {
         try context.require(.adviser)
         let applicationID = try context.id()
         var reader = FormReader(context.form)
-        let day = reader.day("date", "Date de l'entretien", required: true)
+        let day = reader.day("date", "Date de l'entretien", required: true, range: Day(now).within(yearsBack: 1, yearsAhead: 2))
         let time = reader.formatted("time", "Heure", pattern: "([01][0-9]|2[0-3]):[0-5][0-9]", example: "14:30", required: true)
         let duration = reader.integer("duration", "Durée (minutes)", range: 5...480, required: true)
         let mode = reader.choice("mode", "Modalité", as: Interview.Mode.self)
@@ -274,8 +274,8 @@ struct PipelineController: Sendable {
 
     private func readTerms(_ reader: inout FormReader) -> Terms? {
         let contract = reader.choice("contract_kind", "Contrat", as: ContractKind.self)
-        let start = reader.day("start_date", "Date de début", required: true)
-        let end = reader.day("end_date", "Date de fin")
+        let start = reader.day("start_date", "Date de début", required: true, range: Day(now).within(yearsBack: 30, yearsAhead: 3))
+        let end = reader.day("end_date", "Date de fin", range: Day(now).within(yearsBack: 30, yearsAhead: 13))
         let hours = reader.decimal("hours_per_week", "Heures par semaine", range: 1...48, required: true)
         if let contract, contract.endDate == .required, end == nil, reader.errors["end_date"] == nil {
             reader.errors.add("end_date", "Un \(contract.label) a une date de fin.")

@@ -66,6 +66,12 @@ struct Day: Comparable, Hashable, Sendable, CustomStringConvertible {
     /// The day `months` later, clamped to the month's last day (31 January + 1 month = 28 February).
     func adding(months: Int) -> Day { Day(Self.calendar.date(byAdding: .month, value: months, to: date) ?? date) }
 
+    /// The days from `yearsBack` years before this one to `yearsAhead` years after: what a date
+    /// field may hold when only a typing slip would put it further.
+    func within(yearsBack: Int, yearsAhead: Int) -> ClosedRange<Day> {
+        adding(months: -12 * yearsBack)...adding(months: 12 * yearsAhead)
+    }
+
     /// Days from this day to `other`.
     func distance(to other: Day) -> Int {
         Int((other.date.timeIntervalSince(date) / 86400).rounded())

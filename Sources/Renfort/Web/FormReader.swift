@@ -8,13 +8,14 @@ struct FormReader {
         self.form = form
     }
 
-    /// The trimmed text of a field ("" when absent), checked for presence and length.
+    /// The trimmed text of a field ("" when absent), checked for presence and length — the
+    /// length PostgreSQL counts (`String.storedLength`: code points, not what Swift calls characters).
     mutating func text(_ name: String, _ label: String, required: Bool = false, max: Int = 200) -> String {
         let value = form[name] ?? ""
         if required && value.isEmpty {
             errors.add(name, "Renseignez « \(label) ».")
-        } else if value.count > max {
-            errors.add(name, "« \(label) » ne peut pas dépasser \(max) caractères (\(value.count) saisis).")
+        } else if value.storedLength > max {
+            errors.add(name, "« \(label) » ne peut pas dépasser \(max) caractères (\(value.storedLength) saisis).")
         }
         return value
     }
@@ -25,11 +26,15 @@ struct FormReader {
         return value.isEmpty ? nil : value
     }
 
-    /// A text that must match `pattern` (letters in any case) when given.
+    /// A text that must match `pattern` (letters in any case) when given. Codes are ASCII: the
+    /// pattern's `[0-9]` and `[A-Z]` never let through another script's digits, nor letters
+    /// that fold to ASCII ones (the Kelvin sign K, the long s ſ) as a case-insensitive match would.
     mutating func formatted(_ name: String, _ label: String, pattern: String, example: String, required: Bool = false) -> String? {
         let value = text(name, label, required: required, max: 100)
         guard !value.isEmpty else { return nil }
-        guard value.range(of: "^\(pattern)$", options: [.regularExpression, .caseInsensitive]) != nil else {
+        guard value.unicodeScalars.allSatisfy(\.isASCII),
+            value.range(of: "^\(pattern)$", options: [.regularExpression, .caseInsensitive]) != nil
+        else {
             errors.add(name, "« \(label) » n'est pas au bon format (exemple : \(example)).")
             return nil
         }
@@ -64,8 +69,9 @@ struct FormReader {
         return (value * 10).rounded() / 10
     }
 
-    /// A day written `AAAA-MM-JJ` (what date fields send).
-    mutating func day(_ name: String, _ label: String, required: Bool = false) -> Day? {
+    /// A day written `AAAA-MM-JJ` (what date fields send), within `range` when given (what the
+    /// date means: a purge date not already past, an interview not ten years away…).
+    mutating func day(_ name: String, _ label: String, required: Bool = false, range: ClosedRange<Day>? = nil) -> Day? {
         let raw = form[name] ?? ""
         guard !raw.isEmpty else {
             if required { errors.add(name, "Renseignez « \(label) ».") }
@@ -73,6 +79,10 @@ struct FormReader {
         }
         guard let day = Day(iso: raw) else {
             errors.add(name, "« \(label) » n'est pas une date valide (format AAAA-MM-JJ, par exemple 2026-06-15).")
+            return nil
+        }
+        if let range, !range.contains(day) {
+            errors.add(name, "« \(label) » doit être comprise entre le \(range.lowerBound.french) et le \(range.upperBound.french).")
             return nil
         }
         return day
@@ -134,4 +144,11 @@ struct FormReader {
         }
         return value
     }
+}
+
+extension String {
+    /// The length PostgreSQL counts (`char_length`, `varchar(n)`): Unicode code points. Swift's
+    /// `count` counts grapheme clusters, fewer for combining accents and emoji ("é" written
+    /// e + U+0301 is one `Character`, two code points): every limit of ours uses this one.
+    var storedLength: Int { unicodeScalars.count }
 }

@@ -15,7 +15,8 @@ enum FormSubmissions {
     }
 
     static func claim(_ token: String?, on connection: PostgresConnection, logger: Logger) async throws -> Claim {
-        guard let token, (20...100).contains(token.count) else {
+        // Our tokens are 20 to 100 ASCII characters: anything else never reaches the database.
+        guard let token, (20...100).contains(token.unicodeScalars.count), token.unicodeScalars.allSatisfy(\.isASCII) else {
             throw AppError.badRequest("Ce formulaire est incomplet. Rechargez la page et envoyez-le de nouveau.")
         }
         // A concurrent claim of the same token waits here until the first transaction ends.

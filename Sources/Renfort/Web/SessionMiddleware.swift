@@ -56,7 +56,7 @@ struct CSRFMiddleware: RouterMiddleware {
         if contentType.hasPrefix("application/x-www-form-urlencoded") {
             let body = try await request.collectBody(upTo: Self.maximumFormSize)
             context.form = FormData(urlEncoded: String(buffer: body))
-            try Self.refuseControlCharacters(in: context.form)
+            try InputRules.check(context.form)
             sentToken = sentToken ?? context.form.raw("_csrf")
         } else if contentType.hasPrefix("multipart/form-data") {
             // Only signed-in people upload: without one, or with a wrong token in the header, not a
@@ -78,7 +78,7 @@ struct CSRFMiddleware: RouterMiddleware {
                 }
             }
             context.form = FormData(fields: upload.fields)
-            try Self.refuseControlCharacters(in: context.form)
+            try InputRules.check(context.form)
             context.files = upload.files
             sentToken = sentToken ?? context.form.raw("_csrf")
         }
@@ -87,12 +87,5 @@ struct CSRFMiddleware: RouterMiddleware {
         else { throw Self.refused }
         context.form.action = request.uri.path
         return try await next(request, context)
-    }
-
-    /// PostgreSQL refuses NUL in text; no form of ours sends control characters but tab and newlines.
-    static func refuseControlCharacters(in form: FormData) throws {
-        if form.fields.contains(where: { $0.value.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" } }) {
-            throw AppError.badRequest("Le formulaire contient des caractères non valides.")
-        }
     }
 }

@@ -158,8 +158,16 @@ import Testing
             #expect(french.headers[.contentDisposition] == "attachment; filename=\"entreprises-cahors-du-2018-10-01-au-2019-01-31.csv\"")
             let bytes = Array(french.body.readableBytesView)
             #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
-            let lines = french.text.dropFirst().split(separator: "\r\n").map(String.init)
-            #expect(lines.first?.hasPrefix("siret;entreprise;naf;commune;postes_perennes_crees") == true)
+            let all = french.text.dropFirst().split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
+            // What the file holds, written at its top: the table, the centre, the period, the filters; then an empty line.
+            #expect(Array(all.prefix(5)) == [
+                "Tableau;Postes pérennes créés par entreprise", "Centre;Centre RH mutualisé du Grand Cahors", "Période;du 01/10/2018 au 31/01/2019",
+                "Filtres;aucun", "",
+            ])
+            let lines = Array(all.dropFirst(5).dropLast())
+            #expect(lines.first?.hasPrefix("SIRET;Entreprise;Secteur (NAF);Commune;Postes pérennes;dont créations") == true)
+            // The SIRET as text: a formula giving its 14 digits, never a number a spreadsheet would write 9,0010E+13.
+            #expect(lines.dropFirst().first?.hasPrefix("\"=\"\"9001000") == true)
             // Eight businesses and the total line.
             #expect(lines.count == 10)
             let total = lines.dropFirst().dropLast().compactMap { Int($0.split(separator: ";", omittingEmptySubsequences: false)[4]) }.reduce(0, +)
@@ -168,7 +176,8 @@ import Testing
             #expect(lines.dropFirst().contains { $0.contains(",") && $0.split(separator: ";", omittingEmptySubsequences: false).count == 11 })
             let international = try await browser.get("/c/cahors/tableau-de-bord/export/entreprises?du=2018-10-01&au=2019-01-31&format=international")
             #expect(Array(international.body.readableBytesView.prefix(1)) != [0xEF])
-            #expect(international.text.hasPrefix("siret,entreprise,naf,commune"))
+            #expect(international.text.hasPrefix("Tableau,Postes pérennes créés par entreprise\r\n"))
+            #expect(international.text.contains("\r\n\r\nSIRET,Entreprise,Secteur (NAF),Commune"))
             #expect(international.text.contains(".0"))
         }
     }

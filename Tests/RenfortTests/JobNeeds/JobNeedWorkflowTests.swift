@@ -13,7 +13,7 @@ import Testing
             ("title", title), ("description", "Plonge et entretien de la cuisine"), ("contract_kind", "cdi"),
             ("full_time", "oui"), ("hours_per_week", "35"), ("positions", "2"), ("wished_start", start),
             ("place_name", "Cahors"), ("newly_created", "creation"), ("hard_to_fill", "oui"),
-            ("hard_to_fill_reasons", "hours"), ("hard_to_fill_reasons", "transport"), ("pay_min", "1850"), ("pay_max", "1950"),
+            ("hard_to_fill_reasons", "hours"), ("hard_to_fill_reasons", "transport"), ("pay_min", "1900"), ("pay_max", "1950"),
         ]
     }
 
@@ -203,7 +203,7 @@ import Testing
             let actor = try await lookup.user("conseiller1@cahors.renfort.test")
             try await database.asOwner { client in
                 try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
-                    let draft = JobNeedForm.read(FormData(urlEncoded: Self.needFields().map { "\($0.0)=\(Browser.escape($0.1))" }.joined(separator: "&")), today: Day(Date()), isNew: true).1!
+                    let draft = JobNeedForm.read(FormData(urlEncoded: Self.needFields().map { "\($0.0)=\(Browser.escape($0.1))" }.joined(separator: "&")), today: Day(Date()), isNew: true, minimumWages: .repository).1!
                     for _ in 0..<40 {
                         _ = try await JobNeedRepository.insert(draft, businessID: business, tenantID: centre, actorID: actor, now: Date(), on: connection, logger: TestEnvironment.logger)
                     }

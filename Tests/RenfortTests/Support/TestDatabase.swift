@@ -41,7 +41,10 @@ struct TestDatabase: Sendable {
 
     static let templateName = "renfort_test_template"
 
-    /// Runs `body` on a fresh copy of the migrated template, dropped afterwards.
+    /// Runs `body` on a fresh copy of the migrated template. The copies are dropped when the next
+    /// run starts, not after each test: every DROP DATABASE forces an immediate checkpoint, and
+    /// two hundred of them among running tests stalled the cluster for tens of seconds (tests
+    /// then found no connection within the server's four seconds).
     static func withFresh<Result: Sendable>(_ body: (TestDatabase) async throws -> Result) async throws -> Result {
         try await TemplateDatabase.shared.ensureCreated()
         return try await withNew(prefix: "renfort_test_", template: templateName, body)
@@ -60,14 +63,7 @@ struct TestDatabase: Sendable {
         let database = TestDatabase(
             name: name, ownerURL: try TestEnvironment.ownerURL.with(database: name),
             appURL: try TestEnvironment.appURL.with(database: name))
-        do {
-            let result = try await body(database)
-            try? await dropDatabase(name)
-            return result
-        } catch {
-            try? await dropDatabase(name)
-            throw error
-        }
+        return try await body(database)
     }
 
     static func createDatabase(_ name: String, template: String) async throws {
@@ -130,7 +126,13 @@ actor TemplateDatabase {
 
     private static func create() async throws {
         let logger = TestEnvironment.logger
-        try await TestDatabase.dropDatabase(TestDatabase.templateName)
+        // The previous run's databases, the template among them.
+        let leftovers = try await PostgresClient.withRunning(try TestEnvironment.ownerURL, logger: logger) { client in
+            try await client.withConnection { connection in
+                try await connection.values("SELECT datname FROM pg_database WHERE datname LIKE 'renfort\\_test\\_%'", as: String.self, logger: logger)
+            }
+        }
+        for name in leftovers { try await TestDatabase.dropDatabase(name) }
         try await TestDatabase.createDatabase(TestDatabase.templateName, template: "template0")
         let url = try TestEnvironment.ownerURL.with(database: TestDatabase.templateName)
         let appRole = try TestEnvironment.appURL.username
