@@ -23,8 +23,8 @@ import Testing
 
     @Test func anObserverCreatesUsesAndRevokesAToken() async throws {
         let logs = CapturedLogs()
-        try await TestApp.run(configure: { $0.logLevel = .info }, logger: logs.logger) { browser, database in
-            try await browser.signIn("observateur@dreets.renfort.test")
+        try await TestApp.run(demo: true, configure: { $0.logLevel = .info }, logger: logs.logger) { browser, database in
+            try await browser.signIn("observateur@dreets.renfort.test", password: DemoData.password)
             let profile = try await browser.get("/profil")
             #expect(profile.status == .ok)
             #expect(profile.text.contains("Jetons d'accès à l'API"))
@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func withoutAValidTokenOrRoleTheAPIAnswersInJSON() async throws {
-        try await TestApp.run { browser, _ in
+        try await TestApp.run(demo: true) { browser, _ in
             let attempts: [HTTPFields] = [HTTPFields(), Self.bearer("rnf_nope-nope-nope-nope-nope-nope"), [.authorization: "Basic Zm9vOmJhcg=="]]
             for headers in attempts {
                 let answer = try await browser.get("/api/v1/centres/cahors/metrics", headers: headers)
@@ -101,12 +101,12 @@ import Testing
             #expect(try await browser.get("/api/v1/nothing-here").headers[.contentType] == "application/json; charset=utf-8")
             // An employer has no API; an adviser reads their own centre only.
             let employer = browser.fresh()
-            try await employer.signIn("employeur1@cahors.renfort.test")
+            try await employer.signIn("employeur1@cahors.renfort.test", password: DemoData.password)
             #expect(try await employer.get("/api/v1/centres/cahors/metrics").status == .notFound)
             #expect(try await employer.get("/api/v1/metrics").status == .notFound)
             #expect(try await employer.get("/profil").text.contains("Jetons d'accès") == false)
             let adviser = browser.fresh()
-            try await adviser.signIn("conseiller1@figeac.renfort.test")
+            try await adviser.signIn("conseiller1@figeac.renfort.test", password: DemoData.password)
             #expect(try await adviser.get("/api/v1/centres/cahors/metrics").status == .notFound)
             let bad = try await adviser.get("/api/v1/centres/figeac/metrics?from=2019-13-01")
             #expect(bad.status == .badRequest)
@@ -115,8 +115,8 @@ import Testing
     }
 
     @Test func callsAreRateLimitedPerCaller() async throws {
-        try await TestApp.run(configure: { $0.apiRequestsPerMinute = 3 }) { browser, _ in
-            try await browser.signIn("observateur@dreets.renfort.test")
+        try await TestApp.run(demo: true, configure: { $0.apiRequestsPerMinute = 3 }) { browser, _ in
+            try await browser.signIn("observateur@dreets.renfort.test", password: DemoData.password)
             for _ in 0..<3 { #expect(try await browser.get("/api/v1/centres").status == .ok) }
             let limited = try await browser.get("/api/v1/centres")
             #expect(limited.status == .tooManyRequests)
@@ -124,14 +124,14 @@ import Testing
             #expect(limited.headers[.contentType] == "application/json; charset=utf-8")
             // Another caller has their own allowance.
             let other = browser.fresh()
-            try await other.signIn("conseiller1@cahors.renfort.test")
+            try await other.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             #expect(try await other.get("/api/v1/centres").status == .ok)
         }
     }
 
     /// Every answer of the API is checked against the schemas of its OpenAPI document.
     @Test func realAnswersMatchTheOpenAPIDocument() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let document = try await browser.get("/api/v1/openapi.json")
             #expect(document.status == .ok)
             let openAPI = try #require(try JSONSerialization.jsonObject(with: Data(document.body.readableBytesView)) as? [String: Any])
@@ -152,7 +152,7 @@ import Testing
                 #expect(problems.isEmpty, "\(path): \(problems.prefix(5))")
             }
             try await check("/api/v1/centres", "/api/v1/centres", status: 401, browser: browser)
-            try await browser.signIn("observateur@dreets.renfort.test")
+            try await browser.signIn("observateur@dreets.renfort.test", password: DemoData.password)
             try await check("/api/v1/centres", "/api/v1/centres", status: 200, browser: browser)
             try await check("/api/v1/centres/cahors/metrics?from=2018-10-01&to=2019-01-31", "/api/v1/centres/{slug}/metrics", status: 200, browser: browser)
             try await check("/api/v1/centres/cahors/metrics", "/api/v1/centres/{slug}/metrics", status: 200, browser: browser)

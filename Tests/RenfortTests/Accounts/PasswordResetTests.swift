@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func aForgottenPasswordIsReplacedThroughASingleUseLink() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let page = try await browser.get("/mot-de-passe-oublie")
             #expect(page.status == .ok)
             let sent = try await browser.post("/mot-de-passe-oublie", [("email", "employeur5@cahors.renfort.test")])
@@ -44,13 +44,13 @@ import Testing
             #expect(done.location == "/login?motdepasse=1")
             // Used once: the link is dead now.
             #expect(try await browser.get(path).status == .notFound)
-            #expect(try await browser.fresh().signIn("employeur5@cahors.renfort.test").status == .unprocessableContent)
+            #expect(try await browser.fresh().signIn("employeur5@cahors.renfort.test", password: DemoData.password).status == .unprocessableContent)
             #expect(try await browser.fresh().signIn("employeur5@cahors.renfort.test", password: "une longue phrase secrète").status == .seeOther)
         }
     }
 
     @Test func anUnknownAddressGetsTheSameAnswerAndNothingIsQueued() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             try await browser.get("/mot-de-passe-oublie")
             let response = try await browser.post("/mot-de-passe-oublie", [("email", "personne@nulle-part.fr")])
             #expect(response.status == .seeOther)
@@ -64,7 +64,7 @@ import Testing
 
     @Test func aLinkExpiresAfterOneHour() async throws {
         let clock = ManualClock()
-        try await TestApp.run(clock: clock) { browser, database in
+        try await TestApp.run(demo: true, clock: clock) { browser, database in
             try await browser.get("/mot-de-passe-oublie")
             try await browser.post("/mot-de-passe-oublie", [("email", "conseiller2@cahors.renfort.test")])
             let path = try #require(try await link(for: "conseiller2@cahors.renfort.test", in: database))

@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct SignInTests {
     @Test func signInRotatesTheSessionAndLandsOnTheHomePage() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let page = try await browser.get("/login")
             #expect(page.status == .ok)
             #expect(page.text.contains(#"<label for="email">"#) && page.text.contains(#"name="password""#))
@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func aWrongPasswordComesBackWithAMessageAndTheEmailKept() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             try await browser.get("/login")
             let response = try await browser.post("/login", [("email", "conseiller1@cahors.renfort.test"), ("password", "pas le bon mot de passe")])
             #expect(response.status == .unprocessableContent)
@@ -56,8 +56,8 @@ import Testing
     }
 
     @Test func signOutEndsTheSessionOnTheServer() async throws {
-        try await TestApp.run { browser, database in
-            try await browser.signIn("employeur1@cahors.renfort.test")
+        try await TestApp.run(demo: true) { browser, database in
+            try await browser.signIn("employeur1@cahors.renfort.test", password: DemoData.password)
             let cookie = try #require(browser.cookie)
             try await browser.get("/c/cahors")
             let out = try await browser.post("/logout")
@@ -74,8 +74,8 @@ import Testing
 
     @Test func anIdleSessionExpiresAfterThirtyMinutesUnlessExtended() async throws {
         let clock = ManualClock()
-        try await TestApp.run(clock: clock) { browser, _ in
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+        try await TestApp.run(demo: true, clock: clock) { browser, _ in
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             let page = try await browser.get("/c/cahors")
             #expect(page.text.contains("Prolonger la session"))
             #expect(page.text.contains(#"action="/session/prolonger""#))
@@ -98,8 +98,8 @@ import Testing
 
     @Test func aSessionEndsAfterTwelveHoursEvenWhenActive() async throws {
         let clock = ManualClock()
-        try await TestApp.run(clock: clock) { browser, _ in
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+        try await TestApp.run(demo: true, clock: clock) { browser, _ in
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             for _ in 0..<35 {
                 clock.advance(by: 20 * 60)
                 #expect(try await browser.get("/c/cahors").status == .ok)
@@ -114,7 +114,7 @@ import Testing
 
     @Test func expiredSessionsAreDeleted() async throws {
         let clock = ManualClock()
-        try await TestApp.run(clock: clock) { browser, database in
+        try await TestApp.run(demo: true, clock: clock) { browser, database in
             try await browser.get("/login")
             try await browser.fresh().get("/login")
             #expect(try await database.count("sessions") == 2)
@@ -127,7 +127,7 @@ import Testing
     }
 
     @Test func cookieAttributesOnPlainHTTPAndBehindTLS() async throws {
-        try await TestApp.run { browser, _ in
+        try await TestApp.run(demo: true) { browser, _ in
             let response = try await browser.get("/login")
             let cookie = try #require(response.headers[values: .setCookie].first)
             #expect(cookie.hasPrefix("renfort_session="))
@@ -136,7 +136,7 @@ import Testing
             #expect(cookie.contains("Path=/"))
             #expect(!cookie.contains("Secure"))
         }
-        try await TestApp.run(configure: { $0.behindTLS = true }) { browser, _ in
+        try await TestApp.run(demo: true, configure: { $0.behindTLS = true }) { browser, _ in
             let response = try await browser.get("/login")
             let cookie = try #require(response.headers[values: .setCookie].first)
             #expect(cookie.hasPrefix("__Host-renfort_session="))
@@ -153,12 +153,12 @@ import Testing
     }
 
     @Test func disablingAUserEndsTheirSessions() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let employer = browser.fresh()
-            try await employer.signIn("employeur2@cahors.renfort.test")
+            try await employer.signIn("employeur2@cahors.renfort.test", password: DemoData.password)
             #expect(try await employer.get("/c/cahors").status == .ok)
 
-            try await browser.signIn("admin@renfort.test")
+            try await browser.signIn("admin@renfort.test", password: DemoData.password)
             let admin = try await browser.get("/admin")
             let id = try await database.asOwner { client in
                 try await client.withConnection { connection in
@@ -171,13 +171,13 @@ import Testing
             #expect(try await database.count("sessions", where: "user_id = \(id)") == 0)
             #expect(try await employer.get("/c/cahors").status == .seeOther)
             // And they cannot sign in again.
-            let again = try await employer.signIn("employeur2@cahors.renfort.test")
+            let again = try await employer.signIn("employeur2@cahors.renfort.test", password: DemoData.password)
             #expect(again.status == .unprocessableContent)
         }
     }
 
     @Test func nextIsFollowedOnlyWithinTheSite() async throws {
-        try await TestApp.run { browser, _ in
+        try await TestApp.run(demo: true) { browser, _ in
             try await browser.get("/login?next=/c/cahors/entreprises")
             let inside = try await browser.post("/login", [("email", "conseiller2@cahors.renfort.test"), ("password", DemoData.password), ("next", "/c/cahors/entreprises")])
             #expect(inside.location == "/c/cahors/entreprises")

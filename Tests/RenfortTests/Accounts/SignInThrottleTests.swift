@@ -6,7 +6,7 @@ import Testing
 @Suite struct SignInThrottleTests {
     @Test func repeatedFailuresForOneAccountGetA429ThenPassWithTime() async throws {
         let clock = ManualClock()
-        try await TestApp.run(clock: clock) { browser, _ in
+        try await TestApp.run(demo: true, clock: clock) { browser, _ in
             try await browser.get("/login")
             for _ in 0..<SignInThrottle.accountLimit {
                 let response = try await browser.post("/login", [("email", "employeur3@cahors.renfort.test"), ("password", "mauvais mot de passe")])
@@ -21,7 +21,7 @@ import Testing
             // Another account from another address is not affected.
             let other = browser.fresh()
             other.address = "198.51.100.7"
-            #expect(try await other.signIn("employeur4@cahors.renfort.test").status == .seeOther)
+            #expect(try await other.signIn("employeur4@cahors.renfort.test", password: DemoData.password).status == .seeOther)
             // After the window, the owner signs in again: no lockout for good.
             clock.advance(by: 15 * 60 + 1)
             let later = try await browser.post("/login", [("email", "employeur3@cahors.renfort.test"), ("password", DemoData.password)])
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func manyAccountsTriedFromOneAddressGetA429() async throws {
-        try await TestApp.run { browser, _ in
+        try await TestApp.run(demo: true) { browser, _ in
             browser.address = "203.0.113.9"
             try await browser.get("/login")
             for index in 0..<SignInThrottle.addressLimit {
@@ -64,7 +64,7 @@ import Testing
             // The same account from elsewhere still works.
             let elsewhere = browser.fresh()
             elsewhere.address = "203.0.113.10"
-            #expect(try await elsewhere.signIn("conseiller1@cahors.renfort.test").status == .seeOther)
+            #expect(try await elsewhere.signIn("conseiller1@cahors.renfort.test", password: DemoData.password).status == .seeOther)
         }
     }
 }

@@ -15,8 +15,8 @@ import Testing
     }
 
     @Test func anAdminCreatesACentreAndItsFirstAdviserOnce() async throws {
-        try await TestApp.run { browser, database in
-            try await browser.signIn("admin@renfort.test")
+        try await TestApp.run(demo: true) { browser, database in
+            try await browser.signIn("admin@renfort.test", password: DemoData.password)
             let page = try await browser.get("/admin")
             let token = try #require(formToken(page.text))
             let first = try await browser.post("/admin/centres", valid + [("_form", token)])
@@ -47,8 +47,8 @@ import Testing
     }
 
     @Test func concurrentDoubleSubmitCreatesOneCentre() async throws {
-        try await TestApp.run { browser, database in
-            try await browser.signIn("admin@renfort.test")
+        try await TestApp.run(demo: true) { browser, database in
+            try await browser.signIn("admin@renfort.test", password: DemoData.password)
             let token = try #require(formToken(try await browser.get("/admin").text))
             let fields = valid + [("_form", token)]
             async let a = browser.post("/admin/centres", fields)
@@ -61,8 +61,8 @@ import Testing
     }
 
     @Test func badInputComesBackWithMessagesAndWhatWasTyped() async throws {
-        try await TestApp.run { browser, database in
-            try await browser.signIn("admin@renfort.test")
+        try await TestApp.run(demo: true) { browser, database in
+            try await browser.signIn("admin@renfort.test", password: DemoData.password)
             let token = try #require(formToken(try await browser.get("/admin").text))
             let response = try await browser.post("/admin/centres", [
                 ("slug", "Pas Valide!"), ("name", ""), ("territory", "Quercy <b>blanc</b>"),

@@ -12,9 +12,9 @@ import Testing
     }
 
     @Test func anAdviserCreatesAndEditsABusiness() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             let form = try await browser.get("/c/cahors/entreprises/nouvelle")
             let token = try #require(JobNeedWorkflowTests.formToken(form.text))
             let bad = try await browser.post("/c/cahors/entreprises", Self.businessFields(siret: "73282932000075") + [("_form", token)])
@@ -56,10 +56,10 @@ import Testing
     }
 
     @Test func anInvitedEmployerSetsTheirPasswordAndSeesTheirBusinessUntilRevoked() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             let conserverie = try await lookup.business("Conserverie du Quercy Blanc")
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             let page = try await browser.get("/c/cahors/entreprises/\(conserverie)")
             #expect(page.text.contains("Thierry Cayla"))
             let token = try #require(JobNeedWorkflowTests.formToken(page.text))

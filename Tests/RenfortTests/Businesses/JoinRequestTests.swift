@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func aBusinessAsksToJoinAndAnAdviserAcceptsIt() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             let form = try await browser.get("/c/cahors/rejoindre")
             #expect(form.status == .ok)
@@ -32,10 +32,10 @@ import Testing
 
             // Invisible to employers and absent from the needs list until accepted.
             let employer = browser.fresh()
-            try await employer.signIn("employeur1@cahors.renfort.test")
+            try await employer.signIn("employeur1@cahors.renfort.test", password: DemoData.password)
             #expect(!(try await employer.get("/c/cahors/besoins").text.contains("Libraire")))
             let adviser = browser.fresh()
-            try await adviser.signIn("conseiller1@cahors.renfort.test")
+            try await adviser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             #expect(!(try await adviser.get("/c/cahors/besoins").text.contains("Libraire")))
             let requests = try await adviser.get("/c/cahors/adhesions")
             #expect(requests.text.contains("Librairie Calligramme"))
@@ -50,10 +50,10 @@ import Testing
     }
 
     @Test func anAdviserDeclinesWithAReason() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             let bakery = try await lookup.business("Boulangerie du Pont Valentré")
-            try await browser.signIn("conseiller2@cahors.renfort.test")
+            try await browser.signIn("conseiller2@cahors.renfort.test", password: DemoData.password)
             try await browser.get("/c/cahors/adhesions")
             let noReason = try await browser.post("/c/cahors/adhesions/\(bakery)/refuser", [("reason", " ")])
             #expect(noReason.status == .unprocessableContent)
@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func theHoneypotAndTheRateLimitStopRobots() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             let before = try await lookup.count("cahors", "SELECT 1 FROM businesses")
             let token = try #require(JobNeedWorkflowTests.formToken(try await browser.get("/c/cahors/rejoindre").text))

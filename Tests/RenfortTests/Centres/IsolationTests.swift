@@ -23,9 +23,9 @@ import Testing
     }
 
     @Test func anEmployerSeesOnlyTheirOwnBusiness() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let ids = try await businessIDs(database)
-            try await browser.signIn("employeur1@cahors.renfort.test")
+            try await browser.signIn("employeur1@cahors.renfort.test", password: DemoData.password)
             let own = try await browser.get("/c/cahors/entreprises/\(ids.cahors["Auberge du Causse"]!)")
             #expect(own.status == .ok)
             #expect(own.text.contains("Auberge du Causse"))
@@ -41,9 +41,9 @@ import Testing
     }
 
     @Test func anotherCentresAdviserGetsNotFoundEverywhere() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let ids = try await businessIDs(database)
-            try await browser.signIn("conseiller1@figeac.renfort.test")
+            try await browser.signIn("conseiller1@figeac.renfort.test", password: DemoData.password)
             #expect(try await browser.get("/c/figeac/entreprises").text.contains("Scierie du Ségala"))
             #expect(try await browser.get("/c/cahors").status == .notFound)
             #expect(try await browser.get("/c/cahors/entreprises").status == .notFound)
@@ -58,9 +58,9 @@ import Testing
     }
 
     @Test func aCahorsAdviserCannotReachFigeacBusinessesThroughCahors() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let ids = try await businessIDs(database)
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             #expect(try await browser.get("/c/cahors/entreprises/\(ids.cahors["Auberge du Causse"]!)").status == .ok)
             for id in ids.figeac.values {
                 #expect(try await browser.get("/c/cahors/entreprises/\(id)").status == .notFound)
@@ -72,9 +72,9 @@ import Testing
     }
 
     @Test func anObserverSeesNoBusinessFileAndNoAdminPage() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let ids = try await businessIDs(database)
-            try await browser.signIn("observateur@dreets.renfort.test")
+            try await browser.signIn("observateur@dreets.renfort.test", password: DemoData.password)
             #expect(try await browser.get("/c/cahors/entreprises").status == .notFound)
             #expect(try await browser.get("/c/cahors/entreprises/\(ids.cahors["Auberge du Causse"]!)").status == .notFound)
             #expect(try await browser.get("/admin").status == .notFound)

@@ -14,8 +14,8 @@ import Testing
         ("observateur@dreets.renfort.test", "/observateur", "Centre RH mutualisé du Pays de Figeac"),
     ])
     func eachRoleLandsOnItsHomePage(email: String, home: String, content: String) async throws {
-        try await TestApp.run { browser, _ in
-            let response = try await browser.signIn(email)
+        try await TestApp.run(demo: true) { browser, _ in
+            let response = try await browser.signIn(email, password: DemoData.password)
             #expect(response.status == .seeOther)
             #expect(response.location == home)
             let page = try await browser.get(home)
@@ -31,8 +31,8 @@ import Testing
     }
 
     @Test func theObserverSeesBothCentresAndTheirTotal() async throws {
-        try await TestApp.run { browser, _ in
-            try await browser.signIn("observateur@dreets.renfort.test")
+        try await TestApp.run(demo: true) { browser, _ in
+            try await browser.signIn("observateur@dreets.renfort.test", password: DemoData.password)
             let page = try await browser.get("/observateur")
             #expect(page.text.contains("Centre RH mutualisé du Grand Cahors"))
             #expect(page.text.contains("Ensemble"))
@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func anonymousVisitorsAreSentToSignIn() async throws {
-        try await TestApp.run { browser, _ in
+        try await TestApp.run(demo: true) { browser, _ in
             for path in ["/", "/accueil", "/observateur", "/admin", "/c/cahors", "/c/cahors/entreprises"] {
                 let response = try await browser.get(path)
                 #expect(response.status == .seeOther, "\(path)")

@@ -241,9 +241,9 @@ import Testing
         """
 
     @Test func theRollupEqualsTheEventsAfterEveryKindOfMove() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             // Forward, back, forward again, then an ending: the furthest stage stays the furthest reached.
             let sourced = try #require(try await lookup.ids("cahors", "SELECT id FROM applications WHERE stage = 'sourced' ORDER BY id").first)
             try await browser.get("/c/cahors/candidatures/\(sourced)")
@@ -322,10 +322,10 @@ import Testing
     }
 
     @Test func theRollupsFollowHiresStartDatesAndStatusMoves() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             try await Self.check(database)
             let lookup = DemoLookup(database: database)
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             // A placement's start moves: its need's first start follows.
             let placement = try #require(try await lookup.ids("cahors", "SELECT id FROM placements WHERE start_date > current_date - 200 ORDER BY id").first)
             try await browser.get("/c/cahors/embauches/\(placement)")
@@ -353,7 +353,7 @@ import Testing
         """
 
     @Test func theCopiesFollowTheCandidates() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             for slug in ["cahors", "figeac"] {
                 #expect(try await lookup.ids(slug, Self.differing) == [0])
@@ -364,7 +364,7 @@ import Testing
                 SELECT c.id FROM candidates c JOIN placements p ON p.candidate_id = c.id
                 WHERE c.commune_name <> 'Cahors' OR c.source <> 'france_travail' ORDER BY c.id
                 """).first)
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             try await browser.get("/c/cahors/candidats/\(hired)/modifier")
             let edited = try await browser.post(
                 "/c/cahors/candidats/\(hired)/modifier", CandidateFixtures.fields(phone: "06 98 76 54 32") + [("confirm_duplicate", "oui")])

@@ -97,8 +97,8 @@ import Testing
     }
 
     @Test func theDemoShows39PermanentPostsForTheSeasonAndNoCandidate() async throws {
-        try await TestApp.run { browser, database in
-            try await browser.signIn("observateur@dreets.renfort.test")
+        try await TestApp.run(demo: true) { browser, database in
+            try await browser.signIn("observateur@dreets.renfort.test", password: DemoData.password)
             let api = try await browser.get("/api/v1/centres/cahors/metrics?from=2018-10-01&to=2019-01-31")
             #expect(api.status == .ok)
             #expect(api.headers[.contentType] == "application/json; charset=utf-8")
@@ -131,17 +131,17 @@ import Testing
     }
 
     @Test func onlyTheCentresObserversAndAdvisersSeeItsFigures() async throws {
-        try await TestApp.run { browser, _ in
+        try await TestApp.run(demo: true) { browser, _ in
             let employer = browser.fresh()
-            try await employer.signIn("employeur1@cahors.renfort.test")
+            try await employer.signIn("employeur1@cahors.renfort.test", password: DemoData.password)
             #expect(try await employer.get("/api/v1/centres/cahors/metrics").status == .notFound)
             #expect(try await employer.get("/c/cahors/tableau-de-bord").status == .notFound)
             let figeac = browser.fresh()
-            try await figeac.signIn("conseiller1@figeac.renfort.test")
+            try await figeac.signIn("conseiller1@figeac.renfort.test", password: DemoData.password)
             #expect(try await figeac.get("/api/v1/centres/cahors/metrics").status == .notFound)
             #expect(try await figeac.get("/api/v1/centres/figeac/metrics").status == .ok)
             let adviser = browser.fresh()
-            try await adviser.signIn("conseiller1@cahors.renfort.test")
+            try await adviser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             #expect(try await adviser.get("/c/cahors/tableau-de-bord").status == .ok)
             let anonymous = try await browser.fresh().get("/api/v1/centres/cahors/metrics")
             #expect(anonymous.status == .unauthorized)
@@ -150,8 +150,8 @@ import Testing
     }
 
     @Test func thePerBusinessTableDownloadsAsCSV() async throws {
-        try await TestApp.run { browser, _ in
-            try await browser.signIn("observateur@dreets.renfort.test")
+        try await TestApp.run(demo: true) { browser, _ in
+            try await browser.signIn("observateur@dreets.renfort.test", password: DemoData.password)
             let french = try await browser.get("/c/cahors/tableau-de-bord/export/entreprises?du=2018-10-01&au=2019-01-31")
             #expect(french.status == .ok)
             #expect(french.headers[.contentType] == "text/csv; charset=utf-8")

@@ -13,8 +13,8 @@ import Testing
     static let season = "du=2018-10-01&au=2019-01-31"
 
     @Test func theObserversDashboardHasEverySectionChartAndExport() async throws {
-        try await TestApp.run { browser, _ in
-            try await browser.signIn("observateur@dreets.renfort.test")
+        try await TestApp.run(demo: true) { browser, _ in
+            try await browser.signIn("observateur@dreets.renfort.test", password: DemoData.password)
             let page = try await browser.get("/c/cahors/tableau-de-bord?\(Self.season)")
             #expect(page.status == .ok)
             for id in DashboardTables.ids {
@@ -59,8 +59,8 @@ import Testing
     }
 
     @Test func filtersNarrowTheFiguresAndBadQueriesAreRefused() async throws {
-        try await TestApp.run { browser, _ in
-            try await browser.signIn("observateur@dreets.renfort.test")
+        try await TestApp.run(demo: true) { browser, _ in
+            try await browser.signIn("observateur@dreets.renfort.test", password: DemoData.password)
             func permanent(_ query: String) async throws -> Int? {
                 let answer = try await browser.get("/api/v1/centres/cahors/metrics?from=2018-10-01&to=2019-01-31&\(query)")
                 return (try JSONSerialization.jsonObject(with: Data(answer.body.readableBytesView)) as? [String: Any])?["permanent_posts_created"] as? Int
@@ -89,8 +89,8 @@ import Testing
     }
 
     @Test func advisersSeeTheirCentresFiguresLinkedToTheLists() async throws {
-        try await TestApp.run { browser, database in
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+        try await TestApp.run(demo: true) { browser, database in
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             let page = try await browser.get("/c/cahors/tableau-de-bord?\(Self.season)&tri=entreprise&ordre=asc")
             #expect(page.status == .ok)
             let inn = try await DemoLookup(database: database).business("Auberge du Causse")
@@ -107,11 +107,11 @@ import Testing
             #expect(list.text.components(separatedBy: "href=\"/c/cahors/embauches/").count - 1 == 7)
             // Other people's dashboards do not exist.
             let employer = browser.fresh()
-            try await employer.signIn("employeur1@cahors.renfort.test")
+            try await employer.signIn("employeur1@cahors.renfort.test", password: DemoData.password)
             #expect(try await employer.get("/c/cahors/tableau-de-bord/export/entreprises").status == .notFound)
             #expect(try await employer.get("/observateur").status == .notFound)
             let figeac = browser.fresh()
-            try await figeac.signIn("conseiller1@figeac.renfort.test")
+            try await figeac.signIn("conseiller1@figeac.renfort.test", password: DemoData.password)
             #expect(try await figeac.get("/c/cahors/tableau-de-bord/export/indicateurs").status == .notFound)
             #expect(try await figeac.get("/c/figeac/tableau-de-bord").status == .ok)
             #expect(try await figeac.get("/observateur/export/centres").status == .notFound)
@@ -121,7 +121,7 @@ import Testing
     /// What the Swift side writes without mustache (tables, charts, the business filter's
     /// options) is escaped like the rest.
     @Test func namesAreEscapedInTablesChartsAndFilters() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             let inn = try await lookup.business("Auberge du Causse")
             let centre = try await lookup.centre("cahors")
@@ -130,7 +130,7 @@ import Testing
                     try await connection.execute("UPDATE businesses SET name = \("Café <b>\"Les Amis\"</b> & Cie'") WHERE id = \(inn)", logger: TestEnvironment.logger)
                 }
             }
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             let page = try await browser.get("/c/cahors/tableau-de-bord?\(Self.season)")
             #expect(page.status == .ok)
             #expect(!page.text.contains("<b>"))
@@ -142,7 +142,7 @@ import Testing
     /// Every GET route of the router, as the observer (session, then token), for the season
     /// and the present: no candidate's name, e-mail or phone anywhere in what they receive.
     @Test func noObserverRouteCarriesACandidatesPersonalData() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             var people: [(String, String?, String?)] = []
             for slug in ["cahors", "figeac"] {
@@ -154,7 +154,7 @@ import Testing
                 }
             }
             #expect(people.count > 50)
-            try await browser.signIn("observateur@dreets.renfort.test")
+            try await browser.signIn("observateur@dreets.renfort.test", password: DemoData.password)
             let created = try await browser.post("/profil/jetons", [("name", "Contrôle"), ("_form", try #require(APITests.formToken(try await browser.get("/profil").text)))])
             let token = try #require(APITests.token(in: created.text))
             let configuration = TestApp.configuration(for: database)

@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func everyChangeTheFiguresReadRaisesTheCentresVersionOnceWhenItCommits() async throws {
-        try await TestApp.run { _, database in
+        try await TestApp.run(demo: true) { _, database in
             let demo = DemoLookup(database: database)
             let cahors = try await demo.centre("cahors")
             // Each table the figures read has the deferred trigger, for inserts, updates and deletes.
@@ -84,7 +84,7 @@ import Testing
     }
 
     @Test func keptFiguresAreServedOnlyWhileTheCentreIsUnchanged() async throws {
-        try await TestApp.run { _, database in
+        try await TestApp.run(demo: true) { _, database in
             let demo = DemoLookup(database: database)
             let centres = [
                 Membership(centreID: try await demo.centre("cahors"), centreSlug: "cahors", centreName: "Cahors", role: .observer, businessID: nil),
@@ -134,7 +134,7 @@ import Testing
     }
 
     @Test func theFiltersChoicesAreReadOncePerVersionWhateverThePeriod() async throws {
-        try await TestApp.run { _, database in
+        try await TestApp.run(demo: true) { _, database in
             let demo = DemoLookup(database: database)
             let cahors = Membership(centreID: try await demo.centre("cahors"), centreSlug: "cahors", centreName: "Cahors", role: .observer, businessID: nil)
             try await database.asApp { client in
@@ -165,8 +165,8 @@ import Testing
     }
 
     @Test func theDashboardAndTheAPIShowAChangeAtTheNextRequest() async throws {
-        try await TestApp.run { browser, database in
-            try await browser.signIn("observateur@dreets.renfort.test")
+        try await TestApp.run(demo: true) { browser, database in
+            try await browser.signIn("observateur@dreets.renfort.test", password: DemoData.password)
             func permanent() async throws -> Int? {
                 let answer = try await browser.get("/api/v1/centres/cahors/metrics?from=2018-10-01&to=2019-01-31")
                 let body = try JSONSerialization.jsonObject(with: Data(answer.body.readableBytesView)) as? [String: Any]
@@ -191,7 +191,7 @@ import Testing
 
 extension FigureStoreTests {
     @Test func requestsThatMissTogetherWaitForOneComputation() async throws {
-        try await TestApp.run { _, database in
+        try await TestApp.run(demo: true) { _, database in
             let cahors = Membership(centreID: try await DemoLookup(database: database).centre("cahors"), centreSlug: "cahors", centreName: "Cahors", role: .observer, businessID: nil)
             try await database.asApp { client in
                 let store = FigureStore(database: Database(client: client))
@@ -225,7 +225,7 @@ extension FigureStoreTests {
     /// pool, are those of the statement run by hand in that centre's transaction, for each
     /// centre and period, filtered or not; and nothing stays set on a connection afterwards.
     @Test func theStoresFiguresEqualTheReferenceAndLeaveNoScope() async throws {
-        try await TestApp.run { _, database in
+        try await TestApp.run(demo: true) { _, database in
             let demo = DemoLookup(database: database)
             let centres = [
                 Membership(centreID: try await demo.centre("cahors"), centreSlug: "cahors", centreName: "Cahors", role: .observer, businessID: nil),
@@ -271,7 +271,7 @@ extension FigureStoreTests {
     /// An answer's bytes are kept while its centres' versions stay, encoded again after a
     /// change in any of them, and kept apart for another kind of answer.
     @Test func answersAreEncodedOncePerVersionOfTheirCentres() async throws {
-        try await TestApp.run { _, database in
+        try await TestApp.run(demo: true) { _, database in
             let demo = DemoLookup(database: database)
             let centres = [
                 Membership(centreID: try await demo.centre("cahors"), centreSlug: "cahors", centreName: "Cahors", role: .observer, businessID: nil),

@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func withNoCentreSetTenantTablesShowNothing() async throws {
-        try await TestApp.run { _, database in
+        try await TestApp.run(demo: true) { _, database in
             try await database.asApp { client in
                 try await Database(client: client).withTransaction(logger: logger) { connection in
                     let tables = try await tenantTables(connection)
@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func withCentreASetNoRowOfCentreBIsVisibleOrWritable() async throws {
-        try await TestApp.run { _, database in
+        try await TestApp.run(demo: true) { _, database in
             let (cahors, figeac) = try await centres(database)
             try await database.asApp { client in
                 let db = Database(client: client)
@@ -146,7 +146,7 @@ import Testing
     }
 
     @Test func aPersonReadsOnlyTheirOwnMembershipsBeforeChoosingACentre() async throws {
-        try await TestApp.run { _, database in
+        try await TestApp.run(demo: true) { _, database in
             let (userID, otherID) = try await database.asOwner { client in
                 try await client.withConnection { connection in
                     let a = try await connection.value("SELECT id FROM users WHERE email = 'observateur@dreets.renfort.test'", as: Int64.self, logger: logger)!
@@ -167,7 +167,7 @@ import Testing
     /// without a transaction, it shows its centre's need, not another centre's, and leaves
     /// nothing set on the connection for the next statement.
     @Test func theNeedBoardScopesOnlyItsOwnStatement() async throws {
-        try await TestApp.run { _, database in
+        try await TestApp.run(demo: true) { _, database in
             let (cahors, figeac) = try await centres(database)
             let need = try await database.asOwner { client in
                 try await Database(client: client).withTransaction(tenant: cahors, logger: logger) { connection in

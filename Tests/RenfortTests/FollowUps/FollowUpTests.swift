@@ -22,9 +22,9 @@ import Testing
 
     @Test func theWorklistTheCheckInFormAndTheEndOfAnEmployment() async throws {
         let clock = ManualClock()
-        try await TestApp.run(clock: clock) { browser, database in
+        try await TestApp.run(demo: true, clock: clock) { browser, database in
             let lookup = DemoLookup(database: database)
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             let worklist = try await browser.get("/c/cahors/suivis")
             #expect(worklist.status == .ok)
             #expect(worklist.text.contains("En retard"))
@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func aHireGetsItsCheckInsAndAnEmployerAlertReachesTheAdvisers() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             // Every demo placement has its schedule.
             #expect(try await lookup.count("cahors", "SELECT 1 FROM placements p WHERE NOT EXISTS (SELECT 1 FROM check_ins k WHERE k.placement_id = p.id)") == 0)
@@ -75,7 +75,7 @@ import Testing
             let placement = try #require(try await lookup.ids("cahors", "SELECT p.id FROM placements p WHERE p.business_id = \(auberge) AND p.ended_on IS NULL AND EXISTS (SELECT 1 FROM check_ins k WHERE k.placement_id = p.id AND k.done_on IS NULL AND NOT k.closed) ORDER BY p.start_date DESC LIMIT 1").first)
             let other = try await lookup.ids("cahors", "SELECT id FROM placements WHERE business_id <> \(auberge) ORDER BY id LIMIT 1").first!
             let employer = browser.fresh()
-            try await employer.signIn("employeur1@cahors.renfort.test")
+            try await employer.signIn("employeur1@cahors.renfort.test", password: DemoData.password)
             let page = try await employer.get("/c/cahors/embauches/\(placement)")
             #expect(page.text.contains("Prochain point de suivi") || page.text.contains("Points de suivi"))
             #expect(page.text.contains("Prévenir le centre"))
@@ -85,7 +85,7 @@ import Testing
             #expect(try await lookup.count("cahors", "SELECT 1 FROM placement_alerts WHERE placement_id = \(placement)") == 1)
             #expect(try await database.count("outbox_messages", where: "kind = 'employer-alert'") >= 1)
             #expect(try await employer.post("/c/cahors/embauches/\(other)/alerte", [("kind", "problem"), ("message", "x")]).status == .notFound)
-            try await browser.signIn("conseiller2@cahors.renfort.test")
+            try await browser.signIn("conseiller2@cahors.renfort.test", password: DemoData.password)
             #expect(try await browser.get("/c/cahors/suivis").text.contains("Il n&#39;a plus de voiture depuis lundi."))
             // Advisers cannot send alerts; employers cannot record check-ins.
             #expect(try await browser.post("/c/cahors/embauches/\(placement)/alerte", [("kind", "problem"), ("message", "x")]).status == .notFound)
@@ -96,7 +96,7 @@ import Testing
 
     @Test func remindersAreQueuedOncePerCheckInAndPerAdviserAndDay() async throws {
         let clock = ManualClock()
-        try await TestApp.run(clock: clock) { _, database in
+        try await TestApp.run(demo: true, clock: clock) { _, database in
             let lookup = DemoLookup(database: database)
             // A check-in due tomorrow.
             let tomorrow = Day(clock.now().addingTimeInterval(86400)).iso
@@ -126,13 +126,13 @@ import Testing
     }
 
     @Test func aNewStartDateMovesTheOpenCheckInsAndEmployersSeeTheirNextOne() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             let placement = try #require(try await lookup.ids("cahors", "SELECT p.id FROM placements p WHERE p.ended_on IS NULL AND p.end_date IS NULL AND EXISTS (SELECT 1 FROM check_ins k WHERE k.placement_id = p.id AND k.done_on IS NOT NULL) AND EXISTS (SELECT 1 FROM check_ins k WHERE k.placement_id = p.id AND k.done_on IS NULL AND NOT k.closed) ORDER BY p.id LIMIT 1").first)
             let before = try await lookup.ids("cahors", "SELECT extract(epoch FROM due_on)::bigint FROM check_ins WHERE placement_id = \(placement) ORDER BY id")
             let start = try await lookup.ids("cahors", "SELECT extract(epoch FROM start_date)::bigint FROM placements WHERE id = \(placement)").first!
             let done = try await lookup.ids("cahors", "SELECT extract(epoch FROM due_on)::bigint FROM check_ins WHERE placement_id = \(placement) AND done_on IS NOT NULL ORDER BY id")
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             try await browser.get("/c/cahors/embauches/\(placement)")
             let newStart = Day(Date(timeIntervalSince1970: TimeInterval(start) + 3 * 86400)).iso
             #expect(try await browser.post("/c/cahors/embauches/\(placement)/debut", [("start_date", "pas une date")]).status == .unprocessableContent)
@@ -149,7 +149,7 @@ import Testing
                 }
             }
             let employer = browser.fresh()
-            try await employer.signIn(try #require(employerEmail))
+            try await employer.signIn(try #require(employerEmail), password: DemoData.password)
             let home = try await employer.get("/c/cahors")
             #expect(home.text.contains("Vos embauches"))
             #expect(home.text.contains("Prochain suivi"))
@@ -158,10 +158,10 @@ import Testing
     }
 
     @Test func aCentreChangesItsScheduleForFutureHiresOnly() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             let before = try await lookup.count("cahors", "SELECT 1 FROM check_ins")
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             let page = try await browser.get("/c/cahors/parametres/suivis")
             #expect(page.text.contains("Fin de la période d&#39;essai"))
             #expect(try await browser.post("/c/cahors/parametres/suivis/etapes", [("label", "Deux semaines"), ("offset_days", "0")]).status == .unprocessableContent)
@@ -187,7 +187,7 @@ import Testing
             #expect(!plan.contains { $0.label == "Douze mois" })
             // Figeac's schedule is its own.
             let figeac = browser.fresh()
-            try await figeac.signIn("conseiller1@figeac.renfort.test")
+            try await figeac.signIn("conseiller1@figeac.renfort.test", password: DemoData.password)
             #expect(!(try await figeac.get("/c/figeac/parametres/suivis").text.contains("Deux semaines")))
         }
     }

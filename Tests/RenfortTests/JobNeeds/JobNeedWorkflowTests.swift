@@ -23,9 +23,9 @@ import Testing
     }
 
     @Test func anEmployerSubmitsFollowsEditsAndCancelsANeed() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
-            try await browser.signIn("employeur1@cahors.renfort.test")
+            try await browser.signIn("employeur1@cahors.renfort.test", password: DemoData.password)
             let form = try await browser.get("/c/cahors/besoins/nouveau")
             #expect(form.status == .ok)
             #expect(form.text.contains("Auberge du Causse"))
@@ -75,9 +75,9 @@ import Testing
     }
 
     @Test func aDoubleSubmitCreatesOneNeed() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
-            try await browser.signIn("employeur2@cahors.renfort.test")
+            try await browser.signIn("employeur2@cahors.renfort.test", password: DemoData.password)
             let before = try await lookup.count("cahors", "SELECT 1 FROM job_needs")
             let token = try #require(Self.formToken(try await browser.get("/c/cahors/besoins/nouveau").text))
             let fields = Self.needFields(title: "Vendangeur") + [("_form", token)]
@@ -97,16 +97,16 @@ import Testing
     }
 
     @Test func afterQualificationTheEmployerAsksForChangesByComment() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             let need = try await lookup.need("Tractoriste viticole")
             let adviserID = try await lookup.user("conseiller2@cahors.renfort.test")
             let employer = browser.fresh()
-            try await employer.signIn("employeur2@cahors.renfort.test")
+            try await employer.signIn("employeur2@cahors.renfort.test", password: DemoData.password)
             #expect(try await employer.get("/c/cahors/besoins/\(need)").text.contains("Modifier le besoin"))
 
             // The adviser sees it in the intake queue, oldest first, and qualifies it.
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             let home = try await browser.get("/c/cahors")
             #expect(home.text.contains("Besoins à qualifier"))
             let queue = home.text
@@ -156,11 +156,11 @@ import Testing
     }
 
     @Test func anAdviserSubmitsForABusinessAndFiltersTheList() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             let camping = try await lookup.business("Camping Les Berges du Lot")
             let figeacBusiness = try await lookup.business("Scierie du Ségala", in: "figeac")
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             let form = try await browser.get("/c/cahors/besoins/nouveau?entreprise=\(camping)")
             #expect(form.text.contains("<option value=\"\(camping)\" selected>"))
             #expect(!form.text.contains("Boulangerie du Pont Valentré"))
@@ -196,7 +196,7 @@ import Testing
     }
 
     @Test func theListIsPaginated() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             let centre = try await lookup.centre("cahors")
             let business = try await lookup.business("Auberge du Causse")
@@ -209,7 +209,7 @@ import Testing
                     }
                 }
             }
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             let first = try await browser.get("/c/cahors/besoins")
             #expect(first.text.contains("69 besoin(s) — page 1 sur 3"))
             #expect(first.text.contains("page=2"))

@@ -120,14 +120,14 @@ import Testing
             let app = try await buildApplication(configuration: configuration, logger: TestEnvironment.logger)
             try await app.test(.router) { client in
                 let employer = Browser(client: client)
-                try await employer.signIn("employeur1@cahors.renfort.test")
+                try await employer.signIn("employeur1@cahors.renfort.test", password: DemoData.password)
                 try await employer.get("/c/cahors")
                 let figeac = Browser(client: client)
-                try await figeac.signIn("conseiller1@figeac.renfort.test")
+                try await figeac.signIn("conseiller1@figeac.renfort.test", password: DemoData.password)
                 try await figeac.get("/c/figeac")
                 let figeacID = try await lookup.user("conseiller1@figeac.renfort.test")
                 let observer = Browser(client: client)
-                try await observer.signIn("observateur@dreets.renfort.test")
+                try await observer.signIn("observateur@dreets.renfort.test", password: DemoData.password)
                 try await observer.get("/c/cahors")
                 let before = try await snapshot(lookup)
                 for route in routes {

@@ -71,8 +71,8 @@ import Testing
     }
 
     @Test func figureCacheHitsAndComputationsAreCounted() async throws {
-        try await TestApp.run(configure: { $0.metricsToken = Self.token }) { browser, _ in
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+        try await TestApp.run(demo: true, configure: { $0.metricsToken = Self.token }) { browser, _ in
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             #expect(try await browser.get("/c/cahors/tableau-de-bord").status == .ok)
             #expect(try await browser.get("/c/cahors/tableau-de-bord").status == .ok)
             let text = try await Self.scrape(browser).text

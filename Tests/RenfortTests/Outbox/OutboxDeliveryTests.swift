@@ -141,7 +141,7 @@ import Testing
 
     @Test func theServerDeliversWhenMailIsConfigured() async throws {
         let (folder, command) = try Self.fakeSendmail()
-        try await TestApp.run(configure: {
+        try await TestApp.run(demo: true, configure: {
             var mail = MailConfiguration(command: command, from: "renfort@cahors.renfort.test")
             mail.pollInterval = .milliseconds(100)
             $0.mail = mail

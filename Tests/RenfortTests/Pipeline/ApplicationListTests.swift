@@ -7,7 +7,7 @@ import Testing
 /// The list view of a need's applications: 20 a page, filtered by stage.
 @Suite struct ApplicationListTests {
     @Test func theListPagesThroughApplicationsAtOneStage() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             let need = try await lookup.need("Aide à domicile")
             let centre = try await lookup.centre("cahors")
@@ -26,7 +26,7 @@ import Testing
                 }
             }
             let interviews = try await lookup.count("cahors", "SELECT 1 FROM applications WHERE need_id = \(need) AND stage = 'interview'")
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             let path = "/c/cahors/besoins/\(need)/candidatures?vue=liste&etape=interview"
             let first = try await browser.get(path)
             #expect(first.status == .ok)
@@ -45,7 +45,7 @@ import Testing
     /// A centre without rejection reasons gets the default ones on its first board: the
     /// board's one statement reads none, and the page writes them in a transaction of its own.
     @Test func aCentresFirstBoardWritesTheDefaultReasons() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             let centre = try await lookup.centre("figeac")
             let need = try await lookup.ids("figeac", "SELECT id FROM job_needs ORDER BY id").first!
@@ -56,7 +56,7 @@ import Testing
                 }
             }
             #expect(try await database.count("rejection_reasons", tenant: centre) == 0)
-            try await browser.signIn("conseiller1@figeac.renfort.test")
+            try await browser.signIn("conseiller1@figeac.renfort.test", password: DemoData.password)
             let page = try await browser.get("/c/figeac/besoins/\(need)/candidatures")
             #expect(page.status == .ok)
             #expect(page.text.contains(">\(HTML.escape(DefaultRejectionReasons.labels[5]))</option>"))
@@ -69,7 +69,7 @@ import Testing
     /// The rows are written in Swift: names are escaped exactly as mustache escapes them, and
     /// a row has its checkbox only while the application is open.
     @Test func theListEscapesNamesAsTheTemplatesDo() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             let need = try await lookup.need("Aide à domicile")
             let centre = try await lookup.centre("cahors")
@@ -92,7 +92,7 @@ import Testing
                         """, as: (Int64.self, String.self), logger: TestEnvironment.logger)
                 }
             }
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             let open = try await browser.get("/c/cahors/besoins/\(need)/candidatures?vue=liste&etape=sourced")
             #expect(open.status == .ok)
             let escapedName = "&lt;b&gt;&quot;Zoé&quot;&lt;/b&gt; &amp; &#39;Cie&#39;"

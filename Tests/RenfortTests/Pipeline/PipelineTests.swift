@@ -7,11 +7,11 @@ import Testing
 
 @Suite struct PipelineTests {
     @Test func fromTheFirstCandidateToTheHire() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             let need = try await lookup.need("Ouvrier ou ouvrière viticole")
             let otherNeed = try await lookup.need("Aide à domicile")
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             let token = try #require(JobNeedWorkflowTests.formToken(try await browser.get("/c/cahors/candidats/nouveau").text))
             let created = try await browser.post("/c/cahors/candidats", CandidateFixtures.fields(first: "Rémi", last: "Vigneron", email: "remi@exemple.test", phone: "0699999999") + [("_form", token)])
             let candidatePath = try #require(created.location)
@@ -31,7 +31,7 @@ import Testing
 
             // The employer sees nothing of a candidate not presented.
             let employer = browser.fresh()
-            try await employer.signIn("employeur2@cahors.renfort.test")
+            try await employer.signIn("employeur2@cahors.renfort.test", password: DemoData.password)
             #expect(try await employer.get(app).status == .notFound)
             #expect(!(try await employer.get("/c/cahors/besoins/\(need)").text.contains("Vigneron")))
 
@@ -91,13 +91,13 @@ import Testing
     }
 
     @Test func bulkRejectEndsOnlyTheSelectedOpenApplicationsOfTheNeed() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             let need = try await lookup.need("Aide à domicile")
             let open = try await lookup.ids("cahors", "SELECT id FROM applications WHERE need_id = \(need) AND stage IN ('sourced','screening','presented','interview','offer') ORDER BY id")
             let elsewhere = try await lookup.ids("cahors", "SELECT id FROM applications WHERE need_id <> \(need) AND stage = 'sourced' ORDER BY id").first!
             #expect(open.count >= 2)
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             let board = try await browser.get("/c/cahors/besoins/\(need)/candidatures")
             #expect(board.text.contains("Présélection"))
             let list = try await browser.get("/c/cahors/besoins/\(need)/candidatures?vue=liste")
@@ -114,7 +114,7 @@ import Testing
     }
 
     @Test func theDemoTellsTheSeedsStory() async throws {
-        try await TestApp.run { _, database in
+        try await TestApp.run(demo: true) { _, database in
             let lookup = DemoLookup(database: database)
             let story = try await lookup.count("cahors", "SELECT 1 FROM placements WHERE contract_kind IN ('cdi', 'shared_time') AND start_date BETWEEN '2018-10-01' AND '2019-01-31'")
             #expect(story == 39)
@@ -132,8 +132,8 @@ import Testing
     }
 
     @Test func theAdvisersWorklistShowsWhatWaits() async throws {
-        try await TestApp.run { browser, _ in
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+        try await TestApp.run(demo: true) { browser, _ in
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             let home = try await browser.get("/c/cahors")
             #expect(home.text.contains("Suivis dans l&#39;emploi") || home.text.contains("Suivis dans l'emploi"))
             #expect(home.text.contains("/c/cahors/suivis?statut=risque"))
@@ -147,9 +147,9 @@ import Testing
     }
 
     @Test func advisersEditTheirCentresRejectionReasons() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             let page = try await browser.get("/c/cahors/parametres/motifs")
             #expect(page.text.contains("Mobilité"))
             #expect(try await browser.post("/c/cahors/parametres/motifs", [("label", "")]).status == .unprocessableContent)
@@ -161,21 +161,21 @@ import Testing
             #expect(!after.text.contains(">Mobilité"))
             // Figeac's list is its own.
             let figeac = browser.fresh()
-            try await figeac.signIn("conseiller1@figeac.renfort.test")
+            try await figeac.signIn("conseiller1@figeac.renfort.test", password: DemoData.password)
             #expect(!(try await figeac.get("/c/figeac/parametres/motifs").text.contains("Permis manquant")))
             let employer = browser.fresh()
-            try await employer.signIn("employeur1@cahors.renfort.test")
+            try await employer.signIn("employeur1@cahors.renfort.test", password: DemoData.password)
             #expect(try await employer.get("/c/cahors/parametres/motifs").status == .notFound)
         }
     }
 
     @Test func aPartTimeHireKeepsTheCandidatesOtherApplications() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             let offer = try await lookup.ids("cahors", "SELECT a.id FROM applications a JOIN offers o ON o.application_id = a.id WHERE a.stage = 'offer' ORDER BY a.id").first!
             let candidate = try await lookup.ids("cahors", "SELECT candidate_id FROM applications WHERE id = \(offer)").first!
             let other = try await lookup.need("Tractoriste viticole")
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             try await browser.get("/c/cahors")
             #expect(try await browser.post("/c/cahors/besoins/\(other)/candidatures", [("candidate_id", String(candidate))]).status == .seeOther)
             let day = Day(Date().addingTimeInterval(10 * 86400)).iso

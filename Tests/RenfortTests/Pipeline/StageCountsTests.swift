@@ -22,13 +22,13 @@ import Testing
     }
 
     @Test func theCountsEqualARecountAfterEveryKindOfChange() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             // The demo's applications, inserted in bulk.
             try await expectCountsEqualARecount(lookup, "demo")
             #expect(try await lookup.count("cahors", "SELECT 1 FROM need_stage_counts WHERE applications > 0") > 5)
 
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             let need = try await lookup.need("Aide à domicile")
             // Added through the board, moved forward, back, ended.
             let candidate = try #require(try await lookup.ids("cahors", "SELECT id FROM candidates WHERE id NOT IN (SELECT candidate_id FROM applications WHERE need_id = \(need)) ORDER BY id").first)

@@ -11,7 +11,7 @@ struct Factory: Sendable {
     let database: TestDatabase
     /// The password of every person a factory creates.
     static let password = "mot-de-passe-des-tests"
-    private static let hash = OnceHash()
+    static let hash = OnceHash()
 
     private var logger: Logger { TestEnvironment.logger }
 

@@ -24,9 +24,11 @@ struct TestApp {
         return configuration
     }
 
-    /// Runs `test` against a server on a fresh database with the demo loaded (unless `demo` is false).
+    /// Runs `test` against a server on a fresh database: empty (the test builds what it needs
+    /// with `Factory`), or with the whole demo when `demo` is true — only for the tests of the
+    /// demo's own promises (a load costs about two seconds).
     static func run(
-        demo: Bool = true,
+        demo: Bool = false,
         clock: ManualClock = ManualClock(),
         configure: (inout AppConfiguration) -> Void = { _ in },
         logger: Logger = TestEnvironment.logger,
@@ -105,9 +107,9 @@ final class Browser: @unchecked Sendable {
         return response
     }
 
-    /// Signs in through the real form; returns the answer to the POST.
+    /// Signs in through the real form (with the factories' password unless told); returns the answer to the POST.
     @discardableResult
-    func signIn(_ email: String, password: String = DemoData.password) async throws -> TestResponse {
+    func signIn(_ email: String, password: String = Factory.password) async throws -> TestResponse {
         try await get("/login")
         return try await post("/login", [("email", email), ("password", password)])
     }

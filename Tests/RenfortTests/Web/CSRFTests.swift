@@ -61,7 +61,7 @@ import Testing
             let app = try await buildApplication(configuration: configuration, clock: SystemClock(), logger: TestEnvironment.logger)
             try await app.test(.router) { testClient in
                 let admin = Browser(client: testClient)
-                try await admin.signIn("admin@renfort.test")
+                try await admin.signIn("admin@renfort.test", password: DemoData.password)
                 try await admin.get("/admin")
                 let before = try await snapshot(database)
                 for pattern in posts {
@@ -92,7 +92,7 @@ import Testing
     }
 
     @Test func aTokenFromBeforeSignInIsStaleAfterIt() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             try await browser.get("/login")
             let anonymousToken = try #require(browser.csrf)
             try await browser.post("/login", [("email", "employeur1@cahors.renfort.test"), ("password", DemoData.password)])

@@ -42,14 +42,14 @@ import Testing
     static func onCandidatePage(_ browser: Browser, _ database: TestDatabase) async throws -> (path: String, documents: @Sendable () async throws -> Int) {
         let lookup = DemoLookup(database: database)
         let candidate = try #require(try await lookup.ids("cahors", "SELECT id FROM candidates WHERE merged_into IS NULL ORDER BY id").first)
-        try await browser.signIn("conseiller1@cahors.renfort.test")
+        try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
         let page = try await browser.get("/c/cahors/candidats/\(candidate)")
         #expect(page.status == .ok)
         return ("/c/cahors/candidats/\(candidate)/documents", { try await lookup.count("cahors", "SELECT 1 FROM candidate_documents") })
     }
 
     @Test func anUploadWithoutItsTokenFirstIsRefusedBeforeAnythingElseIsRead() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let (path, documents) = try await Self.onCandidatePage(browser, database)
             let token = try #require(browser.csrf)
             let before = try await documents()
@@ -86,7 +86,7 @@ import Testing
     }
 
     @Test func withAValidTokenAMalformedBodyIsA400AndAFieldWithNULToo() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let (path, documents) = try await Self.onCandidatePage(browser, database)
             let token = try #require(browser.csrf)
             let before = try await documents()
@@ -107,7 +107,7 @@ import Testing
     }
 
     @Test func theTokenMayComeInTheHeaderAndTheFileNameIsKept() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let (path, documents) = try await Self.onCandidatePage(browser, database)
             let token = try #require(browser.csrf)
             let before = try await documents()
@@ -121,7 +121,7 @@ import Testing
     }
 
     @Test func aFiveMegabyteDocumentIsStoredAndALargerBodyGetsAFrench413() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let (path, documents) = try await Self.onCandidatePage(browser, database)
             let token = try #require(browser.csrf)
             let before = try await documents()
