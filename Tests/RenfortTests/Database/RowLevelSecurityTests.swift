@@ -7,15 +7,24 @@ import Testing
 @Suite struct RowLevelSecurityTests {
     let logger = TestEnvironment.logger
 
-    /// The demo's centres: (cahors, figeac).
+    /// Two centres with rows in the tenant tables: Cahors with two businesses, their needs, a
+    /// candidate in its pipeline, a hire and its check-ins, its rejection reasons; Figeac with
+    /// two businesses. Returns (cahors, figeac).
+    @discardableResult
     func centres(_ database: TestDatabase) async throws -> (Int64, Int64) {
-        try await database.asOwner { client in
-            try await client.withConnection { connection in
-                let rows = try await connection.all("SELECT slug, id FROM centres ORDER BY slug", as: (String.self, Int64.self), logger: logger)
-                let ids = Dictionary(uniqueKeysWithValues: rows)
-                return (ids["cahors"]!, ids["figeac"]!)
-            }
-        }
+        let make = Factory(database: database)
+        let (cahors, adviser) = try await make.centre("cahors")
+        let (figeac, _) = try await make.centre("figeac")
+        let inn = try await make.business(centre: cahors, name: "Auberge", siret: "73282932000074")
+        let garage = try await make.business(centre: cahors, name: "Garage", siret: "55210055400013")
+        let cook = try await make.need(centre: cahors, business: inn)
+        let mechanic = try await make.need(centre: cahors, business: garage, title: "Mécanicien")
+        try await make.application(centre: cahors, need: cook, candidate: try await make.candidate(centre: cahors), stage: .presented, actor: adviser)
+        try await make.placement(centre: cahors, need: mechanic, candidate: try await make.candidate(centre: cahors, firstName: "Noé", email: "noe@example.org"), actor: adviser)
+        try await make.rejectionReasons(centre: cahors)
+        try await make.business(centre: figeac, name: "Scierie", siret: "73282932000074")
+        try await make.business(centre: figeac, name: "Boulangerie", siret: "55210055400013")
+        return (cahors, figeac)
     }
 
     /// Every table of the schema that has a tenant_id column.
@@ -30,7 +39,8 @@ import Testing
     }
 
     @Test func withNoCentreSetTenantTablesShowNothing() async throws {
-        try await TestApp.run(demo: true) { _, database in
+        try await TestApp.run { _, database in
+            let (cahors, _) = try await centres(database)
             try await database.asApp { client in
                 try await Database(client: client).withTransaction(logger: logger) { connection in
                     let tables = try await tenantTables(connection)
@@ -41,15 +51,15 @@ import Testing
                     }
                 }
             }
-            // The demo did write rows: they are only hidden.
-            let (cahors, _) = try await centres(database)
-            #expect(try await database.count("businesses", tenant: cahors, where: "status = 'member'") == 8)
-            #expect(try await database.count("job_needs", tenant: cahors) > 10)
+            // The factories did write rows: they are only hidden.
+            #expect(try await database.count("businesses", tenant: cahors, where: "status = 'member'") == 2)
+            #expect(try await database.count("job_needs", tenant: cahors) == 2)
+            #expect(try await database.count("check_ins", tenant: cahors) > 0)
         }
     }
 
     @Test func withCentreASetNoRowOfCentreBIsVisibleOrWritable() async throws {
-        try await TestApp.run(demo: true) { _, database in
+        try await TestApp.run { _, database in
             let (cahors, figeac) = try await centres(database)
             try await database.asApp { client in
                 let db = Database(client: client)
@@ -146,14 +156,10 @@ import Testing
     }
 
     @Test func aPersonReadsOnlyTheirOwnMembershipsBeforeChoosingACentre() async throws {
-        try await TestApp.run(demo: true) { _, database in
-            let (userID, otherID) = try await database.asOwner { client in
-                try await client.withConnection { connection in
-                    let a = try await connection.value("SELECT id FROM users WHERE email = 'observateur@dreets.renfort.test'", as: Int64.self, logger: logger)!
-                    let b = try await connection.value("SELECT id FROM users WHERE email = 'conseiller1@cahors.renfort.test'", as: Int64.self, logger: logger)!
-                    return (a, b)
-                }
-            }
+        try await TestApp.run { _, database in
+            let make = Factory(database: database)
+            let (cahors, otherID) = try await make.centre("cahors")
+            let userID = try await make.observer(centres: [cahors, try await make.centre("figeac").id])
             try await database.asApp { client in
                 let rows = try await Database(client: client).withTransaction(user: userID, logger: logger) { connection in
                     try await connection.values("SELECT user_id FROM memberships", as: Int64.self, logger: logger)
@@ -167,7 +173,7 @@ import Testing
     /// without a transaction, it shows its centre's need, not another centre's, and leaves
     /// nothing set on the connection for the next statement.
     @Test func theNeedBoardScopesOnlyItsOwnStatement() async throws {
-        try await TestApp.run(demo: true) { _, database in
+        try await TestApp.run { _, database in
             let (cahors, figeac) = try await centres(database)
             let need = try await database.asOwner { client in
                 try await Database(client: client).withTransaction(tenant: cahors, logger: logger) { connection in

@@ -4,7 +4,8 @@ import PostgresNIO
 
 @testable import Renfort
 
-/// The people around a centre, each with the factories' password (`Factory.password`).
+/// The people around a centre, each with the factories' password (`Factory.password`), and
+/// the few other rows tests need.
 extension Factory {
     /// A platform administrator.
     @discardableResult
@@ -37,6 +38,17 @@ extension Factory {
         var id: Int64 = 0
         for centre in centres { id = try await person(email, role: .observer, centre: centre) }
         return id
+    }
+
+    /// The centre's rejection reasons, the default list written as its first board would.
+    @discardableResult
+    func rejectionReasons(centre: Int64) async throws -> [String: Int64] {
+        try await database.asOwner { client in
+            try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                let reasons = try await ApplicationRepository.rejectionReasons(tenantID: centre, on: connection, logger: TestEnvironment.logger)
+                return Dictionary(uniqueKeysWithValues: reasons.map { ($0.label, $0.id) })
+            }
+        }
     }
 
     /// The e-mail of the first adviser `centre(slug)` creates.
