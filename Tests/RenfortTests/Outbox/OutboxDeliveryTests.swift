@@ -141,20 +141,23 @@ import Testing
 
     @Test func theServerDeliversWhenMailIsConfigured() async throws {
         let (folder, command) = try Self.fakeSendmail()
-        try await TestApp.run(demo: true, configure: {
+        try await TestApp.run(configure: {
             var mail = MailConfiguration(command: command, from: "renfort@cahors.renfort.test")
             mail.pollInterval = .milliseconds(100)
             $0.mail = mail
-        }) { browser, _ in
+        }) { browser, database in
+            let make = Factory(database: database)
+            let (cahors, _) = try await make.centre("cahors")
+            try await make.employer("camping@berges.test", centre: cahors, business: try await make.business(centre: cahors))
             try await browser.get("/mot-de-passe-oublie")
-            #expect(try await browser.post("/mot-de-passe-oublie", [("email", "employeur7@cahors.renfort.test")]).status == .seeOther)
+            #expect(try await browser.post("/mot-de-passe-oublie", [("email", "camping@berges.test")]).status == .seeOther)
             var sent: [String] = []
             for _ in 0..<50 where sent.isEmpty {
                 try await Task.sleep(for: .milliseconds(100))
                 sent = try Self.messages(in: folder)
             }
             #expect(sent.count == 1)
-            #expect(sent.first?.contains("To: employeur7@cahors.renfort.test") == true)
+            #expect(sent.first?.contains("To: camping@berges.test") == true)
             #expect(sent.first?.contains("/mot-de-passe/") == true)
         }
     }
