@@ -100,7 +100,7 @@ struct Factory: Sendable {
             else { throw FactoryError.notCreated }
             let path: [ApplicationStage] = [.sourced, .screening, .presented, .interview, .offer]
             guard let target = path.firstIndex(of: stage) else { throw FactoryError.unreachable(stage) }
-            for next in path[1...target] {
+            for next in path[..<(target + 1)].dropFirst() {
                 _ = try await ApplicationRepository.move(id: id, to: next, comment: "", tenantID: centre, actorID: actor, now: now, on: connection, logger: logger)
             }
             return id
