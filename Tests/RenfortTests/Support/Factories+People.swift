@@ -51,6 +51,18 @@ extension Factory {
         }
     }
 
+    /// The adviser's qualification of a submitted need, hard to fill or not.
+    func qualify(centre: Int64, need: Int64, actor: Int64, hardToFill: Bool = false) async throws {
+        let outcome = try await database.asOwner { client in
+            try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                try await JobNeedRepository.qualify(
+                    id: need, romeCode: nil, hardToFill: hardToFill, reasons: hardToFill ? [.rareSkill] : [], reasonOther: "", adviserID: nil, comment: "",
+                    tenantID: centre, actorID: actor, now: Date(), on: connection, logger: TestEnvironment.logger)
+            }
+        }
+        guard outcome == .moved else { throw FactoryError.notCreated }
+    }
+
     /// The e-mail of the first adviser `centre(slug)` creates.
     static func adviserEmail(_ slug: String) -> String { "conseil@\(slug).test" }
 

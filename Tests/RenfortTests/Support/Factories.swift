@@ -61,7 +61,7 @@ struct Factory: Sendable {
         }
     }
 
-    /// A submitted need of `business`.
+    /// A submitted need of `business` (a seasonal one has its season from `start` to `end`).
     @discardableResult
     func need(
         centre: Int64, business: Int64, title: String = "Cuisinier", contract: ContractKind = .cdi, positions: Int = 1,
@@ -69,7 +69,8 @@ struct Factory: Sendable {
     ) async throws -> Int64 {
         let details = JobNeedDetails(
             title: title, romeCode: nil, description: "Un poste", contractKind: contract, fullTime: true, hoursPerWeek: 35, positions: positions,
-            wishedStart: start, endDate: end, seasonStart: nil, seasonEnd: nil, seasonRecurring: false, placeInsee: "46042", placeName: "Cahors",
+            wishedStart: start, endDate: end, seasonStart: contract == .seasonalCDD ? start : nil, seasonEnd: contract == .seasonalCDD ? end : nil,
+            seasonRecurring: false, placeInsee: "46042", placeName: "Cahors",
             payMin: nil, payMax: nil, skills: "", drivingLicence: false, otherLicences: "", certificates: "", experience: "", newlyCreated: true,
             hardToFill: false, hardToFillReasons: [], hardToFillOther: "", housingOffered: false, notes: "")
         return try await inCentre(centre) { connection in
