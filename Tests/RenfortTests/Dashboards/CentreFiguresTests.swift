@@ -96,6 +96,7 @@ import Testing
         }
     }
 
+    /// On the demo: its promise, the seeds' 39 permanent posts in eight businesses.
     @Test func theDemoShows39PermanentPostsForTheSeasonAndNoCandidate() async throws {
         try await TestApp.run(demo: true) { browser, database in
             try await browser.signIn("observateur@dreets.renfort.test", password: DemoData.password)
@@ -131,17 +132,21 @@ import Testing
     }
 
     @Test func onlyTheCentresObserversAndAdvisersSeeItsFigures() async throws {
-        try await TestApp.run(demo: true) { browser, _ in
+        try await TestApp.run { browser, database in
+            let make = Factory(database: database)
+            let (cahors, _) = try await make.centre("cahors")
+            try await make.centre("figeac")
+            try await make.employer("patron@auberge.test", centre: cahors, business: try await make.business(centre: cahors))
             let employer = browser.fresh()
-            try await employer.signIn("employeur1@cahors.renfort.test", password: DemoData.password)
+            try await employer.signIn("patron@auberge.test")
             #expect(try await employer.get("/api/v1/centres/cahors/metrics").status == .notFound)
             #expect(try await employer.get("/c/cahors/tableau-de-bord").status == .notFound)
             let figeac = browser.fresh()
-            try await figeac.signIn("conseiller1@figeac.renfort.test", password: DemoData.password)
+            try await figeac.signIn("conseil@figeac.test")
             #expect(try await figeac.get("/api/v1/centres/cahors/metrics").status == .notFound)
             #expect(try await figeac.get("/api/v1/centres/figeac/metrics").status == .ok)
             let adviser = browser.fresh()
-            try await adviser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
+            try await adviser.signIn("conseil@cahors.test")
             #expect(try await adviser.get("/c/cahors/tableau-de-bord").status == .ok)
             let anonymous = try await browser.fresh().get("/api/v1/centres/cahors/metrics")
             #expect(anonymous.status == .unauthorized)
@@ -149,6 +154,7 @@ import Testing
         }
     }
 
+    /// On the demo: the file adds up to the seeds' 39 permanent posts over their eight businesses.
     @Test func thePerBusinessTableDownloadsAsCSV() async throws {
         try await TestApp.run(demo: true) { browser, _ in
             try await browser.signIn("observateur@dreets.renfort.test", password: DemoData.password)
