@@ -240,6 +240,7 @@ import Testing
         FROM applications a
         """
 
+    /// On the demo: its bulk-loaded rows are recounted first, then moved.
     @Test func theRollupEqualsTheEventsAfterEveryKindOfMove() async throws {
         try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
@@ -321,6 +322,7 @@ import Testing
         }
     }
 
+    /// On the demo: its bulk-loaded rows are recounted first, then moved.
     @Test func theRollupsFollowHiresStartDatesAndStatusMoves() async throws {
         try await TestApp.run(demo: true) { browser, database in
             try await Self.check(database)
@@ -352,6 +354,7 @@ import Testing
         WHERE p.candidate_source <> c.source OR p.candidate_commune <> c.commune_name
         """
 
+    /// On the demo: its bulk-loaded rows are recounted first, then moved.
     @Test func theCopiesFollowTheCandidates() async throws {
         try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)

@@ -44,6 +44,7 @@ import Testing
         ]
     }
 
+    /// On the demo: the sweep aims every form at every kind of record the demo holds (interviews, offers, check-ins…).
     @Test func noFormGivesA500OrHalfARecord() async throws {
         try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
