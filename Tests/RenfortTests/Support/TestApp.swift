@@ -9,7 +9,7 @@ import Testing
 
 /// A Renfort server on a fresh test database, driven through the router like a browser.
 struct TestApp {
-    /// The configuration of a test server: low bcrypt cost, no sign-in slowdown, plain HTTP.
+    /// The configuration of a test server: low bcrypt cost, no sign-in slowdown, plain HTTP, a patient pool.
     static func configuration(for database: TestDatabase) -> AppConfiguration {
         var configuration = AppConfiguration(databaseURL: database.appURL, ownerDatabaseURL: database.ownerURL)
         configuration.templatesDirectory = TestEnvironment.repositoryRoot + "/templates"
@@ -19,6 +19,9 @@ struct TestApp {
         configuration.behindTLS = false
         configuration.trustForwardedFor = true
         configuration.maximumDatabaseConnections = 4
+        // A whole suite opens a hundred databases at once on a shared machine: a request waits up
+        // to 30 s for its connection instead of 4 (the tests of the 503 page set their own wait).
+        configuration.databaseWait = .seconds(30)
         configuration.followUpReminders = false
         configuration.logLevel = TestEnvironment.logger.logLevel
         return configuration
