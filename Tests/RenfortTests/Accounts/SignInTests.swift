@@ -127,7 +127,7 @@ import Testing
             #expect(try await database.count("sessions") == 2)
             clock.advance(by: 31 * 60)
             try await database.asApp { client in
-                try await SessionStore(database: Database(client: client), clock: clock).deleteExpired(logger: TestEnvironment.logger)
+                try await SessionStore(database: Database(client: client, connectionWait: TestEnvironment.connectionWait), clock: clock).deleteExpired(logger: TestEnvironment.logger)
             }
             #expect(try await database.count("sessions") == 0)
         }

@@ -37,7 +37,7 @@ import Testing
         try await TestDatabase.withFresh { database in
             try await database.asApp { client in
                 let clock = ManualClock()
-                let throttle = SignInThrottle(database: Database(client: client), clock: clock, slowdown: .milliseconds(500))
+                let throttle = SignInThrottle(database: Database(client: client, connectionWait: TestEnvironment.connectionWait), clock: clock, slowdown: .milliseconds(500))
                 let logger = TestEnvironment.logger
                 for _ in 0..<SignInThrottle.slowAfter {
                     #expect(try await throttle.check(email: "a@b.fr", address: "x", logger: logger) == .allow(delay: .zero))

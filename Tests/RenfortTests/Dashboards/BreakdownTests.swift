@@ -16,7 +16,7 @@ import Testing
     func figures(_ filters: [MetricsFilter]) async throws -> [Figures] {
         try await TestDatabase.withFresh { database in
             try await database.asOwner { client -> [Figures] in
-                let db = Database(client: client)
+                let db = Database(client: client, connectionWait: TestEnvironment.connectionWait)
                 let centre = try await db.withTransaction(logger: logger) { connection in
                     try await connection.value("INSERT INTO centres (slug, name, territory) VALUES ('essai', 'Centre d''essai', 'Lot') RETURNING id", as: Int64.self, logger: logger)!
                 }
@@ -263,7 +263,7 @@ import Testing
             for slug in ["cahors", "figeac"] {
                 let centre = try await lookup.centre(slug)
                 let (wrong, ahead, total) = try await database.asOwner { client in
-                    try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                    try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                         try await connection.first(PostgresQuery(unsafeSQL: Self.recomputed), as: (Int.self, Int.self, Int.self), logger: TestEnvironment.logger)!
                     }
                 }
@@ -312,7 +312,7 @@ import Testing
         for slug in ["cahors", "figeac"] {
             let centre = try await lookup.centre(slug)
             let (ended, first, withStart, withEnd) = try await database.asOwner { client in
-                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                     try await connection.first(PostgresQuery(unsafeSQL: Self.recomputed), as: (Int.self, Int.self, Int.self, Int.self), logger: TestEnvironment.logger)!
                 }
             }

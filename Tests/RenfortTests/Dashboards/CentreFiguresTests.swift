@@ -12,7 +12,7 @@ import Testing
     @Test func everyFigureOnHandCheckedData() async throws {
         try await TestDatabase.withFresh { database in
             let metrics = try await database.asOwner { client -> CentreMetrics in
-                let db = Database(client: client)
+                let db = Database(client: client, connectionWait: TestEnvironment.connectionWait)
                 let centre = try await db.withTransaction(logger: logger) { connection in
                     try await connection.value("INSERT INTO centres (slug, name, territory) VALUES ('essai', 'Centre d''essai', 'Lot') RETURNING id", as: Int64.self, logger: logger)!
                 }
@@ -115,7 +115,7 @@ import Testing
             let names = try await DemoLookup(database: database).ids("cahors", "SELECT id FROM candidates")
             #expect(!names.isEmpty)
             let people = try await database.asOwner { client in
-                try await Database(client: client).withTransaction(tenant: try await DemoLookup(database: database).centre("cahors"), logger: TestEnvironment.logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: try await DemoLookup(database: database).centre("cahors"), logger: TestEnvironment.logger) { connection in
                     try await connection.all("SELECT last_name, email FROM candidates", as: (String.self, String?.self), logger: TestEnvironment.logger)
                 }
             }

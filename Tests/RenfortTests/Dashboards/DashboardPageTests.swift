@@ -136,7 +136,7 @@ import Testing
             let lookup = DemoLookup(database: database)
             let inn = try await lookup.business("Auberge du Causse")
             _ = try await database.asOwner { client in
-                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                     try await connection.execute("UPDATE businesses SET name = \("Café <b>\"Les Amis\"</b> & Cie'") WHERE id = \(inn)", logger: TestEnvironment.logger)
                 }
             }
@@ -159,7 +159,7 @@ import Testing
             for slug in ["cahors", "figeac"] {
                 let centre = try await lookup.centre(slug)
                 people += try await database.asOwner { client in
-                    try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                    try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                         try await connection.all("SELECT first_name || ' ' || last_name, email, phone FROM candidates", as: (String.self, String?.self, String?.self), logger: TestEnvironment.logger)
                     }
                 }

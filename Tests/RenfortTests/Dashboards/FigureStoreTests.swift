@@ -73,7 +73,7 @@ import Testing
             for table in ["businesses", "candidates", "job_needs", "applications", "placements"] {
                 let start = try await versions(database)
                 try await database.asApp { client in
-                    try await Database(client: client).withTransaction(tenant: cahors, logger: logger) { connection in
+                    try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: cahors, logger: logger) { connection in
                         // Two rows changed by two statements: still one raise, and not before the commit.
                         for _ in 0..<2 {
                             try await connection.execute(
@@ -91,7 +91,7 @@ import Testing
             let start = try await versions(database)
             await #expect(throws: PSQLError.self) {
                 try await database.asApp { client in
-                    try await Database(client: client).withTransaction(tenant: cahors, logger: logger) { connection in
+                    try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: cahors, logger: logger) { connection in
                         try await connection.execute(Self.oneCDILess, logger: logger)
                         try await connection.execute("SELECT 1 / 0", logger: logger)
                     }
@@ -112,7 +112,7 @@ import Testing
         try await TestApp.run { _, database in
             let centres = try await Self.twoCentres(database)
             try await database.asApp { client in
-                let db = Database(client: client)
+                let db = Database(client: client, connectionWait: TestEnvironment.connectionWait)
                 let store = FigureStore(database: db)
                 func metrics(_ filter: MetricsFilter = Self.season) async throws -> [CentreMetrics] {
                     try await store.figures(centres: centres, filter: filter, asOf: Self.asOf, logger: logger).map { CentreMetrics($0.figures, filter: filter) }
@@ -158,7 +158,7 @@ import Testing
         try await TestApp.run { _, database in
             let cahors = try await Self.twoCentres(database)[0]
             try await database.asApp { client in
-                let db = Database(client: client)
+                let db = Database(client: client, connectionWait: TestEnvironment.connectionWait)
                 let store = FigureStore(database: db)
                 func businesses(_ filter: MetricsFilter) async throws -> [String] {
                     try await store.figures(centres: [cahors], filter: filter, asOf: Self.asOf, withChoices: true, logger: logger)[0].choices.businesses.map(\.1)
@@ -198,7 +198,7 @@ import Testing
             let page = try await browser.get("/c/cahors/tableau-de-bord?du=2018-10-01&au=2019-01-31")
             #expect(page.text.contains("<span class=\"tile__value\">3</span>"))
             _ = try await database.asApp { client in
-                try await Database(client: client).withTransaction(tenant: cahors, logger: logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: cahors, logger: logger) { connection in
                     try await connection.execute(Self.oneCDILess, logger: logger)
                 }
             }
@@ -214,7 +214,7 @@ extension FigureStoreTests {
         try await TestApp.run { _, database in
             let cahors = try await Self.twoCentres(database)[0]
             try await database.asApp { client in
-                let store = FigureStore(database: Database(client: client))
+                let store = FigureStore(database: Database(client: client, connectionWait: TestEnvironment.connectionWait))
                 try await database.asOwner { owner in
                     try await owner.withConnection { blocker in
                         // The placements locked: the first computation waits, and the other requests arrive meanwhile.
@@ -253,7 +253,7 @@ extension FigureStoreTests {
                 MetricsFilter(from: Day(iso: "2016-11-27")!, to: Self.asOf, contract: .cdi),
             ]
             try await database.asApp { client in
-                let db = Database(client: client)
+                let db = Database(client: client, connectionWait: TestEnvironment.connectionWait)
                 let store = FigureStore(database: db)
                 for centre in centres {
                     for period in periods {
@@ -290,7 +290,7 @@ extension FigureStoreTests {
         try await TestApp.run { _, database in
             let centres = try await Self.twoCentres(database)
             try await database.asApp { client in
-                let db = Database(client: client)
+                let db = Database(client: client, connectionWait: TestEnvironment.connectionWait)
                 let store = FigureStore(database: db)
                 func permanent(_ kind: String = "total") async throws -> String {
                     String(buffer: try await store.answer(kind, centres: centres, filter: Self.season, asOf: Self.asOf, logger: logger) {

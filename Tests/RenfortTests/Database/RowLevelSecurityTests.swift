@@ -42,7 +42,7 @@ import Testing
         try await TestApp.run { _, database in
             let (cahors, _) = try await centres(database)
             try await database.asApp { client in
-                try await Database(client: client).withTransaction(logger: logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(logger: logger) { connection in
                     let tables = try await tenantTables(connection)
                     #expect(tables.contains("businesses") && tables.contains("memberships"))
                     for table in tables {
@@ -62,7 +62,7 @@ import Testing
         try await TestApp.run { _, database in
             let (cahors, figeac) = try await centres(database)
             try await database.asApp { client in
-                let db = Database(client: client)
+                let db = Database(client: client, connectionWait: TestEnvironment.connectionWait)
                 try await db.withTransaction(tenant: cahors, logger: logger) { connection in
                     let foreign = try await connection.value("SELECT count(*) FROM businesses WHERE tenant_id = \(figeac)", as: Int.self, logger: logger)
                     #expect(foreign == 0)
@@ -161,7 +161,7 @@ import Testing
             let (cahors, otherID) = try await make.centre("cahors")
             let userID = try await make.observer(centres: [cahors, try await make.centre("figeac").id])
             try await database.asApp { client in
-                let rows = try await Database(client: client).withTransaction(user: userID, logger: logger) { connection in
+                let rows = try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(user: userID, logger: logger) { connection in
                     try await connection.values("SELECT user_id FROM memberships", as: Int64.self, logger: logger)
                 }
                 #expect(rows.count == 2)
@@ -176,7 +176,7 @@ import Testing
         try await TestApp.run { _, database in
             let (cahors, figeac) = try await centres(database)
             let need = try await database.asOwner { client in
-                try await Database(client: client).withTransaction(tenant: cahors, logger: logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: cahors, logger: logger) { connection in
                     try await connection.value(
                         "SELECT need_id FROM applications WHERE tenant_id = \(cahors) GROUP BY need_id ORDER BY count(*) DESC, need_id LIMIT 1",
                         as: Int64.self, logger: logger)!

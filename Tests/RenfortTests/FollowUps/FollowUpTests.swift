@@ -121,12 +121,12 @@ import Testing
             let checkIn = try #require(try await lookup.ids("cahors", "SELECT k.id FROM check_ins k JOIN placements p ON p.id = k.placement_id WHERE k.done_on IS NULL AND NOT k.closed AND p.ended_on IS NULL ORDER BY k.id LIMIT 1").first)
             let centre = try await lookup.centre("cahors")
             try await database.asOwner { client in
-                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                     try await connection.execute("UPDATE check_ins SET due_on = \(tomorrow)::date WHERE id = \(checkIn)", logger: TestEnvironment.logger)
                 }
             }
             let (first, second) = try await database.asApp { client in
-                let reminders = FollowUpReminders(database: Database(client: client), clock: clock, baseURL: "https://renfort.example", logger: TestEnvironment.logger)
+                let reminders = FollowUpReminders(database: Database(client: client, connectionWait: TestEnvironment.connectionWait), clock: clock, baseURL: "https://renfort.example", logger: TestEnvironment.logger)
                 return (try await reminders.queue(), try await reminders.queue())
             }
             #expect(first > 0)
@@ -136,7 +136,7 @@ import Testing
             // The next morning, a new digest.
             clock.advance(by: 86400)
             let third = try await database.asApp { client in
-                try await FollowUpReminders(database: Database(client: client), clock: clock, baseURL: "https://renfort.example", logger: TestEnvironment.logger).queue()
+                try await FollowUpReminders(database: Database(client: client, connectionWait: TestEnvironment.connectionWait), clock: clock, baseURL: "https://renfort.example", logger: TestEnvironment.logger).queue()
             }
             #expect(third > 0)
             #expect(try await database.count("outbox_messages", where: "kind = 'followup-digest' AND recipient = 'conseil@cahors.test'") == 2)
@@ -204,7 +204,7 @@ import Testing
             // The next placement follows the new schedule.
             let centre = try await lookup.centre("cahors")
             let (steps, periods) = try await database.asApp { client in
-                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                     (try await FollowUpSchedule.steps(tenantID: centre, on: connection, logger: TestEnvironment.logger),
                      try await FollowUpSchedule.trialPeriods(on: connection, logger: TestEnvironment.logger))
                 }

@@ -233,7 +233,7 @@ import Testing
             let (centre, actor) = try await make.centre("cahors")
             let business = try await make.business(centre: centre)
             try await database.asOwner { client in
-                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                     let draft = JobNeedForm.read(FormData(urlEncoded: Self.needFields().map { "\($0.0)=\(Browser.escape($0.1))" }.joined(separator: "&")), today: Day(Date()), isNew: true).1!
                     for _ in 0..<69 {
                         _ = try await JobNeedRepository.insert(draft, businessID: business, tenantID: centre, actorID: actor, now: Date(), on: connection, logger: TestEnvironment.logger)

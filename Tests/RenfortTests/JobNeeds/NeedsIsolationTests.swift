@@ -104,7 +104,7 @@ import Testing
             let lookup = DemoLookup(database: database)
             // An interview, an offer and a document on that application, to aim at.
             let (interview, offer, document) = try await database.asOwner { client in
-                try await Database(client: client).withTransaction(tenant: cahors, logger: TestEnvironment.logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: cahors, logger: TestEnvironment.logger) { connection in
                     let interview = try await connection.value("INSERT INTO interviews (tenant_id, application_id, starts_at, duration_minutes, mode, created_at) VALUES (\(cahors), \(application), now(), 30, 'phone', now()) RETURNING id", as: Int64.self, logger: TestEnvironment.logger)!
                     let offer = try await connection.value("INSERT INTO offers (tenant_id, application_id, contract_kind, start_date, hours_per_week, created_at) VALUES (\(cahors), \(application), 'cdi', current_date, 35, now()) RETURNING id", as: Int64.self, logger: TestEnvironment.logger)!
                     let document = try await connection.value("INSERT INTO candidate_documents (tenant_id, candidate_id, filename, content, size, sha256, uploaded_at) VALUES (\(cahors), \(candidate), 'cv.pdf', '%PDF-1.4 x'::bytea, 10, 'x', now()) RETURNING id", as: Int64.self, logger: TestEnvironment.logger)!

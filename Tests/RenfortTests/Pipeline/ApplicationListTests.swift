@@ -15,7 +15,7 @@ import Testing
             let lookup = DemoLookup(database: database)
             // 45 more people at "interview" and 10 at "sourced" on that need.
             try await database.asOwner { client in
-                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                     try await connection.execute(
                         """
                         WITH people AS (
@@ -71,7 +71,7 @@ import Testing
             let (centre, _) = try await make.centre("cahors")
             let need = try await make.need(centre: centre, business: try await make.business(centre: centre), title: "Aide à domicile")
             let ids = try await database.asOwner { client in
-                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                     // A rejection reason with markup: the board's select is written in Swift too.
                     try await connection.execute(
                         "INSERT INTO rejection_reasons (tenant_id, label, position) VALUES (\(centre), '<i>Trop \"loin\"</i> & co', 99)",

@@ -77,7 +77,7 @@ import Testing
             // Whatever else writes: one statement moving applications of several stages to another
             // need, and a deletion.
             try await database.asApp { client in
-                try await Database(client: client).withTransaction(tenant: cahors, logger: TestEnvironment.logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: cahors, logger: TestEnvironment.logger) { connection in
                     try await connection.execute(
                         "UPDATE applications SET need_id = \(other) WHERE need_id = \(need) AND stage IN ('rejected', 'hired')", logger: TestEnvironment.logger)
                     try await connection.execute("DELETE FROM application_events WHERE application_id = \(added)", logger: TestEnvironment.logger)

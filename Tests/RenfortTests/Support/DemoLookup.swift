@@ -18,7 +18,7 @@ struct DemoLookup: Sendable {
     func ids(_ slug: String, _ sql: String) async throws -> [Int64] {
         let centre = try await centre(slug)
         return try await database.asOwner { client in
-            try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+            try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                 try await connection.values(PostgresQuery(unsafeSQL: sql), as: Int64.self, logger: TestEnvironment.logger)
             }
         }

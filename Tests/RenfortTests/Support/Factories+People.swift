@@ -12,7 +12,7 @@ extension Factory {
     func admin(_ email: String = "admin@plateforme.test", name: String = "Administratrice") async throws -> Int64 {
         let hash = try await Self.hash.value()
         return try await database.asOwner { client in
-            try await Database(client: client).withTransaction(logger: TestEnvironment.logger) { connection in
+            try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(logger: TestEnvironment.logger) { connection in
                 try await AccountRepository.findOrCreateUser(
                     email: email, displayName: name, passwordHash: hash, isAdmin: true, on: connection, logger: TestEnvironment.logger
                 ).id
@@ -44,7 +44,7 @@ extension Factory {
     @discardableResult
     func rejectionReasons(centre: Int64) async throws -> [String: Int64] {
         try await database.asOwner { client in
-            try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+            try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                 let reasons = try await ApplicationRepository.rejectionReasons(tenantID: centre, on: connection, logger: TestEnvironment.logger)
                 return Dictionary(uniqueKeysWithValues: reasons.map { ($0.label, $0.id) })
             }
@@ -54,7 +54,7 @@ extension Factory {
     /// The adviser's qualification of a submitted need, hard to fill or not.
     func qualify(centre: Int64, need: Int64, actor: Int64, hardToFill: Bool = false) async throws {
         let outcome = try await database.asOwner { client in
-            try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+            try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                 try await JobNeedRepository.qualify(
                     id: need, romeCode: nil, hardToFill: hardToFill, reasons: hardToFill ? [.rareSkill] : [], reasonOther: "", adviserID: nil, comment: "",
                     tenantID: centre, actorID: actor, now: Date(), on: connection, logger: TestEnvironment.logger)
@@ -71,7 +71,7 @@ extension Factory {
     @discardableResult
     func ids(_ centre: Int64, _ sql: String) async throws -> [Int64] {
         try await database.asOwner { client in
-            try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+            try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                 try await connection.values(PostgresQuery(unsafeSQL: sql), as: Int64.self, logger: TestEnvironment.logger)
             }
         }

@@ -18,7 +18,7 @@ struct Factory: Sendable {
     private func inCentre<Result: Sendable>(_ centre: Int64?, _ body: @Sendable @escaping (PostgresConnection) async throws -> Result) async throws -> Result {
         do {
             return try await database.asOwner { client in
-                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { try await body($0) }
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { try await body($0) }
             }
         } catch let error as PSQLError {
             // What the database said, not PostgresNIO's generic description.

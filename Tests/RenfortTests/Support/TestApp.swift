@@ -19,9 +19,8 @@ struct TestApp {
         configuration.behindTLS = false
         configuration.trustForwardedFor = true
         configuration.maximumDatabaseConnections = 4
-        // A whole suite opens a hundred databases at once on a shared machine: a request waits up
-        // to 30 s for its connection instead of 4 (the tests of the 503 page set their own wait).
-        configuration.databaseWait = .seconds(30)
+        // A request waits up to 30 s for its connection instead of 4 (the tests of the 503 page set their own wait).
+        configuration.databaseWait = TestEnvironment.connectionWait
         configuration.followUpReminders = false
         configuration.logLevel = TestEnvironment.logger.logLevel
         return configuration

@@ -23,7 +23,7 @@ import Testing
             }
             for centre in centres {
                 for table in ["businesses", "memberships"] {
-                    counts["\(table)@\(centre)"] = try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                    counts["\(table)@\(centre)"] = try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                         try await connection.value(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), as: Int.self, logger: TestEnvironment.logger)
                     }
                 }
