@@ -52,7 +52,8 @@ public enum DemoData {
 
     /// Loads the demo in one transaction per centre. `bcryptCost` lowers the hashing cost for tests.
     public static func load(client: PostgresClient, bcryptCost: UInt8 = 12, logger: Logger) async throws {
-        let database = Database(client: client)
+        // A command, not a request: it may wait for a busy database longer than a page would.
+        let database = Database(client: client, connectionWait: .seconds(60))
         let hash = try await PasswordHasher(cost: bcryptCost).hash(password)
         _ = try await database.withTransaction(logger: logger) { connection in
             try await AccountRepository.findOrCreateUser(

@@ -23,7 +23,7 @@ struct FormRecoveryMiddleware: RouterMiddleware {
         var request = request
         let body = try await request.collectBody(upTo: CSRFMiddleware.maximumFormSize)
         let form = FormData(urlEncoded: String(buffer: body))
-        try CSRFMiddleware.refuseControlCharacters(in: form)
+        try InputRules.check(form)
         let now = clock.now()
         let path = request.uri.path
         let token = try await database.withTransaction(logger: context.logger) { connection in

@@ -20,12 +20,15 @@ import Testing
 
     @Test func aForgottenPasswordIsReplacedThroughASingleUseLink() async throws {
         try await TestApp.run { browser, database in
+            let make = Factory(database: database)
+            let (centre, _) = try await make.centre("cahors")
+            try await make.employer("patronne@services.test", centre: centre, business: try await make.business(centre: centre))
             let page = try await browser.get("/mot-de-passe-oublie")
             #expect(page.status == .ok)
-            let sent = try await browser.post("/mot-de-passe-oublie", [("email", "employeur5@cahors.renfort.test")])
+            let sent = try await browser.post("/mot-de-passe-oublie", [("email", "patronne@services.test")])
             #expect(sent.status == .seeOther)
             #expect(try await browser.get(try #require(sent.location)).text.contains("Si un compte existe"))
-            let path = try #require(try await link(for: "employeur5@cahors.renfort.test", in: database))
+            let path = try #require(try await link(for: "patronne@services.test", in: database))
             #expect(try await database.count("outbox_messages", where: "kind = 'password-reset' AND sent_at IS NULL") == 1)
 
             let form = try await browser.get(path)
@@ -44,13 +47,14 @@ import Testing
             #expect(done.location == "/login?motdepasse=1")
             // Used once: the link is dead now.
             #expect(try await browser.get(path).status == .notFound)
-            #expect(try await browser.fresh().signIn("employeur5@cahors.renfort.test").status == .unprocessableContent)
-            #expect(try await browser.fresh().signIn("employeur5@cahors.renfort.test", password: "une longue phrase secrète").status == .seeOther)
+            #expect(try await browser.fresh().signIn("patronne@services.test").status == .unprocessableContent)
+            #expect(try await browser.fresh().signIn("patronne@services.test", password: "une longue phrase secrète").status == .seeOther)
         }
     }
 
     @Test func anUnknownAddressGetsTheSameAnswerAndNothingIsQueued() async throws {
         try await TestApp.run { browser, database in
+            try await Factory(database: database).centre("cahors")
             try await browser.get("/mot-de-passe-oublie")
             let response = try await browser.post("/mot-de-passe-oublie", [("email", "personne@nulle-part.fr")])
             #expect(response.status == .seeOther)
@@ -65,9 +69,10 @@ import Testing
     @Test func aLinkExpiresAfterOneHour() async throws {
         let clock = ManualClock()
         try await TestApp.run(clock: clock) { browser, database in
+            try await Factory(database: database).centre("cahors")
             try await browser.get("/mot-de-passe-oublie")
-            try await browser.post("/mot-de-passe-oublie", [("email", "conseiller2@cahors.renfort.test")])
-            let path = try #require(try await link(for: "conseiller2@cahors.renfort.test", in: database))
+            try await browser.post("/mot-de-passe-oublie", [("email", "conseil@cahors.test")])
+            let path = try #require(try await link(for: "conseil@cahors.test", in: database))
             clock.advance(by: 3601)
             let expired = try await browser.get(path)
             #expect(expired.status == .notFound)

@@ -7,13 +7,14 @@ import Testing
 @Suite struct SignInTests {
     @Test func signInRotatesTheSessionAndLandsOnTheHomePage() async throws {
         try await TestApp.run { browser, database in
+            try await Factory(database: database).centre("cahors")
             let page = try await browser.get("/login")
             #expect(page.status == .ok)
             #expect(page.text.contains(#"<label for="email">"#) && page.text.contains(#"name="password""#))
             let anonymousCookie = try #require(browser.cookie)
             #expect(try await database.count("sessions", where: "user_id IS NULL") == 1)
 
-            let response = try await browser.post("/login", [("email", "Conseiller1@Cahors.renfort.test"), ("password", DemoData.password)])
+            let response = try await browser.post("/login", [("email", "Conseil@Cahors.TEST"), ("password", Factory.password)])
             #expect(response.status == .seeOther)
             #expect(response.location == "/c/cahors")
             let signedInCookie = try #require(browser.cookie)
@@ -29,7 +30,7 @@ import Testing
             let home = try await browser.get("/c/cahors")
             #expect(home.status == .ok)
             #expect(home.text.contains("Mes suivis"))
-            #expect(home.text.contains("Camille Bouscarel"))
+            #expect(home.text.contains("Conseil cahors"))
 
             // The old anonymous cookie opens nothing.
             let stale = browser.fresh()
@@ -42,11 +43,12 @@ import Testing
 
     @Test func aWrongPasswordComesBackWithAMessageAndTheEmailKept() async throws {
         try await TestApp.run { browser, database in
+            try await Factory(database: database).centre("cahors")
             try await browser.get("/login")
-            let response = try await browser.post("/login", [("email", "conseiller1@cahors.renfort.test"), ("password", "pas le bon mot de passe")])
+            let response = try await browser.post("/login", [("email", "conseil@cahors.test"), ("password", "pas le bon mot de passe")])
             #expect(response.status == .unprocessableContent)
             #expect(response.text.contains("Adresse e-mail ou mot de passe incorrect."))
-            #expect(response.text.contains(#"value="conseiller1@cahors.renfort.test""#))
+            #expect(response.text.contains(#"value="conseil@cahors.test""#))
             let empty = try await browser.post("/login", [("email", ""), ("password", "")])
             #expect(empty.status == .unprocessableContent)
             #expect(empty.text.contains("Saisissez votre adresse e-mail."))
@@ -57,7 +59,10 @@ import Testing
 
     @Test func signOutEndsTheSessionOnTheServer() async throws {
         try await TestApp.run { browser, database in
-            try await browser.signIn("employeur1@cahors.renfort.test")
+            let make = Factory(database: database)
+            let (centre, _) = try await make.centre("cahors")
+            try await make.employer("patron@auberge.test", centre: centre, business: try await make.business(centre: centre))
+            try await browser.signIn("patron@auberge.test")
             let cookie = try #require(browser.cookie)
             try await browser.get("/c/cahors")
             let out = try await browser.post("/logout")
@@ -74,8 +79,9 @@ import Testing
 
     @Test func anIdleSessionExpiresAfterThirtyMinutesUnlessExtended() async throws {
         let clock = ManualClock()
-        try await TestApp.run(clock: clock) { browser, _ in
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+        try await TestApp.run(clock: clock) { browser, database in
+            try await Factory(database: database).centre("cahors")
+            try await browser.signIn("conseil@cahors.test")
             let page = try await browser.get("/c/cahors")
             #expect(page.text.contains("Prolonger la session"))
             #expect(page.text.contains(#"action="/session/prolonger""#))
@@ -98,8 +104,9 @@ import Testing
 
     @Test func aSessionEndsAfterTwelveHoursEvenWhenActive() async throws {
         let clock = ManualClock()
-        try await TestApp.run(clock: clock) { browser, _ in
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+        try await TestApp.run(clock: clock) { browser, database in
+            try await Factory(database: database).centre("cahors")
+            try await browser.signIn("conseil@cahors.test")
             for _ in 0..<35 {
                 clock.advance(by: 20 * 60)
                 #expect(try await browser.get("/c/cahors").status == .ok)
@@ -120,13 +127,13 @@ import Testing
             #expect(try await database.count("sessions") == 2)
             clock.advance(by: 31 * 60)
             try await database.asApp { client in
-                try await SessionStore(database: Database(client: client), clock: clock).deleteExpired(logger: TestEnvironment.logger)
+                try await SessionStore(database: Database(client: client, connectionWait: TestEnvironment.connectionWait), clock: clock).deleteExpired(logger: TestEnvironment.logger)
             }
             #expect(try await database.count("sessions") == 0)
         }
     }
 
-    @Test func cookieAttributesOnPlainHTTPAndBehindTLS() async throws {
+    @Test func cookieAttributesOnPlainHTTP() async throws {
         try await TestApp.run { browser, _ in
             let response = try await browser.get("/login")
             let cookie = try #require(response.headers[values: .setCookie].first)
@@ -136,7 +143,11 @@ import Testing
             #expect(cookie.contains("Path=/"))
             #expect(!cookie.contains("Secure"))
         }
-        try await TestApp.run(configure: { $0.behindTLS = true }) { browser, _ in
+    }
+
+    @Test func cookieAttributesBehindTLS() async throws {
+        try await TestApp.run(configure: { $0.behindTLS = true }) { browser, database in
+            try await Factory(database: database).admin()
             let response = try await browser.get("/login")
             let cookie = try #require(response.headers[values: .setCookie].first)
             #expect(cookie.hasPrefix("__Host-renfort_session="))
@@ -146,7 +157,7 @@ import Testing
             #expect(cookie.contains("Path=/"))
             #expect(!cookie.contains("Domain"))
             #expect(browser.cookie?.hasPrefix("__Host-") == true)
-            let signedIn = try await browser.post("/login", [("email", "admin@renfort.test"), ("password", DemoData.password)])
+            let signedIn = try await browser.post("/login", [("email", "admin@plateforme.test"), ("password", Factory.password)])
             #expect(signedIn.status == .seeOther)
             #expect(try await browser.get("/admin").status == .ok)
         }
@@ -154,37 +165,37 @@ import Testing
 
     @Test func disablingAUserEndsTheirSessions() async throws {
         try await TestApp.run { browser, database in
+            let make = Factory(database: database)
+            let (centre, _) = try await make.centre("cahors")
+            let id = try await make.employer("patron@domaine.test", centre: centre, business: try await make.business(centre: centre))
+            try await make.admin()
             let employer = browser.fresh()
-            try await employer.signIn("employeur2@cahors.renfort.test")
+            try await employer.signIn("patron@domaine.test")
             #expect(try await employer.get("/c/cahors").status == .ok)
 
-            try await browser.signIn("admin@renfort.test")
+            try await browser.signIn("admin@plateforme.test")
             let admin = try await browser.get("/admin")
-            let id = try await database.asOwner { client in
-                try await client.withConnection { connection in
-                    try await connection.value("SELECT id FROM users WHERE email = 'employeur2@cahors.renfort.test'", as: Int64.self, logger: TestEnvironment.logger)!
-                }
-            }
             #expect(admin.text.contains("/admin/utilisateurs/\(id)/desactiver"))
             let disabled = try await browser.post("/admin/utilisateurs/\(id)/desactiver", [("confirm", "1")])
             #expect(disabled.status == .seeOther)
             #expect(try await database.count("sessions", where: "user_id = \(id)") == 0)
             #expect(try await employer.get("/c/cahors").status == .seeOther)
             // And they cannot sign in again.
-            let again = try await employer.signIn("employeur2@cahors.renfort.test")
+            let again = try await employer.signIn("patron@domaine.test")
             #expect(again.status == .unprocessableContent)
         }
     }
 
     @Test func nextIsFollowedOnlyWithinTheSite() async throws {
-        try await TestApp.run { browser, _ in
+        try await TestApp.run { browser, database in
+            try await Factory(database: database).centre("cahors")
             try await browser.get("/login?next=/c/cahors/entreprises")
-            let inside = try await browser.post("/login", [("email", "conseiller2@cahors.renfort.test"), ("password", DemoData.password), ("next", "/c/cahors/entreprises")])
+            let inside = try await browser.post("/login", [("email", "conseil@cahors.test"), ("password", Factory.password), ("next", "/c/cahors/entreprises")])
             #expect(inside.location == "/c/cahors/entreprises")
             try await browser.get("/c/cahors/entreprises")
             #expect(try await browser.post("/logout").status == .seeOther)
             try await browser.get("/login")
-            let outside = try await browser.post("/login", [("email", "conseiller2@cahors.renfort.test"), ("password", DemoData.password), ("next", "//evil.example/")])
+            let outside = try await browser.post("/login", [("email", "conseil@cahors.test"), ("password", Factory.password), ("next", "//evil.example/")])
             #expect(outside.location == "/c/cahors")
         }
     }

@@ -16,7 +16,8 @@ import Testing
 
     @Test func anAdminCreatesACentreAndItsFirstAdviserOnce() async throws {
         try await TestApp.run { browser, database in
-            try await browser.signIn("admin@renfort.test")
+            try await Factory(database: database).admin()
+            try await browser.signIn("admin@plateforme.test")
             let page = try await browser.get("/admin")
             let token = try #require(formToken(page.text))
             let first = try await browser.post("/admin/centres", valid + [("_form", token)])
@@ -48,7 +49,8 @@ import Testing
 
     @Test func concurrentDoubleSubmitCreatesOneCentre() async throws {
         try await TestApp.run { browser, database in
-            try await browser.signIn("admin@renfort.test")
+            try await Factory(database: database).admin()
+            try await browser.signIn("admin@plateforme.test")
             let token = try #require(formToken(try await browser.get("/admin").text))
             let fields = valid + [("_form", token)]
             async let a = browser.post("/admin/centres", fields)
@@ -62,7 +64,10 @@ import Testing
 
     @Test func badInputComesBackWithMessagesAndWhatWasTyped() async throws {
         try await TestApp.run { browser, database in
-            try await browser.signIn("admin@renfort.test")
+            let make = Factory(database: database)
+            try await make.admin()
+            try await make.centre("cahors")
+            try await browser.signIn("admin@plateforme.test")
             let token = try #require(formToken(try await browser.get("/admin").text))
             let response = try await browser.post("/admin/centres", [
                 ("slug", "Pas Valide!"), ("name", ""), ("territory", "Quercy <b>blanc</b>"),
@@ -83,11 +88,11 @@ import Testing
             ])
             #expect(taken.status == .unprocessableContent)
             #expect(taken.text.contains("Ce nom court est déjà celui d&#39;un autre centre."))
-            #expect(try await database.count("centres") == 2)
+            #expect(try await database.count("centres") == 1)
             #expect(try await database.count("users", where: "email = 'jean@exemple.fr'") == 0)
             let noToken = try await browser.post("/admin/centres", valid)
             #expect(noToken.status == .badRequest)
-            #expect(try await database.count("centres") == 2)
+            #expect(try await database.count("centres") == 1)
         }
     }
 }

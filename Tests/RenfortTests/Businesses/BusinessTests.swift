@@ -13,8 +13,9 @@ import Testing
 
     @Test func anAdviserCreatesAndEditsABusiness() async throws {
         try await TestApp.run { browser, database in
+            try await Factory(database: database).centre("cahors")
             let lookup = DemoLookup(database: database)
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseil@cahors.test")
             let form = try await browser.get("/c/cahors/entreprises/nouvelle")
             let token = try #require(JobNeedWorkflowTests.formToken(form.text))
             let bad = try await browser.post("/c/cahors/entreprises", Self.businessFields(siret: "73282932000075") + [("_form", token)])
@@ -57,11 +58,16 @@ import Testing
 
     @Test func anInvitedEmployerSetsTheirPasswordAndSeesTheirBusinessUntilRevoked() async throws {
         try await TestApp.run { browser, database in
+            let make = Factory(database: database)
             let lookup = DemoLookup(database: database)
-            let conserverie = try await lookup.business("Conserverie du Quercy Blanc")
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            let (cahors, _) = try await make.centre("cahors")
+            try await make.centre("figeac")
+            let conserverie = try await make.business(centre: cahors, name: "Conserverie du Quercy Blanc", siret: "73282932000074")
+            let camping = try await make.business(centre: cahors, name: "Camping Les Berges du Lot", siret: "55210055400013")
+            try await make.employer("thierry@conserverie.test", centre: cahors, business: conserverie)
+            try await browser.signIn("conseil@cahors.test")
             let page = try await browser.get("/c/cahors/entreprises/\(conserverie)")
-            #expect(page.text.contains("Thierry Cayla"))
+            #expect(page.text.contains("thierry@conserverie.test"))
             let token = try #require(JobNeedWorkflowTests.formToken(page.text))
             let invalid = try await browser.post("/c/cahors/entreprises/\(conserverie)/invitations", [("invite_name", "Léa"), ("invite_email", "pas-une-adresse"), ("_form", token)])
             #expect(invalid.status == .unprocessableContent)
@@ -87,14 +93,12 @@ import Testing
             #expect(try await browser.fresh().get(link).status == .notFound)
 
             // An existing account gains the access at once; a second role in the centre is refused.
-            let camping = try await lookup.business("Camping Les Berges du Lot")
             let token2 = try #require(JobNeedWorkflowTests.formToken(try await browser.get("/c/cahors/entreprises/\(camping)").text))
             let twice = try await browser.post("/c/cahors/entreprises/\(camping)/invitations", [("invite_name", "Léa"), ("invite_email", "LEA@conserverie.test"), ("_form", token2)])
             #expect(twice.status == .unprocessableContent)
             #expect(twice.text.contains("déjà un rôle dans ce centre"))
-            let figeacAdviser = try await lookup.user("conseiller1@figeac.renfort.test")
-            _ = figeacAdviser
-            let granted = try await browser.post("/c/cahors/entreprises/\(camping)/invitations", [("invite_name", "Hélène Cabrol"), ("invite_email", "conseiller1@figeac.renfort.test"), ("_form", token2)])
+            // Figeac's adviser has an account already.
+            let granted = try await browser.post("/c/cahors/entreprises/\(camping)/invitations", [("invite_name", "Hélène Cabrol"), ("invite_email", "conseil@figeac.test"), ("_form", token2)])
             #expect(granted.location == "/c/cahors/entreprises/\(camping)")
 
             // Revoking: Léa's next request no longer sees the business.
@@ -104,7 +108,7 @@ import Testing
             #expect(try await lea.get("/c/cahors").status == .notFound)
             #expect(try await browser.get("/c/cahors/entreprises/\(conserverie)").text.contains("Accès retiré à lea@conserverie.test"))
             // Another business's access cannot be removed through this one.
-            let thierry = try await lookup.ids("cahors", "SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = 'employeur6@cahors.renfort.test'").first!
+            let thierry = try await lookup.ids("cahors", "SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = 'thierry@conserverie.test'").first!
             #expect(try await browser.post("/c/cahors/entreprises/\(camping)/acces/\(thierry)/retirer").status == .notFound)
             #expect(try await lookup.count("cahors", "SELECT 1 FROM memberships WHERE id = \(thierry)") == 1)
         }

@@ -10,12 +10,25 @@ import Testing
          ("email", "ines@calligramme.test"), ("phone", "0565000001")] + JobNeedWorkflowTests.needFields(title: "Libraire")
     }
 
+    /// Cahors with its adviser, a member business and its employer, and a bakery asking to join
+    /// with its need; returns the bakery.
+    @discardableResult
+    static func centreWithARequest(_ database: TestDatabase) async throws -> Int64 {
+        let make = Factory(database: database)
+        let (cahors, _) = try await make.centre("cahors")
+        try await make.employer("patron@auberge.test", centre: cahors, business: try await make.business(centre: cahors, name: "Auberge du Causse", siret: Siret.completing("9001000010001")))
+        let bakery = try await make.business(centre: cahors, name: "Boulangerie du Pont Valentré", siret: "55210055400013", status: .pending)
+        try await make.need(centre: cahors, business: bakery, title: "Boulanger ou boulangère")
+        return bakery
+    }
+
     @Test func aBusinessAsksToJoinAndAnAdviserAcceptsIt() async throws {
         try await TestApp.run { browser, database in
+            try await Self.centreWithARequest(database)
             let lookup = DemoLookup(database: database)
             let form = try await browser.get("/c/cahors/rejoindre")
             #expect(form.status == .ok)
-            #expect(form.text.contains("Rejoindre le Centre RH mutualisé du Grand Cahors"))
+            #expect(form.text.contains("Rejoindre le Centre cahors"))
             #expect(form.text.contains("name=\"website\""))
             let token = try #require(JobNeedWorkflowTests.formToken(form.text))
             let missing = try await browser.post("/c/cahors/rejoindre", [("name", "Sans SIRET"), ("_form", token)])
@@ -32,10 +45,10 @@ import Testing
 
             // Invisible to employers and absent from the needs list until accepted.
             let employer = browser.fresh()
-            try await employer.signIn("employeur1@cahors.renfort.test")
+            try await employer.signIn("patron@auberge.test")
             #expect(!(try await employer.get("/c/cahors/besoins").text.contains("Libraire")))
             let adviser = browser.fresh()
-            try await adviser.signIn("conseiller1@cahors.renfort.test")
+            try await adviser.signIn("conseil@cahors.test")
             #expect(!(try await adviser.get("/c/cahors/besoins").text.contains("Libraire")))
             let requests = try await adviser.get("/c/cahors/adhesions")
             #expect(requests.text.contains("Librairie Calligramme"))
@@ -51,9 +64,9 @@ import Testing
 
     @Test func anAdviserDeclinesWithAReason() async throws {
         try await TestApp.run { browser, database in
+            let bakery = try await Self.centreWithARequest(database)
             let lookup = DemoLookup(database: database)
-            let bakery = try await lookup.business("Boulangerie du Pont Valentré")
-            try await browser.signIn("conseiller2@cahors.renfort.test")
+            try await browser.signIn("conseil@cahors.test")
             try await browser.get("/c/cahors/adhesions")
             let noReason = try await browser.post("/c/cahors/adhesions/\(bakery)/refuser", [("reason", " ")])
             #expect(noReason.status == .unprocessableContent)
@@ -68,6 +81,7 @@ import Testing
 
     @Test func theHoneypotAndTheRateLimitStopRobots() async throws {
         try await TestApp.run { browser, database in
+            try await Self.centreWithARequest(database)
             let lookup = DemoLookup(database: database)
             let before = try await lookup.count("cahors", "SELECT 1 FROM businesses")
             let token = try #require(JobNeedWorkflowTests.formToken(try await browser.get("/c/cahors/rejoindre").text))

@@ -9,8 +9,9 @@ import Testing
 @Suite struct CandidatePoolTests {
     @Test func thePoolSearchesWithoutAccentsFindsDuplicatesAndMerges() async throws {
         try await TestApp.run { browser, database in
+            try await Factory(database: database).centre("cahors")
             let lookup = DemoLookup(database: database)
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseil@cahors.test")
             let token = try #require(JobNeedWorkflowTests.formToken(try await browser.get("/c/cahors/candidats/nouveau").text))
             let created = try await browser.post("/c/cahors/candidats", CandidateFixtures.fields() + [("_form", token)])
             #expect(created.status == .seeOther)
@@ -47,9 +48,10 @@ import Testing
 
     @Test func documentsArePDFsOfAtMostFiveMegabytesDownloadedAsAttachments() async throws {
         try await TestApp.run { browser, database in
+            let make = Factory(database: database)
+            let candidate = try await make.candidate(centre: try await make.centre("cahors").id)
             let lookup = DemoLookup(database: database)
-            let candidate = try await lookup.ids("cahors", "SELECT id FROM candidates ORDER BY id").first!
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseil@cahors.test")
             let path = "/c/cahors/candidats/\(candidate)"
             try await browser.get(path)
             let pdf = Array("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8)
@@ -82,9 +84,10 @@ import Testing
 
     @Test func aDocumentSentTwiceIsKeptOnce() async throws {
         try await TestApp.run { browser, database in
+            let make = Factory(database: database)
+            let candidate = try await make.candidate(centre: try await make.centre("cahors").id)
             let lookup = DemoLookup(database: database)
-            try await browser.signIn("conseiller1@cahors.renfort.test")
-            let candidate = try #require(try await lookup.ids("cahors", "SELECT id FROM candidates WHERE merged_into IS NULL ORDER BY id LIMIT 1").first)
+            try await browser.signIn("conseil@cahors.test")
             let page = try await browser.get("/c/cahors/candidats/\(candidate)")
             let token = try #require(page.text.firstMatch(of: try Regex(#"name="_form" value="([^"]+)""#))?.output[1].substring.map(String.init))
             let before = try await lookup.count("cahors", "SELECT 1 FROM candidate_documents WHERE candidate_id = \(candidate)")

@@ -4,23 +4,38 @@ import Testing
 @testable import Renfort
 
 @Suite struct LandingTests {
+    /// Who signs in, built by the factories: an admin, an adviser, an employer, an observer of two centres.
+    enum Someone: String, Sendable {
+        case admin, adviser, employer, observer
+    }
+
     @Test(arguments: [
-        ("admin@renfort.test", "/admin", "Administration"),
-        ("conseiller1@cahors.renfort.test", "/c/cahors", "Mes suivis"),
-        ("conseiller2@cahors.renfort.test", "/c/cahors", "Besoins à qualifier"),
-        ("employeur1@cahors.renfort.test", "/c/cahors", "Auberge du Causse"),
-        ("employeur8@cahors.renfort.test", "/c/cahors", "Transports Cadurciens"),
-        ("conseiller1@figeac.renfort.test", "/c/figeac", "Mes suivis"),
-        ("observateur@dreets.renfort.test", "/observateur", "Centre RH mutualisé du Pays de Figeac"),
+        (Someone.admin, "/admin", ["Administration"]),
+        (Someone.adviser, "/c/cahors", ["Mes suivis", "Besoins à qualifier"]),
+        (Someone.employer, "/c/cahors", ["Auberge du Causse"]),
+        (Someone.observer, "/observateur", ["Centre cahors", "Centre figeac"]),
     ])
-    func eachRoleLandsOnItsHomePage(email: String, home: String, content: String) async throws {
-        try await TestApp.run { browser, _ in
+    func eachRoleLandsOnItsHomePage(someone: Someone, home: String, contents: [String]) async throws {
+        try await TestApp.run { browser, database in
+            let make = Factory(database: database)
+            let (cahors, _) = try await make.centre("cahors")
+            let email: String
+            switch someone {
+            case .admin: email = "admin@plateforme.test"; try await make.admin(email)
+            case .adviser: email = Factory.adviserEmail("cahors")
+            case .employer:
+                email = "patron@auberge.test"
+                try await make.employer(email, centre: cahors, business: try await make.business(centre: cahors, name: "Auberge du Causse"))
+            case .observer:
+                email = "observatrice@dreets.test"
+                try await make.observer(email, centres: [cahors, try await make.centre("figeac").id])
+            }
             let response = try await browser.signIn(email)
             #expect(response.status == .seeOther)
             #expect(response.location == home)
             let page = try await browser.get(home)
             #expect(page.status == .ok)
-            #expect(page.text.contains(content))
+            for content in contents { #expect(page.text.contains(content), "\(content)") }
             // Styled, accessible shell: our stylesheet, a skip link, the sign-out form.
             #expect(page.text.contains(#"href="/static/renfort.css""#))
             #expect(page.text.contains("href=\"#contenu\""))
@@ -30,9 +45,25 @@ import Testing
         }
     }
 
+    /// The demo's promise: every sign-in `make run` prints opens its home page.
+    @Test func everyDemoSignInOpensItsHomePage() async throws {
+        try await TestApp.run(demo: true) { browser, _ in
+            for (email, what) in DemoData.signIns {
+                let visitor = browser.fresh()
+                let response = try await visitor.signIn(email, password: DemoData.password)
+                #expect(response.status == .seeOther, "\(email), \(what)")
+                let home = try #require(response.location)
+                let page = try await visitor.get(home)
+                #expect(page.status == .ok, "\(email), \(what)")
+                #expect(page.text.contains(#"action="/logout""#), "\(email), \(what)")
+            }
+        }
+    }
+
+    /// On the demo: its season's figures (Cahors's 39 permanent posts, Figeac's 4) are the promise checked.
     @Test func theObserverSeesBothCentresAndTheirTotal() async throws {
-        try await TestApp.run { browser, _ in
-            try await browser.signIn("observateur@dreets.renfort.test")
+        try await TestApp.run(demo: true) { browser, _ in
+            try await browser.signIn("observateur@dreets.renfort.test", password: DemoData.password)
             let page = try await browser.get("/observateur")
             #expect(page.text.contains("Centre RH mutualisé du Grand Cahors"))
             #expect(page.text.contains("Ensemble"))
@@ -50,7 +81,8 @@ import Testing
     }
 
     @Test func anonymousVisitorsAreSentToSignIn() async throws {
-        try await TestApp.run { browser, _ in
+        try await TestApp.run { browser, database in
+            try await Factory(database: database).centre("cahors")
             for path in ["/", "/accueil", "/observateur", "/admin", "/c/cahors", "/c/cahors/entreprises"] {
                 let response = try await browser.get(path)
                 #expect(response.status == .seeOther, "\(path)")

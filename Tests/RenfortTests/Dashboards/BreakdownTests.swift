@@ -16,7 +16,7 @@ import Testing
     func figures(_ filters: [MetricsFilter]) async throws -> [Figures] {
         try await TestDatabase.withFresh { database in
             try await database.asOwner { client -> [Figures] in
-                let db = Database(client: client)
+                let db = Database(client: client, connectionWait: TestEnvironment.connectionWait)
                 let centre = try await db.withTransaction(logger: logger) { connection in
                     try await connection.value("INSERT INTO centres (slug, name, territory) VALUES ('essai', 'Centre d''essai', 'Lot') RETURNING id", as: Int64.self, logger: logger)!
                 }
@@ -240,10 +240,11 @@ import Testing
         FROM applications a
         """
 
+    /// On the demo: its bulk-loaded rows are recounted first, then moved.
     @Test func theRollupEqualsTheEventsAfterEveryKindOfMove() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             // Forward, back, forward again, then an ending: the furthest stage stays the furthest reached.
             let sourced = try #require(try await lookup.ids("cahors", "SELECT id FROM applications WHERE stage = 'sourced' ORDER BY id").first)
             try await browser.get("/c/cahors/candidatures/\(sourced)")
@@ -262,7 +263,7 @@ import Testing
             for slug in ["cahors", "figeac"] {
                 let centre = try await lookup.centre(slug)
                 let (wrong, ahead, total) = try await database.asOwner { client in
-                    try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                    try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                         try await connection.first(PostgresQuery(unsafeSQL: Self.recomputed), as: (Int.self, Int.self, Int.self), logger: TestEnvironment.logger)!
                     }
                 }
@@ -311,7 +312,7 @@ import Testing
         for slug in ["cahors", "figeac"] {
             let centre = try await lookup.centre(slug)
             let (ended, first, withStart, withEnd) = try await database.asOwner { client in
-                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                     try await connection.first(PostgresQuery(unsafeSQL: Self.recomputed), as: (Int.self, Int.self, Int.self, Int.self), logger: TestEnvironment.logger)!
                 }
             }
@@ -321,11 +322,12 @@ import Testing
         }
     }
 
+    /// On the demo: its bulk-loaded rows are recounted first, then moved.
     @Test func theRollupsFollowHiresStartDatesAndStatusMoves() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             try await Self.check(database)
             let lookup = DemoLookup(database: database)
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             // A placement's start moves: its need's first start follows.
             let placement = try #require(try await lookup.ids("cahors", "SELECT id FROM placements WHERE start_date > current_date - 200 ORDER BY id").first)
             try await browser.get("/c/cahors/embauches/\(placement)")
@@ -352,8 +354,9 @@ import Testing
         WHERE p.candidate_source <> c.source OR p.candidate_commune <> c.commune_name
         """
 
+    /// On the demo: its bulk-loaded rows are recounted first, then moved.
     @Test func theCopiesFollowTheCandidates() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             for slug in ["cahors", "figeac"] {
                 #expect(try await lookup.ids(slug, Self.differing) == [0])
@@ -364,7 +367,7 @@ import Testing
                 SELECT c.id FROM candidates c JOIN placements p ON p.candidate_id = c.id
                 WHERE c.commune_name <> 'Cahors' OR c.source <> 'france_travail' ORDER BY c.id
                 """).first)
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             try await browser.get("/c/cahors/candidats/\(hired)/modifier")
             let edited = try await browser.post(
                 "/c/cahors/candidats/\(hired)/modifier", CandidateFixtures.fields(phone: "06 98 76 54 32") + [("confirm_duplicate", "oui")])

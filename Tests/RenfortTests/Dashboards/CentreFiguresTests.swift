@@ -12,7 +12,7 @@ import Testing
     @Test func everyFigureOnHandCheckedData() async throws {
         try await TestDatabase.withFresh { database in
             let metrics = try await database.asOwner { client -> CentreMetrics in
-                let db = Database(client: client)
+                let db = Database(client: client, connectionWait: TestEnvironment.connectionWait)
                 let centre = try await db.withTransaction(logger: logger) { connection in
                     try await connection.value("INSERT INTO centres (slug, name, territory) VALUES ('essai', 'Centre d''essai', 'Lot') RETURNING id", as: Int64.self, logger: logger)!
                 }
@@ -96,9 +96,10 @@ import Testing
         }
     }
 
+    /// On the demo: its promise, the seeds' 39 permanent posts in eight businesses.
     @Test func theDemoShows39PermanentPostsForTheSeasonAndNoCandidate() async throws {
-        try await TestApp.run { browser, database in
-            try await browser.signIn("observateur@dreets.renfort.test")
+        try await TestApp.run(demo: true) { browser, database in
+            try await browser.signIn("observateur@dreets.renfort.test", password: DemoData.password)
             let api = try await browser.get("/api/v1/centres/cahors/metrics?from=2018-10-01&to=2019-01-31")
             #expect(api.status == .ok)
             #expect(api.headers[.contentType] == "application/json; charset=utf-8")
@@ -114,7 +115,7 @@ import Testing
             let names = try await DemoLookup(database: database).ids("cahors", "SELECT id FROM candidates")
             #expect(!names.isEmpty)
             let people = try await database.asOwner { client in
-                try await Database(client: client).withTransaction(tenant: try await DemoLookup(database: database).centre("cahors"), logger: TestEnvironment.logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: try await DemoLookup(database: database).centre("cahors"), logger: TestEnvironment.logger) { connection in
                     try await connection.all("SELECT last_name, email FROM candidates", as: (String.self, String?.self), logger: TestEnvironment.logger)
                 }
             }
@@ -131,17 +132,21 @@ import Testing
     }
 
     @Test func onlyTheCentresObserversAndAdvisersSeeItsFigures() async throws {
-        try await TestApp.run { browser, _ in
+        try await TestApp.run { browser, database in
+            let make = Factory(database: database)
+            let (cahors, _) = try await make.centre("cahors")
+            try await make.centre("figeac")
+            try await make.employer("patron@auberge.test", centre: cahors, business: try await make.business(centre: cahors))
             let employer = browser.fresh()
-            try await employer.signIn("employeur1@cahors.renfort.test")
+            try await employer.signIn("patron@auberge.test")
             #expect(try await employer.get("/api/v1/centres/cahors/metrics").status == .notFound)
             #expect(try await employer.get("/c/cahors/tableau-de-bord").status == .notFound)
             let figeac = browser.fresh()
-            try await figeac.signIn("conseiller1@figeac.renfort.test")
+            try await figeac.signIn("conseil@figeac.test")
             #expect(try await figeac.get("/api/v1/centres/cahors/metrics").status == .notFound)
             #expect(try await figeac.get("/api/v1/centres/figeac/metrics").status == .ok)
             let adviser = browser.fresh()
-            try await adviser.signIn("conseiller1@cahors.renfort.test")
+            try await adviser.signIn("conseil@cahors.test")
             #expect(try await adviser.get("/c/cahors/tableau-de-bord").status == .ok)
             let anonymous = try await browser.fresh().get("/api/v1/centres/cahors/metrics")
             #expect(anonymous.status == .unauthorized)
@@ -149,9 +154,10 @@ import Testing
         }
     }
 
+    /// On the demo: the file adds up to the seeds' 39 permanent posts over their eight businesses.
     @Test func thePerBusinessTableDownloadsAsCSV() async throws {
-        try await TestApp.run { browser, _ in
-            try await browser.signIn("observateur@dreets.renfort.test")
+        try await TestApp.run(demo: true) { browser, _ in
+            try await browser.signIn("observateur@dreets.renfort.test", password: DemoData.password)
             let french = try await browser.get("/c/cahors/tableau-de-bord/export/entreprises?du=2018-10-01&au=2019-01-31")
             #expect(french.status == .ok)
             #expect(french.headers[.contentType] == "text/csv; charset=utf-8")

@@ -12,9 +12,10 @@ import Testing
 @Suite struct DashboardPageTests {
     static let season = "du=2018-10-01&au=2019-01-31"
 
+    /// On the demo: the season's figures of the seeds (46 of 47 positions filled, 39 permanent posts) are checked.
     @Test func theObserversDashboardHasEverySectionChartAndExport() async throws {
-        try await TestApp.run { browser, _ in
-            try await browser.signIn("observateur@dreets.renfort.test")
+        try await TestApp.run(demo: true) { browser, _ in
+            try await browser.signIn("observateur@dreets.renfort.test", password: DemoData.password)
             let page = try await browser.get("/c/cahors/tableau-de-bord?\(Self.season)")
             #expect(page.status == .ok)
             for id in DashboardTables.ids {
@@ -58,9 +59,10 @@ import Testing
         }
     }
 
+    /// On the demo: the filters are checked against the seeds' figures by sector and commune.
     @Test func filtersNarrowTheFiguresAndBadQueriesAreRefused() async throws {
-        try await TestApp.run { browser, _ in
-            try await browser.signIn("observateur@dreets.renfort.test")
+        try await TestApp.run(demo: true) { browser, _ in
+            try await browser.signIn("observateur@dreets.renfort.test", password: DemoData.password)
             func permanent(_ query: String) async throws -> Int? {
                 let answer = try await browser.get("/api/v1/centres/cahors/metrics?from=2018-10-01&to=2019-01-31&\(query)")
                 return (try JSONSerialization.jsonObject(with: Data(answer.body.readableBytesView)) as? [String: Any])?["permanent_posts_created"] as? Int
@@ -104,28 +106,36 @@ import Testing
 
     @Test func advisersSeeTheirCentresFiguresLinkedToTheLists() async throws {
         try await TestApp.run { browser, database in
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            let cahors = try await FigureStoreTests.twoCentres(database)[0].centreID
+            let make = Factory(database: database)
+            let bistrot = try await make.business(centre: cahors, name: "Bistrot", siret: "35600000000056")
+            try await make.employer("patron@auberge.test", centre: cahors, business: bistrot)
+            // A need of the season, hard to fill.
+            let hard = try await make.need(centre: cahors, business: bistrot, title: "Plongeur", start: Day(iso: "2018-11-01")!)
+            try await make.qualify(centre: cahors, need: hard, actor: try await DemoLookup(database: database).user("conseil@cahors.test"), hardToFill: true)
+            try await make.ids(cahors, "UPDATE job_needs SET submitted_at = '2018-10-20' WHERE id = \(hard) RETURNING id")
+            try await browser.signIn("conseil@cahors.test")
             let page = try await browser.get("/c/cahors/tableau-de-bord?\(Self.season)&tri=entreprise&ordre=asc")
             #expect(page.status == .ok)
             let inn = try await DemoLookup(database: database).business("Auberge du Causse")
             #expect(page.text.contains("href=\"/c/cahors/entreprises/\(inn)\""))
             #expect(page.text.contains("href=\"/c/cahors/embauches?du=2018-10-01&amp;au=2019-01-31&amp;entreprise=\(inn)&amp;contrat=cdi\""))
             #expect(page.text.contains("/c/cahors/besoins?difficile=1"))
-            // Sorted by name, A to Z: the inn before the transport company.
+            // Sorted by name, A to Z: the inn before the garage.
             let a = try #require(page.text.range(of: "Auberge du Causse</a>"))
-            let t = try #require(page.text.range(of: "Transports Cadurciens</a>"))
+            let t = try #require(page.text.range(of: "Garage du Lot</a>"))
             #expect(a.lowerBound < t.lowerBound)
             #expect(page.text.contains("aria-sort=\"ascending\""))
-            // The linked list shows the same count: the inn's 7 permanent posts of the season.
+            // The linked list shows the same count: the inn's 2 permanent posts of the season.
             let list = try await browser.get("/c/cahors/embauches?du=2018-10-01&au=2019-01-31&entreprise=\(inn)&contrat=cdi")
-            #expect(list.text.components(separatedBy: "href=\"/c/cahors/embauches/").count - 1 == 7)
+            #expect(list.text.components(separatedBy: "href=\"/c/cahors/embauches/").count - 1 == 2)
             // Other people's dashboards do not exist.
             let employer = browser.fresh()
-            try await employer.signIn("employeur1@cahors.renfort.test")
+            try await employer.signIn("patron@auberge.test")
             #expect(try await employer.get("/c/cahors/tableau-de-bord/export/entreprises").status == .notFound)
             #expect(try await employer.get("/observateur").status == .notFound)
             let figeac = browser.fresh()
-            try await figeac.signIn("conseiller1@figeac.renfort.test")
+            try await figeac.signIn("conseil@figeac.test")
             #expect(try await figeac.get("/c/cahors/tableau-de-bord/export/indicateurs").status == .notFound)
             #expect(try await figeac.get("/c/figeac/tableau-de-bord").status == .ok)
             #expect(try await figeac.get("/observateur/export/centres").status == .notFound)
@@ -136,15 +146,15 @@ import Testing
     /// options) is escaped like the rest.
     @Test func namesAreEscapedInTablesChartsAndFilters() async throws {
         try await TestApp.run { browser, database in
+            let centre = try await FigureStoreTests.twoCentres(database)[0].centreID
             let lookup = DemoLookup(database: database)
             let inn = try await lookup.business("Auberge du Causse")
-            let centre = try await lookup.centre("cahors")
             _ = try await database.asOwner { client in
-                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                     try await connection.execute("UPDATE businesses SET name = \("Café <b>\"Les Amis\"</b> & Cie'") WHERE id = \(inn)", logger: TestEnvironment.logger)
                 }
             }
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseil@cahors.test")
             let page = try await browser.get("/c/cahors/tableau-de-bord?\(Self.season)")
             #expect(page.status == .ok)
             #expect(!page.text.contains("<b>"))
@@ -155,20 +165,21 @@ import Testing
 
     /// Every GET route of the router, as the observer (session, then token), for the season
     /// and the present: no candidate's name, e-mail or phone anywhere in what they receive.
+    /// On the demo: the sweep reads every route over its hundred-odd fictional people (a test of the demo's data as much as of the routes).
     @Test func noObserverRouteCarriesACandidatesPersonalData() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             var people: [(String, String?, String?)] = []
             for slug in ["cahors", "figeac"] {
                 let centre = try await lookup.centre(slug)
                 people += try await database.asOwner { client in
-                    try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                    try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                         try await connection.all("SELECT first_name || ' ' || last_name, email, phone FROM candidates", as: (String.self, String?.self, String?.self), logger: TestEnvironment.logger)
                     }
                 }
             }
             #expect(people.count > 50)
-            try await browser.signIn("observateur@dreets.renfort.test")
+            try await browser.signIn("observateur@dreets.renfort.test", password: DemoData.password)
             let created = try await browser.post("/profil/jetons", [("name", "Contrôle"), ("_form", try #require(APITests.formToken(try await browser.get("/profil").text)))])
             let token = try #require(APITests.token(in: created.text))
             let configuration = TestApp.configuration(for: database)

@@ -16,6 +16,32 @@ import Testing
         WHERE id = (SELECT id FROM placements WHERE contract_kind = 'cdi' AND start_date BETWEEN '2018-10-01' AND '2019-01-31' ORDER BY id LIMIT 1)
         """
 
+    /// The figures' small world: Cahors with three CDIs of the 2018–2019 season in two
+    /// businesses (and one hire of this year), Figeac with one; an observer of both
+    /// (`observatrice@dreets.test`). Returns the two centres' memberships for the store.
+    @discardableResult
+    static func twoCentres(_ database: TestDatabase) async throws -> [Membership] {
+        let make = Factory(database: database)
+        let (cahors, adviser) = try await make.centre("cahors")
+        let (figeac, figeacAdviser) = try await make.centre("figeac")
+        let inn = try await make.business(centre: cahors, name: "Auberge du Causse", siret: "73282932000074")
+        let garage = try await make.business(centre: cahors, name: "Garage du Lot", siret: "55210055400013")
+        let cooks = try await make.need(centre: cahors, business: inn, positions: 2, start: Day(iso: "2018-10-15")!)
+        let mechanics = try await make.need(centre: cahors, business: garage, title: "Mécanicien", positions: 2, start: Day(iso: "2019-01-07")!)
+        for (number, (need, start)) in [(cooks, "2018-10-15"), (cooks, "2018-11-05"), (mechanics, "2019-01-07"), (mechanics, Day(Date()).adding(days: -30).iso)].enumerated() {
+            let person = try await make.candidate(centre: cahors, firstName: "Personne\(number)", email: "personne\(number)@example.org")
+            try await make.placement(centre: cahors, need: need, candidate: person, actor: adviser, start: Day(iso: start)!)
+        }
+        let sawmill = try await make.business(centre: figeac, name: "Scierie du Ségala")
+        let sawyers = try await make.need(centre: figeac, business: sawmill, title: "Scieur", start: Day(iso: "2018-12-03")!)
+        try await make.placement(centre: figeac, need: sawyers, candidate: try await make.candidate(centre: figeac), actor: figeacAdviser, start: Day(iso: "2018-12-03")!)
+        try await make.observer("observatrice@dreets.test", centres: [cahors, figeac])
+        return [
+            Membership(centreID: cahors, centreSlug: "cahors", centreName: "Cahors", role: .observer, businessID: nil),
+            Membership(centreID: figeac, centreSlug: "figeac", centreName: "Figeac", role: .observer, businessID: nil),
+        ]
+    }
+
     func versions(_ database: TestDatabase) async throws -> [String: Int64] {
         try await database.asOwner { client in
             try await client.withConnection { connection in
@@ -27,8 +53,7 @@ import Testing
 
     @Test func everyChangeTheFiguresReadRaisesTheCentresVersionOnceWhenItCommits() async throws {
         try await TestApp.run { _, database in
-            let demo = DemoLookup(database: database)
-            let cahors = try await demo.centre("cahors")
+            let cahors = try await Self.twoCentres(database)[0].centreID
             // Each table the figures read has the deferred trigger, for inserts, updates and deletes.
             let triggers = try await database.asOwner { client in
                 try await client.withConnection { connection in
@@ -48,7 +73,7 @@ import Testing
             for table in ["businesses", "candidates", "job_needs", "applications", "placements"] {
                 let start = try await versions(database)
                 try await database.asApp { client in
-                    try await Database(client: client).withTransaction(tenant: cahors, logger: logger) { connection in
+                    try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: cahors, logger: logger) { connection in
                         // Two rows changed by two statements: still one raise, and not before the commit.
                         for _ in 0..<2 {
                             try await connection.execute(
@@ -66,7 +91,7 @@ import Testing
             let start = try await versions(database)
             await #expect(throws: PSQLError.self) {
                 try await database.asApp { client in
-                    try await Database(client: client).withTransaction(tenant: cahors, logger: logger) { connection in
+                    try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: cahors, logger: logger) { connection in
                         try await connection.execute(Self.oneCDILess, logger: logger)
                         try await connection.execute("SELECT 1 / 0", logger: logger)
                     }
@@ -85,13 +110,9 @@ import Testing
 
     @Test func keptFiguresAreServedOnlyWhileTheCentreIsUnchanged() async throws {
         try await TestApp.run { _, database in
-            let demo = DemoLookup(database: database)
-            let centres = [
-                Membership(centreID: try await demo.centre("cahors"), centreSlug: "cahors", centreName: "Cahors", role: .observer, businessID: nil),
-                Membership(centreID: try await demo.centre("figeac"), centreSlug: "figeac", centreName: "Figeac", role: .observer, businessID: nil),
-            ]
+            let centres = try await Self.twoCentres(database)
             try await database.asApp { client in
-                let db = Database(client: client)
+                let db = Database(client: client, connectionWait: TestEnvironment.connectionWait)
                 let store = FigureStore(database: db)
                 func metrics(_ filter: MetricsFilter = Self.season) async throws -> [CentreMetrics] {
                     try await store.figures(centres: centres, filter: filter, asOf: Self.asOf, logger: logger).map { CentreMetrics($0.figures, filter: filter) }
@@ -107,7 +128,7 @@ import Testing
                 }
 
                 let first = try await metrics()
-                #expect(first.map(\.permanent_posts_created) == [39, 4])
+                #expect(first.map(\.permanent_posts_created) == [3, 1])
                 #expect(first == (try await fresh()))
                 #expect(store.counts == (hits: 0, misses: 2))
                 #expect(try await metrics() == first)
@@ -119,7 +140,7 @@ import Testing
                 }
                 let second = try await metrics()
                 #expect(store.counts == (hits: 3, misses: 3))
-                #expect(second.map(\.permanent_posts_created) == [38, 4])
+                #expect(second.map(\.permanent_posts_created) == [2, 1])
                 #expect(second == (try await fresh()))
 
                 // Another period, or another day of the figures, is another entry.
@@ -135,17 +156,16 @@ import Testing
 
     @Test func theFiltersChoicesAreReadOncePerVersionWhateverThePeriod() async throws {
         try await TestApp.run { _, database in
-            let demo = DemoLookup(database: database)
-            let cahors = Membership(centreID: try await demo.centre("cahors"), centreSlug: "cahors", centreName: "Cahors", role: .observer, businessID: nil)
+            let cahors = try await Self.twoCentres(database)[0]
             try await database.asApp { client in
-                let db = Database(client: client)
+                let db = Database(client: client, connectionWait: TestEnvironment.connectionWait)
                 let store = FigureStore(database: db)
                 func businesses(_ filter: MetricsFilter) async throws -> [String] {
                     try await store.figures(centres: [cahors], filter: filter, asOf: Self.asOf, withChoices: true, logger: logger)[0].choices.businesses.map(\.1)
                 }
                 let present = MetricsFilter(from: Day(iso: "2025-11-27")!, to: Self.asOf)
                 let first = try await businesses(Self.season)
-                #expect(first.count == 8)
+                #expect(first.count == 2)
                 // Another period: its figures are computed, the choices are those already read.
                 #expect(try await businesses(present) == first)
                 #expect(store.work.computations == 2)
@@ -159,32 +179,32 @@ import Testing
                 let renamed = try await businesses(MetricsFilter(from: Day(iso: "2024-01-01")!, to: Self.asOf))
                 #expect(store.choicesRead == 2)
                 #expect(renamed.first == "AAA Renommée")
-                #expect(renamed.count == 8)
+                #expect(renamed.count == 2)
             }
         }
     }
 
     @Test func theDashboardAndTheAPIShowAChangeAtTheNextRequest() async throws {
         try await TestApp.run { browser, database in
-            try await browser.signIn("observateur@dreets.renfort.test")
+            let cahors = try await Self.twoCentres(database)[0].centreID
+            try await browser.signIn("observatrice@dreets.test")
             func permanent() async throws -> Int? {
                 let answer = try await browser.get("/api/v1/centres/cahors/metrics?from=2018-10-01&to=2019-01-31")
                 let body = try JSONSerialization.jsonObject(with: Data(answer.body.readableBytesView)) as? [String: Any]
                 return body?["permanent_posts_created"] as? Int
             }
-            #expect(try await permanent() == 39)
-            #expect(try await permanent() == 39)
+            #expect(try await permanent() == 3)
+            #expect(try await permanent() == 3)
             let page = try await browser.get("/c/cahors/tableau-de-bord?du=2018-10-01&au=2019-01-31")
-            #expect(page.text.contains("<span class=\"tile__value\">39</span>"))
-            let cahors = try await DemoLookup(database: database).centre("cahors")
+            #expect(page.text.contains("<span class=\"tile__value\">3</span>"))
             _ = try await database.asApp { client in
-                try await Database(client: client).withTransaction(tenant: cahors, logger: logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: cahors, logger: logger) { connection in
                     try await connection.execute(Self.oneCDILess, logger: logger)
                 }
             }
-            #expect(try await permanent() == 38)
+            #expect(try await permanent() == 2)
             let again = try await browser.get("/c/cahors/tableau-de-bord?du=2018-10-01&au=2019-01-31")
-            #expect(again.text.contains("<span class=\"tile__value\">38</span>"))
+            #expect(again.text.contains("<span class=\"tile__value\">2</span>"))
         }
     }
 }
@@ -192,9 +212,9 @@ import Testing
 extension FigureStoreTests {
     @Test func requestsThatMissTogetherWaitForOneComputation() async throws {
         try await TestApp.run { _, database in
-            let cahors = Membership(centreID: try await DemoLookup(database: database).centre("cahors"), centreSlug: "cahors", centreName: "Cahors", role: .observer, businessID: nil)
+            let cahors = try await Self.twoCentres(database)[0]
             try await database.asApp { client in
-                let store = FigureStore(database: Database(client: client))
+                let store = FigureStore(database: Database(client: client, connectionWait: TestEnvironment.connectionWait))
                 try await database.asOwner { owner in
                     try await owner.withConnection { blocker in
                         // The placements locked: the first computation waits, and the other requests arrive meanwhile.
@@ -209,7 +229,7 @@ extension FigureStoreTests {
                             for _ in 0..<500 where store.work.joins < 7 { try await Task.sleep(for: .milliseconds(10)) }
                             #expect(store.work == (computations: 1, joins: 7))
                             try await blocker.execute("COMMIT", logger: logger)
-                            for try await permanent in group { #expect(permanent == 39) }
+                            for try await permanent in group { #expect(permanent == 3) }
                         }
                     }
                 }
@@ -226,18 +246,14 @@ extension FigureStoreTests {
     /// centre and period, filtered or not; and nothing stays set on a connection afterwards.
     @Test func theStoresFiguresEqualTheReferenceAndLeaveNoScope() async throws {
         try await TestApp.run { _, database in
-            let demo = DemoLookup(database: database)
-            let centres = [
-                Membership(centreID: try await demo.centre("cahors"), centreSlug: "cahors", centreName: "Cahors", role: .observer, businessID: nil),
-                Membership(centreID: try await demo.centre("figeac"), centreSlug: "figeac", centreName: "Figeac", role: .observer, businessID: nil),
-            ]
+            let centres = try await Self.twoCentres(database)
             let periods = [
                 Self.season, MetricsFilter(from: Day(iso: "2025-11-27")!, to: Self.asOf),
                 MetricsFilter(from: Day(iso: "2016-11-27")!, to: Self.asOf), MetricsFilter(from: Day(iso: "2030-01-01")!, to: Day(iso: "2030-12-31")!),
                 MetricsFilter(from: Day(iso: "2016-11-27")!, to: Self.asOf, contract: .cdi),
             ]
             try await database.asApp { client in
-                let db = Database(client: client)
+                let db = Database(client: client, connectionWait: TestEnvironment.connectionWait)
                 let store = FigureStore(database: db)
                 for centre in centres {
                     for period in periods {
@@ -261,7 +277,7 @@ extension FigureStoreTests {
                     #expect(scope ?? "" == "")
                     #expect(rows == [0, 0, 0, 0, 0])
                 }
-                #expect(try await store.figures(centres: [centres[0]], filter: Self.season, asOf: Self.asOf, logger: logger)[0].figures.permanent == 39)
+                #expect(try await store.figures(centres: [centres[0]], filter: Self.season, asOf: Self.asOf, logger: logger)[0].figures.permanent == 3)
             }
         }
     }
@@ -272,30 +288,26 @@ extension FigureStoreTests {
     /// change in any of them, and kept apart for another kind of answer.
     @Test func answersAreEncodedOncePerVersionOfTheirCentres() async throws {
         try await TestApp.run { _, database in
-            let demo = DemoLookup(database: database)
-            let centres = [
-                Membership(centreID: try await demo.centre("cahors"), centreSlug: "cahors", centreName: "Cahors", role: .observer, businessID: nil),
-                Membership(centreID: try await demo.centre("figeac"), centreSlug: "figeac", centreName: "Figeac", role: .observer, businessID: nil),
-            ]
+            let centres = try await Self.twoCentres(database)
             try await database.asApp { client in
-                let db = Database(client: client)
+                let db = Database(client: client, connectionWait: TestEnvironment.connectionWait)
                 let store = FigureStore(database: db)
                 func permanent(_ kind: String = "total") async throws -> String {
                     String(buffer: try await store.answer(kind, centres: centres, filter: Self.season, asOf: Self.asOf, logger: logger) {
                         ByteBuffer(string: String(Figures.sum($0).permanent))
                     })
                 }
-                #expect(try await permanent() == "43")
-                #expect(try await permanent() == "43")
+                #expect(try await permanent() == "4")
+                #expect(try await permanent() == "4")
                 #expect(store.answersEncoded == 1)
-                #expect(try await permanent("another") == "43")
+                #expect(try await permanent("another") == "4")
                 #expect(store.answersEncoded == 2)
                 _ = try await db.withTransaction(tenant: centres[0].centreID, logger: logger) { connection in
                     try await connection.execute(Self.oneCDILess, logger: logger)
                 }
-                #expect(try await permanent() == "42")
+                #expect(try await permanent() == "3")
                 #expect(store.answersEncoded == 3)
-                #expect(try await permanent() == "42")
+                #expect(try await permanent() == "3")
                 #expect(store.answersEncoded == 3)
             }
         }

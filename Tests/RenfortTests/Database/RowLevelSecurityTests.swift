@@ -7,15 +7,24 @@ import Testing
 @Suite struct RowLevelSecurityTests {
     let logger = TestEnvironment.logger
 
-    /// The demo's centres: (cahors, figeac).
+    /// Two centres with rows in the tenant tables: Cahors with two businesses, their needs, a
+    /// candidate in its pipeline, a hire and its check-ins, its rejection reasons; Figeac with
+    /// two businesses. Returns (cahors, figeac).
+    @discardableResult
     func centres(_ database: TestDatabase) async throws -> (Int64, Int64) {
-        try await database.asOwner { client in
-            try await client.withConnection { connection in
-                let rows = try await connection.all("SELECT slug, id FROM centres ORDER BY slug", as: (String.self, Int64.self), logger: logger)
-                let ids = Dictionary(uniqueKeysWithValues: rows)
-                return (ids["cahors"]!, ids["figeac"]!)
-            }
-        }
+        let make = Factory(database: database)
+        let (cahors, adviser) = try await make.centre("cahors")
+        let (figeac, _) = try await make.centre("figeac")
+        let inn = try await make.business(centre: cahors, name: "Auberge", siret: "73282932000074")
+        let garage = try await make.business(centre: cahors, name: "Garage", siret: "55210055400013")
+        let cook = try await make.need(centre: cahors, business: inn)
+        let mechanic = try await make.need(centre: cahors, business: garage, title: "Mécanicien")
+        try await make.application(centre: cahors, need: cook, candidate: try await make.candidate(centre: cahors), stage: .presented, actor: adviser)
+        try await make.placement(centre: cahors, need: mechanic, candidate: try await make.candidate(centre: cahors, firstName: "Noé", email: "noe@example.org"), actor: adviser)
+        try await make.rejectionReasons(centre: cahors)
+        try await make.business(centre: figeac, name: "Scierie", siret: "73282932000074")
+        try await make.business(centre: figeac, name: "Boulangerie", siret: "55210055400013")
+        return (cahors, figeac)
     }
 
     /// Every table of the schema that has a tenant_id column.
@@ -31,8 +40,9 @@ import Testing
 
     @Test func withNoCentreSetTenantTablesShowNothing() async throws {
         try await TestApp.run { _, database in
+            let (cahors, _) = try await centres(database)
             try await database.asApp { client in
-                try await Database(client: client).withTransaction(logger: logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(logger: logger) { connection in
                     let tables = try await tenantTables(connection)
                     #expect(tables.contains("businesses") && tables.contains("memberships"))
                     for table in tables {
@@ -41,10 +51,10 @@ import Testing
                     }
                 }
             }
-            // The demo did write rows: they are only hidden.
-            let (cahors, _) = try await centres(database)
-            #expect(try await database.count("businesses", tenant: cahors, where: "status = 'member'") == 8)
-            #expect(try await database.count("job_needs", tenant: cahors) > 10)
+            // The factories did write rows: they are only hidden.
+            #expect(try await database.count("businesses", tenant: cahors, where: "status = 'member'") == 2)
+            #expect(try await database.count("job_needs", tenant: cahors) == 2)
+            #expect(try await database.count("check_ins", tenant: cahors) > 0)
         }
     }
 
@@ -52,7 +62,7 @@ import Testing
         try await TestApp.run { _, database in
             let (cahors, figeac) = try await centres(database)
             try await database.asApp { client in
-                let db = Database(client: client)
+                let db = Database(client: client, connectionWait: TestEnvironment.connectionWait)
                 try await db.withTransaction(tenant: cahors, logger: logger) { connection in
                     let foreign = try await connection.value("SELECT count(*) FROM businesses WHERE tenant_id = \(figeac)", as: Int.self, logger: logger)
                     #expect(foreign == 0)
@@ -147,15 +157,11 @@ import Testing
 
     @Test func aPersonReadsOnlyTheirOwnMembershipsBeforeChoosingACentre() async throws {
         try await TestApp.run { _, database in
-            let (userID, otherID) = try await database.asOwner { client in
-                try await client.withConnection { connection in
-                    let a = try await connection.value("SELECT id FROM users WHERE email = 'observateur@dreets.renfort.test'", as: Int64.self, logger: logger)!
-                    let b = try await connection.value("SELECT id FROM users WHERE email = 'conseiller1@cahors.renfort.test'", as: Int64.self, logger: logger)!
-                    return (a, b)
-                }
-            }
+            let make = Factory(database: database)
+            let (cahors, otherID) = try await make.centre("cahors")
+            let userID = try await make.observer(centres: [cahors, try await make.centre("figeac").id])
             try await database.asApp { client in
-                let rows = try await Database(client: client).withTransaction(user: userID, logger: logger) { connection in
+                let rows = try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(user: userID, logger: logger) { connection in
                     try await connection.values("SELECT user_id FROM memberships", as: Int64.self, logger: logger)
                 }
                 #expect(rows.count == 2)
@@ -170,7 +176,7 @@ import Testing
         try await TestApp.run { _, database in
             let (cahors, figeac) = try await centres(database)
             let need = try await database.asOwner { client in
-                try await Database(client: client).withTransaction(tenant: cahors, logger: logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: cahors, logger: logger) { connection in
                     try await connection.value(
                         "SELECT need_id FROM applications WHERE tenant_id = \(cahors) GROUP BY need_id ORDER BY count(*) DESC, need_id LIMIT 1",
                         as: Int64.self, logger: logger)!

@@ -123,7 +123,7 @@ import Testing
                 centre: centre, need: need, candidate: try await make.candidate(centre: centre, firstName: "Récent", email: "recent@example.org"), actor: adviser,
                 start: today.adding(days: -6))
             _ = try await database.asApp { client in
-                try await FollowUpReminders(database: Database(client: client), clock: clock, baseURL: "https://renfort.example", logger: TestEnvironment.logger).queue()
+                try await FollowUpReminders(database: Database(client: client, connectionWait: TestEnvironment.connectionWait), clock: clock, baseURL: "https://renfort.example", logger: TestEnvironment.logger).queue()
             }
             let digests = try await database.asOwner { client in
                 try await client.withConnection { connection in

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct HealthTests {
     @Test func liveAndReady() async throws {
-        try await TestApp.run(demo: false) { browser, _ in
+        try await TestApp.run { browser, _ in
             let live = try await browser.get("/health/live")
             #expect(live.status == .ok)
             #expect(live.text == "ok")

@@ -44,26 +44,27 @@ import Testing
         ]
     }
 
+    /// On the demo: the sweep aims every form at every kind of record the demo holds (interviews, offers, check-ins…).
     @Test func noFormGivesA500OrHalfARecord() async throws {
-        try await TestApp.run { browser, database in
+        try await TestApp.run(demo: true) { browser, database in
             let lookup = DemoLookup(database: database)
             let need = try await lookup.need("Tractoriste viticole")
             let business = try await lookup.business("Domaine des Trois Coteaux")
             let bakery = try await lookup.business("Boulangerie du Pont Valentré")
             let employer = browser.fresh()
-            try await employer.signIn("employeur2@cahors.renfort.test")
+            try await employer.signIn("employeur2@cahors.renfort.test", password: DemoData.password)
             let adviser = browser.fresh()
-            try await adviser.signIn("conseiller1@cahors.renfort.test")
+            try await adviser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
             let anonymous = browser.fresh()
             let driverNeed = try await lookup.need("Conducteur ou conductrice poids lourd")
             let candidate = try await lookup.ids("cahors", "SELECT id FROM candidates ORDER BY id").first!
             let presented = try await lookup.ids("cahors", "SELECT id FROM applications WHERE need_id = \(driverNeed) AND stage = 'presented' AND employer_answer IS NULL").first!
             let driversEmployer = browser.fresh()
-            try await driversEmployer.signIn("employeur8@cahors.renfort.test")
+            try await driversEmployer.signIn("employeur8@cahors.renfort.test", password: DemoData.password)
             let app = "/c/cahors/candidatures/\(presented)"
             // A placement of the Auberge with a check-in to do, and its employer.
             let aubergeEmployer = browser.fresh()
-            try await aubergeEmployer.signIn("employeur1@cahors.renfort.test")
+            try await aubergeEmployer.signIn("employeur1@cahors.renfort.test", password: DemoData.password)
             let driverPlacement = try #require(try await lookup.ids("cahors", "SELECT p.id FROM placements p JOIN businesses b ON b.id = p.business_id WHERE b.name = 'Auberge du Causse' AND p.ended_on IS NULL AND EXISTS (SELECT 1 FROM check_ins k WHERE k.placement_id = p.id AND k.done_on IS NULL AND NOT k.closed) ORDER BY p.id").first)
             let driverCheckIn = try #require(try await lookup.ids("cahors", "SELECT id FROM check_ins WHERE placement_id = \(driverPlacement) AND done_on IS NULL AND NOT closed ORDER BY due_on").first)
             let interviewRow = try await lookup.ids("cahors", "SELECT id FROM interviews WHERE outcome IS NULL ORDER BY id").first!

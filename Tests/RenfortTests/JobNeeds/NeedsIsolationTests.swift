@@ -88,16 +88,26 @@ import Testing
 
     @Test func everyRouteWithAnIdAnswers404ToOtherBusinessesAndCentres() async throws {
         try await TestDatabase.withFresh { database in
-            try await database.asOwner { client in try await DemoData.load(client: client, bcryptCost: 4, logger: TestEnvironment.logger) }
+            let make = Factory(database: database)
+            let (cahors, adviser) = try await make.centre("cahors")
+            let (figeac, _) = try await make.centre("figeac")
+            try await make.business(centre: figeac, name: "Scierie du Ségala")
+            let inn = try await make.business(centre: cahors, name: "Auberge du Causse", siret: "73282932000074")
+            let transports = try await make.business(centre: cahors, name: "Transports Cadurciens", siret: "55210055400013")
+            let pending = try await make.business(centre: cahors, name: "Boulangerie du Pont Valentré", siret: "35600000000056", status: .pending)
+            try await make.need(centre: cahors, business: pending, title: "Boulanger ou boulangère")
+            try await make.employer("patron@auberge.test", centre: cahors, business: inn)
+            try await make.employer("patron@transports.test", centre: cahors, business: transports)
+            try await make.observer("observatrice@dreets.test", centres: [cahors, figeac])
+            let need = try await make.need(centre: cahors, business: transports, title: "Conducteur ou conductrice poids lourd", positions: 2)
+            let candidate = try await make.candidate(centre: cahors)
+            let application = try await make.application(centre: cahors, need: need, candidate: candidate, stage: .presented, actor: adviser)
+            try await make.placement(centre: cahors, need: need, candidate: try await make.candidate(centre: cahors, firstName: "Noé", email: "noe@example.org"), actor: adviser)
+            try await make.rejectionReasons(centre: cahors)
             let lookup = DemoLookup(database: database)
-            let transports = try await lookup.business("Transports Cadurciens")
-            let need = try await lookup.need("Conducteur ou conductrice poids lourd")
-            let application = try await lookup.ids("cahors", "SELECT id FROM applications WHERE need_id = \(need) AND presented_at IS NOT NULL ORDER BY id").first!
-            let candidate = try await lookup.ids("cahors", "SELECT candidate_id FROM applications WHERE id = \(application)").first!
             // An interview, an offer and a document on that application, to aim at.
-            let cahors = try await lookup.centre("cahors")
             let (interview, offer, document) = try await database.asOwner { client in
-                try await Database(client: client).withTransaction(tenant: cahors, logger: TestEnvironment.logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: cahors, logger: TestEnvironment.logger) { connection in
                     let interview = try await connection.value("INSERT INTO interviews (tenant_id, application_id, starts_at, duration_minutes, mode, created_at) VALUES (\(cahors), \(application), now(), 30, 'phone', now()) RETURNING id", as: Int64.self, logger: TestEnvironment.logger)!
                     let offer = try await connection.value("INSERT INTO offers (tenant_id, application_id, contract_kind, start_date, hours_per_week, created_at) VALUES (\(cahors), \(application), 'cdi', current_date, 35, now()) RETURNING id", as: Int64.self, logger: TestEnvironment.logger)!
                     let document = try await connection.value("INSERT INTO candidate_documents (tenant_id, candidate_id, filename, content, size, sha256, uploaded_at) VALUES (\(cahors), \(candidate), 'cv.pdf', '%PDF-1.4 x'::bytea, 10, 'x', now()) RETURNING id", as: Int64.self, logger: TestEnvironment.logger)!
@@ -107,14 +117,14 @@ import Testing
             let targets = Targets(
                 business: transports, need: need,
                 membership: try await lookup.ids("cahors", "SELECT id FROM memberships WHERE business_id = \(transports)").first!,
-                pending: try await lookup.business("Boulangerie du Pont Valentré"), candidate: candidate, application: application,
+                pending: pending, candidate: candidate, application: application,
                 interview: interview, offer: offer, document: document,
                 placement: try await lookup.ids("cahors", "SELECT id FROM placements WHERE business_id = \(transports) ORDER BY id").first!,
                 reason: try await lookup.ids("cahors", "SELECT id FROM rejection_reasons ORDER BY id").first!,
                 checkIn: try await lookup.ids("cahors", "SELECT k.id FROM check_ins k JOIN placements p ON p.id = k.placement_id WHERE p.business_id = \(transports) ORDER BY k.id").first!,
                 step: try await lookup.ids("cahors", "SELECT id FROM followup_steps ORDER BY id").first!,
                 alert: try await database.asOwner { client in
-                    try await Database(client: client).withTransaction(tenant: cahors, logger: TestEnvironment.logger) { connection in
+                    try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: cahors, logger: TestEnvironment.logger) { connection in
                         try await connection.value(
                             """
                             INSERT INTO placement_alerts (tenant_id, placement_id, kind, message, created_at)
@@ -132,14 +142,14 @@ import Testing
             let app = try await buildApplication(configuration: configuration, logger: TestEnvironment.logger)
             try await app.test(.router) { client in
                 let employer = Browser(client: client)
-                try await employer.signIn("employeur1@cahors.renfort.test")
+                try await employer.signIn("patron@auberge.test")
                 try await employer.get("/c/cahors")
                 let figeac = Browser(client: client)
-                try await figeac.signIn("conseiller1@figeac.renfort.test")
+                try await figeac.signIn("conseil@figeac.test")
                 try await figeac.get("/c/figeac")
-                let figeacID = try await lookup.user("conseiller1@figeac.renfort.test")
+                let figeacID = try await lookup.user("conseil@figeac.test")
                 let observer = Browser(client: client)
-                try await observer.signIn("observateur@dreets.renfort.test")
+                try await observer.signIn("observatrice@dreets.test")
                 try await observer.get("/c/cahors")
                 let before = try await snapshot(lookup)
                 for route in routes {

@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func aScrapeCountsRequestsByRoutePatternAndStatusWithTheirDurations() async throws {
-        try await TestApp.run(demo: false, configure: { $0.metricsToken = Self.token }) { browser, _ in
+        try await TestApp.run(configure: { $0.metricsToken = Self.token }) { browser, _ in
             for id in [12345, 67890] {
                 #expect(try await browser.get("/c/cahors/candidats/\(id)").status == .seeOther)
             }
@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func theOutboxIsReadFromTheDatabaseAtEachScrape() async throws {
-        try await TestApp.run(demo: false, configure: { $0.metricsToken = Self.token }) { browser, database in
+        try await TestApp.run(configure: { $0.metricsToken = Self.token }) { browser, database in
             // The first scrape of a new server may miss its second while the pool connects (under load).
             var first = try await Self.scrape(browser).text
             for _ in 0..<10 where Self.value("renfort_database_up", in: first) != 1 { first = try await Self.scrape(browser).text }
@@ -71,8 +71,9 @@ import Testing
     }
 
     @Test func figureCacheHitsAndComputationsAreCounted() async throws {
-        try await TestApp.run(configure: { $0.metricsToken = Self.token }) { browser, _ in
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+        try await TestApp.run(configure: { $0.metricsToken = Self.token }) { browser, database in
+            try await Factory(database: database).centre("cahors")
+            try await browser.signIn("conseil@cahors.test")
             #expect(try await browser.get("/c/cahors/tableau-de-bord").status == .ok)
             #expect(try await browser.get("/c/cahors/tableau-de-bord").status == .ok)
             let text = try await Self.scrape(browser).text
@@ -83,7 +84,7 @@ import Testing
 
     @Test func onlyTheTokenOrTheMachineItselfMayRead() async throws {
         // Tests through the router have no peer address: only the token lets them in.
-        try await TestApp.run(demo: false, configure: { $0.metricsToken = Self.token }) { browser, _ in
+        try await TestApp.run(configure: { $0.metricsToken = Self.token }) { browser, _ in
             let withToken = try await Self.scrape(browser)
             let without = try await Self.scrape(browser, token: nil)
             let wrong = try await Self.scrape(browser, token: "jeton-de-supervision-faux-0123456789")
@@ -91,7 +92,7 @@ import Testing
             #expect(without.status == .notFound)
             #expect(wrong.status == .notFound)
         }
-        try await TestApp.run(demo: false) { browser, _ in
+        try await TestApp.run { browser, _ in
             let without = try await Self.scrape(browser, token: nil)
             let empty = try await Self.scrape(browser, token: "")
             #expect(without.status == .notFound)

@@ -38,7 +38,7 @@ import Testing
     }
 
     func delivery(_ client: PostgresClient, command: [String], clock: ManualClock) -> OutboxDelivery {
-        OutboxDelivery(database: Database(client: client), mail: MailConfiguration(command: command, from: "renfort@cahors.renfort.test"), clock: clock, logger: logger)
+        OutboxDelivery(database: Database(client: client, connectionWait: TestEnvironment.connectionWait), mail: MailConfiguration(command: command, from: "renfort@cahors.renfort.test"), clock: clock, logger: logger)
     }
 
     @Test func aRolledBackChangeSendsNothing() async throws {
@@ -48,7 +48,7 @@ import Testing
                 let clock = ManualClock()
                 struct Abort: Error {}
                 await #expect(throws: Abort.self) {
-                    try await Database(client: client).withTransaction(logger: logger) { connection in
+                    try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(logger: logger) { connection in
                         try await Outbox.enqueue(dedupeKey: "rolled-back", kind: "test", recipient: "x@exemple.test", subject: "s", body: "b", at: clock.now(), on: connection, logger: logger)
                         throw Abort()
                     }
@@ -65,7 +65,7 @@ import Testing
         try await TestDatabase.withFresh { database in
             try await database.asApp { client in
                 let clock = ManualClock()
-                let db = Database(client: client)
+                let db = Database(client: client, connectionWait: TestEnvironment.connectionWait)
                 try await enqueue("due-tomorrow:42", in: db, at: clock.now())
                 let service = delivery(client, command: command, clock: clock)
                 #expect(try await service.deliverOne())
@@ -90,7 +90,7 @@ import Testing
         try await TestDatabase.withFresh { database in
             try await database.asApp { client in
                 let clock = ManualClock()
-                try await enqueue("alert:7", in: Database(client: client), at: clock.now())
+                try await enqueue("alert:7", in: Database(client: client, connectionWait: TestEnvironment.connectionWait), at: clock.now())
                 #expect(try await delivery(client, command: failing.command, clock: clock).deliverOne())
                 let service = delivery(client, command: working.command, clock: clock)
                 #expect(try await service.deliverOne() == false)  // not due before the backoff
@@ -110,7 +110,7 @@ import Testing
         try await TestDatabase.withFresh { database in
             try await database.asApp { client in
                 let clock = ManualClock()
-                try await enqueue("reset:9", in: Database(client: client), at: clock.now())
+                try await enqueue("reset:9", in: Database(client: client, connectionWait: TestEnvironment.connectionWait), at: clock.now())
                 // A server claimed it, then was killed before sending.
                 try await client.query("UPDATE outbox_messages SET claimed_until = \(clock.now().addingTimeInterval(120))", logger: logger)
                 let restarted = delivery(client, command: command, clock: clock)
@@ -127,7 +127,7 @@ import Testing
         try await TestDatabase.withFresh { database in
             try await database.asApp { client in
                 let clock = ManualClock()
-                for index in 0..<20 { try await enqueue("bulk:\(index)", in: Database(client: client), at: clock.now()) }
+                for index in 0..<20 { try await enqueue("bulk:\(index)", in: Database(client: client, connectionWait: TestEnvironment.connectionWait), at: clock.now()) }
                 let first = delivery(client, command: command, clock: clock)
                 let second = delivery(client, command: command, clock: clock)
                 async let a: Void = { while try await first.deliverOne() {} }()
@@ -145,16 +145,19 @@ import Testing
             var mail = MailConfiguration(command: command, from: "renfort@cahors.renfort.test")
             mail.pollInterval = .milliseconds(100)
             $0.mail = mail
-        }) { browser, _ in
+        }) { browser, database in
+            let make = Factory(database: database)
+            let (cahors, _) = try await make.centre("cahors")
+            try await make.employer("camping@berges.test", centre: cahors, business: try await make.business(centre: cahors))
             try await browser.get("/mot-de-passe-oublie")
-            #expect(try await browser.post("/mot-de-passe-oublie", [("email", "employeur7@cahors.renfort.test")]).status == .seeOther)
+            #expect(try await browser.post("/mot-de-passe-oublie", [("email", "camping@berges.test")]).status == .seeOther)
             var sent: [String] = []
             for _ in 0..<50 where sent.isEmpty {
                 try await Task.sleep(for: .milliseconds(100))
                 sent = try Self.messages(in: folder)
             }
             #expect(sent.count == 1)
-            #expect(sent.first?.contains("To: employeur7@cahors.renfort.test") == true)
+            #expect(sent.first?.contains("To: camping@berges.test") == true)
             #expect(sent.first?.contains("/mot-de-passe/") == true)
         }
     }

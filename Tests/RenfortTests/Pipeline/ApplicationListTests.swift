@@ -8,12 +8,14 @@ import Testing
 @Suite struct ApplicationListTests {
     @Test func theListPagesThroughApplicationsAtOneStage() async throws {
         try await TestApp.run { browser, database in
+            let make = Factory(database: database)
+            let (centre, adviser) = try await make.centre("cahors")
+            let need = try await make.need(centre: centre, business: try await make.business(centre: centre), title: "Aide à domicile")
+            try await make.application(centre: centre, need: need, candidate: try await make.candidate(centre: centre), stage: .interview, actor: adviser)
             let lookup = DemoLookup(database: database)
-            let need = try await lookup.need("Aide à domicile")
-            let centre = try await lookup.centre("cahors")
             // 45 more people at "interview" and 10 at "sourced" on that need.
             try await database.asOwner { client in
-                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                     try await connection.execute(
                         """
                         WITH people AS (
@@ -26,7 +28,7 @@ import Testing
                 }
             }
             let interviews = try await lookup.count("cahors", "SELECT 1 FROM applications WHERE need_id = \(need) AND stage = 'interview'")
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseil@cahors.test")
             let path = "/c/cahors/besoins/\(need)/candidatures?vue=liste&etape=interview"
             let first = try await browser.get(path)
             #expect(first.status == .ok)
@@ -46,17 +48,12 @@ import Testing
     /// board's one statement reads none, and the page writes them in a transaction of its own.
     @Test func aCentresFirstBoardWritesTheDefaultReasons() async throws {
         try await TestApp.run { browser, database in
-            let lookup = DemoLookup(database: database)
-            let centre = try await lookup.centre("figeac")
-            let need = try await lookup.ids("figeac", "SELECT id FROM job_needs ORDER BY id").first!
-            try await database.asOwner { client in
-                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
-                    try await connection.execute("UPDATE applications SET rejection_reason_id = NULL", logger: TestEnvironment.logger)
-                    try await connection.execute("DELETE FROM rejection_reasons", logger: TestEnvironment.logger)
-                }
-            }
+            let make = Factory(database: database)
+            let (centre, adviser) = try await make.centre("figeac")
+            let need = try await make.need(centre: centre, business: try await make.business(centre: centre))
+            try await make.application(centre: centre, need: need, candidate: try await make.candidate(centre: centre), actor: adviser)
             #expect(try await database.count("rejection_reasons", tenant: centre) == 0)
-            try await browser.signIn("conseiller1@figeac.renfort.test")
+            try await browser.signIn("conseil@figeac.test")
             let page = try await browser.get("/c/figeac/besoins/\(need)/candidatures")
             #expect(page.status == .ok)
             #expect(page.text.contains(">\(HTML.escape(DefaultRejectionReasons.labels[5]))</option>"))
@@ -70,11 +67,11 @@ import Testing
     /// a row has its checkbox only while the application is open.
     @Test func theListEscapesNamesAsTheTemplatesDo() async throws {
         try await TestApp.run { browser, database in
-            let lookup = DemoLookup(database: database)
-            let need = try await lookup.need("Aide à domicile")
-            let centre = try await lookup.centre("cahors")
+            let make = Factory(database: database)
+            let (centre, _) = try await make.centre("cahors")
+            let need = try await make.need(centre: centre, business: try await make.business(centre: centre), title: "Aide à domicile")
             let ids = try await database.asOwner { client in
-                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                     // A rejection reason with markup: the board's select is written in Swift too.
                     try await connection.execute(
                         "INSERT INTO rejection_reasons (tenant_id, label, position) VALUES (\(centre), '<i>Trop \"loin\"</i> & co', 99)",
@@ -92,7 +89,7 @@ import Testing
                         """, as: (Int64.self, String.self), logger: TestEnvironment.logger)
                 }
             }
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseil@cahors.test")
             let open = try await browser.get("/c/cahors/besoins/\(need)/candidatures?vue=liste&etape=sourced")
             #expect(open.status == .ok)
             let escapedName = "&lt;b&gt;&quot;Zoé&quot;&lt;/b&gt; &amp; &#39;Cie&#39;"

@@ -8,10 +8,15 @@ import Testing
 @Suite struct PipelineTests {
     @Test func fromTheFirstCandidateToTheHire() async throws {
         try await TestApp.run { browser, database in
+            let make = Factory(database: database)
+            let (cahors, _) = try await make.centre("cahors")
+            let domaine = try await make.business(centre: cahors, name: "Domaine des Trois Coteaux", siret: "73282932000074")
+            let care = try await make.business(centre: cahors, name: "Quercy Services à Domicile", siret: "55210055400013")
+            try await make.employer("patron@domaine.test", centre: cahors, business: domaine)
+            let need = try await make.need(centre: cahors, business: domaine, title: "Ouvrier ou ouvrière viticole")
+            let otherNeed = try await make.need(centre: cahors, business: care, title: "Aide à domicile")
             let lookup = DemoLookup(database: database)
-            let need = try await lookup.need("Ouvrier ou ouvrière viticole")
-            let otherNeed = try await lookup.need("Aide à domicile")
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseil@cahors.test")
             let token = try #require(JobNeedWorkflowTests.formToken(try await browser.get("/c/cahors/candidats/nouveau").text))
             let created = try await browser.post("/c/cahors/candidats", CandidateFixtures.fields(first: "Rémi", last: "Vigneron", email: "remi@exemple.test", phone: "0699999999") + [("_form", token)])
             let candidatePath = try #require(created.location)
@@ -31,7 +36,7 @@ import Testing
 
             // The employer sees nothing of a candidate not presented.
             let employer = browser.fresh()
-            try await employer.signIn("employeur2@cahors.renfort.test")
+            try await employer.signIn("patron@domaine.test")
             #expect(try await employer.get(app).status == .notFound)
             #expect(!(try await employer.get("/c/cahors/besoins/\(need)").text.contains("Vigneron")))
 
@@ -92,12 +97,22 @@ import Testing
 
     @Test func bulkRejectEndsOnlyTheSelectedOpenApplicationsOfTheNeed() async throws {
         try await TestApp.run { browser, database in
+            let make = Factory(database: database)
+            let (cahors, adviser) = try await make.centre("cahors")
+            let care = try await make.business(centre: cahors)
+            let need = try await make.need(centre: cahors, business: care, title: "Aide à domicile")
+            let driver = try await make.need(centre: cahors, business: care, title: "Chauffeur")
+            for (index, stage) in [ApplicationStage.sourced, .screening].enumerated() {
+                let person = try await make.candidate(centre: cahors, firstName: "Personne\(index)", email: "personne\(index)@example.org")
+                try await make.application(centre: cahors, need: need, candidate: person, stage: stage, actor: adviser)
+            }
+            try await make.application(centre: cahors, need: driver, candidate: try await make.candidate(centre: cahors), actor: adviser)
+            try await make.rejectionReasons(centre: cahors)
             let lookup = DemoLookup(database: database)
-            let need = try await lookup.need("Aide à domicile")
             let open = try await lookup.ids("cahors", "SELECT id FROM applications WHERE need_id = \(need) AND stage IN ('sourced','screening','presented','interview','offer') ORDER BY id")
             let elsewhere = try await lookup.ids("cahors", "SELECT id FROM applications WHERE need_id <> \(need) AND stage = 'sourced' ORDER BY id").first!
             #expect(open.count >= 2)
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseil@cahors.test")
             let board = try await browser.get("/c/cahors/besoins/\(need)/candidatures")
             #expect(board.text.contains("Présélection"))
             let list = try await browser.get("/c/cahors/besoins/\(need)/candidatures?vue=liste")
@@ -113,8 +128,9 @@ import Testing
         }
     }
 
+    /// On the demo: its story is the subject (the seeds' 39 permanent posts, pipelines at every stage).
     @Test func theDemoTellsTheSeedsStory() async throws {
-        try await TestApp.run { _, database in
+        try await TestApp.run(demo: true) { _, database in
             let lookup = DemoLookup(database: database)
             let story = try await lookup.count("cahors", "SELECT 1 FROM placements WHERE contract_kind IN ('cdi', 'shared_time') AND start_date BETWEEN '2018-10-01' AND '2019-01-31'")
             #expect(story == 39)
@@ -126,14 +142,28 @@ import Testing
             for stage in ["sourced", "screening", "presented", "interview", "offer", "hired", "rejected"] {
                 #expect(try await lookup.count("cahors", "SELECT 1 FROM applications WHERE stage = '\(stage)'") > 0, "\(stage)")
             }
+            // Every demo placement has its schedule, and some ended during their trial.
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM placements p WHERE NOT EXISTS (SELECT 1 FROM check_ins k WHERE k.placement_id = p.id)") == 0)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM placements WHERE end_reason IN ('trial_by_employee', 'trial_by_employer')") > 0)
             // Every filled position of the demo is a real placement.
             #expect(try await lookup.count("cahors", "SELECT 1 FROM job_needs n WHERE n.positions_filled <> (SELECT count(*) FROM placements p WHERE p.need_id = n.id)") == 0)
         }
     }
 
     @Test func theAdvisersWorklistShowsWhatWaits() async throws {
-        try await TestApp.run { browser, _ in
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+        try await TestApp.run { browser, database in
+            let make = Factory(database: database)
+            let (cahors, adviser) = try await make.centre("cahors")
+            let need = try await make.need(centre: cahors, business: try await make.business(centre: cahors), positions: 2)
+            let met = try await make.application(centre: cahors, need: need, candidate: try await make.candidate(centre: cahors), stage: .interview, actor: adviser)
+            let offered = try await make.application(
+                centre: cahors, need: need, candidate: try await make.candidate(centre: cahors, firstName: "Noé", email: "noe@example.org"), stage: .interview, actor: adviser)
+            try await browser.signIn("conseil@cahors.test")
+            // An interview in three days, and an offer awaiting its answer.
+            let day = Day(Date().addingTimeInterval(3 * 86400)).iso
+            try await browser.get("/c/cahors/candidatures/\(met)")
+            #expect(try await browser.post("/c/cahors/candidatures/\(met)/entretiens", [("date", day), ("time", "10:00"), ("duration", "30"), ("mode", "phone")]).status == .seeOther)
+            #expect(try await browser.post("/c/cahors/candidatures/\(offered)/propositions", [("contract_kind", "cdi"), ("start_date", day), ("hours_per_week", "35"), ("gross_pay", "1900")]).status == .seeOther)
             let home = try await browser.get("/c/cahors")
             #expect(home.text.contains("Suivis dans l&#39;emploi") || home.text.contains("Suivis dans l'emploi"))
             #expect(home.text.contains("/c/cahors/suivis?statut=risque"))
@@ -148,8 +178,12 @@ import Testing
 
     @Test func advisersEditTheirCentresRejectionReasons() async throws {
         try await TestApp.run { browser, database in
+            let make = Factory(database: database)
+            let (cahors, _) = try await make.centre("cahors")
+            try await make.centre("figeac")
+            try await make.employer("patron@auberge.test", centre: cahors, business: try await make.business(centre: cahors))
             let lookup = DemoLookup(database: database)
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseil@cahors.test")
             let page = try await browser.get("/c/cahors/parametres/motifs")
             #expect(page.text.contains("Mobilité"))
             #expect(try await browser.post("/c/cahors/parametres/motifs", [("label", "")]).status == .unprocessableContent)
@@ -161,21 +195,25 @@ import Testing
             #expect(!after.text.contains(">Mobilité"))
             // Figeac's list is its own.
             let figeac = browser.fresh()
-            try await figeac.signIn("conseiller1@figeac.renfort.test")
+            try await figeac.signIn("conseil@figeac.test")
             #expect(!(try await figeac.get("/c/figeac/parametres/motifs").text.contains("Permis manquant")))
             let employer = browser.fresh()
-            try await employer.signIn("employeur1@cahors.renfort.test")
+            try await employer.signIn("patron@auberge.test")
             #expect(try await employer.get("/c/cahors/parametres/motifs").status == .notFound)
         }
     }
 
     @Test func aPartTimeHireKeepsTheCandidatesOtherApplications() async throws {
         try await TestApp.run { browser, database in
+            let make = Factory(database: database)
+            let (cahors, adviser) = try await make.centre("cahors")
+            let business = try await make.business(centre: cahors)
+            let candidate = try await make.candidate(centre: cahors)
+            let offer = try await make.application(
+                centre: cahors, need: try await make.need(centre: cahors, business: business), candidate: candidate, stage: .offer, actor: adviser)
+            let other = try await make.need(centre: cahors, business: business, title: "Tractoriste viticole")
             let lookup = DemoLookup(database: database)
-            let offer = try await lookup.ids("cahors", "SELECT a.id FROM applications a JOIN offers o ON o.application_id = a.id WHERE a.stage = 'offer' ORDER BY a.id").first!
-            let candidate = try await lookup.ids("cahors", "SELECT candidate_id FROM applications WHERE id = \(offer)").first!
-            let other = try await lookup.need("Tractoriste viticole")
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseil@cahors.test")
             try await browser.get("/c/cahors")
             #expect(try await browser.post("/c/cahors/besoins/\(other)/candidatures", [("candidate_id", String(candidate))]).status == .seeOther)
             let day = Day(Date().addingTimeInterval(10 * 86400)).iso

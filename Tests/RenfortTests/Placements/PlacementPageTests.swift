@@ -7,7 +7,7 @@ import Testing
 /// A placement's page and list, on the small data factories build (no demo).
 @Suite struct PlacementPageTests {
     @Test func anEmployerSeesTheirBusinesssPlacementOnlyAndAnAdviserSeesBoth() async throws {
-        try await TestApp.run(demo: false) { browser, database in
+        try await TestApp.run { browser, database in
             let make = Factory(database: database)
             let (centre, adviser) = try await make.centre("essai")
             let bakery = try await make.business(centre: centre, name: "Boulangerie", siret: "73282932000074")
@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func aCheckInWithErrorsIsRefusedWholeAndSaysWhy() async throws {
-        try await TestApp.run(demo: false) { browser, database in
+        try await TestApp.run { browser, database in
             let make = Factory(database: database)
             let (centre, adviser) = try await make.centre("essai")
             let business = try await make.business(centre: centre)

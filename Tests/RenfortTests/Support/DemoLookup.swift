@@ -1,4 +1,5 @@
 import PostgresNIO
+import Testing
 
 @testable import Renfort
 
@@ -9,7 +10,7 @@ struct DemoLookup: Sendable {
     func centre(_ slug: String) async throws -> Int64 {
         try await database.asOwner { client in
             try await client.withConnection { connection in
-                try await connection.value("SELECT id FROM centres WHERE slug = \(slug)", as: Int64.self, logger: TestEnvironment.logger)!
+                try #require(try await connection.value("SELECT id FROM centres WHERE slug = \(slug)", as: Int64.self, logger: TestEnvironment.logger), "no centre \(slug): load the demo for this test")
             }
         }
     }
@@ -18,7 +19,7 @@ struct DemoLookup: Sendable {
     func ids(_ slug: String, _ sql: String) async throws -> [Int64] {
         let centre = try await centre(slug)
         return try await database.asOwner { client in
-            try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+            try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                 try await connection.values(PostgresQuery(unsafeSQL: sql), as: Int64.self, logger: TestEnvironment.logger)
             }
         }

@@ -12,19 +12,8 @@ extension Factory {
             siret: siret, name: name, nafCode: "10.13A", headcountBand: "1-9", communeInsee: "46042", communeName: "Cahors", address: nil,
             contactName: "Contact", phone: nil, email: "contact@candidate.example", memberSince: nil, notes: nil)
         return try await database.asOwner { client in
-            try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+            try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                 try await BusinessRepository.insert(details, status: .pending, tenantID: centre, actorID: nil, now: Date(), on: connection, logger: TestEnvironment.logger)
-            }
-        }
-    }
-
-    /// A platform admin (`email`, the factories' password).
-    func admin(_ email: String = "admin@plateforme.test") async throws -> Int64 {
-        let hash = try await PasswordHasher(cost: 4).hash(Factory.password)
-        return try await database.asOwner { client in
-            try await Database(client: client).withTransaction(logger: TestEnvironment.logger) { connection in
-                try await AccountRepository.findOrCreateUser(
-                    email: email, displayName: "Admin", passwordHash: hash, isAdmin: true, on: connection, logger: TestEnvironment.logger).id
             }
         }
     }

@@ -46,7 +46,7 @@ struct FuzzWorld: Sendable {
         let application = try await factory.application(centre: centre, need: need, candidate: candidate, stage: .interview, actor: adviser)
         let hash = try await PasswordHasher(cost: 4).hash(Factory.password)
         return try await database.asOwner { client in
-            try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+            try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                 let logger = TestEnvironment.logger
                 _ = try await AccountRepository.findOrCreateUser(
                     email: admin, displayName: "Admin fuzz", passwordHash: hash, isAdmin: true, on: connection, logger: logger)

@@ -9,7 +9,7 @@ import PostgresNIO
 extension Factory {
     private func inTenant<Result: Sendable>(_ centre: Int64, _ body: @Sendable @escaping (PostgresConnection) async throws -> Result) async throws -> Result {
         try await database.asOwner { client in
-            try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { try await body($0) }
+            try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { try await body($0) }
         }
     }
 

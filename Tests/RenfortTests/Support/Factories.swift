@@ -11,14 +11,14 @@ struct Factory: Sendable {
     let database: TestDatabase
     /// The password of every person a factory creates.
     static let password = "mot-de-passe-des-tests"
-    private static let hash = OnceHash()
+    static let hash = OnceHash()
 
     private var logger: Logger { TestEnvironment.logger }
 
     private func inCentre<Result: Sendable>(_ centre: Int64?, _ body: @Sendable @escaping (PostgresConnection) async throws -> Result) async throws -> Result {
         do {
             return try await database.asOwner { client in
-                try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { try await body($0) }
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { try await body($0) }
             }
         } catch let error as PSQLError {
             // What the database said, not PostgresNIO's generic description.
@@ -27,6 +27,7 @@ struct Factory: Sendable {
     }
 
     /// A centre and its first adviser (`conseil@<slug>.test`).
+    @discardableResult
     func centre(_ slug: String = "test") async throws -> (id: Int64, adviser: Int64) {
         let hash = try await Self.hash.value()
         return try await inCentre(nil) { connection in
@@ -39,6 +40,7 @@ struct Factory: Sendable {
     }
 
     /// A person with a role in a centre (an employer of `business`, an observer…).
+    @discardableResult
     func person(_ email: String, role: Role, centre: Int64, business: Int64? = nil) async throws -> Int64 {
         let hash = try await Self.hash.value()
         return try await inCentre(centre) { connection in
@@ -48,24 +50,27 @@ struct Factory: Sendable {
         }
     }
 
-    /// A member business.
-    func business(centre: Int64, name: String = "Entreprise test", siret: String = "73282932000074") async throws -> Int64 {
+    /// A member business (or one asking to join, when `status` is `.pending`).
+    @discardableResult
+    func business(centre: Int64, name: String = "Entreprise test", siret: String = "73282932000074", status: BusinessStatus = .member) async throws -> Int64 {
         let details = BusinessDetails(
             siret: siret, name: name, nafCode: "56.10A", headcountBand: "1-9", communeInsee: "46042", communeName: "Cahors", address: nil,
-            contactName: nil, phone: nil, email: nil, memberSince: Day(year: 2024, month: 1, day: 15), notes: nil)
+            contactName: nil, phone: nil, email: nil, memberSince: status == .member ? Day(year: 2024, month: 1, day: 15) : nil, notes: nil)
         return try await inCentre(centre) { connection in
-            try await BusinessRepository.insert(details, status: .member, tenantID: centre, actorID: nil, now: Date(), on: connection, logger: logger)
+            try await BusinessRepository.insert(details, status: status, tenantID: centre, actorID: nil, now: Date(), on: connection, logger: logger)
         }
     }
 
-    /// A submitted need of `business`.
+    /// A submitted need of `business` (a seasonal one has its season from `start` to `end`).
+    @discardableResult
     func need(
         centre: Int64, business: Int64, title: String = "Cuisinier", contract: ContractKind = .cdi, positions: Int = 1,
         start: Day = Day(year: 2026, month: 12, day: 1), end: Day? = nil
     ) async throws -> Int64 {
         let details = JobNeedDetails(
             title: title, romeCode: nil, description: "Un poste", contractKind: contract, fullTime: true, hoursPerWeek: 35, positions: positions,
-            wishedStart: start, endDate: end, seasonStart: nil, seasonEnd: nil, seasonRecurring: false, placeInsee: "46042", placeName: "Cahors",
+            wishedStart: start, endDate: end, seasonStart: contract == .seasonalCDD ? start : nil, seasonEnd: contract == .seasonalCDD ? end : nil,
+            seasonRecurring: false, placeInsee: "46042", placeName: "Cahors",
             payMin: nil, payMax: nil, skills: "", drivingLicence: false, otherLicences: "", certificates: "", experience: "", newlyCreated: true,
             hardToFill: false, hardToFillReasons: [], hardToFillOther: "", housingOffered: false, notes: "")
         return try await inCentre(centre) { connection in
@@ -74,6 +79,7 @@ struct Factory: Sendable {
     }
 
     /// A candidate of the pool.
+    @discardableResult
     func candidate(centre: Int64, firstName: String = "Camille", lastName: String = "Martin", email: String? = "camille@example.org") async throws -> Int64 {
         let details = CandidateDetails(
             firstName: firstName, lastName: lastName, email: email, phone: nil, communeInsee: "46042", communeName: "Cahors", birthDate: nil,
@@ -86,6 +92,7 @@ struct Factory: Sendable {
     }
 
     /// An application of `candidate` on `need`, moved to `stage` along the transitions.
+    @discardableResult
     func application(centre: Int64, need: Int64, candidate: Int64, stage: ApplicationStage = .sourced, actor: Int64) async throws -> Int64 {
         try await inCentre(centre) { connection in
             let now = Date()
@@ -102,6 +109,7 @@ struct Factory: Sendable {
     }
 
     /// A hire: an application taken to the offer, then hired through the pipeline's own step.
+    @discardableResult
     func placement(
         centre: Int64, need: Int64, candidate: Int64, actor: Int64, contract: ContractKind = .cdi, start: Day = Day(year: 2026, month: 12, day: 1),
         end: Day? = nil

@@ -9,7 +9,7 @@ import Testing
 
 /// A Renfort server on a fresh test database, driven through the router like a browser.
 struct TestApp {
-    /// The configuration of a test server: low bcrypt cost, no sign-in slowdown, plain HTTP.
+    /// The configuration of a test server: low bcrypt cost, no sign-in slowdown, plain HTTP, a patient pool.
     static func configuration(for database: TestDatabase) -> AppConfiguration {
         var configuration = AppConfiguration(databaseURL: database.appURL, ownerDatabaseURL: database.ownerURL)
         configuration.templatesDirectory = TestEnvironment.repositoryRoot + "/templates"
@@ -19,14 +19,18 @@ struct TestApp {
         configuration.behindTLS = false
         configuration.trustForwardedFor = true
         configuration.maximumDatabaseConnections = 4
+        // A request waits up to 30 s for its connection instead of 4 (the tests of the 503 page set their own wait).
+        configuration.databaseWait = TestEnvironment.connectionWait
         configuration.followUpReminders = false
         configuration.logLevel = TestEnvironment.logger.logLevel
         return configuration
     }
 
-    /// Runs `test` against a server on a fresh database with the demo loaded (unless `demo` is false).
+    /// Runs `test` against a server on a fresh database: empty (the test builds what it needs
+    /// with `Factory`), or with the whole demo when `demo` is true — only for the tests of the
+    /// demo's own promises (a load costs about two seconds).
     static func run(
-        demo: Bool = true,
+        demo: Bool = false,
         clock: ManualClock = ManualClock(),
         configure: (inout AppConfiguration) -> Void = { _ in },
         logger: Logger = TestEnvironment.logger,
@@ -128,9 +132,9 @@ final class Browser: @unchecked Sendable {
         return response
     }
 
-    /// Signs in through the real form; returns the answer to the POST.
+    /// Signs in through the real form (with the factories' password unless told); returns the answer to the POST.
     @discardableResult
-    func signIn(_ email: String, password: String = DemoData.password) async throws -> TestResponse {
+    func signIn(_ email: String, password: String = Factory.password) async throws -> TestResponse {
         try await get("/login")
         return try await post("/login", [("email", email), ("password", password)])
     }

@@ -21,6 +21,10 @@ enum TestEnvironment {
         return try DatabaseURL(value)
     }
 
+    /// How long the tests' own queries and test servers wait for a connection: a whole suite
+    /// opens a hundred databases at once on a shared machine, where 4 s is not always enough.
+    static let connectionWait: Duration = .seconds(30)
+
     static var repositoryRoot: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().path
@@ -106,7 +110,7 @@ struct TestDatabase: Sendable {
     /// Counts rows as the owner with a centre set (row-level security applies to the owner too).
     func count(_ table: String, tenant: Int64? = nil, where condition: String = "true") async throws -> Int {
         try await asOwner { client in
-            try await Database(client: client).withTransaction(tenant: tenant, logger: TestEnvironment.logger) { connection in
+            try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: tenant, logger: TestEnvironment.logger) { connection in
                 try await connection.value(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table) WHERE \(condition)"), as: Int.self, logger: TestEnvironment.logger) ?? -1
             }
         }

@@ -23,7 +23,7 @@ import Testing
             }
             for centre in centres {
                 for table in ["businesses", "memberships"] {
-                    counts["\(table)@\(centre)"] = try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                    counts["\(table)@\(centre)"] = try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                         try await connection.value(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), as: Int.self, logger: TestEnvironment.logger)
                     }
                 }
@@ -46,29 +46,27 @@ import Testing
 
     @Test func everyPostRouteRefusesAFormWithoutAValidTokenAndChangesNothing() async throws {
         try await TestDatabase.withFresh { database in
-            try await database.asOwner { client in try await DemoData.load(client: client, bcryptCost: 4, logger: TestEnvironment.logger) }
+            let make = Factory(database: database)
+            let (cahors, _) = try await make.centre("cahors")
+            let victimID = try await make.employer("patron@auberge.test", centre: cahors, business: try await make.business(centre: cahors))
+            try await make.admin()
             let configuration = TestApp.configuration(for: database)
             // The route list comes from the router itself, so a new POST route cannot escape this test.
             let client = PostgresClient(configuration: configuration.databaseURL.clientConfiguration(maximumConnections: 1))
             let routes = try await buildRouter(configuration: configuration, client: client, clock: SystemClock()).routes
             let posts = routes.filter { $0.method == .post }.map { "\($0.path)" }
             #expect(posts.count >= 7)
-            let victimID = try await database.asOwner { client in
-                try await client.withConnection { connection in
-                    try await connection.value("SELECT id FROM users WHERE email = 'employeur1@cahors.renfort.test'", as: Int64.self, logger: TestEnvironment.logger)!
-                }
-            }
             let app = try await buildApplication(configuration: configuration, clock: SystemClock(), logger: TestEnvironment.logger)
             try await app.test(.router) { testClient in
                 let admin = Browser(client: testClient)
-                try await admin.signIn("admin@renfort.test")
+                try await admin.signIn("admin@plateforme.test")
                 try await admin.get("/admin")
                 let before = try await snapshot(database)
                 for pattern in posts {
                     let path = concrete(pattern, userID: victimID)
-                    let fields = [("email", "admin@renfort.test"), ("password", DemoData.password), ("slug", "pirate"), ("name", "Pirate"),
+                    let fields = [("email", "admin@plateforme.test"), ("password", Factory.password), ("slug", "pirate"), ("name", "Pirate"),
                                   ("territory", "Ailleurs"), ("adviser_name", "X"), ("adviser_email", "x@pirate.fr"), ("_form", "jeton-de-formulaire-pirate-000000"),
-                                  ("confirmation", DemoData.password)]
+                                  ("confirmation", Factory.password)]
                     let missing = try await admin.post(path, fields, csrf: false)
                     #expect(missing.status == .forbidden, "POST \(path) without a token answered \(missing.status)")
                     #expect(missing.text.contains("Ce formulaire a expiré"))
@@ -93,11 +91,16 @@ import Testing
 
     @Test func aTokenFromBeforeSignInIsStaleAfterIt() async throws {
         try await TestApp.run { browser, database in
+            let make = Factory(database: database)
+            let (cahors, _) = try await make.centre("cahors")
+            let inn = try await make.business(centre: cahors)
+            let need = try await make.need(centre: cahors, business: inn)
+            try await make.employer("patron@auberge.test", centre: cahors, business: inn)
             try await browser.get("/login")
             let anonymousToken = try #require(browser.csrf)
-            try await browser.post("/login", [("email", "employeur1@cahors.renfort.test"), ("password", DemoData.password)])
+            try await browser.post("/login", [("email", "patron@auberge.test"), ("password", Factory.password)])
             let before = try await database.count("job_need_events")
-            let stale = try await browser.post("/c/cahors/besoins/1/commentaires", [("comment", "x"), ("_csrf", anonymousToken)], csrf: false)
+            let stale = try await browser.post("/c/cahors/besoins/\(need)/commentaires", [("comment", "x"), ("_csrf", anonymousToken)], csrf: false)
             #expect(stale.status == .forbidden)
             let page = try await browser.get("/c/cahors")
             #expect(browser.csrf != anonymousToken)

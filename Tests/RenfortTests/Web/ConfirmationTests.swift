@@ -9,7 +9,7 @@ import Testing
 @Suite struct ConfirmationTests {
     func pending(_ database: TestDatabase, centre: Int64, business: Int64) async throws {
         try await database.asOwner { client in
-            try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+            try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                 try await connection.execute("UPDATE businesses SET status = 'pending' WHERE id = \(business)", logger: TestEnvironment.logger)
             }
         }

@@ -143,14 +143,14 @@ import Testing
                 // Join requests, the session, the profile, the admin.
                 let pending = try await make.business(centre: centre, name: "Librairie", siret: "55210055400013")
                 try await database.asOwner { client in
-                    try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                    try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                         try await connection.execute("UPDATE businesses SET status = 'pending' WHERE id = \(pending)", logger: TestEnvironment.logger)
                     }
                 }
                 try await says("\(c)/adhesions/{id}/accepter", try await desk.post("/c/essai/adhesions/\(pending)/accepter", [("confirm", "1")]), desk, "Adhésion acceptée")
                 let refused = try await make.business(centre: centre, name: "Cordonnerie", siret: "40483304800022")
                 try await database.asOwner { client in
-                    try await Database(client: client).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                    try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
                         try await connection.execute("UPDATE businesses SET status = 'pending' WHERE id = \(refused)", logger: TestEnvironment.logger)
                     }
                 }

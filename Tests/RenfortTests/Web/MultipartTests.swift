@@ -40,9 +40,10 @@ import Testing
 
     /// An adviser on a candidate's page, ready to upload: the path of its documents and the count of its rows.
     static func onCandidatePage(_ browser: Browser, _ database: TestDatabase) async throws -> (path: String, documents: @Sendable () async throws -> Int) {
+        let make = Factory(database: database)
+        let candidate = try await make.candidate(centre: try await make.centre("cahors").id)
         let lookup = DemoLookup(database: database)
-        let candidate = try #require(try await lookup.ids("cahors", "SELECT id FROM candidates WHERE merged_into IS NULL ORDER BY id").first)
-        try await browser.signIn("conseiller1@cahors.renfort.test")
+        try await browser.signIn("conseil@cahors.test")
         let page = try await browser.get("/c/cahors/candidats/\(candidate)")
         #expect(page.status == .ok)
         return ("/c/cahors/candidats/\(candidate)/documents", { try await lookup.count("cahors", "SELECT 1 FROM candidate_documents") })

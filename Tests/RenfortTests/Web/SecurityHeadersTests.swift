@@ -20,7 +20,8 @@ import Testing
     }
 
     @Test func everyKindOfResponseCarriesTheHeaders() async throws {
-        try await TestApp.run { browser, _ in
+        try await TestApp.run { browser, database in
+            try await Factory(database: database).centre("cahors")
             let login = try await browser.get("/login")
             checkCommonHeaders(login, "page")
             #expect(login.headers[.cacheControl] == "no-store")
@@ -52,7 +53,7 @@ import Testing
             let health = try await browser.get("/health/live")
             checkCommonHeaders(health, "health")
 
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseil@cahors.test")
             let signedIn = try await browser.get("/c/cahors")
             checkCommonHeaders(signedIn, "signed-in page")
             #expect(signedIn.headers[.cacheControl] == "no-store")
@@ -92,10 +93,11 @@ import Testing
     }
 
     @Test func errorPagesAreInFrenchAndShowNoInternals() async throws {
-        try await TestApp.run { browser, _ in
+        try await TestApp.run { browser, database in
+            try await Factory(database: database).centre("cahors")
             let bad = try await browser.get("/c/cahors/entreprises/pas-un-nombre")
             #expect(bad.status == .seeOther)  // not signed in first
-            try await browser.signIn("conseiller1@cahors.renfort.test")
+            try await browser.signIn("conseil@cahors.test")
             let notANumber = try await browser.get("/c/cahors/entreprises/pas-un-nombre")
             #expect(notANumber.status == .notFound)
             #expect(notANumber.text.contains("lang=\"fr\""))
