@@ -56,13 +56,13 @@ import Testing
             try await Database(client: client, connectionWait: .seconds(60)).withConnection(logger: logger) { connection in
                 try await connection.execute("SELECT 1", logger: logger)
             }
-            // A wait of 2 s (an idle connection is handed over at once, even on a loaded machine)
-            // and work of twice that.
-            try await Database(client: client, connectionWait: .seconds(2)).withTransaction(logger: logger) { connection in
+            // A wait of 8 s (an idle connection is handed over at once, but a full suite on two
+            // cores delayed it past 2 s once) and work longer than that.
+            try await Database(client: client, connectionWait: .seconds(8)).withTransaction(logger: logger) { connection in
                 try await connection.execute(
                     "INSERT INTO sessions (token_hash, csrf_token, created_at, last_seen_at) VALUES ('\\x01', 'csrf', now(), now())",
                     logger: logger)
-                try await connection.execute("SELECT pg_sleep(4)", logger: logger)
+                try await connection.execute("SELECT pg_sleep(10)", logger: logger)
             }
             #expect(try await test.count("sessions") == 1)
         }
