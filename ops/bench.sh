@@ -235,7 +235,7 @@ cat >"$lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = "$employer"
-local body = "_csrf=$(echo "$form" | field_of _csrf)&title=Plongeur&description=Plonge+et+entretien&contract_kind=cdi&full_time=oui&hours_per_week=35&positions=1&wished_start=$(date -d '+30 days' +%F)&place_name=Cahors&newly_created=creation&hard_to_fill=non&pay_min=1850&pay_max=1950"
+local body = "_csrf=$(echo "$form" | field_of _csrf)&title=Plongeur&description=Plonge+et+entretien&contract_kind=cdi&full_time=oui&hours_per_week=35&positions=1&wished_start=$(date -d '+30 days' +%F)&place_name=Cahors&newly_created=creation&hard_to_fill=non&pay_min=1900&pay_max=2000"
 -- Each wrk thread numbers its own submissions: a form token never sent twice (the run's
 -- start time keeps them apart from an earlier run's).
 $lua_threads
