@@ -60,4 +60,23 @@ import Testing
             #expect(try await database.count("applications", tenant: centre, where: "stage = 'rejected'") == 0)
         }
     }
+
+    @Test func theCardsEscapeWhatPeopleTyped() async throws {
+        try await TestApp.run(demo: false) { browser, database in
+            let make = Factory(database: database)
+            let (centre, adviser) = try await make.centre("essai")
+            let need = try await make.need(centre: centre, business: try await make.business(centre: centre))
+            let candidate = try await make.candidate(centre: centre, firstName: "<b>\"Zoé\"</b>", lastName: "& 'Cie'", email: nil)
+            _ = try await make.application(centre: centre, need: need, candidate: candidate, actor: adviser)
+
+            try await browser.signIn("conseil@essai.test", password: Factory.password)
+            let board = try await browser.get("/c/essai/besoins/\(need)/candidatures")
+            let escaped = "&lt;b&gt;&quot;Zoé&quot;&lt;/b&gt; &amp; &#39;Cie&#39;"
+            #expect(board.text.contains("Sélectionner \(escaped)</span>"))
+            #expect(board.text.contains(">\(escaped)</a>"))
+            #expect(!board.text.contains("<b>\"Zoé\"</b>"))
+            // The moves' labels are escaped too (« Présenté à l'employeur »).
+            #expect(board.text.contains("→ Présenté à l&#39;employeur</button>"))
+        }
+    }
 }
