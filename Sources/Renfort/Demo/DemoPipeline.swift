@@ -112,7 +112,6 @@ enum DemoPipeline {
             "SELECT id FROM job_needs WHERE status IN ('sourcing', 'qualified', 'partly_filled') ORDER BY id", as: Int64.self, logger: logger)
         let reasons = try await ApplicationRepository.rejectionReasons(tenantID: cahors, on: connection, logger: logger)
         var next = 0
-        let weekStart = now.addingTimeInterval(86400)
         for (needIndex, needID) in open.enumerated() {
             let stages: [ApplicationStage] = [.sourced, .screening, .presented, .interview, .offer, .rejected]
             for (stageIndex, stage) in stages.enumerated() where (needIndex + stageIndex) % 2 == 0 || stage == .presented {
@@ -134,7 +133,7 @@ enum DemoPipeline {
                     _ = try await ApplicationRepository.move(id: application, to: step, comment: "", reasonID: step == .rejected ? reasons.first?.id : nil, tenantID: cahors, actorID: adviser, now: at, on: connection, logger: logger)
                 }
                 if stage == .interview {
-                    let startsAt = weekStart.addingTimeInterval(Double(needIndex % 4) * 86400 + 3600 * Double(9 + needIndex % 6))
+                    let startsAt = interviewTime(after: today, inDays: 1 + needIndex % 4, hour: 9 + needIndex % 6)
                     try await connection.execute(
                         """
                         INSERT INTO interviews (tenant_id, application_id, starts_at, duration_minutes, mode, place, attendees, created_at)
@@ -152,6 +151,14 @@ enum DemoPipeline {
                 }
             }
         }
+    }
+
+    /// An interview `days` after `today` at `hour` o'clock in Paris, on a working day (a
+    /// Saturday or a Sunday moves to the Monday): the demo's meetings are in office hours.
+    static func interviewTime(after today: Day, inDays days: Int, hour: Int) -> Date {
+        var day = today.adding(days: days)
+        while [1, 7].contains(Day.calendar.component(.weekday, from: day.date)) { day = day.adding(days: 1) }
+        return day.date.addingTimeInterval(Double(hour - 12) * 3600)
     }
 
     /// The small Figeac centre: its 2018–2019 season (four permanent posts at the sawmill and

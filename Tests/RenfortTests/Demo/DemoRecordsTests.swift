@@ -53,4 +53,44 @@ import Testing
             #expect(saved > 100)
         }
     }
+    /// The demo looks like a real centre's week: every full-time need pays at least the SMIC in
+    /// force on its start (the edit form would otherwise save it only with "below the SMIC"
+    /// confirmed), and every interview is on a working day, in office hours, Paris time.
+    @Test func demoPaysAndInterviewsAreRealistic() async throws {
+        try await TestApp.run(demo: true) { _, database in  // the demo itself is what is checked
+            var needs: [(String, String, Double, String)] = []
+            var interviews: [Date] = []
+            let lookup = DemoLookup(database: database)
+            for slug in ["cahors", "figeac"] {
+                let centre = try await lookup.centre(slug)
+                let (someNeeds, someInterviews) = try await database.asOwner { client in
+                    try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { connection in
+                        var needs: [(String, String, Double, String)] = []
+                        for try await row in try await connection.query(
+                            "SELECT title, wished_start::text, pay_min::float8, contract_kind FROM job_needs WHERE full_time AND pay_min IS NOT NULL AND wished_start IS NOT NULL",
+                            logger: TestEnvironment.logger)
+                        {
+                            needs.append(try row.decode((String, String, Double, String).self))
+                        }
+                        let interviews = try await connection.values("SELECT starts_at FROM interviews", as: Date.self, logger: TestEnvironment.logger)
+                        return (needs, interviews)
+                    }
+                }
+                needs += someNeeds
+                interviews += someInterviews
+            }
+            let wages = MinimumWages.repository
+            #expect(needs.count > 10)
+            for (title, start, pay, contract) in needs {
+                let day = try #require(Day(iso: start))
+                guard let kind = ContractKind(rawValue: contract), !kind.allowsPayBelowMinimumWage else { continue }
+                #expect(pay >= wages.monthlyGross(on: day), "\(title) starts on \(start) at \(pay) €")
+            }
+            #expect(!interviews.isEmpty)
+            for startsAt in interviews {
+                let parts = Day.calendar.dateComponents([.weekday, .hour], from: startsAt)
+                #expect(![1, 7].contains(parts.weekday ?? 0) && (8...18).contains(parts.hour ?? 0), "interview at \(Formats.dateTime(startsAt))")
+            }
+        }
+    }
 }
