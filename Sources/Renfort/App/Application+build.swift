@@ -60,8 +60,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
         staticFiles
         SessionMiddleware(sessions: services.sessions, cookie: services.cookie)
         FlashMiddleware(behindTLS: configuration.behindTLS)
-        FormRecoveryMiddleware(database: database, clock: clock)
-        CSRFMiddleware()
+        CSRFMiddleware(recovery: FormRecovery(database: database, clock: clock))
     }
     HealthController(database: database).addRoutes(to: router)
     MetricsController(database: database, token: configuration.metricsToken, clock: clock).addRoutes(to: router)

@@ -15,6 +15,9 @@ public struct AppRequestContext: RequestContext {
     public var sessionExpired: Bool
     /// Whose that expired session was, when someone had signed in with it.
     var expiredUserID: Int64?
+    /// A visitor's form sent from a page that outlived its session (`FormRecovery`): its
+    /// handler shows it again, filled, and does nothing else.
+    var formUnproven = false
     /// The peer's address as the socket saw it (tests have none).
     public let peerAddress: String?
     /// Set by `APIAuthMiddleware` for an API call: who calls, by token or session.

@@ -47,6 +47,7 @@ struct JoinController: Sendable {
 
     @Sendable func submit(request: Request, context: AppRequestContext) async throws -> Response {
         let centre = try await centre(context)
+        if context.formUnproven { return try await shownAgain(centre, context: context) }
         guard let session = context.session else { throw AppError.forbidden("Session absente.") }
         let done = "/c/\(centre.slug)/rejoindre?envoye=1"
         // A robot fills every field; a person never sees this one.
@@ -101,6 +102,28 @@ struct JoinController: Sendable {
     }
 
     private struct KnownSiret: Error {}
+
+    /// The request sent from a page that outlived its visitor's session (`FormRecovery`):
+    /// nothing is recorded; it comes back filled as it was sent, with what is to correct, under
+    /// a fresh session whose token the form now carries.
+    private func shownAgain(_ centre: PublicCentre, context: AppRequestContext) async throws -> Response {
+        let today = Day(services.clock.now())
+        let (business, _, businessErrors) = BusinessForm.read(context.form, full: false)
+        let (need, _, needErrors) = JobNeedForm.read(context.form, today: today, isNew: true, minimumWages: services.minimumWages)
+        var errors = FormErrors()
+        errors.add(
+            "envoyer",
+            "Cette page était ouverte depuis longtemps : par sécurité, votre demande n'a pas encore été envoyée. Tout ce que vous aviez saisi est ci-dessous : vérifiez-le, puis envoyez la demande.")
+        for error in businessErrors.all + needErrors.all { errors.add(error.field, error.message) }
+        let form = FormState(JoinInput(business: business, need: need), errors: errors)
+        if let session = context.session {
+            return try services.renderer.render(page(centre, session: session, form: form, sent: false), status: .unprocessableContent)
+        }
+        let (token, session) = try await services.sessions.startAnonymous(logger: context.logger)
+        var response = try services.renderer.render(page(centre, session: session, form: form, sent: false), status: .unprocessableContent)
+        response.setCookie(services.cookie.make(token))
+        return response
+    }
 
     // MARK: The advisers' side
 

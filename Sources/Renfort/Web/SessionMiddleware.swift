@@ -38,6 +38,8 @@ struct SessionMiddleware: RouterMiddleware {
 /// an upload's files are read only once its token is proven (`MultipartUpload`).
 struct CSRFMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+    /// What becomes of an urlencoded form its token does not prove.
+    let recovery: FormRecovery
     static let maximumFormSize = 1024 * 1024
     /// A document of 5 MB and the form around it.
     static let maximumUploadSize = 5 * 1024 * 1024 + 64 * 1024
@@ -84,7 +86,10 @@ struct CSRFMiddleware: RouterMiddleware {
         }
         guard let expected = context.session?.csrfToken, let sentToken,
             Tokens.constantTimeEqual(expected, sentToken)
-        else { throw Self.refused }
+        else {
+            guard contentType.hasPrefix("application/x-www-form-urlencoded") else { throw Self.refused }
+            return try await recovery.unproven(request, form: context.form, context: context, next: next)
+        }
         context.form.action = request.uri.path
         return try await next(request, context)
     }

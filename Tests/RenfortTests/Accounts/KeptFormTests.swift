@@ -78,6 +78,42 @@ import Testing
         }
     }
 
+    /// Two tabs: the session expires, the adviser signs in again in the first; the second tab's
+    /// form, sent with the old page's token, is not lost: kept for them and shown at once, saved
+    /// when they send it. The same form made to be sent by another site is refused, nothing kept.
+    @Test func aSecondTabsFormSentAfterSigningInAgainIsKeptForItsPerson() async throws {
+        let clock = ManualClock()
+        try await TestApp.run(demo: false, clock: clock) { browser, database in
+            let (need, _, adviser) = try await setUp(browser, database)
+            let action = "/c/test/besoins/\(need)/commentaires"
+            let page = try await adviser.get("/c/test/besoins/\(need)")
+            let form = try #require(HTMLForm.posting(to: action, in: page.text).first)
+            let oldToken = try #require(adviser.csrf)
+            clock.advance(by: SessionStore.idleTimeout + 60)
+            try await adviser.signIn("conseil@test.test")
+            #expect(adviser.csrf != oldToken)
+            let comment = "Noté dans le deuxième onglet : l'employeur rappelle lundi."
+            let secondTab = form.submission.filter { $0.0 != "comment" && $0.0 != "_csrf" } + [("comment", comment), ("_csrf", oldToken)]
+            let events = try await DemoLookup(database: database).count("test", "SELECT 1 FROM job_need_events")
+
+            #expect(try await adviser.post(action, secondTab, csrf: false, site: "cross-site").status == .forbidden)
+            #expect(try await database.count("kept_forms") == 0)
+
+            let sent = try await adviser.post(action, secondTab, csrf: false)
+            #expect(sent.status == .seeOther)
+            let reprise = try #require(sent.location)
+            #expect(reprise.hasPrefix("/reprise/"))
+            #expect(try await DemoLookup(database: database).count("test", "SELECT 1 FROM job_need_events") == events)
+            let kept = try await adviser.get(reprise)
+            #expect(kept.status == .ok)
+            #expect(kept.text.contains(HTML.escape(comment)))
+            let again = try #require(HTMLForm.posting(to: action, in: kept.text).first)
+            #expect(try await adviser.post(action, again.submission.filter { $0.0 != "_csrf" }).status == .seeOther)
+            let escaped = comment.replacingOccurrences(of: "'", with: "''")
+            #expect(try await DemoLookup(database: database).count("test", "SELECT 1 FROM job_need_events WHERE comment = '\(escaped)'") == 1)
+        }
+    }
+
     @Test func aKeptFormWithSomethingToCorrectComesBackFilled() async throws {
         let clock = ManualClock()
         try await TestApp.run(demo: false, clock: clock) { browser, database in

@@ -62,6 +62,45 @@ import Testing
         }
     }
 
+    /// A visitor fills the long join form slowly: their page outlives its session. Sent from our
+    /// page, it comes back filled with a fresh session, nothing recorded; sent again, it is
+    /// recorded once. Sent by another site's page, it is refused as before.
+    @Test func aJoinRequestWhosePageOutlivedItsSessionComesBackFilled() async throws {
+        let clock = ManualClock()
+        try await TestApp.run(clock: clock) { browser, database in
+            try await Self.centreWithARequest(database)
+            let lookup = DemoLookup(database: database)
+            let form = try await browser.get("/c/cahors/rejoindre")
+            let token = try #require(JobNeedWorkflowTests.formToken(form.text))
+            let staleToken = try #require(browser.csrf)
+            clock.advance(by: SessionStore.idleTimeout + 60)
+            let fields = Self.fields() + [("_form", token)]
+
+            let forged = try await browser.post("/c/cahors/rejoindre", fields, site: "cross-site")
+            #expect(forged.status == .forbidden)
+
+            let late = try await browser.post("/c/cahors/rejoindre", fields)
+            #expect(late.status == .unprocessableContent)
+            #expect(late.text.contains("Cette page était ouverte depuis longtemps"))
+            #expect(late.text.contains("href=\"#envoyer\""))
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM businesses WHERE siret = '73282932000074'") == 0)
+            // Every value as it was sent, in the form shown again.
+            let shown = try #require(HTMLForm.posting(to: "/c/cahors/rejoindre", in: late.text).first)
+            let submission = shown.submission
+            for (name, value) in fields where !value.isEmpty {
+                #expect(submission.contains { $0.0 == name && $0.1 == value }, "\(name)=\(value) not kept")
+            }
+            // The page carries a fresh session's token: sent again, the request is recorded, once.
+            let fresh = try #require(browser.csrf)
+            #expect(fresh != staleToken)
+            let sent = try await browser.post("/c/cahors/rejoindre", submission.filter { $0.0 != "_csrf" })
+            #expect(sent.location == "/c/cahors/rejoindre?envoye=1")
+            _ = try await browser.post("/c/cahors/rejoindre", submission.filter { $0.0 != "_csrf" })
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM businesses WHERE siret = '73282932000074'") == 1)
+            #expect(try await lookup.count("cahors", "SELECT 1 FROM job_needs WHERE title = 'Libraire'") == 1)
+        }
+    }
+
     @Test func anAdviserDeclinesWithAReason() async throws {
         try await TestApp.run { browser, database in
             let bakery = try await Self.centreWithARequest(database)

@@ -108,14 +108,17 @@ final class Browser: @unchecked Sendable {
         try await send(path, method: .get, headers: headers, body: nil)
     }
 
-    /// Posts a form; the CSRF token last seen is added unless `csrf` is false.
+    /// Posts a form; the CSRF token last seen is added unless `csrf` is false. Like a browser, it
+    /// says which site the form was sent from (`Sec-Fetch-Site`: our own pages unless told;
+    /// `"cross-site"` for a form another site makes the browser send; nil for no header at all).
     @discardableResult
-    func post(_ path: String, _ fields: [(String, String)] = [], csrf: Bool = true) async throws -> TestResponse {
+    func post(_ path: String, _ fields: [(String, String)] = [], csrf: Bool = true, site: String? = "same-origin") async throws -> TestResponse {
         var all = fields
         if csrf, let token = self.csrf { all.append(("_csrf", token)) }
         let body = all.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&")
-        return try await send(
-            path, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body))
+        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        if let site { headers[.init("Sec-Fetch-Site")!] = site }
+        return try await send(path, method: .post, headers: headers, body: ByteBuffer(string: body))
     }
 
     func send(_ path: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> TestResponse {

@@ -67,15 +67,18 @@ import Testing
                     let fields = [("email", "admin@plateforme.test"), ("password", Factory.password), ("slug", "pirate"), ("name", "Pirate"),
                                   ("territory", "Ailleurs"), ("adviser_name", "X"), ("adviser_email", "x@pirate.fr"), ("_form", "jeton-de-formulaire-pirate-000000"),
                                   ("confirmation", Factory.password)]
-                    let missing = try await admin.post(path, fields, csrf: false)
-                    #expect(missing.status == .forbidden, "POST \(path) without a token answered \(missing.status)")
-                    #expect(missing.text.contains("Ce formulaire a expiré"))
-                    let wrong = try await admin.post(path, fields + [("_csrf", "faux-jeton")], csrf: false)
-                    #expect(wrong.status == .forbidden, "POST \(path) with a wrong token answered \(wrong.status)")
+                    // Sent by another site's page (the browser says so), or by a client that says nothing of where it comes from.
+                    for site in ["cross-site", "same-site", nil] {
+                        let missing = try await admin.post(path, fields, csrf: false, site: site)
+                        #expect(missing.status == .forbidden, "POST \(path) from \(site ?? "nowhere") without a token answered \(missing.status)")
+                        #expect(missing.text.contains("Ce formulaire a expiré"))
+                        let wrong = try await admin.post(path, fields + [("_csrf", "faux-jeton")], csrf: false, site: site)
+                        #expect(wrong.status == .forbidden, "POST \(path) from \(site ?? "nowhere") with a wrong token answered \(wrong.status)")
+                    }
                     // Another person's valid token is no better.
                     let anonymous = admin.fresh()
                     try await anonymous.get("/login")
-                    let foreign = try await admin.post(path, fields + [("_csrf", anonymous.csrf ?? "")], csrf: false)
+                    let foreign = try await admin.post(path, fields + [("_csrf", anonymous.csrf ?? "")], csrf: false, site: "cross-site")
                     #expect(foreign.status == .forbidden, "POST \(path) with another session's token answered \(foreign.status)")
                 }
                 let after = try await snapshot(database)
@@ -100,7 +103,7 @@ import Testing
             let anonymousToken = try #require(browser.csrf)
             try await browser.post("/login", [("email", "patron@auberge.test"), ("password", Factory.password)])
             let before = try await database.count("job_need_events")
-            let stale = try await browser.post("/c/cahors/besoins/\(need)/commentaires", [("comment", "x"), ("_csrf", anonymousToken)], csrf: false)
+            let stale = try await browser.post("/c/cahors/besoins/\(need)/commentaires", [("comment", "x"), ("_csrf", anonymousToken)], csrf: false, site: "cross-site")
             #expect(stale.status == .forbidden)
             let page = try await browser.get("/c/cahors")
             #expect(browser.csrf != anonymousToken)
