@@ -44,75 +44,68 @@ import Testing
         ]
     }
 
-    /// On the demo: the sweep aims every form at every kind of record the demo holds (interviews, offers, check-ins…).
+    /// The sweep aims every form at every kind of record a route can name (`FuzzWorld`: a need
+    /// with a presented application, an interview, a pending offer, a hire with its check-ins…).
     @Test func noFormGivesA500OrHalfARecord() async throws {
-        try await TestApp.run(demo: true) { browser, database in
+        try await TestApp.run { browser, database in
+            let world = try await FuzzWorld.make(database)
             let lookup = DemoLookup(database: database)
-            let need = try await lookup.need("Tractoriste viticole")
-            let business = try await lookup.business("Domaine des Trois Coteaux")
-            let bakery = try await lookup.business("Boulangerie du Pont Valentré")
+            let factory = Factory(database: database)
+            let adviserID = try #require(try await database.asOwner { client in
+                try await client.withConnection { try await $0.value("SELECT id FROM users WHERE email = \(FuzzWorld.adviser)", as: Int64.self, logger: TestEnvironment.logger) }
+            })
+            let someone = try await factory.candidate(centre: world.centre, firstName: "Sacha", lastName: "Delmas", email: "sacha@example.org")
+            let presented = try await factory.application(centre: world.centre, need: world.need, candidate: someone, stage: .presented, actor: adviserID)
+            // A need just submitted: its employer may still edit or cancel it, the adviser qualify it.
+            let submitted = try await factory.need(centre: world.centre, business: world.business, title: "Serveur ou serveuse")
             let employer = browser.fresh()
-            try await employer.signIn("employeur2@cahors.renfort.test", password: DemoData.password)
+            try await employer.signIn(FuzzWorld.employer)
             let adviser = browser.fresh()
-            try await adviser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
+            try await adviser.signIn(FuzzWorld.adviser)
             let anonymous = browser.fresh()
-            let driverNeed = try await lookup.need("Conducteur ou conductrice poids lourd")
-            let candidate = try await lookup.ids("cahors", "SELECT id FROM candidates ORDER BY id").first!
-            let presented = try await lookup.ids("cahors", "SELECT id FROM applications WHERE need_id = \(driverNeed) AND stage = 'presented' AND employer_answer IS NULL").first!
-            let driversEmployer = browser.fresh()
-            try await driversEmployer.signIn("employeur8@cahors.renfort.test", password: DemoData.password)
-            let app = "/c/cahors/candidatures/\(presented)"
-            // A placement of the Auberge with a check-in to do, and its employer.
-            let aubergeEmployer = browser.fresh()
-            try await aubergeEmployer.signIn("employeur1@cahors.renfort.test", password: DemoData.password)
-            let driverPlacement = try #require(try await lookup.ids("cahors", "SELECT p.id FROM placements p JOIN businesses b ON b.id = p.business_id WHERE b.name = 'Auberge du Causse' AND p.ended_on IS NULL AND EXISTS (SELECT 1 FROM check_ins k WHERE k.placement_id = p.id AND k.done_on IS NULL AND NOT k.closed) ORDER BY p.id").first)
-            let driverCheckIn = try #require(try await lookup.ids("cahors", "SELECT id FROM check_ins WHERE placement_id = \(driverPlacement) AND done_on IS NULL AND NOT closed ORDER BY due_on").first)
-            let interviewRow = try await lookup.ids("cahors", "SELECT id FROM interviews WHERE outcome IS NULL ORDER BY id").first!
-            let interviewApp = try await lookup.ids("cahors", "SELECT application_id FROM interviews WHERE id = \(interviewRow)").first!
-            let offerRow = try await lookup.ids("cahors", "SELECT id FROM offers WHERE status = 'pending' ORDER BY id").first!
-            let offerApp = try await lookup.ids("cahors", "SELECT application_id FROM offers WHERE id = \(offerRow)").first!
+            let app = "/c/fuzz/candidatures/\(presented)"
             let routes: [(Browser, FormRoute)] = [
-                (employer, FormRoute(who: "employer", page: "/c/cahors/besoins/nouveau", action: "/c/cahors/besoins")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/besoins/nouveau", action: "/c/cahors/besoins")),
-                (employer, FormRoute(who: "employer", page: "/c/cahors/besoins/\(need)/modifier", action: "/c/cahors/besoins/\(need)/modifier")),
-                (employer, FormRoute(who: "employer", page: "/c/cahors/besoins/\(need)", action: "/c/cahors/besoins/\(need)/commentaires")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/besoins/\(need)", action: "/c/cahors/besoins/\(need)/statut")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/besoins/\(need)", action: "/c/cahors/besoins/\(need)/qualifier")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/entreprises/nouvelle", action: "/c/cahors/entreprises")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/entreprises/\(business)/modifier", action: "/c/cahors/entreprises/\(business)/modifier")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/entreprises/\(business)", action: "/c/cahors/entreprises/\(business)/invitations")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/adhesions", action: "/c/cahors/adhesions/\(bakery)/refuser")),
-                (anonymous, FormRoute(who: "visitor", page: "/c/cahors/rejoindre", action: "/c/cahors/rejoindre")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/candidats/nouveau", action: "/c/cahors/candidats")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/candidats/\(candidate)/modifier", action: "/c/cahors/candidats/\(candidate)/modifier")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/candidats/\(candidate)", action: "/c/cahors/candidats/\(candidate)/fusionner")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/besoins/\(driverNeed)/candidatures", action: "/c/cahors/besoins/\(driverNeed)/candidatures")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/besoins/\(driverNeed)/candidatures", action: "/c/cahors/besoins/\(driverNeed)/candidatures/rejeter")),
+                (employer, FormRoute(who: "employer", page: "/c/fuzz/besoins/nouveau", action: "/c/fuzz/besoins")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/besoins/nouveau", action: "/c/fuzz/besoins")),
+                (employer, FormRoute(who: "employer", page: "/c/fuzz/besoins/\(submitted)/modifier", action: "/c/fuzz/besoins/\(submitted)/modifier")),
+                (employer, FormRoute(who: "employer", page: "/c/fuzz/besoins/\(submitted)", action: "/c/fuzz/besoins/\(submitted)/commentaires")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/besoins/\(submitted)", action: "/c/fuzz/besoins/\(submitted)/statut")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/besoins/\(submitted)", action: "/c/fuzz/besoins/\(submitted)/qualifier")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/entreprises/nouvelle", action: "/c/fuzz/entreprises")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/entreprises/\(world.business)/modifier", action: "/c/fuzz/entreprises/\(world.business)/modifier")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/entreprises/\(world.business)", action: "/c/fuzz/entreprises/\(world.business)/invitations")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/adhesions", action: "/c/fuzz/adhesions/\(world.pending)/refuser")),
+                (anonymous, FormRoute(who: "visitor", page: "/c/fuzz/rejoindre", action: "/c/fuzz/rejoindre")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/candidats/nouveau", action: "/c/fuzz/candidats")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/candidats/\(world.candidate)/modifier", action: "/c/fuzz/candidats/\(world.candidate)/modifier")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/candidats/\(world.candidate)", action: "/c/fuzz/candidats/\(world.candidate)/fusionner")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/besoins/\(world.need)/candidatures", action: "/c/fuzz/besoins/\(world.need)/candidatures")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/besoins/\(world.need)/candidatures", action: "/c/fuzz/besoins/\(world.need)/candidatures/rejeter")),
                 (adviser, FormRoute(who: "adviser", page: app, action: app + "/etape")),
                 (adviser, FormRoute(who: "adviser", page: app, action: app + "/entretiens")),
                 (adviser, FormRoute(who: "adviser", page: app, action: app + "/propositions")),
                 (adviser, FormRoute(who: "adviser", page: app, action: app + "/embauche")),
-                (driversEmployer, FormRoute(who: "employer", page: app, action: app + "/reponse")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/candidatures/\(interviewApp)", action: "/c/cahors/candidatures/\(interviewApp)/entretiens/\(interviewRow)/bilan")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/candidatures/\(offerApp)", action: "/c/cahors/candidatures/\(offerApp)/propositions/\(offerRow)/reponse")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/parametres/motifs", action: "/c/cahors/parametres/motifs")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/parametres/suivis", action: "/c/cahors/parametres/suivis/etapes")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/parametres/suivis", action: "/c/cahors/parametres/suivis/essai")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/embauches/\(driverPlacement)", action: "/c/cahors/suivis/\(driverCheckIn)")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/embauches/\(driverPlacement)", action: "/c/cahors/embauches/\(driverPlacement)/debut")),
-                (aubergeEmployer, FormRoute(who: "employer", page: "/c/cahors/embauches/\(driverPlacement)", action: "/c/cahors/embauches/\(driverPlacement)/alerte")),
-                (adviser, FormRoute(who: "adviser", page: "/c/cahors/embauches/\(driverPlacement)", action: "/c/cahors/embauches/\(driverPlacement)/fin")),
+                (employer, FormRoute(who: "employer", page: app, action: app + "/reponse")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/candidatures/\(world.application)", action: "/c/fuzz/candidatures/\(world.application)/entretiens/\(world.interview)/bilan")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/candidatures/\(world.application)", action: "/c/fuzz/candidatures/\(world.application)/propositions/\(world.offer)/reponse")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/parametres/motifs", action: "/c/fuzz/parametres/motifs")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/parametres/suivis", action: "/c/fuzz/parametres/suivis/etapes")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/parametres/suivis", action: "/c/fuzz/parametres/suivis/essai")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/embauches/\(world.placement)", action: "/c/fuzz/suivis/\(world.checkIn)")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/embauches/\(world.placement)", action: "/c/fuzz/embauches/\(world.placement)/debut")),
+                (employer, FormRoute(who: "employer", page: "/c/fuzz/embauches/\(world.placement)", action: "/c/fuzz/embauches/\(world.placement)/alerte")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/embauches/\(world.placement)", action: "/c/fuzz/embauches/\(world.placement)/fin")),
                 (adviser, FormRoute(who: "adviser", page: app, action: app + "/fin")),
                 // Cancelling last: a valid reason (the HTML one) does cancel, as declining above does.
-                (employer, FormRoute(who: "employer", page: "/c/cahors/besoins/\(need)", action: "/c/cahors/besoins/\(need)/annuler")),
+                (employer, FormRoute(who: "employer", page: "/c/fuzz/besoins/\(submitted)", action: "/c/fuzz/besoins/\(submitted)/annuler")),
             ]
             let counts = { () async throws -> [Int] in
-                [try await lookup.count("cahors", "SELECT 1 FROM job_needs"), try await lookup.count("cahors", "SELECT 1 FROM businesses"),
-                 try await lookup.count("cahors", "SELECT 1 FROM memberships"), try await database.count("users"),
-                 try await lookup.count("cahors", "SELECT 1 FROM candidates"), try await lookup.count("cahors", "SELECT 1 FROM applications"),
-                 try await lookup.count("cahors", "SELECT 1 FROM placements"), try await lookup.count("cahors", "SELECT 1 FROM interviews"),
-                 try await lookup.count("cahors", "SELECT 1 FROM offers"), try await lookup.count("cahors", "SELECT 1 FROM check_ins"),
-                 try await lookup.count("cahors", "SELECT 1 FROM placement_alerts WHERE message NOT LIKE '%<script>%'")]
+                [try await lookup.count("fuzz", "SELECT 1 FROM job_needs"), try await lookup.count("fuzz", "SELECT 1 FROM businesses"),
+                 try await lookup.count("fuzz", "SELECT 1 FROM memberships"), try await database.count("users"),
+                 try await lookup.count("fuzz", "SELECT 1 FROM candidates"), try await lookup.count("fuzz", "SELECT 1 FROM applications"),
+                 try await lookup.count("fuzz", "SELECT 1 FROM placements"), try await lookup.count("fuzz", "SELECT 1 FROM interviews"),
+                 try await lookup.count("fuzz", "SELECT 1 FROM offers"), try await lookup.count("fuzz", "SELECT 1 FROM check_ins"),
+                 try await lookup.count("fuzz", "SELECT 1 FROM placement_alerts WHERE message NOT LIKE '%<script>%'")]
             }
             let before = try await counts()
             for (client, route) in routes {
