@@ -113,6 +113,19 @@ import Testing
             #expect(metrics.permanent_posts_created == 39)
             #expect(metrics.businesses.filter { $0.permanent_posts_created > 0 }.count == 8)
             #expect(metrics.businesses.allSatisfy { $0.siret.count == 14 })
+            // The demo is consistent with its needs as submitted: Figeac's bakery seller replaced someone (its need and its hire
+            // say so), its three sawyers are newly created posts; every need's positions filled are its placements.
+            let figeac = try JSONDecoder().decode(CentreMetrics.self, from: Data(try await browser.get("/api/v1/centres/figeac/metrics?from=2018-10-01&to=2019-01-31").body.readableBytesView))
+            #expect(figeac.permanent_posts_created == 4)
+            #expect(figeac.newly_created_permanent_posts == 3)
+            for slug in ["cahors", "figeac"] {
+                #expect(try await DemoLookup(database: database).ids(slug, """
+                    SELECT count(*) FROM job_needs n
+                    WHERE n.positions_filled <> (SELECT count(*) FROM placements p WHERE p.need_id = n.id)
+                       OR n.newly_created <> n.submitted_newly_created
+                       OR EXISTS (SELECT 1 FROM placements p WHERE p.need_id = n.id AND p.newly_created <> n.submitted_newly_created)
+                    """) == [0])
+            }
             let page = try await browser.get("/c/cahors/tableau-de-bord?du=2018-10-01&au=2019-01-31")
             #expect(page.status == .ok)
             #expect(page.text.contains(">39<"))
