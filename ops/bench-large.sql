@@ -64,8 +64,9 @@ BEGIN
     INSERT INTO bench_people SELECT (row_number() OVER (ORDER BY id))::int - 1, id FROM candidates WHERE tenant_id = c;
     INSERT INTO applications (tenant_id, need_id, candidate_id, stage, created_at, last_move_at)
     SELECT c, n.id, p.id,
-           CASE WHEN j = 0 AND n.positions_filled > 0 THEN 'hired'
-                WHEN j = 1 AND n.positions_filled > 1 THEN 'hired'
+           -- (the positions filled are the placements' count, schema 0080: the hires follow the need's status)
+           CASE WHEN j = 0 AND n.status IN ('filled', 'closed', 'partly_filled') THEN 'hired'
+                WHEN j = 1 AND n.status IN ('filled', 'closed') AND n.positions > 1 THEN 'hired'
                 ELSE (ARRAY['sourced','screening','presented','interview','offer','rejected','rejected','withdrawn'])[1 + (n.id + j) % 8] END,
            n.submitted_at + (1 + j) * interval '1 day', n.submitted_at + (5 + j) * interval '1 day'
     FROM job_needs n CROSS JOIN generate_series(0, 9) j

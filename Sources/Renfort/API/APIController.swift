@@ -89,6 +89,7 @@ struct APIController: Sendable {
         api.get("centres", use: centres)
         api.get("centres/{centre}/metrics", use: centreMetrics)
         api.get("metrics", use: allMetrics)
+        api.get("centres/{centre}/stage-durations", use: centreStageDurations)
     }
 
     /// An answer's JSON: keys sorted (answers are stable, dictionaries included), slashes not
@@ -167,6 +168,25 @@ struct APIController: Sendable {
             try await services.figures.answer(Self.kind("centre", [centre]), centres: [centre], filter: filter, asOf: today, logger: context.logger) {
                 try Self.encoded(CentreAnswer(centre: Self.reference(centre), metrics: CentreMetrics($0[0], filter: filter)))
             })
+    }
+
+    /// Median days in each stage of the pipeline, overall and per need (`StageDurations`).
+    struct StageDurationsAnswer: Encodable, Sendable {
+        let centre: CentreRef
+        let from: String
+        let to: String
+        let stage_durations: StageDurations.Result
+    }
+
+    @Sendable func centreStageDurations(request: Request, context: APIContext) async throws -> Response {
+        guard let slug = context.parameters.get("centre"), let centre = context.readableCentres.first(where: { $0.centreSlug == slug }) else {
+            throw AppError.notFound
+        }
+        let filter = try MetricsFilter(request: request, today: Day(services.clock.now()))
+        let result = try await services.database.withTransaction(tenant: centre.centreID, user: context.caller.user.id, logger: context.logger) { connection in
+            try await StageDurations.compute(filter: filter, on: connection, logger: context.logger)
+        }
+        return try Self.json(StageDurationsAnswer(centre: Self.reference(centre), from: filter.from.iso, to: filter.to.iso, stage_durations: result))
     }
 
     @Sendable func allMetrics(request: Request, context: APIContext) async throws -> Response {

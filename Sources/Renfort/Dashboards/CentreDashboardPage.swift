@@ -13,6 +13,12 @@ struct CentreDashboardPage: PageModel {
     let tiles: [DashboardTile]
     let tables: [FigureTable.View]
     let apiHref: String
+    /// The per-contract CSV for DDETS/DREETS and the printable report, for the same period and filters;
+    /// the annual report of the last full year.
+    let contractsHref: String
+    let reportHref: String
+    let lastYearReportHref: String
+    let lastYear: Int
     let isAdviser: Bool
     /// The filters' messages (a 422), beside the fields and in the summary.
     let form: FormState<TypedFields>
@@ -67,6 +73,10 @@ struct CentreDashboardPage: PageModel {
         self.tiles = DashboardTile.headline(loaded.metrics, placementsHref: adviser ? "\(base)/embauches?du=\(filter.from.iso)&au=\(filter.to.iso)" : nil)
         self.tables = tables.map(\.view)
         self.apiHref = "/api/v1/centres/\(context.membership.centreSlug)/metrics?\(filter.query(french: false))"
+        self.contractsHref = "\(base)/tableau-de-bord/contrats?\(filter.query(french: true))"
+        self.reportHref = "\(base)/tableau-de-bord/rapport?\(filter.query(french: true))"
+        self.lastYear = filter.to.year - 1
+        self.lastYearReportHref = "\(base)/tableau-de-bord/rapport?annee=\(filter.to.year - 1)"
         self.isAdviser = adviser
         self.form = FormState(TypedFields(text: loaded.sent), errors: loaded.errors)
     }

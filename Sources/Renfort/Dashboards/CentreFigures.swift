@@ -43,7 +43,7 @@ enum CentreFigures {
                 WHERE \(businesses.joined(separator: " AND "))),
             pl AS (
                 SELECT p.tenant_id, p.id, p.business_id, p.candidate_id, p.contract_kind, p.start_date, p.newly_created, p.end_date,
-                       p.ended_on, p.end_reason, p.candidate_source, p.candidate_commune,
+                       p.ended_on, p.end_reason, p.candidate_source, p.candidate_commune, p.start_date + p.trial_days AS trial_over_on,
                        \(horizons.map { "\(Self.due($0)) AS due_\($0), \(Self.kept($0)) AS kept_\($0)" }.joined(separator: ",\n           "))
                        , \(permanent) AS permanent, \(durable) AS durable
                 FROM placements p
@@ -70,8 +70,18 @@ enum CentreFigures {
         "(p.start_date + interval '\(months) months')::date <= $3::date"
     }
 
-    /// The trial period counted: two months for a CDI, one month otherwise.
-    static let trialDays = "CASE WHEN p.contract_kind IN ('cdi', 'shared_time') THEN 60 ELSE 30 END"
+    /// The employment ended inside its trial period (the placement's own, fixed at hire from
+    /// the centre's settings: schema 0080; `trial_over_on` is its first day after), whatever
+    /// the recorded reason.
+    static let endedInTrial = "(p.ended_on IS NOT NULL AND p.ended_on < p.trial_over_on)"
+    /// The outcome of the trial is known: it is over at the day of the figures, or the
+    /// employment ended inside it.
+    static let trialKnown = "(p.trial_over_on <= $3::date OR \(endedInTrial))"
+    /// A fixed-term contract (one with a planned end) that is over at the day of the figures.
+    static let fixedTermOver = "(p.end_date IS NOT NULL AND p.contract_kind NOT IN ('cdi', 'shared_time') AND coalesce(p.ended_on, p.end_date) <= $3::date)"
+    /// Days after the end of a fixed-term contract within which the same person's next placement
+    /// counts (day 90 counts, day 91 does not).
+    static let followedWithinDays = 90
 
     /// Every figure of a centre in one statement, after the common head (`scoped`): one row,
     /// each part's groups as arrays, one column per field. One statement rather than one
@@ -135,10 +145,21 @@ enum CentreFigures {
             SELECT p.start_date - (extract(day FROM p.start_date)::int - 1) AS month, p.contract_kind AS kind, count(*) AS n,
                    count(*) FILTER (WHERE p.newly_created) AS newly, count(*) FILTER (WHERE p.durable) AS durable,
                    \(horizons.map { "count(*) FILTER (WHERE p.due_\($0) AND p.kept_\($0)) AS kept_\($0), count(*) FILTER (WHERE p.due_\($0)) AS due_\($0)" }.joined(separator: ",\n           "))
-                   , count(*) FILTER (WHERE p.start_date + \(trialDays) <= $3::date
-                       AND (p.end_reason IS NULL OR p.end_reason NOT IN ('trial_by_employer', 'trial_by_employee'))) AS trial_passed,
-                   count(*) FILTER (WHERE p.start_date + \(trialDays) <= $3::date) AS trial_due
+                   , count(*) FILTER (WHERE \(trialKnown) AND NOT \(endedInTrial)) AS trial_passed,
+                   count(*) FILTER (WHERE \(trialKnown)) AS trial_due,
+                   count(*) FILTER (WHERE \(endedInTrial)) AS ended_in_trial,
+                   count(*) FILTER (WHERE p.ended_on IS NOT NULL AND NOT \(endedInTrial)) AS ended_after_trial
             FROM pl p GROUP BY 1, 2),
+        fixed_term AS (
+            SELECT EXISTS (
+                       SELECT 1 FROM (
+                           SELECT e.contract_kind, e.start_date, e.end_date FROM placements e
+                           WHERE e.tenant_id = p.tenant_id AND e.candidate_id = p.candidate_id AND e.start_date > p.start_date
+                           ORDER BY e.start_date, e.id LIMIT 1) next
+                       WHERE next.start_date <= coalesce(p.ended_on, p.end_date) + \(followedWithinDays)
+                         AND (next.contract_kind IN ('cdi', 'shared_time')
+                              OR (next.end_date IS NOT NULL AND next.end_date >= (next.start_date + interval '6 months')::date))) AS followed
+            FROM pl p WHERE \(fixedTermOver)),
         attributes AS (
             SELECT grouping(p.candidate_source) = 0 AS is_source,
                    CASE WHEN grouping(p.candidate_source) = 0 THEN p.candidate_source ELSE coalesce(nullif(p.candidate_commune, ''), '—') END AS key,
@@ -175,16 +196,17 @@ enum CentreFigures {
             FROM fb b LEFT JOIN per_business x ON x.business_id = b.id
             WHERE b.status = 'member' OR x.business_id IS NOT NULL)
         SELECT (SELECT version FROM centre_versions WHERE centre_id = app_tenant_id()),
-               m.*, a.*, again.*, f.*, e.*, funnel.*, o.*, r.*, l.*
+               m.*, a.*, again.*, ft.*, f.*, e.*, funnel.*, o.*, r.*, l.*
         FROM (SELECT array_agg(to_char(month, 'YYYY-MM')), array_agg(kind), array_agg(n), array_agg(newly), array_agg(durable),
                      \(horizons.map { "array_agg(kept_\($0)), array_agg(due_\($0))" }.joined(separator: ", ")),
-                     array_agg(trial_passed), array_agg(trial_due) FROM monthly) m,
+                     array_agg(trial_passed), array_agg(trial_due), array_agg(ended_in_trial), array_agg(ended_after_trial) FROM monthly) m,
              (SELECT array_agg(is_source), array_agg(key), array_agg(n) FROM attributes) a,
              (SELECT count(DISTINCT p.candidate_id) FROM pl p
               WHERE p.contract_kind = 'seasonal_cdd' AND EXISTS (
                   SELECT 1 FROM placements e
                   WHERE e.tenant_id = p.tenant_id AND e.candidate_id = p.candidate_id AND e.contract_kind = 'seasonal_cdd'
                     AND e.id <> p.id AND e.start_date < p.start_date AND coalesce(e.ended_on, e.end_date, e.start_date) < p.start_date)) again,
+             (SELECT count(*), count(*) FILTER (WHERE followed) FROM fixed_term) ft,
              (SELECT array_agg(business_id), array_agg(days) FROM filled) f,
              (SELECT count(*), coalesce(sum(positions), 0), coalesce(sum(positions_filled), 0),
                      count(*) FILTER (WHERE hard_to_fill), coalesce(sum(positions) FILTER (WHERE hard_to_fill), 0),

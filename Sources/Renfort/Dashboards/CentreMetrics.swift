@@ -102,6 +102,17 @@ struct CentreMetrics: Sendable, Codable, Equatable {
     let retention: [Retention]
     let trial_passed_rate: Double?
     let trial_passed_base: Int
+    /// Placements of the period whose employment ended inside its trial period, after it, and
+    /// each as a share of the period's placements.
+    let employments_ended_in_trial: Int
+    let employments_ended_in_trial_rate: Double?
+    let employments_ended_after_trial: Int
+    let employments_ended_after_trial_rate: Double?
+    /// Fixed-term contracts of the period that are over, and those followed by the same
+    /// person's next placement on a durable job within 90 days.
+    let fixed_term_contracts_over: Int
+    let fixed_term_followed_by_durable_job: Int
+    let fixed_term_followed_by_durable_job_rate: Double?
     let monthly_placements: [Month]
     let funnel: [FunnelStage]
     let retention_cohorts: [Cohort]
@@ -148,6 +159,13 @@ struct CentreMetrics: Sendable, Codable, Equatable {
         retention = retentions(total)
         trial_passed_rate = Self.rate(total.trialPassed, total.trialBase)
         trial_passed_base = total.trialBase
+        employments_ended_in_trial = figures.endedInTrial
+        employments_ended_in_trial_rate = Self.rate(figures.endedInTrial, figures.placements)
+        employments_ended_after_trial = figures.endedAfterTrial
+        employments_ended_after_trial_rate = Self.rate(figures.endedAfterTrial, figures.placements)
+        fixed_term_contracts_over = figures.fixedTermOver
+        fixed_term_followed_by_durable_job = figures.fixedTermFollowed
+        fixed_term_followed_by_durable_job_rate = Self.rate(figures.fixedTermFollowed, figures.fixedTermOver)
         monthly_placements = filter.months.map { month in
             let kinds = figures.monthly[month] ?? [:]
             return Month(

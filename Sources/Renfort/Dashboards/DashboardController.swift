@@ -14,6 +14,8 @@ struct DashboardController: Sendable {
         signedIn.get("observateur/export/{table}", use: observerExport)
         centre.get("tableau-de-bord", use: page)
         centre.get("tableau-de-bord/export/{table}", use: export)
+        centre.get("tableau-de-bord/contrats", use: contractsExport)
+        centre.get("tableau-de-bord/rapport", use: annualReport)
     }
 
     // MARK: - A centre's dashboard
@@ -56,6 +58,41 @@ struct DashboardController: Sendable {
         return Self.csvResponse(
             table, request: request, name: "\(id)-\(context.membership.centreSlug)-\(filter.fileNamePart)",
             about: [("Centre", context.membership.centreName)] + filter.described(businessName: businessName))
+    }
+
+    /// What became of each contract of the period, one line each, for DDETS/DREETS: never a
+    /// candidate's name or contact (`ContractsExport`).
+    @Sendable func contractsExport(request: Request, context: CentreContext) async throws -> Response {
+        try context.require(.observer, .adviser)
+        let today = Day(services.clock.now())
+        let (filter, errors) = MetricsFilter.read(query: MetricsFilter.query(request), today: today)
+        if !errors.isEmpty {
+            let (filter, loaded) = try await load(request: request, context: context)
+            let page = CentreDashboardPage(context: context, filter: filter, loaded: loaded)
+            return try services.renderer.render(page, status: page.status)
+        }
+        let (lines, businessName) = try await services.database.transaction(in: context) { connection in
+            let lines = try await ContractsExport.lines(filter: filter, on: connection, logger: context.logger)
+            guard let siret = filter.business else { return (lines, String?.none) }
+            return (lines, try await connection.value("SELECT name FROM businesses WHERE siret = \(siret)", as: String.self, logger: context.logger))
+        }
+        let international = request.uri.queryParameters["format"] == "international"
+        let about = [("Tableau", "Devenir de chaque contrat"), ("Centre", context.membership.centreName)] + filter.described(businessName: businessName)
+            + [("Calculé le", today.french), ("Définitions", "/indicateurs")]
+        let text = ContractsExport.csv(lines, variant: international ? .international : .french, about: about, asOf: today)
+        let file = "contrats-\(context.membership.centreSlug)-\(filter.fileNamePart)" + (international ? "-international" : "") + ".csv"
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(file)\""],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// A centre's annual report, to print (A4, no script): the headline figures, the tables and
+    /// their charts, the definitions, the period and when the figures were computed.
+    @Sendable func annualReport(request: Request, context: CentreContext) async throws -> Response {
+        let page = try await AnnualReportPage.load(
+            request: request, in: context, figures: services.figures, database: services.database, now: services.clock.now())
+        return try services.renderer.render(page, status: page.status)
     }
 
     // MARK: - The observer's home: all their centres side by side, and the total

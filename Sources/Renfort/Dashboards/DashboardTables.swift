@@ -52,7 +52,7 @@ struct DashboardTables {
         }
         var rows = [
             row("Postes pérennes créés (CDI)", .count(m.permanent_posts_created, href: placementsHref(contract: "cdi")), "embauches en CDI ou CDI à temps partagé commencées sur la période"),
-            row("dont créations de poste", .count(m.newly_created_permanent_posts), "postes nouveaux, hors remplacements"),
+            row("dont créations de poste", .count(m.newly_created_permanent_posts), "postes nouveaux, hors remplacements, selon le besoin à son dépôt"),
             row("Emplois durables", .count(m.durable_jobs), "CDI, ou CDD de six mois ou plus"),
             row("Embauches, tous contrats", .count(m.placements, href: placementsHref()), "embauches commencées sur la période"),
             row("Délai médian de recrutement", .days(m.median_days_to_fill), "sur \(m.needs_counted_for_time_to_fill) besoins pourvus"),
@@ -64,6 +64,10 @@ struct DashboardTables {
             rows.append(row("Maintien dans l'emploi à \(r.months) mois", .percent(r.rate), r.placements == 0 ? "aucune embauche assez ancienne" : "\(r.kept) sur \(r.placements) embauches assez anciennes"))
         }
         rows.append(row("Période d'essai passée", .percent(m.trial_passed_rate), "sur \(m.trial_passed_base) embauches dont l'essai est terminé"))
+        rows.append(row("Emplois terminés pendant l'essai", .percent(m.employments_ended_in_trial_rate), "\(m.employments_ended_in_trial) sur \(m.placements) embauches de la période"))
+        rows.append(row("Emplois terminés après l'essai", .percent(m.employments_ended_after_trial_rate), "\(m.employments_ended_after_trial) sur \(m.placements) embauches de la période"))
+        rows.append(row("Contrats courts suivis d'un emploi durable", .percent(m.fixed_term_followed_by_durable_job_rate),
+                        "\(m.fixed_term_followed_by_durable_job) sur \(m.fixed_term_contracts_over) contrats à durée déterminée terminés"))
         rows.append(row("Embauches saisonnières", .count(m.seasonal_placements, href: placementsHref(contract: "seasonal_cdd")), "CDD saisonniers commencés sur la période"))
         rows.append(row("Saisonniers réembauchés", .count(m.seasonal_workers_hired_again), "personnes déjà recrutées pour une saison précédente"))
         return FigureTable(

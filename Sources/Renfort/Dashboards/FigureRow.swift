@@ -32,7 +32,7 @@ enum FigureRow {
             kept.append(try cells.integers())
             due.append(try cells.integers())
         }
-        let (trialPassed, trialDue) = try (cells.integers(), cells.integers())
+        let (trialPassed, trialDue, endedInTrial, endedAfterTrial) = try (cells.integers(), cells.integers(), cells.integers(), cells.integers())
         for i in months.indices {
             let (month, kind, count) = (months[i], kinds[i], counts[i])
             figures.monthly[month, default: [:]][kind] = count
@@ -43,6 +43,8 @@ enum FigureRow {
                 figures.newlyCreated += newly[i]
             }
             if kind == .seasonalCDD { figures.seasonal += count }
+            figures.endedInTrial += endedInTrial[i]
+            figures.endedAfterTrial += endedAfterTrial[i]
             figures.cohorts[month, default: Figures.Cohort()].add(
                 .init(placements: count, kept: kept.map { $0[i] }, base: due.map { $0[i] }, trialPassed: trialPassed[i], trialBase: trialDue[i]))
         }
@@ -56,6 +58,8 @@ enum FigureRow {
             }
         }
         figures.seasonalAgain = try cells.next(Int.self)
+        figures.fixedTermOver = try cells.next(Int.self)
+        figures.fixedTermFollowed = try cells.next(Int.self)
 
         let (filledBusinesses, days) = try (cells.identifiers(), cells.integers())
         figures.fillDays = days

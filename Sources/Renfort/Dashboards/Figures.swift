@@ -76,6 +76,13 @@ struct Figures: Sendable {
     var placements = 0
     var seasonal = 0
     var seasonalAgain = 0
+    /// Placements of the period whose employment ended inside its trial period, or after it.
+    var endedInTrial = 0
+    var endedAfterTrial = 0
+    /// Fixed-term contracts of the period over at the day of the figures, and those of them
+    /// followed by the same person's durable job within `CentreFigures.followedWithinDays`.
+    var fixedTermOver = 0
+    var fixedTermFollowed = 0
     /// Placements per start month (`YYYY-MM`) and contract kind.
     var monthly: [String: [ContractKind: Int]] = [:]
     /// Days from submission to first placement, one per need first filled in the period.
@@ -99,6 +106,10 @@ struct Figures: Sendable {
         placements += other.placements
         seasonal += other.seasonal
         seasonalAgain += other.seasonalAgain
+        endedInTrial += other.endedInTrial
+        endedAfterTrial += other.endedAfterTrial
+        fixedTermOver += other.fixedTermOver
+        fixedTermFollowed += other.fixedTermFollowed
         for (month, kinds) in other.monthly {
             for (kind, count) in kinds { monthly[month, default: [:]][kind, default: 0] += count }
         }

@@ -99,9 +99,7 @@ enum DemoNeeds {
                         now: at, on: connection, logger: logger)
                 }
             }
-            if need.filled > 0 {
-                try await connection.execute("UPDATE job_needs SET positions_filled = \(need.filled) WHERE id = \(id)", logger: logger)
-            }
+            // Its `filled` positions are hired by DemoPipeline (a need's positions filled are its placements: schema 0080).
         }
 
         // A bakery that is not yet a member asked to join, with its first need.

@@ -84,12 +84,14 @@ enum DemoPipeline {
             try await hired(needID: cannery, business: businessIDs[5], candidate: try await candidate(hired: true), contract: .cdd, start: day("2018-11-12"), end: day("2019-01-11"), hours: 35, newlyCreated: false, cahors: cahors, adviser: adviser, at: day("2018-11-12"), on: connection, logger: logger)
         }
 
-        // The present: the current needs' filled positions are real hires.
+        // The present: the current needs' filled positions are real hires (DemoNeeds' `filled`, by title).
+        let planned = Dictionary(DemoNeeds.needs.map { ($0.title, $0.filled) }, uniquingKeysWith: { first, _ in first })
         let current = try await connection.all(
             """
-            SELECT n.id, n.business_id, n.contract_kind, n.wished_start::text, n.end_date::text, n.hours_per_week::float8, n.newly_created, n.positions_filled
-            FROM job_needs n WHERE n.positions_filled > 0 AND NOT EXISTS (SELECT 1 FROM placements p WHERE p.need_id = n.id)
-            """, as: (Int64.self, Int64.self, String.self, String.self, String?.self, Double.self, Bool.self, Int.self), logger: logger)
+            SELECT n.id, n.business_id, n.contract_kind, n.wished_start::text, n.end_date::text, n.hours_per_week::float8, n.newly_created, n.title
+            FROM job_needs n WHERE NOT EXISTS (SELECT 1 FROM placements p WHERE p.need_id = n.id) ORDER BY n.id
+            """, as: (Int64.self, Int64.self, String.self, String.self, String?.self, Double.self, Bool.self, String.self), logger: logger
+        ).map { ($0.0, $0.1, $0.2, $0.3, $0.4, $0.5, $0.6, planned[$0.7] ?? 0) }.filter { $0.7 > 0 }
         // Two of the 2018 walnut pickers came back for this year's seasons: seasonal workers hired again.
         var returning = Array(pickers.prefix(2))
         for (needID, business, contract, start, end, hours, created, filled) in current {
@@ -178,7 +180,7 @@ enum DemoPipeline {
         }
         let seller = try await storyNeed(
             title: "Vendeur ou vendeuse en boulangerie", business: businessIDs[1], positions: 1, contract: .cdi, start: day("2018-10-22"), end: nil,
-            closedOn: day("2018-10-22"), cahors: figeac, adviser: adviser, place: "Figeac", on: connection, logger: logger)
+            closedOn: day("2018-10-22"), newlyCreated: false, cahors: figeac, adviser: adviser, place: "Figeac", on: connection, logger: logger)
         try await hired(needID: seller, business: businessIDs[1], candidate: try await candidate(), contract: .cdi, start: day("2018-10-22"), end: nil, hours: 35, newlyCreated: false, cahors: figeac, adviser: adviser, at: day("2018-10-22"), on: connection, logger: logger)
         // The present.
         let driverStart = today.adding(days: -60)
@@ -243,7 +245,7 @@ enum DemoPipeline {
 
     private static func storyNeed(
         title: String, business: Int64, positions: Int, filled: Int? = nil, contract: ContractKind, start: Day, end: Day?, hard: [HardToFillReason] = [],
-        closedOn: Day, submitted: Date? = nil, cahors: Int64, adviser: Int64, place: String, on connection: PostgresConnection, logger: Logger
+        closedOn: Day, submitted: Date? = nil, newlyCreated: Bool? = nil, cahors: Int64, adviser: Int64, place: String, on connection: PostgresConnection, logger: Logger
     ) async throws -> Int64 {
         let submitted = submitted ?? Day.calendar.date(from: DateComponents(year: 2018, month: 9, day: 10, hour: 10))!
         let draft = JobNeedDetails(
@@ -251,7 +253,7 @@ enum DemoPipeline {
             positions: positions, wishedStart: start, endDate: end, seasonStart: contract == .seasonalCDD ? start : nil,
             seasonEnd: contract == .seasonalCDD ? end : nil, seasonRecurring: contract == .seasonalCDD, placeInsee: nil, placeName: place,
             payMin: nil, payMax: nil, skills: "", drivingLicence: false, otherLicences: "", certificates: "", experience: "",
-            newlyCreated: contract == .cdi, hardToFill: !hard.isEmpty, hardToFillReasons: hard, hardToFillOther: "", housingOffered: false, notes: "")
+            newlyCreated: newlyCreated ?? (contract == .cdi), hardToFill: !hard.isEmpty, hardToFillReasons: hard, hardToFillOther: "", housingOffered: false, notes: "")
         let id = try await JobNeedRepository.insert(draft, businessID: business, tenantID: cahors, actorID: adviser, now: submitted, on: connection, logger: logger)
         var at = submitted
         for step: NeedStatus in [.qualified, .sourcing] {

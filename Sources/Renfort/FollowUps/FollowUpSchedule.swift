@@ -29,8 +29,12 @@ enum FollowUpSchedule {
         .init(kind: .offset, offsetDays: 365, label: "Douze mois"),
     ]
 
-    /// The trial period in days: CDI two months; fixed-term contracts one day per week of
-    /// contract, at most two weeks, for contracts up to six months, one month beyond.
+    /// The trial period in days, with the centre's settings (by default: CDI 60 days;
+    /// fixed-term contracts one day per week of contract, at most 14 days, for contracts up to
+    /// six months, 30 days beyond), counted from the start day included: the "end of the trial
+    /// period" check-in falls on the first day after it. The database fixes the same rule on
+    /// each placement when it is recorded, for the figures (`placements.trial_days`, by
+    /// `trial_period_days`: schema 0080); `FiguresAsWrittenTests` checks that both agree.
     static func trialDays(contract: ContractKind, start: Day, end: Day?, periods: TrialPeriods = TrialPeriods()) -> Int {
         guard let end, contract.endDate != .none else { return periods.cdiDays }
         let length = days(from: start, to: end) + 1

@@ -162,9 +162,10 @@ enum PipelineSteps {
             WHERE application_id = \(applicationID) AND status = \(Offer.Status.pending.rawValue)
             """, logger: logger)
 
-        // The need: one more position filled; it moves along its own table.
+        // The need: one more position filled (its count of placements, kept by the database:
+        // schema 0080); it moves along its own table.
         let filled = need.positionsFilled + 1
-        try await connection.execute("UPDATE job_needs SET positions_filled = \(filled), updated_at = \(now) WHERE id = \(need.id)", logger: logger)
+        try await connection.execute("UPDATE job_needs SET updated_at = \(now) WHERE id = \(need.id)", logger: logger)
         var status = need.status
         let comment = "Embauche de \(application.candidateName)"
         for step: NeedStatus in [.qualified, .sourcing] where [.submitted, .qualified].contains(status) && NeedStatus.canMove(from: status, to: step) {

@@ -40,10 +40,10 @@ import Testing
                         return need
                     }
                     // A: CDI, 3 positions, 2 filled, hard (transport, housing), still open. S: seasonal, 3 of 3, hard (seasonality),
-                    // filled on 2 May. S2: last summer's seasonal need, closed in 2025.
+                    // filled on 2 May. S2: last summer's seasonal need (2 positions), closed in 2025.
                     let needA = try await need(alpha, "cdi", positions: 3, filled: 2, hard: ["transport", "housing"], submitted: "2026-01-05", status: "sourcing")
                     let needS = try await need(beta, "seasonal_cdd", positions: 3, filled: 3, hard: ["seasonality"], submitted: "2025-12-01", status: "filled", endedAt: "2026-05-02")
-                    let needS2 = try await need(beta, "seasonal_cdd", positions: 1, filled: 1, hard: [], submitted: "2025-06-01", status: "closed", endedAt: "2025-09-01")
+                    let needS2 = try await need(beta, "seasonal_cdd", positions: 2, filled: 2, hard: [], submitted: "2025-06-01", status: "closed", endedAt: "2025-09-01")
                     var people: [Int64] = []
                     for (source, commune) in [("france_travail", "Cahors"), ("france_travail", "Cahors"), ("france_travail", "Cahors"), ("mission_locale", "Luzech"),
                                               ("referral", "Pradines"), ("other", "Cahors")] {

@@ -21,11 +21,11 @@ import Testing
                     func id(_ sql: String) async throws -> Int64 { try await connection.value(PostgresQuery(unsafeSQL: sql), as: Int64.self, logger: logger)! }
                     let b1 = try await id("INSERT INTO businesses (tenant_id, siret, name, naf_code) VALUES (\(centre), '73282932000074', 'Alpha', '56.10A') RETURNING id")
                     let b2 = try await id("INSERT INTO businesses (tenant_id, siret, name, naf_code) VALUES (\(centre), '35600000000056', 'Beta', '01.21Z') RETURNING id")
-                    func need(_ business: Int64, positions: Int, filled: Int, hard: Bool, submitted: String, status: String) async throws -> Int64 {
+                    func need(_ business: Int64, positions: Int, filled: Int, hard: Bool, submitted: String, status: String, newly: Bool = true) async throws -> Int64 {
                         let need = try await id("""
                             INSERT INTO job_needs (tenant_id, business_id, title, description, contract_kind, full_time, hours_per_week, positions, positions_filled,
                                 wished_start, place_name, newly_created, hard_to_fill, status, submitted_at, updated_at)
-                            VALUES (\(centre), \(business), 'Poste', 'd', 'cdi', true, 35, \(positions), \(filled), '2026-01-01', 'Cahors', true, \(hard), '\(status)',
+                            VALUES (\(centre), \(business), 'Poste', 'd', 'cdi', true, 35, \(positions), \(filled), '2026-01-01', 'Cahors', \(newly), \(hard), '\(status)',
                                 '\(submitted) 10:00+01', now()) RETURNING id
                             """)
                         if status != "submitted" {
@@ -33,10 +33,11 @@ import Testing
                         }
                         return need
                     }
-                    // Need A: 3 positions, 2 filled, hard to fill, closed in the period. Need B: 1 of 1, closed. Need C: still open.
+                    // Need A: 3 positions, 2 filled, hard to fill, closed in the period. Need B: 1 of 1 (a replacement), closed. Need C: still open.
+                    // (The positions filled are the placements' count, whatever `filled` says: schema 0080.)
                     let needA = try await need(b1, positions: 3, filled: 2, hard: true, submitted: "2026-01-01", status: "closed")
-                    let needB = try await need(b2, positions: 1, filled: 1, hard: false, submitted: "2026-01-11", status: "filled")
-                    let needC = try await need(b2, positions: 2, filled: 1, hard: false, submitted: "2026-02-01", status: "sourcing")
+                    let needB = try await need(b2, positions: 1, filled: 1, hard: false, submitted: "2026-01-11", status: "filled", newly: false)
+                    let needC = try await need(b2, positions: 4, filled: 1, hard: false, submitted: "2026-02-01", status: "sourcing")
                     var person = 0
                     func candidate() async throws -> Int64 {
                         person += 1
@@ -50,7 +51,7 @@ import Testing
                             """)
                     }
                     let twice = try await candidate()
-                    // Alpha: a CDI from day 30 (time to fill 30) kept; a second CDI ended after 2 months (failed at 3 months).
+                    // Alpha: a CDI from day 30 (time to fill 30) kept; a second CDI ended on day 55, inside its trial (failed at 3 months).
                     try await placement(b1, needA, twice, contract: "cdi", start: "2026-01-31")
                     try await placement(b1, needA, try await candidate(), contract: "cdi", start: "2026-02-10", ended: "2026-04-05", reason: "resignation")
                     // Beta: a shared-time CDI replacing someone (not newly created); a 2-month seasonal contract that reached its end;
@@ -90,9 +91,14 @@ import Testing
             // 6 months: started on or before 20 January — none (too young).
             #expect(metrics.retention.first { $0.months == 6 }?.placements == 0)
             #expect(metrics.retention.first { $0.months == 6 }?.rate == nil)
-            // Trial periods over by 20 July: everyone but the CDI of 30 June; nobody ended in the trial → 100 %.
+            // Trial periods over by 20 July: everyone but the CDI of 30 June; the resignation of day 55 ended inside its trial → 4 of 5.
             #expect(metrics.trial_passed_base == 5)
-            #expect(metrics.trial_passed_rate == 1)
+            #expect(metrics.trial_passed_rate == 0.8)
+            #expect(metrics.employments_ended_in_trial == 1)
+            #expect(metrics.employments_ended_after_trial == 1)
+            // The seasonal contract ended on 30 April, and its person's next placement was none: 0 of 1.
+            #expect(metrics.fixed_term_contracts_over == 1)
+            #expect(metrics.fixed_term_followed_by_durable_job == 0)
         }
     }
 
@@ -107,6 +113,19 @@ import Testing
             #expect(metrics.permanent_posts_created == 39)
             #expect(metrics.businesses.filter { $0.permanent_posts_created > 0 }.count == 8)
             #expect(metrics.businesses.allSatisfy { $0.siret.count == 14 })
+            // The demo is consistent with its needs as submitted: Figeac's bakery seller replaced someone (its need and its hire
+            // say so), its three sawyers are newly created posts; every need's positions filled are its placements.
+            let figeac = try JSONDecoder().decode(CentreMetrics.self, from: Data(try await browser.get("/api/v1/centres/figeac/metrics?from=2018-10-01&to=2019-01-31").body.readableBytesView))
+            #expect(figeac.permanent_posts_created == 4)
+            #expect(figeac.newly_created_permanent_posts == 3)
+            for slug in ["cahors", "figeac"] {
+                #expect(try await DemoLookup(database: database).ids(slug, """
+                    SELECT count(*) FROM job_needs n
+                    WHERE n.positions_filled <> (SELECT count(*) FROM placements p WHERE p.need_id = n.id)
+                       OR n.newly_created <> n.submitted_newly_created
+                       OR EXISTS (SELECT 1 FROM placements p WHERE p.need_id = n.id AND p.newly_created <> n.submitted_newly_created)
+                    """) == [0])
+            }
             let page = try await browser.get("/c/cahors/tableau-de-bord?du=2018-10-01&au=2019-01-31")
             #expect(page.status == .ok)
             #expect(page.text.contains(">39<"))
