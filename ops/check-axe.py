@@ -4,8 +4,9 @@
 Signs in as each demo role in Debian's headless Chromium (selenium), crawls the same-site
 links from the home page (every kind of page — a path whose ids are blanked, with the names
 of its query parameters — at most PER_KIND times, at most CAP pages a role), then sends each
-kind's forms empty once (their `required` taken off, so the server's answer with its errors
-is checked too). On each HTML page it injects axe-core (the copy in axe-playwright-python
+kind's forms that have a required field empty once (their `required` taken off, so the
+server's answer with its errors is checked too). Folded sections (`<details>`) are opened
+before each check. On each HTML page it injects axe-core (the copy in axe-playwright-python
 0.1.8: v4.12.1) and runs it with its default rules: every rule of the tags wcag2a, wcag2aa,
 wcag21a, wcag21aa, wcag22aa and best-practice that axe enables by default (none disabled
 here). Prints each violation with its page and elements; exits 1 on any.
@@ -84,6 +85,8 @@ class Checker:
             return error.headers.get("Content-Type", "").startswith("text/html")
 
     def axe(self, role, label):
+        # What folded sections hold is checked too: they are opened first.
+        self.driver.execute_script("document.querySelectorAll('details').forEach(d => { d.open = true; });")
         self.driver.execute_script(self.axe_source)
         result = self.driver.execute_async_script(
             "const done = arguments[arguments.length - 1];"
@@ -149,14 +152,14 @@ class Checker:
 
     def has_form_to_send(self):
         return self.driver.execute_script(
-            "return !!document.querySelector('main form[method=post] [required]');")
+            "return !!document.querySelector('main form [required]');")
 
     def send_forms_empty(self, role, url, actions):
         """Each form of the page with a required field, sent with its fields emptied: the page of
         errors. Once per kind of action (the admin's page has one form per account)."""
         self.driver.get(url)
         forms = self.driver.execute_script(
-            "return Array.from(document.querySelectorAll('main form[method=post]'),"
+            "return Array.from(document.querySelectorAll('main form'),"
             " f => f.querySelector('[required]') ? f.action : null);")
         sent = 0
         for index, action in enumerate(forms):
@@ -165,7 +168,7 @@ class Checker:
             actions.add(kind_of(action))
             self.driver.get(url)
             ready = self.driver.execute_script("""
-                const form = document.querySelectorAll('main form[method=post]')[arguments[0]];
+                const form = document.querySelectorAll('main form')[arguments[0]];
                 if (!form || !form.querySelector('[required]')) return false;
                 form.noValidate = true;
                 for (const field of form.querySelectorAll('[required]')) {
@@ -180,7 +183,7 @@ class Checker:
                 continue
             self.driver.execute_script("""
                 window.checkAxeOldPage = true;
-                const form = document.querySelectorAll('main form[method=post]')[arguments[0]];
+                const form = document.querySelectorAll('main form')[arguments[0]];
                 HTMLFormElement.prototype.submit.call(form);""", index)
             self.wait_for_new_page()
             self.axe(role, f"POST {url[len(self.base):]} (form {index + 1}, sent empty) → {self.driver.current_url[len(self.base):]}")
