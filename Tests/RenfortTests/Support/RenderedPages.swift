@@ -5,8 +5,8 @@ import HummingbirdTesting
 
 /// Keeps the HTML pages the tests receive, for the Nu HTML Checker that `make check-html` runs
 /// after `swift test`. Off unless RENFORT_RENDERED_PAGES names a folder: then the first page of
-/// each kind — method, path with its ids blanked, names of its query parameters, status — is
-/// written there, one file each (the fuzz's thousands of answers make a few dozen files).
+/// each kind — method, path with its ids blanked, names of its query parameters, status, names of
+/// the fields it marks as wrong — is written there, one file each.
 enum RenderedPages {
     static let folder: String? = {
         guard let folder = ProcessInfo.processInfo.environment["RENFORT_RENDERED_PAGES"], !folder.isEmpty else { return nil }
@@ -20,12 +20,24 @@ enum RenderedPages {
         guard let folder,
             let contentType = response.headers[.contentType], contentType.hasPrefix("text/html")
         else { return }
-        let key = kind(method: method, uri: uri, status: response.status.code)
+        let html = String(buffer: response.body)
+        let key = kind(method: method, uri: uri, status: response.status.code) + invalidFields(html)
         guard seen.withLock({ $0.insert(key).inserted }) else { return }
         let name = key.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }.prefix(120)
         let comment = "<!-- \(key.replacingOccurrences(of: "--", with: "- -")) -->\n"
         let url = URL(fileURLWithPath: folder).appendingPathComponent(String(name) + "-\(stableHash(key)).html")
-        try? (Data(comment.utf8) + Data(buffer: response.body)).write(to: url)
+        try? Data((comment + html).utf8).write(to: url)
+    }
+
+    /// " [positions, wished_start]": the names of the fields a form page marks as wrong, so that
+    /// each field's wrong value is shown again in a page of its own (a date typed as text…).
+    static func invalidFields(_ html: String) -> String {
+        guard html.contains(#"aria-invalid="true""#) else { return "" }
+        var names: Set<String> = []
+        for tag in html.matches(of: /<(?:input|select|textarea)\b[^>]*>/) where tag.output.contains(#"aria-invalid="true""#) {
+            if let name = tag.output.firstMatch(of: /\bname="([^"]*)"/) { names.insert(String(name.output.1)) }
+        }
+        return names.isEmpty ? "" : " [" + names.sorted().joined(separator: ", ") + "]"
     }
 
     /// "GET /c/_/besoins/_?status 200": numbers, UUIDs and other ids (any segment with a digit) blanked.
