@@ -68,6 +68,7 @@ class Checker:
         self.violations = []  # (role, url, violation)
         self.pages = {}  # role -> count
         self.checked = []  # (role, label)
+        self.failures = []  # pages that answered 5xx
 
     def close(self):
         self.driver.quit()
@@ -82,6 +83,8 @@ class Checker:
             with opener.open(request, timeout=30) as answer:
                 return answer.headers.get("Content-Type", "").startswith("text/html")
         except urllib.error.HTTPError as error:
+            if error.code >= 500:
+                self.failures.append(f"GET {url[len(self.base):]} answered {error.code}")
             return error.headers.get("Content-Type", "").startswith("text/html")
 
     def axe(self, role, label):
@@ -239,7 +242,9 @@ def main():
             print(f"    … and {len(hits) - 8} more pages")
     print(f"\ncheck-axe: axe-core {version}, {total} pages (at {' and '.join(map(str, widths))} px), "
           f"{len(checker.violations)} violations ({len(rules)} rules) in {time.time() - started:.0f} s")
-    sys.exit(1 if checker.violations else 0)
+    for failure in checker.failures:
+        print(f"check-axe: {failure}")
+    sys.exit(1 if checker.violations or checker.failures else 0)
 
 
 if __name__ == "__main__":
