@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ops/a11y-tools.sh
 python=$(ops/a11y-tools.sh path python)
+export PYTHONDONTWRITEBYTECODE=1
 if [ -z "${DATABASE_URL:-}" ]; then ops/dev-db.sh start; eval "$(ops/dev-db.sh env)"; fi
 export DATABASE_OWNER_URL="${DATABASE_OWNER_URL:-$DATABASE_URL}"
 bin=${RENFORT_BIN:-.build/debug/renfort}
