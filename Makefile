@@ -4,11 +4,13 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8080
 
-.PHONY: help run test build-tests bench build db-start db-stop db-reset db-env psql clean
+.PHONY: help run test build-tests bench build db-start db-stop db-reset db-env psql clean a11y-tools check-html check-axe
 
 help:
 	@echo "make run       set up the private database, load the demo, serve on http://127.0.0.1:$(PORT)"
-	@echo "make test      run every test against the private database"
+	@echo "make test      run every test against the private database, then the accessibility checks"
+	@echo "make check-html  the tests, keeping the HTML pages they receive, then the Nu HTML Checker on them"
+	@echo "make check-axe   axe-core in headless Chromium on every page of every demo role"
 	@echo "make db-start  start the private PostgreSQL cluster (installs PostgreSQL 15 if missing)"
 	@echo "make db-stop   stop it;  make db-reset  delete it"
 	@echo "make bench     generate a large data set and load the release server with wrk (about 10 min after the build)"
@@ -17,8 +19,29 @@ help:
 run:
 	@PORT=$(PORT) ops/run.sh
 
-test: db-start build-tests
-	@eval "$$(ops/dev-db.sh env)" && swift test
+# The tests keep every kind of HTML page they receive for the Nu HTML Checker (ops/check-html.sh);
+# then axe-core visits every page of every demo role (ops/check-axe.sh). See the README,
+# "Accessibilité : ce que vérifient les tests".
+RENDERED_PAGES := $(CURDIR)/.build/rendered-pages
+
+test: db-start build-tests a11y-tools
+	@rm -rf "$(RENDERED_PAGES)"
+	@eval "$$(ops/dev-db.sh env)" && RENFORT_RENDERED_PAGES="$(RENDERED_PAGES)" swift test
+	@ops/check-html.sh "$(RENDERED_PAGES)"
+	@eval "$$(ops/dev-db.sh env)" && RENFORT_BIN="$$(swift build --show-bin-path)/renfort" ops/check-axe.sh
+
+# Java, Chromium and its driver (apt-get, when missing) and the Python packages in .venv-a11y/.
+a11y-tools:
+	@ops/a11y-tools.sh
+
+check-html: db-start build-tests a11y-tools
+	@rm -rf "$(RENDERED_PAGES)"
+	@eval "$$(ops/dev-db.sh env)" && RENFORT_RENDERED_PAGES="$(RENDERED_PAGES)" swift test
+	@ops/check-html.sh "$(RENDERED_PAGES)"
+
+check-axe: db-start a11y-tools
+	@swift build --product renfort
+	@eval "$$(ops/dev-db.sh env)" && RENFORT_BIN="$$(swift build --show-bin-path)/renfort" ops/check-axe.sh
 
 # A compiler warning located in our own code; the packages' own are not ours to fix.
 OWN_WARNING := ^[^ :]*/(Sources|Tests)/[^:]*:[0-9]+:[0-9]+: warning:

@@ -50,6 +50,8 @@ struct BusinessFormPage: PageModel {
     let isNew: Bool
     let headcountBands: [Option]
     let form: FormState<BusinessInput>
+    /// `date`, or `text` for a membership date typed otherwise (shown as typed).
+    let memberSinceType: String
 
     init(editing: Int64?, form: FormState<BusinessInput>, context: CentreContext) {
         let base = context.base
@@ -62,6 +64,7 @@ struct BusinessFormPage: PageModel {
         self.isNew = editing == nil
         self.headcountBands = Option.all(HeadcountBand.self, chosen: form.values.headcountBand, label: \.label)
         self.form = form
+        self.memberSinceType = InputKind.date(form.values.memberSince)
     }
 }
 

@@ -111,6 +111,9 @@ struct DashboardFilterForm: Sendable {
     let periodText: String
     let from: String
     let to: String
+    /// `date`, or `text` when the day typed is not one (shown as typed).
+    let fromType: String
+    let toType: String
     /// The `<option>`s of the business filter (one per member business), written here.
     let businessOptions: String
     let showBusinessFilter: Bool
@@ -130,6 +133,8 @@ struct DashboardFilterForm: Sendable {
         periodText = "du \(filter.from.french) au \(filter.to.french)"
         from = errors.isEmpty ? filter.from.iso : (sent["du"] ?? sent["from"] ?? filter.from.iso)
         to = errors.isEmpty ? filter.to.iso : (sent["au"] ?? sent["to"] ?? filter.to.iso)
+        fromType = InputKind.date(from)
+        toType = InputKind.date(to)
         businessOptions = HTML.options((businesses ?? []).map { Option(value: $0.0, label: $0.1, selected: $0.0 == filter.business) })
         showBusinessFilter = businesses != nil
         self.sectors = NAFSection.all.filter { sectors.contains($0.code) || $0.code == filter.sector }.map {

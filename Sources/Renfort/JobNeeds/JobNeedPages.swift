@@ -67,6 +67,8 @@ struct NeedFormChoices: Sendable {
     let hardYes: Bool
     let hardNo: Bool
     let reasons: [Option]
+    /// The date fields holding a value that is not a day, shown as typed in a text field.
+    let notDate: [String: Bool]
     let today: String
     /// The full-time SMIC in force on the start typed (today's without one), as the checkbox says it.
     let minimumWage: String
@@ -80,6 +82,8 @@ struct NeedFormChoices: Sendable {
         self.hardYes = input.hardToFill == "oui"
         self.hardNo = input.hardToFill == "non"
         self.reasons = HardToFillReason.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: input.hardToFillReasons.contains($0.rawValue)) }
+        self.notDate = ["wished_start": input.wishedStart, "end_date": input.endDate, "season_start": input.seasonStart, "season_end": input.seasonEnd]
+            .filter { !InputKind.isDate($0.value) }.mapValues { _ in true }
         self.today = today.iso
         let start = Day(iso: input.wishedStart) ?? today
         self.minimumWage = "\(minimumWages.monthlyGrossText(on: start)) au \(start.french)"

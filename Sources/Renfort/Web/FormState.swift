@@ -42,11 +42,17 @@ struct FormState<Values: Sendable>: Sendable {
 struct TypedFields: Sendable {
     let text: [String: String]
     let ticked: [String: [String: Bool]]
+    /// The fields whose value is not a day (`YYYY-MM-DD`) or not a time (`HH:MM`): a date or time
+    /// field shows such a value again as a text field (`type="text"`), since HTML allows only a
+    /// valid value in a date or time field's `value`.
+    let notDate: [String: Bool]
+    let notTime: [String: Bool]
 
     /// Fields given one by one (never a password: what a page shows again is what it holds).
     init(text: [String: String]) {
         self.text = text
         self.ticked = text.mapValues { [$0: true] }
+        (notDate, notTime) = Self.malformed(text)
     }
 
     init(_ form: FormData = FormData()) {
@@ -59,6 +65,12 @@ struct TypedFields: Sendable {
         }
         self.text = text
         self.ticked = ticked
+        (notDate, notTime) = Self.malformed(text)
+    }
+
+    private static func malformed(_ text: [String: String]) -> (notDate: [String: Bool], notTime: [String: Bool]) {
+        (text.filter { !InputKind.isDate($0.value) }.mapValues { _ in true },
+         text.filter { !InputKind.isTime($0.value) }.mapValues { _ in true })
     }
 
     static let neverShown: Set<String> = ["_csrf", "password", "confirmation"]

@@ -127,6 +127,7 @@ final class Browser: @unchecked Sendable {
         headers[.init("X-Forwarded-For")!] = address
         let response = try await client.execute(uri: path, method: method, headers: headers, body: body)
         for setCookie in response.headers[values: .setCookie] { store(setCookie) }
+        RenderedPages.keep(method: method, uri: path, response: response)
         let html = String(buffer: response.body)
         if let range = html.range(of: #"name="_csrf" value="([^"]+)""#, options: .regularExpression) {
             let match = String(html[range])

@@ -82,6 +82,7 @@ import Testing
             let app = Application(router: router, services: [client], logger: TestEnvironment.logger)
             try await app.test(.router) { client in
                 let page = try await client.execute(uri: "/test-panne", method: .get)
+                RenderedPages.keep(method: .get, uri: "/test-panne", response: page)
                 #expect(page.status == .internalServerError)
                 let html = String(buffer: page.body)
                 #expect(html.contains("Erreur du serveur"))

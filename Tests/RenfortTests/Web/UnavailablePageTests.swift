@@ -15,6 +15,7 @@ import Testing
         try await TestApp.runBehindProxy(frozen: true, configure: Self.shortWait) { client, _ in
             let started = ContinuousClock.now
             let page = try await client.execute(uri: "/login", method: .get)
+            RenderedPages.keep(method: .get, uri: "/login", response: page)
             #expect(ContinuousClock.now - started < .seconds(10))
             #expect(page.status == .serviceUnavailable)
             #expect(page.headers[.retryAfter] == String(DatabaseUnavailable.retryAfter))
