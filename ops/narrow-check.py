@@ -37,7 +37,7 @@ return out.slice(0, 6);
 
 def driver(width, height=900):
     o = Options()
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,900"):
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,900", "--lang=fr-FR"):
         o.add_argument(a)
     o.binary_location = "/usr/bin/chromium"
     d = webdriver.Chrome(options=o, service=Service("/usr/bin/chromedriver"))
