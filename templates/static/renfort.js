@@ -14,6 +14,13 @@
       }, Math.max(0, warnIn));
     }
   }
+  // A need's end date and season unfold when a fixed-term contract is chosen.
+  var contract = document.getElementById("contract_kind"), dates = document.getElementById("need-dates");
+  if (contract && dates) {
+    contract.addEventListener("change", function () {
+      if (contract.value === "cdd" || contract.value === "seasonal_cdd") { dates.open = true; }
+    });
+  }
   // Move focus to the error summary when a form comes back with errors.
   var summary = document.getElementById("erreurs");
   if (summary) { summary.focus(); }

@@ -62,7 +62,7 @@ struct SignInController: Sendable {
                 let minutes = max(1, (retryAfter + 59) / 60)
                 throw AppError.tooManyRequests(
                     retryAfter: retryAfter,
-                    message: "Trop de tentatives de connexion échouées. Réessayez dans \(minutes) minute\(minutes > 1 ? "s" : ""), ou choisissez un nouveau mot de passe avec « Mot de passe oublié ».")
+                    message: "Trop de tentatives de connexion échouées. Réessayez dans \(minutes) minute\(minutes > 1 ? "s" : ""), ou choisissez un nouveau mot de passe avec «\u{00A0}Mot de passe oublié\u{00A0}».")
             case .allow(let delay):
                 if delay > .zero { try await Task.sleep(for: delay) }
             }
@@ -216,7 +216,7 @@ struct SignInController: Sendable {
     private func expiredLink(_ context: AppRequestContext) throws -> Response {
         let model = ErrorPage(
             layout: Layout(title: "Lien expiré", session: nil, currentPath: ""), code: 404, title: "Lien expiré ou déjà utilisé",
-            message: "Ce lien n'est plus valable. Demandez-en un nouveau depuis « Mot de passe oublié ».", requestID: context.id)
+            message: "Ce lien n'est plus valable. Demandez-en un nouveau depuis «\u{00A0}Mot de passe oublié\u{00A0}».", requestID: context.id)
         return try services.renderer.render("errors/error", model, status: .notFound)
     }
 

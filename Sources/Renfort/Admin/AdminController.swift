@@ -90,7 +90,7 @@ struct AdminController: Sendable {
         form.token = submittedToken ?? form.token
         var errors = FormErrors()
         if form.slug.range(of: "^[a-z0-9][a-z0-9-]{1,39}$", options: .regularExpression) == nil {
-            errors.add("slug", "Le nom court doit faire de 2 à 40 caractères : lettres minuscules sans accent, chiffres et tirets (par exemple « cahors »).")
+            errors.add("slug", "Le nom court doit faire de 2 à 40 caractères : lettres minuscules sans accent, chiffres et tirets (par exemple «\u{00A0}cahors\u{00A0}»).")
         }
         if form.name.isEmpty || form.name.storedLength > 200 { errors.add("name", "Saisissez le nom du centre (200 caractères au plus).") }
         if form.territory.isEmpty || form.territory.storedLength > 200 { errors.add("territory", "Saisissez le territoire couvert (200 caractères au plus).") }
@@ -129,7 +129,7 @@ struct AdminController: Sendable {
                 let path = "/admin"
                 try await FormSubmissions.complete(form.token, resultPath: path, on: connection, logger: logger)
                 logger.info("centre created", metadata: ["centre": "\(centreID)"])
-                return .success((path, "Le centre « \(form.slug) » est créé ; le lien pour choisir un mot de passe attend dans la boîte d'envoi."))
+                return .success((path, "Le centre «\u{00A0}\(form.slug)\u{00A0}» est créé ; le lien pour choisir un mot de passe attend dans la boîte d'envoi."))
             }
         } catch let refused as CentreNotCreated {
             outcome = .failure(refused.errors)

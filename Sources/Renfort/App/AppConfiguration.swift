@@ -40,6 +40,8 @@ public struct AppConfiguration: Sendable {
     public var concurrentFigureComputations = 2 * max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// A bearer token that lets `/metrics` be read from another machine; nil: loopback only.
     public var metricsToken: String?
+    /// Where the accessibility statement (`/accessibilite`) tells people to write; nil: their centre.
+    public var accessibilityContact: String?
 
     public init(databaseURL: DatabaseURL, ownerDatabaseURL: DatabaseURL? = nil) {
         self.databaseURL = databaseURL
@@ -82,6 +84,7 @@ public struct AppConfiguration: Sendable {
                 command: command.split(separator: " ").map(String.init),
                 from: environment["RENFORT_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "renfort@localhost")
         }
+        if let contact = environment["RENFORT_ACCESSIBILITY_CONTACT"], !contact.isEmpty { configuration.accessibilityContact = contact }
         if let limit = environment["RENFORT_API_RATE_LIMIT"], !limit.isEmpty {
             guard let value = Int(limit), value > 0 else { throw ConfigurationError("RENFORT_API_RATE_LIMIT must be a positive number of requests a minute") }
             configuration.apiRequestsPerMinute = value

@@ -65,6 +65,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
     HealthController(database: database).addRoutes(to: router)
     MetricsController(database: database, token: configuration.metricsToken, clock: clock).addRoutes(to: router)
     SignInController(services: services).addRoutes(to: router)
+    AccessibilityController(services: services).addRoutes(to: router)
 
     let signedIn = router.group(context: SignedInContext.self)
     let centre = signedIn.group("c/{centre}", context: CentreContext.self)

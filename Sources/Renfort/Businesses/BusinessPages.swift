@@ -58,7 +58,7 @@ struct BusinessFormPage: PageModel {
         self.layout = Layout(
             title: editing == nil ? "Nouvelle entreprise" : "Modifier l'entreprise", session: context.session, membership: context.membership,
             currentPath: "\(base)/entreprises")
-        self.heading = editing == nil ? "Nouvelle entreprise adhérente" : "Modifier « \(form.values.name) »"
+        self.heading = editing == nil ? "Nouvelle entreprise adhérente" : "Modifier «\u{00A0}\(form.values.name)\u{00A0}»"
         self.action = editing.map { "\(base)/entreprises/\($0)/modifier" } ?? "\(base)/entreprises"
         self.cancelHref = editing.map { "\(base)/entreprises/\($0)" } ?? "\(base)/entreprises"
         self.isNew = editing == nil

@@ -25,7 +25,7 @@ struct JoinPage: PageModel {
         self.territory = centre.territory
         self.action = "/c/\(centre.slug)/rejoindre"
         self.headcountBands = Option.all(HeadcountBand.self, chosen: form.values.business.headcountBand, label: \.label)
-        self.needChoices = NeedFormChoices(form.values.need, today: today, minimumWages: minimumWages)
+        self.needChoices = NeedFormChoices(form.values.need, errors: form.fieldErrors, today: today, minimumWages: minimumWages)
         self.sent = sent
         self.form = form
     }

@@ -68,7 +68,7 @@ struct CandidateController: Sendable {
             var errors = FormErrors()
             errors.add(
                 "confirm_duplicate",
-                "Cette personne est peut-être déjà dans le vivier : vérifiez les fiches ci-dessous, ou cochez « Il s'agit d'une autre personne ».")
+                "Cette personne est peut-être déjà dans le vivier : vérifiez les fiches ci-dessous, ou cochez «\u{00A0}Il s'agit d'une autre personne\u{00A0}».")
             return try services.renderer.render(
                 CandidateFormPage(editing: nil, form: FormState(input, errors: errors), duplicates: found.duplicates, context: context),
                 status: .unprocessableContent)

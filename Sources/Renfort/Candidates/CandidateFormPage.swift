@@ -26,7 +26,7 @@ struct CandidateFormPage: PageModel {
         self.layout = Layout(
             title: editing == nil ? "Nouveau candidat" : "Modifier la fiche", session: context.session, membership: context.membership,
             currentPath: "\(base)/candidats")
-        self.heading = editing == nil ? "Nouveau candidat" : "Modifier « \(input.firstName) \(input.lastName) »"
+        self.heading = editing == nil ? "Nouveau candidat" : "Modifier «\u{00A0}\(input.firstName) \(input.lastName)\u{00A0}»"
         self.action = editing.map { "\(base)/candidats/\($0)/modifier" } ?? "\(base)/candidats"
         self.cancelHref = editing.map { "\(base)/candidats/\($0)" } ?? "\(base)/candidats"
         self.isNew = editing == nil

@@ -22,6 +22,31 @@ enum Charts {
 
     private static func number(_ value: Double) -> String { Formats.decimal(value, digits: 1) }
 
+    /// A bar label's line, in characters: at 13 px, even a line of capitals (about 9 px each)
+    /// stays inside the 760 units of the drawing.
+    static let labelCharacters = 80
+    /// The room kept right of the longest bar for its value (`12 345 (100 %)`).
+    static let valueWidth = 130
+
+    /// `text` cut between words into lines of `characters` at most (a longer word is split).
+    static func wrap(_ text: String, characters: Int) -> [String] {
+        var lines: [String] = [], current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            var word = String(word)
+            while word.count > characters {
+                if !current.isEmpty { lines.append(current); current = "" }
+                lines.append(String(word.prefix(characters)))
+                word = String(word.dropFirst(characters))
+            }
+            if current.isEmpty { current = word } else if current.count + 1 + word.count <= characters { current += " " + word } else {
+                lines.append(current)
+                current = word
+            }
+        }
+        if !current.isEmpty || lines.isEmpty { lines.append(current) }
+        return lines
+    }
+
     private static func open(id: String, width: Int, height: Int, title: String, description: String) -> String {
         """
         <svg class="chart" viewBox="0 0 \(width) \(height)" role="img" aria-labelledby="\(id)-titre \(id)-desc" xmlns="http://www.w3.org/2000/svg">\
@@ -66,30 +91,40 @@ enum Charts {
                 svg += "<rect x=\"\(number(x))\" y=\"\(number(y))\" width=\"\(number(bar))\" height=\"\(number(h))\" fill=\"\(s.colour)\"><title>\(HTML.escape(label)) : \(count) \(HTML.escape(s.label))</title></rect>"
             }
             if index % every == 0 {
-                svg += "<text x=\"\(number(x + bar / 2))\" y=\"\(top + plotHeight + 16)\" text-anchor=\"middle\" font-size=\"11\" fill=\"#333\">\(HTML.escape(label))</text>"
+                // Centred under its column, but kept inside the drawing (at most 8 units a character at 11).
+                let half = Double(label.count) * 4
+                let centre = min(max(x + bar / 2, half), Double(width) - half)
+                svg += "<text x=\"\(number(centre))\" y=\"\(top + plotHeight + 16)\" text-anchor=\"middle\" font-size=\"11\" fill=\"#333\">\(HTML.escape(label))</text>"
             }
         }
         for (index, s) in used.enumerated() {
-            let x = left + (index % 4) * 180, y = top + plotHeight + 32 + (index / 4) * 20
+            let x = left + (index % 4) * 175, y = top + plotHeight + 32 + (index / 4) * 20
             svg += "<rect x=\"\(x)\" y=\"\(y)\" width=\"12\" height=\"12\" fill=\"\(s.colour)\"/>"
             svg += "<text x=\"\(x + 18)\" y=\"\(y + 11)\" font-size=\"12\" fill=\"#333\">\(HTML.escape(s.label))</text>"
         }
         return svg + "</svg>"
     }
 
-    /// Horizontal bars, one per item, with the value written after the bar.
+    /// Horizontal bars, one per item, with the value written after the bar. Each label stands
+    /// on its own line(s) above its bar, from the left edge: never cut, however long the name.
     static func bars(id: String, title: String, description: String, items: [(label: String, value: Double, text: String)], maximum: Double? = nil) -> String {
-        let width = 760, labelWidth = 230, row = 28, top = 6
-        let height = top + items.count * row + 6
+        let width = 760, line = 16, bar = 16, gap = 12, top = 4
+        let labels = items.map { wrap($0.label, characters: labelCharacters) }
+        let rows = labels.map { $0.count * line + 4 + bar + gap }
+        let height = top + rows.reduce(0, +)
         let top_ = maximum ?? max(items.map(\.value).max() ?? 0, 1)
-        let plot = Double(width - labelWidth - 110)
+        let plot = Double(width - valueWidth)
         var svg = open(id: id, width: width, height: height, title: title, description: description)
+        var y = top
         for (index, item) in items.enumerated() {
-            let y = top + index * row
+            for (lineIndex, text) in labels[index].enumerated() {
+                svg += "<text x=\"0\" y=\"\(y + 13 + lineIndex * line)\" font-size=\"13\" fill=\"#222\">\(HTML.escape(text))</text>"
+            }
+            let barTop = y + labels[index].count * line + 4
             let w = top_ > 0 ? max(0, item.value / top_ * plot) : 0
-            svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 18)\" text-anchor=\"end\" font-size=\"13\" fill=\"#222\">\(HTML.escape(item.label))</text>"
-            svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 4)\" width=\"\(number(w))\" height=\"\(row - 10)\" fill=\"#0072B2\"/>"
-            svg += "<text x=\"\(number(Double(labelWidth) + w + 6))\" y=\"\(y + 18)\" font-size=\"13\" fill=\"#222\">\(HTML.escape(item.text))</text>"
+            svg += "<rect x=\"0\" y=\"\(barTop)\" width=\"\(number(w))\" height=\"\(bar)\" fill=\"#0072B2\"/>"
+            svg += "<text x=\"\(number(w + 6))\" y=\"\(barTop + 13)\" font-size=\"13\" fill=\"#222\">\(HTML.escape(item.text))</text>"
+            y += rows[index]
         }
         return svg + "</svg>"
     }

@@ -147,11 +147,11 @@ enum DashboardFormat {
     static func percent(_ value: Double?) -> String {
         guard let value else { return "—" }
         let text = Formats.decimal(value * 100, digits: 0)
-        return "\(text) %"
+        return "\(text)\u{202F}%"
     }
 
     static func days(_ value: Double?) -> String {
-        value.map { "\(Formats.integer(Int($0.rounded()))) j" } ?? "—"
+        value.map { "\(Formats.integer(Int($0.rounded())))\u{00A0}j" } ?? "—"
     }
 
     /// `2018-10` → `oct. 2018`.

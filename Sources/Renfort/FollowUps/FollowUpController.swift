@@ -74,7 +74,7 @@ struct FollowUpController: Sendable {
             try await FollowUpRepository.record(
                 report, checkIn: id, placement: placement, tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
         }
-        return .seeOther("\(context.base)/embauches/\(placement)", saying: "Point de suivi enregistré : « \(report.status.label) ».")
+        return .seeOther("\(context.base)/embauches/\(placement)", saying: "Point de suivi enregistré : «\u{00A0}\(report.status.label)\u{00A0}».")
     }
 
     /// A contact outside the schedule: recorded as such, the next scheduled check-in stays to do.
@@ -175,7 +175,7 @@ struct FollowUpController: Sendable {
             for recipient in try await AccountRepository.emails(of: advisers, on: connection, logger: context.logger) {
                 try await Outbox.enqueue(
                     dedupeKey: "alert:\(context.tenantID):\(alertID):\(recipient.email)", kind: "employer-alert", recipient: recipient.email,
-                    subject: "Renfort : alerte de \(subject.business) au sujet de \(subject.person)",
+                    subject: "Renfort : alerte " + French.of(subject.business) + " au sujet " + French.of(subject.person),
                     body: "\(subject.business) signale : \(kind == .left ? "la personne est partie" : "quelque chose ne va pas").\n\n\(message)\n\n\(link)",
                     at: now, on: connection, logger: context.logger)
             }

@@ -62,7 +62,7 @@ struct FollowUpReminders: Service {
                         let inserted = try await Self.enqueue(
                             key: "due-tomorrow:\(centre):\(item.0):\(adviserID)", recipient: email,
                             subject: "Renfort : suivi à faire demain — \(item.4)",
-                            body: "Le point « \(item.1) » de \(item.4) (\(item.5)) est prévu demain.\n\n\(baseURL)/c/\(slug)/embauches/\(item.3)",
+                            body: "Le point «\u{00A0}\(item.1)\u{00A0}» " + French.of(item.4) + " (\(item.5)) est prévu demain.\n\n\(baseURL)/c/\(slug)/embauches/\(item.3)",
                             now: now, on: connection, logger: logger)
                         count += inserted ? 1 : 0
                     }

@@ -32,7 +32,7 @@ struct FollowUpSettingsController: Sendable {
         try await services.database.transaction(in: context) { connection in
             try await FollowUpSchedule.addStep(label: label, offsetDays: offset, tenantID: context.tenantID, on: connection, logger: context.logger)
         }
-        return .seeOther("\(context.base)/parametres/suivis", saying: "Étape « \(label) » ajoutée au calendrier des suivis.")
+        return .seeOther("\(context.base)/parametres/suivis", saying: "Étape «\u{00A0}\(label)\u{00A0}» ajoutée au calendrier des suivis.")
     }
 
     @Sendable func retireStep(request: Request, context: CentreContext) async throws -> Response {

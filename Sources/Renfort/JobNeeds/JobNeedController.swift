@@ -173,7 +173,7 @@ struct JobNeedController: Sendable {
                 actorID: context.user.id, now: now, on: connection, logger: context.logger)
         }
         return try await answer(
-            outcome, id: id, context: context, field: "to", what: "passer à « \(target.label) »", done: "Besoin passé au statut « \(target.label) ».")
+            outcome, id: id, context: context, field: "to", what: "passer à «\u{00A0}\(target.label)\u{00A0}»", done: "Besoin passé au statut «\u{00A0}\(target.label)\u{00A0}».")
     }
 
     @Sendable func qualify(request: Request, context: CentreContext) async throws -> Response {
@@ -245,7 +245,7 @@ struct JobNeedController: Sendable {
         case .notFound: throw AppError.notFound
         case .refused(let from):
             var errors = FormErrors()
-            errors.add(field, "Impossible de \(what) un besoin au statut « \(from.label) ».")
+            errors.add(field, "Impossible de \(what) un besoin au statut «\u{00A0}\(from.label)\u{00A0}».")
             return try await showPage(context: context, errors: errors)
         }
     }

@@ -102,7 +102,7 @@ extension JobNeedPage {
         let moves = isAdviser ? need.status.moves : []
         let commentHint =
             isAdviser
-            ? "Réservé au centre, sauf si vous cochez « visible de l'employeur »."
+            ? "Réservé au centre, sauf si vous cochez «\u{00A0}visible de l'employeur\u{00A0}»."
             : (need.status == .submitted
                 ? "Pour les conseillers du centre."
                 : "Le besoin est pris en charge : pour demander une modification, écrivez-la ici aux conseillers.")

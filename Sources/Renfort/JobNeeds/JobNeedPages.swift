@@ -44,14 +44,14 @@ struct JobNeedFormPage: PageModel {
         self.layout = Layout(
             title: isNew ? "Nouveau besoin" : "Modifier le besoin", session: context.session, membership: context.membership,
             currentPath: "\(base)/besoins/nouveau")
-        self.heading = isNew ? "Déposer un besoin de recrutement" : "Modifier le besoin « \(editing?.title ?? "") »"
+        self.heading = isNew ? "Déposer un besoin de recrutement" : "Modifier le besoin «\u{00A0}\(editing?.title ?? "")\u{00A0}»"
         self.action = editing.map { "\(base)/besoins/\($0.id)/modifier" } ?? "\(base)/besoins"
         self.cancelHref = editing.map { "\(base)/besoins/\($0.id)" } ?? "\(base)/besoins"
         self.isNew = isNew
         self.chooseBusiness = businesses != nil
         self.businesses = (businesses ?? []).map { Option(value: String($0.id), label: $0.name, selected: String($0.id) == input.businessID) }
         self.businessName = businessName
-        self.choices = NeedFormChoices(input, today: today, minimumWages: minimumWages)
+        self.choices = NeedFormChoices(input, errors: form.fieldErrors, today: today, minimumWages: minimumWages)
         self.form = form
     }
 }
@@ -72,8 +72,14 @@ struct NeedFormChoices: Sendable {
     let today: String
     /// The full-time SMIC in force on the start typed (today's without one), as the checkbox says it.
     let minimumWage: String
+    /// The optional sections, folded until needed: open when one of their fields holds a value
+    /// or an error (the end date and the season also for a fixed-term contract).
+    let datesOpen: Bool
+    let payOpen: Bool
+    let profileOpen: Bool
+    let extrasOpen: Bool
 
-    init(_ input: JobNeedInput, today: Day, minimumWages: MinimumWages) {
+    init(_ input: JobNeedInput, errors: [String: String] = [:], today: Day, minimumWages: MinimumWages) {
         self.contractKinds = Option.all(ContractKind.self, chosen: input.contractKind, label: \.label)
         self.fullTimeYes = input.fullTime == "oui"
         self.fullTimeNo = input.fullTime == "non"
@@ -87,6 +93,16 @@ struct NeedFormChoices: Sendable {
         self.today = today.iso
         let start = Day(iso: input.wishedStart) ?? today
         self.minimumWage = "\(minimumWages.monthlyGrossText(on: start)) au \(start.french)"
+        func holds(_ texts: [String], _ ticks: [Bool], errorsOn fields: [String]) -> Bool {
+            texts.contains { !$0.isEmpty } || ticks.contains(true) || fields.contains { errors[$0] != nil }
+        }
+        let fixedTerm = [ContractKind.cdd.rawValue, ContractKind.seasonalCDD.rawValue].contains(input.contractKind)
+        self.datesOpen = fixedTerm || holds([input.endDate, input.seasonStart, input.seasonEnd], [input.seasonRecurring], errorsOn: ["end_date", "season_start", "season_end"])
+        self.payOpen = holds([input.payMin, input.payMax], [], errorsOn: ["pay_min", "pay_max", "confirm_low_pay"])
+        self.profileOpen = holds(
+            [input.skills, input.otherLicences, input.certificates, input.experience], [input.drivingLicence],
+            errorsOn: ["skills", "other_licences", "certificates", "experience"])
+        self.extrasOpen = holds([input.notes], [input.housingOffered], errorsOn: ["notes"])
     }
 }
 

@@ -63,6 +63,6 @@ struct MinimumWages: Sendable {
     /// The same as French pages write it: `1 801,84 €`.
     func monthlyGrossText(on day: Day) -> String {
         let cents = monthlyGrossCents(on: day)
-        return Formats.integer(cents / 100) + "," + Formats.twoDigits(cents % 100) + " €"
+        return Formats.integer(cents / 100) + "," + Formats.twoDigits(cents % 100) + Formats.euroSign
     }
 }

@@ -118,12 +118,12 @@ struct BoardPage: PageModel {
         html.reserveCapacity(cards.count * 400)
         for card in cards {
             let name = HTML.escape(card.candidateName)
-            html += "<tr><td>"
+            html += "<tr><td data-label=\"Sélection\">"
             if card.stage.isOpen {
                 html += "<input type=\"checkbox\" name=\"ids\" value=\"\(card.id)\" form=\"bulk\"\(checked(card, ticked)) aria-label=\"Sélectionner \(name)\">"
             }
-            html += "</td><th scope=\"row\"><a href=\"\(HTML.escape(base))/candidatures/\(card.id)\">\(name)</a></th><td>\(HTML.escape(card.communeName))</td>"
-            html += "<td>\(HTML.escape(card.stage.label))</td><td>\(HTML.escape(card.employerAnswer?.boardLabel ?? ""))</td></tr>"
+            html += "</td><th scope=\"row\"><a href=\"\(HTML.escape(base))/candidatures/\(card.id)\">\(name)</a></th><td data-label=\"Commune\">\(HTML.escape(card.communeName))</td>"
+            html += "<td data-label=\"Étape\">\(HTML.escape(card.stage.label))</td><td data-label=\"Réponse de l'employeur\">\(HTML.escape(card.employerAnswer?.boardLabel ?? ""))</td></tr>"
         }
         return html
     }

@@ -14,7 +14,7 @@ enum InterviewCalendar {
         utc.timeZone = TimeZone(identifier: "UTC")!
         let stamp = utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: now)
         let dtstamp = String(format: "%04d%02d%02dT%02d%02d%02dZ", stamp.year ?? 0, stamp.month ?? 0, stamp.day ?? 0, stamp.hour ?? 0, stamp.minute ?? 0, stamp.second ?? 0)
-        var description = "Entretien pour le poste « \(need) » chez \(business). Modalité : \(interview.mode.label)."
+        var description = "Entretien pour le poste «\u{00A0}\(need)\u{00A0}» chez \(business). Modalité : \(interview.mode.label)."
         if !interview.attendees.isEmpty { description += " Participants : \(interview.attendees)." }
         let lines = [
             "BEGIN:VCALENDAR",

@@ -57,7 +57,7 @@ struct PipelineController: Sendable {
         let now = self.now
         let refusal = try await services.database.transaction(in: context) { connection -> String? in
             guard let need = try await JobNeedRepository.find(id: needID, businessID: nil, on: connection, logger: context.logger) else { throw AppError.notFound }
-            guard need.status.isOpen else { return "Ce besoin est « \(need.status.label) » : on n'y ajoute plus de candidat." }
+            guard need.status.isOpen else { return "Ce besoin est «\u{00A0}\(need.status.label)\u{00A0}» : on n'y ajoute plus de candidat." }
             guard let candidate = try await CandidateRepository.find(id: candidateID, on: connection, logger: context.logger), candidate.mergedInto == nil else {
                 return "Ce candidat n'est pas dans le vivier du centre."
             }
@@ -66,7 +66,7 @@ struct PipelineController: Sendable {
             return nil
         }
         if let refusal { return try await boardPage(request: request, context: context, field: "candidate_id", refusal) }
-        return .seeOther("\(context.base)/besoins/\(needID)/candidatures", saying: "Candidature ajoutée à l'étape « \(ApplicationStage.sourced.label) ».")
+        return .seeOther("\(context.base)/besoins/\(needID)/candidatures", saying: "Candidature ajoutée à l'étape «\u{00A0}\(ApplicationStage.sourced.label)\u{00A0}».")
     }
 
     @Sendable func bulkReject(request: Request, context: CentreContext) async throws -> Response {
@@ -93,7 +93,7 @@ struct PipelineController: Sendable {
             return targets.count
         }
         guard let count else { return try await boardPage(request: request, context: context, field: "reason_id", "Choisissez un motif de la liste.") }
-        return .seeOther("\(context.base)/besoins/\(needID)/candidatures", saying: "\(count) candidature(s) marquée(s) « Non retenu ».")
+        return .seeOther("\(context.base)/besoins/\(needID)/candidatures", saying: "\(count) candidature(s) marquée(s) «\u{00A0}Non retenu\u{00A0}».")
     }
 
     // MARK: One application
@@ -123,7 +123,7 @@ struct PipelineController: Sendable {
         switch outcome {
         case .moved: return .seeOther("\(context.base)/candidatures/\(try context.id())", saying: done)
         case .notFound: throw AppError.notFound
-        case .refused(let from): return try await invalid(context, field: field, "Impossible de \(what) : la candidature est au stade « \(from.label) ».")
+        case .refused(let from): return try await invalid(context, field: field, "Impossible de \(what) : la candidature est au stade «\u{00A0}\(from.label)\u{00A0}».")
         }
     }
 
@@ -143,9 +143,9 @@ struct PipelineController: Sendable {
                 id: applicationID, to: target, comment: comment, tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
         }
         // From the board, back to the board.
-        let done = "Candidature déplacée en « \(target.label) »."
+        let done = "Candidature déplacée en «\u{00A0}\(target.label)\u{00A0}»."
         if outcome == .moved, let back = safeLocalPath(context.form["return_to"]) { return .seeOther(back, saying: done) }
-        return try await answer(outcome, context: context, field: "to", what: "passer à « \(target.label) »", done: done)
+        return try await answer(outcome, context: context, field: "to", what: "passer à «\u{00A0}\(target.label)\u{00A0}»", done: done)
     }
 
     @Sendable func end(request: Request, context: CentreContext) async throws -> Response {
@@ -155,7 +155,7 @@ struct PipelineController: Sendable {
         let ending = reader.choice("ending", "Fin de la candidature", as: ApplicationStage.self)
         let reason = context.form["reason_id"].flatMap { Int64($0) }
         let comment = reader.text("comment", "Commentaire", max: 2000)
-        if let ending, ending != .rejected && ending != .withdrawn { reader.errors.add("ending", "Choisissez « Non retenu » ou « Désisté ».") }
+        if let ending, ending != .rejected && ending != .withdrawn { reader.errors.add("ending", "Choisissez «\u{00A0}Non retenu\u{00A0}» ou «\u{00A0}Désisté\u{00A0}».") }
         if ending == .rejected && reason == nil { reader.errors.add("reason_id", "Choisissez le motif.") }
         guard let ending, reader.errors.isEmpty else { return try await applicationPage(context: context, errors: reader.errors) }
         let now = self.now
@@ -169,7 +169,7 @@ struct PipelineController: Sendable {
                 actorID: context.user.id, now: now, on: connection, logger: context.logger)
         }
         guard let outcome else { return try await invalid(context, field: "reason_id", "Choisissez un motif de la liste.") }
-        return try await answer(outcome, context: context, field: "ending", what: "clore la candidature", done: "Candidature close : « \(ending.label) ».")
+        return try await answer(outcome, context: context, field: "ending", what: "clore la candidature", done: "Candidature close : «\u{00A0}\(ending.label)\u{00A0}».")
     }
 
     /// The employer answers on a presented candidate: an interview, or not retained with a reason.

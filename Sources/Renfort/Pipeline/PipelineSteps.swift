@@ -140,11 +140,11 @@ enum PipelineSteps {
     ) async throws -> HireOutcome {
         guard let application = try await ApplicationRepository.find(id: applicationID, businessID: nil, forUpdate: true, on: connection, logger: logger) else { return .notFound }
         guard ApplicationTransition.hire.allows(from: application.stage) else {
-            return .refused("Seule une candidature au stade « Proposition » peut devenir une embauche (celle-ci est au stade « \(application.stage.label) »).")
+            return .refused("Seule une candidature au stade «\u{00A0}Proposition\u{00A0}» peut devenir une embauche (celle-ci est au stade «\u{00A0}\(application.stage.label)\u{00A0}»).")
         }
         guard let need = try await JobNeedRepository.find(id: application.needID, businessID: nil, forUpdate: true, on: connection, logger: logger) else { return .notFound }
         guard need.positionsFilled < need.positions else { return .refused("Tous les postes de ce besoin sont déjà pourvus.") }
-        guard need.status.isOpen else { return .refused("Ce besoin est « \(need.status.label) » : il n'accepte plus d'embauche.") }
+        guard need.status.isOpen else { return .refused("Ce besoin est «\u{00A0}\(need.status.label)\u{00A0}» : il n'accepte plus d'embauche.") }
         let fullTime = hours >= 35
         let placementID = try await PlacementRepository.create(
             businessID: need.businessID, candidateID: application.candidateID, needID: need.id, applicationID: applicationID, contract: contract,
@@ -167,7 +167,7 @@ enum PipelineSteps {
         let filled = need.positionsFilled + 1
         try await connection.execute("UPDATE job_needs SET updated_at = \(now) WHERE id = \(need.id)", logger: logger)
         var status = need.status
-        let comment = "Embauche de \(application.candidateName)"
+        let comment = "Embauche " + French.of(application.candidateName)
         for step: NeedStatus in [.qualified, .sourcing] where [.submitted, .qualified].contains(status) && NeedStatus.canMove(from: status, to: step) {
             _ = try await JobNeedRepository.move(id: need.id, to: step, comment: comment, cancelReason: nil, businessID: nil, tenantID: tenantID, actorID: actorID, now: now, on: connection, logger: logger)
             status = step

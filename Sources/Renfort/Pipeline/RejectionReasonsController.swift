@@ -28,7 +28,7 @@ struct RejectionReasonsController: Sendable {
         try await services.database.transaction(in: context) { connection in
             try await ApplicationRepository.addRejectionReason(label, tenantID: context.tenantID, on: connection, logger: context.logger)
         }
-        return .seeOther("\(context.base)/parametres/motifs", saying: "Motif « \(label) » ajouté.")
+        return .seeOther("\(context.base)/parametres/motifs", saying: "Motif «\u{00A0}\(label)\u{00A0}» ajouté.")
     }
 
     @Sendable func retire(request: Request, context: CentreContext) async throws -> Response {

@@ -43,6 +43,8 @@ struct PlacementPage: PageModel {
 
     let layout: Layout
     let candidate: String
+    /// "de " or "d'", before the person's name in the heading.
+    let ofCandidate: String
     let candidateHref: String?
     let facts: [Fact]
     let isAdviser: Bool
@@ -128,7 +130,7 @@ struct PlacementPage: PageModel {
         ]
         for checkIn in checkIns {
             guard let done = checkIn.doneOn else { continue }
-            let what = isAdviser ? "Suivi « \(checkIn.label) » : \(checkIn.status?.label ?? "")" : "Point de suivi « \(checkIn.label) » fait"
+            let what = isAdviser ? "Suivi «\u{00A0}\(checkIn.label)\u{00A0}» : \(checkIn.status?.label ?? "")" : "Point de suivi «\u{00A0}\(checkIn.label)\u{00A0}» fait"
             timeline.append((done.date, TimelineRow(at: done.french, what: what)))
         }
         for alert in alerts {
@@ -160,8 +162,9 @@ struct PlacementPage: PageModel {
         // The next check-in to do is a scheduled one (an unscheduled contact is done when recorded).
         let next = rows.first { !$0.done }
         self.layout = Layout(
-            title: "Embauche de \(placement.candidateName)", session: context.session, membership: context.membership, currentPath: "\(base)/embauches")
+            title: "Embauche " + French.of(placement.candidateName), session: context.session, membership: context.membership, currentPath: "\(base)/embauches")
         self.candidate = placement.candidateName
+        self.ofCandidate = French.de(placement.candidateName)
         self.candidateHref = isAdviser ? "\(base)/candidats/\(placement.candidateID)" : nil
         self.facts = facts
         self.isAdviser = isAdviser

@@ -14,7 +14,7 @@ struct Amount: Sendable, Hashable, Comparable {
     static func < (left: Amount, right: Amount) -> Bool { left.cents < right.cents }
 
     /// `1 900 €`, or `1 900,50 €` when there are cents.
-    var french: String { Formats.integer(cents / 100) + fraction(",") + " €" }
+    var french: String { Formats.integer(cents / 100) + fraction(",") + Formats.euroSign }
 
     /// As a form's field shows it, to be read again as it stands: `1900` or `1900,50`.
     var field: String { String(cents / 100) + fraction(",") }

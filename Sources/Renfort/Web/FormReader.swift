@@ -13,9 +13,9 @@ struct FormReader {
     mutating func text(_ name: String, _ label: String, required: Bool = false, max: Int = 200) -> String {
         let value = form[name] ?? ""
         if required && value.isEmpty {
-            errors.add(name, "Renseignez « \(label) ».")
+            errors.add(name, "Renseignez «\u{00A0}\(label)\u{00A0}».")
         } else if value.storedLength > max {
-            errors.add(name, "« \(label) » ne peut pas dépasser \(max) caractères (\(value.storedLength) saisis).")
+            errors.add(name, "«\u{00A0}\(label)\u{00A0}» ne peut pas dépasser \(max) caractères (\(value.storedLength) saisis).")
         }
         return value
     }
@@ -35,7 +35,7 @@ struct FormReader {
         guard value.unicodeScalars.allSatisfy(\.isASCII),
             value.range(of: "^\(pattern)$", options: [.regularExpression, .caseInsensitive]) != nil
         else {
-            errors.add(name, "« \(label) » n'est pas au bon format (exemple : \(example)).")
+            errors.add(name, "«\u{00A0}\(label)\u{00A0}» n'est pas au bon format (exemple : \(example)).")
             return nil
         }
         return value
@@ -45,11 +45,11 @@ struct FormReader {
     mutating func integer(_ name: String, _ label: String, range: ClosedRange<Int>, required: Bool = false) -> Int? {
         let raw = (form[name] ?? "").replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{00A0}", with: "")
         guard !raw.isEmpty else {
-            if required { errors.add(name, "Renseignez « \(label) ».") }
+            if required { errors.add(name, "Renseignez «\u{00A0}\(label)\u{00A0}».") }
             return nil
         }
         guard let value = Int(raw), range.contains(value) else {
-            errors.add(name, "« \(label) » doit être un nombre entier entre \(range.lowerBound) et \(range.upperBound).")
+            errors.add(name, "«\u{00A0}\(label)\u{00A0}» doit être un nombre entier entre \(range.lowerBound) et \(range.upperBound).")
             return nil
         }
         return value
@@ -59,11 +59,11 @@ struct FormReader {
     mutating func decimal(_ name: String, _ label: String, range: ClosedRange<Double>, required: Bool = false) -> Double? {
         let raw = (form[name] ?? "").replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: " ", with: "")
         guard !raw.isEmpty else {
-            if required { errors.add(name, "Renseignez « \(label) ».") }
+            if required { errors.add(name, "Renseignez «\u{00A0}\(label)\u{00A0}».") }
             return nil
         }
         guard let value = Double(raw), value.isFinite, range.contains(value) else {
-            errors.add(name, "« \(label) » doit être un nombre entre \(Formats.decimalComma(range.lowerBound)) et \(Formats.decimalComma(range.upperBound)).")
+            errors.add(name, "«\u{00A0}\(label)\u{00A0}» doit être un nombre entre \(Formats.decimalComma(range.lowerBound)) et \(Formats.decimalComma(range.upperBound)).")
             return nil
         }
         return (value * 10).rounded() / 10
@@ -74,15 +74,15 @@ struct FormReader {
     mutating func day(_ name: String, _ label: String, required: Bool = false, range: ClosedRange<Day>? = nil) -> Day? {
         let raw = form[name] ?? ""
         guard !raw.isEmpty else {
-            if required { errors.add(name, "Renseignez « \(label) ».") }
+            if required { errors.add(name, "Renseignez «\u{00A0}\(label)\u{00A0}».") }
             return nil
         }
         guard let day = Day(iso: raw) else {
-            errors.add(name, "« \(label) » n'est pas une date valide (format AAAA-MM-JJ, par exemple 2026-06-15).")
+            errors.add(name, "«\u{00A0}\(label)\u{00A0}» n'est pas une date valide (format AAAA-MM-JJ, par exemple 2026-06-15).")
             return nil
         }
         if let range, !range.contains(day) {
-            errors.add(name, "« \(label) » doit être comprise entre le \(range.lowerBound.french) et le \(range.upperBound.french).")
+            errors.add(name, "«\u{00A0}\(label)\u{00A0}» doit être comprise entre le \(range.lowerBound.french) et le \(range.upperBound.french).")
             return nil
         }
         return day
@@ -94,11 +94,11 @@ struct FormReader {
     {
         let raw = form[name] ?? ""
         guard !raw.isEmpty else {
-            if required { errors.add(name, "Choisissez « \(label) ».") }
+            if required { errors.add(name, "Choisissez «\u{00A0}\(label)\u{00A0}».") }
             return nil
         }
         guard let option = Option(rawValue: raw) else {
-            errors.add(name, "« \(label) » : choisissez une valeur de la liste.")
+            errors.add(name, "«\u{00A0}\(label)\u{00A0}» : choisissez une valeur de la liste.")
             return nil
         }
         return option
@@ -110,7 +110,7 @@ struct FormReader {
         var result: [Option] = []
         for raw in form.values(name) {
             guard let option = Option(rawValue: raw) else {
-                errors.add(name, "« \(label) » : choisissez des valeurs de la liste.")
+                errors.add(name, "«\u{00A0}\(label)\u{00A0}» : choisissez des valeurs de la liste.")
                 return []
             }
             if !result.contains(where: { $0.rawValue == option.rawValue }) { result.append(option) }
@@ -129,7 +129,7 @@ struct FormReader {
         case "oui": return true
         case "non": return false
         default:
-            errors.add(name, "Répondez à « \(label) ».")
+            errors.add(name, "Répondez à «\u{00A0}\(label)\u{00A0}».")
             return nil
         }
     }
@@ -139,7 +139,7 @@ struct FormReader {
         let value = text(name, label, required: required, max: 254)
         guard !value.isEmpty else { return nil }
         guard value.range(of: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", options: .regularExpression) != nil else {
-            errors.add(name, "« \(label) » n'est pas une adresse e-mail valide (exemple : nom@entreprise.fr).")
+            errors.add(name, "«\u{00A0}\(label)\u{00A0}» n'est pas une adresse e-mail valide (exemple : nom@entreprise.fr).")
             return nil
         }
         return value

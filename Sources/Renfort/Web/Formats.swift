@@ -21,7 +21,10 @@ enum Formats {
     static func hours(_ value: Double) -> String { decimalComma(value) }
 
     /// `1 900 €`, thousands grouped as in French.
-    static func euros(_ value: Int) -> String { integer(value) + " €" }
+    static func euros(_ value: Int) -> String { integer(value) + euroSign }
+
+    /// ` €` after an amount, by a no-break space: the sign never starts a line of its own.
+    static let euroSign = "\u{00A0}€"
 
     /// A whole value without decimals, otherwise one with a decimal comma (`17,5`).
     static func decimalComma(_ value: Double) -> String {

@@ -132,7 +132,7 @@ import Testing
             let values = Dictionary(shown.controls.filter { $0.kind != "select" }.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
             #expect(values["time"] == "14:30" && values["duration"] == "40" && values["place"] == "https://visio.exemple.fr/salle-7" && values["attendees"] == "Mme Durand, gérante")
             #expect(shown.controls.first { $0.name == "mode" }?.options.first { $0.selected }?.value == "video")
-            #expect(answer.text.contains("Renseignez « Date de l&#39;entretien »") || answer.text.contains("Date de l"))
+            #expect(answer.text.contains("Renseignez «\u{00A0}Date de l&#39;entretien\u{00A0}»") || answer.text.contains("Date de l"))
             #expect(try await DemoLookup(database: database).count("test", "SELECT 1 FROM interviews") == 0)
         }
     }

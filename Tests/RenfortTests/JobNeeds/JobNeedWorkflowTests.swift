@@ -132,7 +132,7 @@ import Testing
             try await browser.get("/c/cahors/besoins/\(need)")
             let illegal = try await browser.post("/c/cahors/besoins/\(need)/statut", [("to", "filled")])
             #expect(illegal.status == .unprocessableContent)
-            #expect(illegal.text.contains("Impossible de passer à « Pourvu » un besoin au statut « Déposé »"))
+            #expect(illegal.text.contains("Impossible de passer à «\u{00A0}Pourvu\u{00A0}» un besoin au statut «\u{00A0}Déposé\u{00A0}»"))
             let qualified = try await browser.post("/c/cahors/besoins/\(need)/qualifier", [
                 ("rome_code", "a1101"), ("hard_to_fill", "oui"), ("hard_to_fill_reasons", "rare_skill"),
                 ("adviser_id", String(adviserID)), ("comment", "Vu avec M. Vayssières"),

@@ -16,7 +16,7 @@ import Testing
         // 151,67 hours a month.
         #expect(table.monthlyGrossCents(on: Day(iso: "2025-06-15")!) == 180_184)
         #expect(table.monthlyGrossCents(on: Day(iso: "2026-06-15")!) == 186_706)
-        #expect(table.monthlyGrossText(on: Day(iso: "2025-06-15")!) == "1\u{202F}801,84 €")
+        #expect(table.monthlyGrossText(on: Day(iso: "2025-06-15")!) == "1\u{202F}801,84\u{00A0}€")
     }
 
     @Test func aMalformedTableIsRefusedAtStart() {
@@ -41,7 +41,7 @@ import Testing
         #expect(errors(start: "2026-05-31", pay: "1850").isEmpty)
         let june = errors(start: "2026-06-01", pay: "1850")
         #expect(june["pay_min"]?.contains("SMIC en vigueur au 01/06/2026") == true)
-        #expect(june["pay_min"]?.contains("1\u{202F}867,06 €") == true)
+        #expect(june["pay_min"]?.contains("1\u{202F}867,06\u{00A0}€") == true)
         #expect(errors(start: "2026-06-01", pay: "1868").isEmpty)
     }
 }

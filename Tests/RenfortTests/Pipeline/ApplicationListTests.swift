@@ -94,13 +94,13 @@ import Testing
             #expect(open.status == .ok)
             let escapedName = "&lt;b&gt;&quot;Zoé&quot;&lt;/b&gt; &amp; &#39;Cie&#39;"
             #expect(open.text.contains("aria-label=\"Sélectionner \(escapedName)\">"))
-            #expect(open.text.contains(">\(escapedName)</a></th><td>Saint-Cirq &lt;Lapopie&gt;</td><td>Repéré</td><td></td></tr>"))
+            #expect(open.text.contains(">\(escapedName)</a></th><td data-label=\"Commune\">Saint-Cirq &lt;Lapopie&gt;</td><td data-label=\"Étape\">Repéré</td><td data-label=\"Réponse de l'employeur\"></td></tr>"))
             #expect(!open.text.contains("<b>\"Zoé\"</b>"))
             #expect(open.text.contains(">&lt;i&gt;Trop &quot;loin&quot;&lt;/i&gt; &amp; co</option>"))
             #expect(!open.text.contains("<i>Trop"))
             let closed = try await browser.get("/c/cahors/besoins/\(need)/candidatures?vue=liste&etape=rejected")
             let rejected = try #require(ids.first { $0.1 == "rejected" }?.0)
-            #expect(closed.text.contains("<tr><td></td><th scope=\"row\"><a href=\"/c/cahors/candidatures/\(rejected)\">Close Personne</a></th>"))
+            #expect(closed.text.contains("<tr><td data-label=\"Sélection\"></td><th scope=\"row\"><a href=\"/c/cahors/candidatures/\(rejected)\">Close Personne</a></th>"))
         }
     }
 }

@@ -43,7 +43,7 @@ import Testing
             try await browser.get(app)
             let illegal = try await browser.post(app + "/etape", [("to", "offer")])
             #expect(illegal.status == .unprocessableContent)
-            #expect(illegal.text.contains("Impossible de passer à « Proposition »"))
+            #expect(illegal.text.contains("Impossible de passer à «\u{00A0}Proposition\u{00A0}»"))
             #expect(try await browser.post(app + "/etape", [("to", "presented"), ("comment", "Profil solide")]).status == .seeOther)
 
             // Presented: the employer sees the summary and the CV, and answers.

@@ -21,8 +21,8 @@ import Testing
     }
 
     @Test func writesFrench() {
-        #expect(Amount(cents: 190_050).french == "1\u{202F}900,50 €")
-        #expect(Amount(cents: 190_000).french == "1\u{202F}900 €")
+        #expect(Amount(cents: 190_050).french == "1\u{202F}900,50\u{00A0}€")
+        #expect(Amount(cents: 190_000).french == "1\u{202F}900\u{00A0}€")
         #expect(Amount(cents: 190_005).field == "1900,05")
         #expect(Amount.parse(Amount(cents: 190_050).field) == Amount(cents: 190_050))
     }
@@ -44,7 +44,7 @@ import Testing
             let fields = form.submission.filter { !["_csrf", "pay_min", "pay_max"].contains($0.0) } + [("pay_min", "1\u{202F}900,50"), ("pay_max", "2 100.75 €")]
             #expect(try await browser.post(edit, fields).status == .seeOther)
             #expect(try await lookup.ids("test", "SELECT id FROM job_needs WHERE pay_min = 1900.50 AND pay_max = 2100.75") == [need])
-            #expect(try await browser.get("/c/test/besoins/\(need)").text.contains("1\u{202F}900,50 € à 2\u{202F}100,75 €"))
+            #expect(try await browser.get("/c/test/besoins/\(need)").text.contains("1\u{202F}900,50\u{00A0}€ à 2\u{202F}100,75\u{00A0}€"))
             // Shown again in its form as it reads back, and saved unchanged it stays the same.
             let again = try #require(HTMLForm.posting(to: edit, in: try await browser.get(edit).text).first)
             #expect(again.controls.first { $0.name == "pay_min" }?.value == "1900,50")
@@ -61,7 +61,7 @@ import Testing
             #expect(HTMLForm.posting(to: offers, in: wrong.text).first?.controls.first { $0.name == "gross_pay" }?.value == "1,900")
             #expect(try await browser.post(offers, terms + [("gross_pay", "1\u{00A0}950.25")]).status == .seeOther)
             #expect(try await lookup.ids("test", "SELECT id FROM offers WHERE gross_pay = 1950.25").count == 1)
-            #expect(try await browser.get("/c/test/candidatures/\(application)").text.contains("1\u{202F}950,25 € brut par mois"))
+            #expect(try await browser.get("/c/test/candidatures/\(application)").text.contains("1\u{202F}950,25\u{00A0}€ brut par mois"))
         }
     }
 }

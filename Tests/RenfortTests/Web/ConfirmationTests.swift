@@ -99,7 +99,7 @@ import Testing
                 ("slug", "gourdon"), ("name", "Centre de Gourdon"), ("territory", "Bouriane"), ("adviser_name", "Lucie"),
                 ("adviser_email", "lucie@gourdon.test"), ("_form", Tokens.random()),
             ])
-            #expect(try await admin.get(created.location ?? "").text.contains("Le centre « gourdon » est créé"))
+            #expect(try await admin.get(created.location ?? "").text.contains("Le centre «\u{00A0}gourdon\u{00A0}» est créé"))
         }
     }
 }

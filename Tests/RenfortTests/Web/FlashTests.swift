@@ -60,7 +60,7 @@ import Testing
 
                 // Applications.
                 let moved = try await desk.post("/c/essai/candidatures/\(application)/etape", [("to", "presented")])
-                try await says("\(c)/candidatures/{id}/etape", moved, desk, "Candidature déplacée en « Présenté à l'employeur »")
+                try await says("\(c)/candidatures/{id}/etape", moved, desk, "Candidature déplacée en «\u{00A0}Présenté à l'employeur\u{00A0}»")
                 // Shown once: the same page again says nothing more.
                 #expect(!(try await desk.get("/c/essai/candidatures/\(application)").text.contains("Candidature déplacée")))
                 try await says("\(c)/besoins/{id}/candidatures", try await desk.post("/c/essai/besoins/\(need)/candidatures", [("candidate_id", String(other))]), desk, "Candidature ajoutée")
@@ -84,7 +84,7 @@ import Testing
                 let reason = try #require(try await lookup.ids("essai", "SELECT id FROM rejection_reasons ORDER BY id LIMIT 1").first)
                 try await says("\(c)/besoins/{id}/candidatures/rejeter", try await desk.post("/c/essai/besoins/\(need)/candidatures/rejeter", [
                     ("reason_id", String(reason)), ("ids", String(application)),
-                ]), desk, "1 candidature(s) marquée(s) « Non retenu »")
+                ]), desk, "1 candidature(s) marquée(s) «\u{00A0}Non retenu\u{00A0}»")
                 let last = try #require(try await lookup.ids("essai", "SELECT id FROM applications WHERE candidate_id = \(other)").first)
                 try await says("\(c)/candidatures/{id}/fin", try await desk.post("/c/essai/candidatures/\(last)/fin", [("ending", "withdrawn")]), desk, "Candidature close")
 
@@ -114,10 +114,10 @@ import Testing
                 try await desk.get("/c/essai/candidats/\(candidate)")
                 try await says("\(c)/candidats/{id}/documents", try await CandidateFixtures.upload(
                     desk, path: "/c/essai/candidats/\(candidate)/documents", filename: "cv.pdf", data: Array("%PDF-1.4 cv".utf8)), desk, "Document ajouté")
-                try await says("\(c)/parametres/motifs", try await desk.post("/c/essai/parametres/motifs", [("label", "Trop loin")]), desk, "Motif « Trop loin » ajouté")
+                try await says("\(c)/parametres/motifs", try await desk.post("/c/essai/parametres/motifs", [("label", "Trop loin")]), desk, "Motif «\u{00A0}Trop loin\u{00A0}» ajouté")
                 let motif = try #require(try await lookup.ids("essai", "SELECT id FROM rejection_reasons WHERE label = 'Trop loin'").first)
                 try await says("\(c)/parametres/motifs/{id}/retirer", try await desk.post("/c/essai/parametres/motifs/\(motif)/retirer"), desk, "Motif retiré")
-                try await says("\(c)/parametres/suivis/etapes", try await desk.post("/c/essai/parametres/suivis/etapes", [("label", "Deux semaines"), ("offset_days", "14")]), desk, "Étape « Deux semaines » ajoutée")
+                try await says("\(c)/parametres/suivis/etapes", try await desk.post("/c/essai/parametres/suivis/etapes", [("label", "Deux semaines"), ("offset_days", "14")]), desk, "Étape «\u{00A0}Deux semaines\u{00A0}» ajoutée")
                 let step = try #require(try await lookup.ids("essai", "SELECT id FROM followup_steps WHERE label = 'Deux semaines'").first)
                 try await says("\(c)/parametres/suivis/etapes/{id}/retirer", try await desk.post("/c/essai/parametres/suivis/etapes/\(step)/retirer"), desk, "Étape retirée")
                 try await says("\(c)/parametres/suivis/essai", try await desk.post("/c/essai/parametres/suivis/essai", [("cdi_days", "60"), ("long_fixed_days", "30"), ("short_fixed_max_days", "14")]), desk, "Périodes d'essai enregistrées")

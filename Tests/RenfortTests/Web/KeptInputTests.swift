@@ -281,7 +281,7 @@ import Testing
             let body = MultipartTests.body([.field("_csrf", browser.csrf ?? ""), .file("lettre de motivation.txt", Array("Madame, Monsieur".utf8))])
             let answer = try await MultipartTests.send(browser, path + "/documents", body)
             #expect(answer.status == .unprocessableContent)
-            #expect(answer.text.contains("Fichier choisi : « lettre de motivation.txt »"))
+            #expect(answer.text.contains("Fichier choisi : «\u{00A0}lettre de motivation.txt\u{00A0}»"))
             #expect(answer.text.contains("seuls les PDF sont acceptés"))
         }
     }
