@@ -167,25 +167,47 @@ enum CandidateRepository {
 
     /// A page of the pool (merged records left out) and how many match in all. With words, the
     /// full-text search (schema 0060: names, skills, experience, seasonal availability, notes;
-    /// French stems, no accents, prefixes) and the best matches first: ts_rank with the name
-    /// weighing 1, skills 0.4, experience and seasons 0.2, notes 0.1. Without, by name.
+    /// French stems, no accents, prefixes), the best matches first; without, by name.
     static func search(_ filter: CandidateFilter, on connection: PostgresConnection, logger: Logger) async throws -> (candidates: [CandidateSummary], total: Int) {
         let words = filter.text.map(words) ?? ""
         let text: String? = words.isEmpty ? nil : words
         let commune = filter.commune.flatMap(pattern)
         let offset = (max(filter.page, 1) - 1) * CandidateFilter.pageSize
+        let filtered = commune != nil || filter.drivingLicence || filter.ownVehicle || filter.availableBy != nil || filter.contractKind != nil
+            || filter.source != nil
         var total = 0
-        // The page first (ranked, counted), then its 25 rows' current CDI.
+        func read(_ row: PostgresRandomAccessRow) throws -> CandidateSummary {
+            total = try row.get("total")
+            return try summary(row)
+        }
+        if let text, !filtered {
+            // Words alone: the matches counted, ranked and cut to the page in `candidate_search`
+            // (through its GIN index), then only the page's records read.
+            return (try await connection.rows(
+                """
+                SELECT c.id, c.first_name || ' ' || c.last_name AS name, c.commune_name, c.skills, c.driving_licence, c.own_vehicle,
+                       c.available_from, c.source, page.total, \(unescaped: cdiEmployer("c"))
+                FROM (
+                    SELECT m.candidate_id, m.rank, m.last_name, m.first_name, count(*) OVER () AS total
+                    FROM candidate_search_matches(search_query(\(text))) m
+                    ORDER BY m.rank DESC, m.last_name, m.first_name, m.candidate_id
+                    LIMIT \(CandidateFilter.pageSize) OFFSET \(offset)
+                ) page JOIN candidates c ON c.id = page.candidate_id
+                ORDER BY page.rank DESC, page.last_name, page.first_name, page.candidate_id
+                """, logger: logger, read), total)
+        }
+        // With filters: the matches (or the whole pool) joined to their records to filter them.
+        let from = text == nil ? "candidates c" : "candidate_search_matches(search_query((SELECT words FROM typed))) m JOIN candidates c ON c.id = m.candidate_id"
+        let rank = text == nil ? "0::real" : "m.rank"
         let candidates = try await connection.rows(
             """
+            WITH typed AS (SELECT \(text)::text AS words)
             SELECT page.*, \(unescaped: cdiEmployer("page"))
             FROM (
                 SELECT c.tenant_id, c.id, c.first_name || ' ' || c.last_name AS name, c.last_name, c.first_name, c.commune_name, c.skills,
-                       c.driving_licence, c.own_vehicle, c.available_from, c.source,
-                       coalesce(ts_rank('{0.1, 0.2, 0.4, 1.0}', c.search_vector, s.query), 0) AS rank, count(*) OVER () AS total
-                FROM candidates c, (SELECT search_query(\(text)) AS query) s
+                       c.driving_licence, c.own_vehicle, c.available_from, c.source, \(unescaped: rank) AS rank, count(*) OVER () AS total
+                FROM \(unescaped: from)
                 WHERE c.merged_into IS NULL
-                  AND (\(text)::text IS NULL OR c.search_vector @@ s.query)
                   AND (\(commune)::text IS NULL OR search_folded(c.commune_name) LIKE \(commune))
                   AND (NOT \(filter.drivingLicence) OR c.driving_licence)
                   AND (NOT \(filter.ownVehicle) OR c.own_vehicle)
@@ -196,11 +218,7 @@ enum CandidateRepository {
                 LIMIT \(CandidateFilter.pageSize) OFFSET \(offset)
             ) page
             ORDER BY page.rank DESC, page.last_name, page.first_name, page.id
-            """, logger: logger
-        ) { row in
-            total = try row.get("total")
-            return try summary(row)
-        }
+            """, logger: logger, read)
         return (candidates, total)
     }
 
