@@ -162,18 +162,21 @@ struct CandidateController: Sendable {
             return try await invalid(id, reader.errors, context)
         }
         let now = services.clock.now()
-        let merged = try await services.database.transaction(in: context) { connection -> Bool in
-            guard let source = try await CandidateRepository.find(id: id, on: connection, logger: context.logger), source.mergedInto == nil else { throw AppError.notFound }
-            guard let kept = try await CandidateRepository.find(id: target, on: connection, logger: context.logger), kept.mergedInto == nil else { return false }
+        // Sent twice, the second finds the record merged already: the survivor's page again.
+        let merged = try await services.database.transaction(in: context) { connection -> Int64? in
+            guard let source = try await CandidateRepository.find(id: id, on: connection, logger: context.logger) else { throw AppError.notFound }
+            if let survivor = source.mergedInto { return survivor == target ? target : nil }
+            guard let kept = try await CandidateRepository.find(id: target, on: connection, logger: context.logger), kept.mergedInto == nil else { return nil }
             try await CandidateRepository.merge(source: id, into: target, tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
-            return true
+            return target
         }
-        guard merged else {
+        guard let merged else {
+            _ = try await activeCandidate(id, context)
             var errors = FormErrors()
             errors.add("target_id", "Aucune fiche active de ce numéro dans le vivier.")
             return try await invalid(id, errors, context)
         }
-        return .seeOther("\(context.base)/candidats/\(target)", saying: "Les deux fiches sont fusionnées.")
+        return .seeOther("\(context.base)/candidats/\(merged)", saying: "Les deux fiches sont fusionnées.")
     }
 
     // MARK: Documents

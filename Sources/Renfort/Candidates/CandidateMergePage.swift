@@ -77,7 +77,7 @@ struct CandidateMergePage: PageModel {
             ]
         }
         let rows = zip(fields(merged), fields(kept)).map { left, right in
-            Row(label: left.0, merged: left.1, kept: right.1, differs: left.1 != right.1)
+            Row(label: left.0, merged: left.1.isEmpty ? "—" : left.1, kept: right.1.isEmpty ? "—" : right.1, differs: left.1 != right.1)
         }
         return CandidateMergePage(
             layout: Layout(title: "Fusionner deux fiches", session: context.session, membership: context.membership, currentPath: "\(base)/candidats"),

@@ -299,7 +299,7 @@ enum CandidateRepository {
         try await connection.execute("UPDATE placements SET candidate_id = \(target) WHERE candidate_id = \(source)", logger: logger)
         try await connection.execute(
             """
-            UPDATE candidates t SET notes = btrim(t.notes || E'\\n' || s.notes), updated_at = \(now)
+            UPDATE candidates t SET notes = concat_ws(E'\\n', nullif(btrim(t.notes), ''), s.notes), updated_at = \(now)
             FROM candidates s WHERE t.id = \(target) AND s.id = \(source) AND s.notes <> ''
             """, logger: logger)
         try await connection.execute("UPDATE candidates SET merged_into = \(target), updated_at = \(now) WHERE id = \(source) OR merged_into = \(source)", logger: logger)

@@ -109,6 +109,10 @@ import Testing
 
             let done = try await browser.post("/c/essai/candidats/\(merged)/fusionner", [("target_id", String(kept)), ("confirm", "1")])
             #expect(done.location == "/c/essai/candidats/\(kept)")
+            // Sent twice: merged once, the survivor's page again.
+            let twice = try await browser.post("/c/essai/candidats/\(merged)/fusionner", [("target_id", String(kept)), ("confirm", "1")])
+            #expect(twice.location == "/c/essai/candidats/\(kept)")
+            #expect(try await database.count("candidate_events", tenant: centre, where: "kind = 'merged'") == 1)
             let survivor = try await browser.get("/c/essai/candidats/\(kept)")
             #expect(survivor.text.contains("Les deux fiches sont fusionnées"))
             // Both e-mails and both phones.
@@ -120,7 +124,7 @@ import Testing
             #expect(try await database.count("applications", tenant: centre, where: "id = \(moved) AND candidate_id = \(kept)") == 1)
             #expect(survivor.text.contains("/c/essai/candidatures/\(moved)\""))
             #expect(survivor.text.contains("/c/essai/candidatures/\(conflicting)\">Cuisinier</a> <span class=\"muted\">(de la fiche n° \(merged), fusionnée)</span>"))
-            #expect(survivor.text.contains("Vue au forum de l&#39;emploi"))
+            #expect(survivor.text.contains("<p class=\"prose\">Vue au forum de l&#39;emploi</p>"))
 
             // The old e-mail and the old phone still find the person.
             let again = try await browser.post(

@@ -119,6 +119,19 @@ import Testing
             #expect(names(try await browser.get("/c/essai/candidats?q=borie")) == ["Léa Bories"])
             // Another centre's pool is not reachable at all.
             #expect(try await browser.get("/c/autre/candidats?q=lea").status == .notFound)
+
+            // The search's own function (it reads candidate_search as its owner) keeps to the
+            // centre set for the transaction, and finds nothing without one.
+            func matches(_ centre: Int64?) async throws -> [Int64] {
+                try await database.asApp { client in
+                    try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) {
+                        try await $0.values("SELECT candidate_id FROM candidate_search_matches(search_query('lea'))", as: Int64.self, logger: TestEnvironment.logger)
+                    }
+                }
+            }
+            #expect(try await matches(theirs) == [foreign])
+            #expect(try await matches(nil) == [])
+            #expect(try await matches(mine).count == 1)
         }
     }
 }
