@@ -15,6 +15,7 @@ struct CandidateController: Sendable {
         centre.get("candidats/{id}", use: show)
         centre.get("candidats/{id}/modifier", use: editForm)
         centre.post("candidats/{id}/modifier", use: update)
+        centre.get("candidats/{id}/fusionner", use: compare)
         centre.post("candidats/{id}/fusionner", use: merge)
         centre.post("candidats/{id}/documents", use: upload)
         centre.get("candidats/{id}/documents/{document}", use: download)
@@ -37,7 +38,7 @@ struct CandidateController: Sendable {
         return try services.renderer.render(CandidateFormPage(editing: nil, form: FormState(CandidateInput()), context: context))
     }
 
-    private struct DuplicatesFound: Error { let duplicates: [CandidateSummary] }
+    private struct DuplicatesFound: Error { let duplicates: [Suspect] }
 
     @Sendable func create(request: Request, context: CentreContext) async throws -> Response {
         try context.require(.adviser)
@@ -112,34 +113,70 @@ struct CandidateController: Sendable {
     }
 
     /// The record's page again, with the form as it was sent and its errors (422).
-    private func invalid(_ id: Int64, _ errors: FormErrors, _ context: CentreContext) async throws -> Response {
-        guard let page = try await CandidatePage.load(id: id, in: context, database: services.database, form: FormState(sent: context.form, errors: errors))
+    private func invalid(_ id: Int64, _ errors: FormErrors, _ context: CentreContext, sent: FormData? = nil) async throws -> Response {
+        guard let page = try await CandidatePage.load(id: id, in: context, database: services.database, form: FormState(sent: sent ?? context.form, errors: errors))
         else { throw AppError.notFound }
         return try services.renderer.render(page, status: .unprocessableContent)
     }
 
     // MARK: Merge
 
+    /// The record to keep, as a form (the record's page, or the comparison) sends its number.
+    private func mergeTarget(_ id: Int64, _ reader: inout FormReader) -> Int64? {
+        let target = reader.integer("target_id", "Numéro de la fiche à garder", range: 1...Int(Int64.max / 2), required: true).map(Int64.init)
+        if target == id { reader.errors.add("target_id", "Choisissez une autre fiche que celle-ci.") }
+        return target
+    }
+
+    /// The two records side by side before merging record `id` into `target_id` (a suspect of
+    /// the record's page, or a number typed there).
+    @Sendable func compare(request: Request, context: CentreContext) async throws -> Response {
+        let id = try candidateID(context)
+        let query = request.uri.queryParameters
+        let sent = FormData(fields: query["target_id"].map { [("target_id", String($0))] } ?? [])
+        var reader = FormReader(sent)
+        let target = mergeTarget(id, &reader)
+        guard let target, reader.errors.isEmpty else { return try await invalid(id, reader.errors, context, sent: sent) }
+        guard let page = try await CandidateMergePage.load(id: id, target: target, in: context, database: services.database) else {
+            _ = try await activeCandidate(id, context)
+            var errors = FormErrors()
+            errors.add("target_id", "Aucune fiche active de ce numéro dans le vivier.")
+            return try await invalid(id, errors, context, sent: sent)
+        }
+        return try services.renderer.render(page)
+    }
+
     @Sendable func merge(request: Request, context: CentreContext) async throws -> Response {
         let id = try candidateID(context)
         var reader = FormReader(context.form)
-        let target = reader.integer("target_id", "Numéro de la fiche à garder", range: 1...Int(Int64.max / 2), required: true).map(Int64.init)
-        if target == id { reader.errors.add("target_id", "Choisissez une autre fiche que celle-ci.") }
-        _ = reader.confirmed("Cochez la case pour confirmer la fusion : elle ne se défait pas.")
+        let target = mergeTarget(id, &reader)
         guard let target, reader.errors.isEmpty else { return try await invalid(id, reader.errors, context) }
-        let now = services.clock.now()
-        let merged = try await services.database.transaction(in: context) { connection -> Bool in
-            guard let source = try await CandidateRepository.find(id: id, on: connection, logger: context.logger), source.mergedInto == nil else { throw AppError.notFound }
-            guard let kept = try await CandidateRepository.find(id: target, on: connection, logger: context.logger), kept.mergedInto == nil else { return false }
-            try await CandidateRepository.merge(source: id, into: target, tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
-            return true
+        _ = reader.confirmed("Cochez la case pour confirmer la fusion : elle ne se défait pas.")
+        if !reader.errors.isEmpty {
+            // Not confirmed: the comparison again, the message beside the box.
+            if let page = try await CandidateMergePage.load(
+                id: id, target: target, in: context, database: services.database, form: FormState(sent: context.form, errors: reader.errors))
+            {
+                return try services.renderer.render(page, status: .unprocessableContent)
+            }
+            return try await invalid(id, reader.errors, context)
         }
-        guard merged else {
+        let now = services.clock.now()
+        // Sent twice, the second finds the record merged already: the survivor's page again.
+        let merged = try await services.database.transaction(in: context) { connection -> Int64? in
+            guard let source = try await CandidateRepository.find(id: id, on: connection, logger: context.logger) else { throw AppError.notFound }
+            if let survivor = source.mergedInto { return survivor == target ? target : nil }
+            guard let kept = try await CandidateRepository.find(id: target, on: connection, logger: context.logger), kept.mergedInto == nil else { return nil }
+            try await CandidateRepository.merge(source: id, into: target, tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
+            return target
+        }
+        guard let merged else {
+            _ = try await activeCandidate(id, context)
             var errors = FormErrors()
             errors.add("target_id", "Aucune fiche active de ce numéro dans le vivier.")
             return try await invalid(id, errors, context)
         }
-        return .seeOther("\(context.base)/candidats/\(target)", saying: "Les deux fiches sont fusionnées.")
+        return .seeOther("\(context.base)/candidats/\(merged)", saying: "Les deux fiches sont fusionnées.")
     }
 
     // MARK: Documents

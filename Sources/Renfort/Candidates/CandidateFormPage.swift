@@ -6,6 +6,9 @@ struct CandidateFormPage: PageModel {
         let href: String
         let name: String
         let commune: String
+        /// Why it is suspected ("même nom et même commune").
+        let reasons: String
+        let cdi: String?
     }
 
     let layout: Layout
@@ -20,7 +23,7 @@ struct CandidateFormPage: PageModel {
     let form: FormState<CandidateInput>
 
     /// The form for a new record (`editing` nil) or for record `editing`.
-    init(editing: Int64?, form: FormState<CandidateInput>, duplicates: [CandidateSummary] = [], context: CentreContext) {
+    init(editing: Int64?, form: FormState<CandidateInput>, duplicates: [Suspect] = [], context: CentreContext) {
         let base = context.base
         let input = form.values
         self.layout = Layout(
@@ -32,7 +35,11 @@ struct CandidateFormPage: PageModel {
         self.isNew = editing == nil
         self.contractKinds = ContractKind.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: input.wishedContracts.contains($0.rawValue)) }
         self.sources = Option.all(CandidateSource.self, chosen: input.source, label: \.label)
-        self.duplicates = duplicates.map { DuplicateRow(href: "\(base)/candidats/\($0.id)", name: $0.name, commune: $0.communeName) }
+        self.duplicates = duplicates.map {
+            DuplicateRow(
+                href: "\(base)/candidats/\($0.candidate.id)", name: $0.candidate.name, commune: $0.candidate.communeName, reasons: $0.reasons,
+                cdi: $0.candidate.cdiLabel)
+        }
         self.hasDuplicates = !duplicates.isEmpty
         self.form = form
     }

@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
 
-/// The centre's pool: a search over names, skills and notes, the filters, pages of 25.
+/// The centre's pool: a search over names, skills, experience, seasonal availability and notes
+/// (best matches first), the filters, pages of 25.
 struct CandidateListPage: PageModel {
     static let template = "candidates/list"
 
@@ -13,6 +14,8 @@ struct CandidateListPage: PageModel {
         let mobility: String
         let available: String
         let source: String
+        /// "En CDI chez …" for someone already hired on a CDI.
+        let cdi: String?
     }
 
     let layout: Layout
@@ -60,7 +63,7 @@ struct CandidateListPage: PageModel {
                 Row(
                     href: "\(base)/candidats/\($0.id)", name: $0.name, commune: $0.communeName, skills: String($0.skills.prefix(120)),
                     mobility: Candidate.mobility(licence: $0.drivingLicence, vehicle: $0.ownVehicle), available: $0.availableFrom?.french ?? "",
-                    source: $0.source.label)
+                    source: $0.source.label, cdi: $0.cdiLabel)
             },
             isEmpty: result.candidates.isEmpty, total: result.total, text: text, commune: commune,
             licenceChecked: filter.drivingLicence, vehicleChecked: filter.ownVehicle, availableBy: filter.availableBy?.iso ?? "",

@@ -10,6 +10,17 @@ struct CandidatePage: PageModel {
         let need: String
         let business: String
         let stage: String
+        /// "de la fiche n° 12 fusionnée" when it stayed on a record merged into this one.
+        let from: String?
+    }
+
+    /// A record that may be the same person, with the link to compare them before merging.
+    struct SuspectRow: Sendable {
+        let href: String
+        let name: String
+        let commune: String
+        let reasons: String
+        let compareHref: String
     }
 
     let layout: Layout
@@ -27,6 +38,8 @@ struct CandidatePage: PageModel {
     /// The upload form's one-time token (a double submit keeps one document).
     let uploadToken: String
     let mergeAction: String
+    let suspects: [SuspectRow]
+    let hasSuspects: Bool
     let history: [Fact]
     let form: FormState<TypedFields>
 
@@ -36,10 +49,13 @@ struct CandidatePage: PageModel {
     ) async throws -> CandidatePage? {
         try context.require(.adviser)
         let base = context.base
-        let loaded = try await database.transaction(in: context) { connection -> (Candidate, [ApplicationRow], [DocumentRow], [Fact])? in
+        let loaded = try await database.transaction(in: context) {
+            connection -> (Candidate, [ApplicationRow], [DocumentRow], [Fact], [CandidateContact], [Suspect])? in
             guard let candidate = try await CandidateRepository.find(id: id, on: connection, logger: context.logger) else { return nil }
             let applications = try await CandidateRepository.applications(candidateID: id, on: connection, logger: context.logger).map {
-                ApplicationRow(href: "\(base)/candidatures/\($0.id)", need: $0.need, business: $0.business, stage: $0.stage.label)
+                ApplicationRow(
+                    href: "\(base)/candidatures/\($0.id)", need: $0.need, business: $0.business, stage: $0.stage.label,
+                    from: $0.fromCandidateID.map { "de la fiche n° \($0), fusionnée" })
             }
             let documents = try await CandidateRepository.documents(candidateID: id, on: connection, logger: context.logger).map {
                 DocumentRow($0, href: "\(base)/candidats/\(id)/documents/\($0.id)")
@@ -47,12 +63,19 @@ struct CandidatePage: PageModel {
             let history = try await CandidateRepository.events(candidateID: id, on: connection, logger: context.logger).map {
                 Fact(label: "\(Formats.dateTime($0.at)) · \($0.who)", value: $0.description)
             }
-            return (candidate, applications, documents, history)
+            let contacts = try await CandidateRepository.contacts(candidateID: id, on: connection, logger: context.logger)
+            let suspects = candidate.mergedInto != nil ? [] : try await CandidateRepository.duplicates(
+                of: candidate.details, excluding: id, on: connection, logger: context.logger)
+            return (candidate, applications, documents, history, contacts, suspects)
         }
-        guard let (candidate, applications, documents, history) = loaded else { return nil }
+        guard let (candidate, applications, documents, history, contacts, suspects) = loaded else { return nil }
         var facts: [Fact] = []
         if let email = candidate.email { facts.append(.init(label: "E-mail", value: email)) }
         if let phone = candidate.phone { facts.append(.init(label: "Téléphone", value: phone)) }
+        // The contacts of the records merged into this one.
+        let otherEmails = contacts.filter { $0.kind == "email" }.map(\.value), otherPhones = contacts.filter { $0.kind == "phone" }.map(\.value)
+        if !otherEmails.isEmpty { facts.append(.init(label: "Autres e-mails", value: otherEmails.joined(separator: ", "))) }
+        if !otherPhones.isEmpty { facts.append(.init(label: "Autres téléphones", value: otherPhones.joined(separator: ", "))) }
         facts.append(.init(label: "Commune", value: candidate.communeName))
         if let birth = candidate.birthDate { facts.append(.init(label: "Date de naissance", value: birth.french)) }
         let mobility = candidate.mobility
@@ -72,7 +95,12 @@ struct CandidatePage: PageModel {
             name: candidate.fullName, merged: candidate.mergedInto != nil, mergedHref: candidate.mergedInto.map { "\(base)/candidats/\($0)" },
             facts: facts, notes: candidate.notes.isEmpty ? nil : candidate.notes, editHref: "\(base)/candidats/\(id)/modifier",
             applications: applications, hasApplications: !applications.isEmpty, documents: documents, hasDocuments: !documents.isEmpty,
-            uploadAction: "\(base)/candidats/\(id)/documents", uploadToken: FormSubmissions.newToken(), mergeAction: "\(base)/candidats/\(id)/fusionner", history: history,
+            uploadAction: "\(base)/candidats/\(id)/documents", uploadToken: FormSubmissions.newToken(), mergeAction: "\(base)/candidats/\(id)/fusionner",
+            suspects: suspects.map {
+                SuspectRow(
+                    href: "\(base)/candidats/\($0.candidate.id)", name: $0.candidate.name, commune: $0.candidate.communeName, reasons: $0.reasons,
+                    compareHref: "\(base)/candidats/\(id)/fusionner?target_id=\($0.candidate.id)")
+            }, hasSuspects: !suspects.isEmpty, history: history,
             form: form)
     }
 }

@@ -13,6 +13,25 @@ struct CandidateSummary: Sendable {
     let ownVehicle: Bool
     let availableFrom: Day?
     let source: CandidateSource
+    /// The business of their current CDI (a placement not ended), when they have one.
+    let cdiEmployer: String?
+
+    /// "En CDI chez …", shown beside the name wherever the pool is searched.
+    var cdiLabel: String? { cdiEmployer.map { "En CDI chez \($0)" } }
+}
+
+/// A record that may be the same person as the one typed or shown, and why it is suspected.
+struct Suspect: Sendable {
+    let candidate: CandidateSummary
+    /// "même e-mail, même nom et même commune"…
+    let reasons: String
+}
+
+/// An e-mail or phone a record holds besides its own, from a record merged into it.
+struct CandidateContact: Sendable {
+    let kind: String
+    let value: String
+    let fromCandidateID: Int64
 }
 
 /// What the pool can be narrowed to.
@@ -64,7 +83,17 @@ enum CandidateRepository {
         CandidateSummary(
             id: try row.get("id"), name: try row.get("name"), communeName: try row.get("commune_name"), skills: try row.get("skills"),
             drivingLicence: try row.get("driving_licence"), ownVehicle: try row.get("own_vehicle"), availableFrom: try row.get("available_from"),
-            source: try row.get("source"))
+            source: try row.get("source"), cdiEmployer: try row.get("cdi_employer"))
+    }
+
+    /// The business of a candidate's current CDI (not ended), as a column `cdi_employer` of a
+    /// query over candidates named `alias`.
+    private static func cdiEmployer(_ alias: String) -> String {
+        """
+        (SELECT b.name FROM placements p JOIN businesses b ON b.tenant_id = p.tenant_id AND b.id = p.business_id
+         WHERE p.tenant_id = \(alias).tenant_id AND p.candidate_id = \(alias).id AND p.contract_kind = 'cdi' AND p.ended_on IS NULL
+         ORDER BY p.start_date DESC, p.id DESC LIMIT 1) AS cdi_employer
+        """
     }
 
     static func find(id: Int64, on connection: PostgresConnection, logger: Logger) async throws -> Candidate? {
@@ -125,64 +154,141 @@ enum CandidateRepository {
         ) { row in CandidateEvent(at: try row.get("at"), who: try row.get("who"), kind: try row.get("kind"), detail: try row.get("detail")) }
     }
 
-    /// Words of a search, folded like the index (lower case, no accents), as LIKE patterns.
-    static func patterns(_ text: String) -> [String] {
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "fr_FR")).lowercased()
-        return folded.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(6).map { "%" + $0 + "%" }
+    /// Words of a search (six at most), as the query function `search_query` reads them.
+    static func words(_ text: String) -> String {
+        text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(6).joined(separator: " ")
     }
 
-    /// A page of the pool (merged records left out) and how many match in all.
+    /// Folded like the commune's filter (lower case, no accents), as a LIKE pattern.
+    static func pattern(_ text: String) -> String? {
+        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "fr_FR")).lowercased()
+        return folded.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).first.map { "%" + $0 + "%" }
+    }
+
+    /// A page of the pool (merged records left out) and how many match in all. With words, the
+    /// full-text search (schema 0060: names, skills, experience, seasonal availability, notes;
+    /// French stems, no accents, prefixes), the best matches first; without, by name.
     static func search(_ filter: CandidateFilter, on connection: PostgresConnection, logger: Logger) async throws -> (candidates: [CandidateSummary], total: Int) {
-        let words = filter.text.map(patterns) ?? []
-        // The longest word uses the trigram index; all words must match.
-        let leading = words.max { $0.count < $1.count }
-        let commune = filter.commune.flatMap { patterns($0).first }
+        let words = filter.text.map(words) ?? ""
+        let text: String? = words.isEmpty ? nil : words
+        let commune = filter.commune.flatMap(pattern)
         let offset = (max(filter.page, 1) - 1) * CandidateFilter.pageSize
+        let filtered = commune != nil || filter.drivingLicence || filter.ownVehicle || filter.availableBy != nil || filter.contractKind != nil
+            || filter.source != nil
         var total = 0
-        let candidates = try await connection.rows(
-            """
-            SELECT id, first_name || ' ' || last_name AS name, commune_name, skills, driving_licence, own_vehicle, available_from, source,
-                   count(*) OVER () AS total
-            FROM candidates
-            WHERE merged_into IS NULL
-              AND (\(leading)::text IS NULL OR search_text LIKE \(leading))
-              AND search_text LIKE ALL (\(words)::text[])
-              AND (\(commune)::text IS NULL OR search_folded(commune_name) LIKE \(commune))
-              AND (NOT \(filter.drivingLicence) OR driving_licence)
-              AND (NOT \(filter.ownVehicle) OR own_vehicle)
-              AND (\(filter.availableBy?.iso)::date IS NULL OR available_from IS NULL OR available_from <= \(filter.availableBy?.iso)::date)
-              AND (\(filter.contractKind?.rawValue)::text IS NULL OR wished_contracts @> ARRAY[\(filter.contractKind?.rawValue)::text])
-              AND (\(filter.source?.rawValue)::text IS NULL OR source = \(filter.source?.rawValue))
-            ORDER BY last_name, first_name, id
-            LIMIT \(CandidateFilter.pageSize) OFFSET \(offset)
-            """, logger: logger
-        ) { row in
+        func read(_ row: PostgresRandomAccessRow) throws -> CandidateSummary {
             total = try row.get("total")
             return try summary(row)
         }
+        if let text, !filtered {
+            // Words alone: the matches counted, ranked and cut to the page in `candidate_search`
+            // (through its GIN index), then only the page's records read.
+            return (try await connection.rows(
+                """
+                SELECT c.id, c.first_name || ' ' || c.last_name AS name, c.commune_name, c.skills, c.driving_licence, c.own_vehicle,
+                       c.available_from, c.source, page.total, \(unescaped: cdiEmployer("c"))
+                FROM (
+                    SELECT m.candidate_id, m.rank, m.last_name, m.first_name, count(*) OVER () AS total
+                    FROM candidate_search_matches(search_query(\(text))) m
+                    ORDER BY m.rank DESC, m.last_name, m.first_name, m.candidate_id
+                    LIMIT \(CandidateFilter.pageSize) OFFSET \(offset)
+                ) page JOIN candidates c ON c.id = page.candidate_id
+                ORDER BY page.rank DESC, page.last_name, page.first_name, page.candidate_id
+                """, logger: logger, read), total)
+        }
+        // With filters: the matches (or the whole pool) joined to their records to filter them.
+        let from = text == nil ? "candidates c" : "candidate_search_matches(search_query((SELECT words FROM typed))) m JOIN candidates c ON c.id = m.candidate_id"
+        let rank = text == nil ? "0::real" : "m.rank"
+        let candidates = try await connection.rows(
+            """
+            WITH typed AS (SELECT \(text)::text AS words)
+            SELECT page.*, \(unescaped: cdiEmployer("page"))
+            FROM (
+                SELECT c.tenant_id, c.id, c.first_name || ' ' || c.last_name AS name, c.last_name, c.first_name, c.commune_name, c.skills,
+                       c.driving_licence, c.own_vehicle, c.available_from, c.source, \(unescaped: rank) AS rank, count(*) OVER () AS total
+                FROM \(unescaped: from)
+                WHERE c.merged_into IS NULL
+                  AND (\(commune)::text IS NULL OR search_folded(c.commune_name) LIKE \(commune))
+                  AND (NOT \(filter.drivingLicence) OR c.driving_licence)
+                  AND (NOT \(filter.ownVehicle) OR c.own_vehicle)
+                  AND (\(filter.availableBy?.iso)::date IS NULL OR c.available_from IS NULL OR c.available_from <= \(filter.availableBy?.iso)::date)
+                  AND (\(filter.contractKind?.rawValue)::text IS NULL OR c.wished_contracts @> ARRAY[\(filter.contractKind?.rawValue)::text])
+                  AND (\(filter.source?.rawValue)::text IS NULL OR c.source = \(filter.source?.rawValue))
+                ORDER BY rank DESC, c.last_name, c.first_name, c.id
+                LIMIT \(CandidateFilter.pageSize) OFFSET \(offset)
+            ) page
+            ORDER BY page.rank DESC, page.last_name, page.first_name, page.id
+            """, logger: logger, read)
         return (candidates, total)
     }
 
-    /// Records that look like the same person: same e-mail, same phone, or same name and birth date.
-    static func duplicates(of draft: CandidateDetails, excluding id: Int64?, on connection: PostgresConnection, logger: Logger) async throws -> [CandidateSummary] {
+    /// Records that look like the same person: the same e-mail or phone (their own, or one a
+    /// merge kept), or the same folded name (case, accents, hyphens) and the same commune or
+    /// birth date — the same person under another e-mail.
+    static func duplicates(of draft: CandidateDetails, excluding id: Int64?, on connection: PostgresConnection, logger: Logger) async throws -> [Suspect] {
         let phoneDigits = String((draft.phone ?? "").filter(\.isNumber).suffix(9))
+        let phone: String? = phoneDigits.count == 9 ? phoneDigits : nil
+        let email = draft.email.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let birth = draft.birthDate?.iso
+        // One indexed look-up per reason, then the reasons said for each record found.
         return try await connection.rows(
             """
-            SELECT id, first_name || ' ' || last_name AS name, commune_name, skills, driving_licence, own_vehicle, available_from, source
-            FROM candidates
-            WHERE merged_into IS NULL AND (\(id)::bigint IS NULL OR id <> \(id))
-              AND ((\(draft.email)::text IS NOT NULL AND email_key = lower(btrim(\(draft.email))))
-                OR (length(\(phoneDigits)) = 9 AND phone_key = \(phoneDigits))
-                OR (\(draft.birthDate?.iso)::date IS NOT NULL AND birth_date = \(draft.birthDate?.iso)::date
-                    AND search_folded(first_name) = search_folded(\(draft.firstName))
-                    AND search_folded(last_name) = search_folded(\(draft.lastName))))
-            ORDER BY id LIMIT 10
-            """, logger: logger, summary)
+            WITH typed AS (SELECT \(email)::text AS email, \(phone)::text AS phone, name_folded(\(draft.firstName) || \(draft.lastName)) AS name,
+                                  name_folded(\(draft.communeName)) AS commune, \(birth)::date AS birth),
+            found AS (
+                SELECT c.id FROM candidates c, typed t WHERE c.merged_into IS NULL AND c.email_key = t.email
+                UNION SELECT c.id FROM candidates c, typed t WHERE c.merged_into IS NULL AND c.phone_key = t.phone
+                UNION SELECT k.candidate_id FROM candidate_contacts k, typed t WHERE k.kind = 'email' AND k.contact_key = t.email
+                UNION SELECT k.candidate_id FROM candidate_contacts k, typed t WHERE k.kind = 'phone' AND k.contact_key = t.phone
+                UNION SELECT c.id FROM candidates c, typed t WHERE c.merged_into IS NULL AND c.name_key = t.name
+                    AND (c.commune_key = t.commune OR c.birth_date = t.birth))
+            SELECT c.id, c.first_name || ' ' || c.last_name AS name, c.commune_name, c.skills, c.driving_licence, c.own_vehicle,
+                   c.available_from, c.source, \(unescaped: cdiEmployer("c")),
+                   concat_ws(', ',
+                       CASE WHEN c.email_key = t.email OR EXISTS (SELECT 1 FROM candidate_contacts k
+                           WHERE k.candidate_id = c.id AND k.kind = 'email' AND k.contact_key = t.email) THEN 'même e-mail' END,
+                       CASE WHEN c.phone_key = t.phone OR EXISTS (SELECT 1 FROM candidate_contacts k
+                           WHERE k.candidate_id = c.id AND k.kind = 'phone' AND k.contact_key = t.phone) THEN 'même téléphone' END,
+                       CASE WHEN c.name_key = t.name AND c.commune_key = t.commune THEN 'même nom et même commune' END,
+                       CASE WHEN c.name_key = t.name AND c.birth_date = t.birth THEN 'même nom et même date de naissance' END) AS reasons
+            FROM found JOIN candidates c ON c.id = found.id, typed t
+            WHERE c.merged_into IS NULL AND (\(id)::bigint IS NULL OR c.id <> \(id))
+            ORDER BY c.id LIMIT 10
+            """, logger: logger
+        ) { row in Suspect(candidate: try summary(row), reasons: try row.get("reasons")) }
     }
 
-    /// Merges `source` into `target`: applications (where the target has none on that need),
-    /// documents and notes move; the source stays, marked merged, for the history.
+    /// The e-mails and phones record `candidateID` holds besides its own.
+    static func contacts(candidateID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [CandidateContact] {
+        try await connection.rows(
+            "SELECT kind, value, from_candidate_id FROM candidate_contacts WHERE candidate_id = \(candidateID) ORDER BY kind, id", logger: logger
+        ) { row in CandidateContact(kind: try row.get("kind"), value: try row.get("value"), fromCandidateID: try row.get("from_candidate_id")) }
+    }
+
+    /// Merges `source` into `target`. Both records' contacts are kept: the target's e-mail and
+    /// phone stay its own (or are taken from the source when it had none), the source's others
+    /// become the target's other contacts (`candidate_contacts`). Applications move (those on a
+    /// need the target is on too stay on the source, and the target's page lists them),
+    /// placements, documents and notes move; the source stays, marked merged, for the history,
+    /// and the records merged into it earlier now point at the target.
     static func merge(source: Int64, into target: Int64, tenantID: Int64, actorID: Int64, now: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.execute(
+            """
+            UPDATE candidates t SET email = coalesce(t.email, s.email), phone = coalesce(t.phone, s.phone)
+            FROM candidates s WHERE t.id = \(target) AND s.id = \(source)
+            """, logger: logger)
+        try await connection.execute(
+            """
+            INSERT INTO candidate_contacts (tenant_id, candidate_id, kind, value, from_candidate_id, added_at)
+            SELECT t.tenant_id, t.id, kept.kind, kept.value, kept.from_id, \(now)
+            FROM candidates t, candidates s,
+                 LATERAL (SELECT 'email' AS kind, s.email AS value, s.id AS from_id, s.email_key AS key
+                          UNION ALL SELECT 'phone', s.phone, s.id, s.phone_key
+                          UNION ALL SELECT k.kind, k.value, k.from_candidate_id, k.contact_key FROM candidate_contacts k WHERE k.candidate_id = s.id) kept
+            WHERE t.id = \(target) AND s.id = \(source) AND kept.value IS NOT NULL
+              AND kept.key IS DISTINCT FROM CASE kept.kind WHEN 'email' THEN t.email_key ELSE t.phone_key END
+            ON CONFLICT ON CONSTRAINT candidate_contacts_once DO NOTHING
+            """, logger: logger)
         try await connection.execute(
             """
             UPDATE applications a SET candidate_id = \(target)
@@ -193,10 +299,10 @@ enum CandidateRepository {
         try await connection.execute("UPDATE placements SET candidate_id = \(target) WHERE candidate_id = \(source)", logger: logger)
         try await connection.execute(
             """
-            UPDATE candidates t SET notes = btrim(t.notes || E'\\n' || s.notes), updated_at = \(now)
+            UPDATE candidates t SET notes = concat_ws(E'\\n', nullif(btrim(t.notes), ''), s.notes), updated_at = \(now)
             FROM candidates s WHERE t.id = \(target) AND s.id = \(source) AND s.notes <> ''
             """, logger: logger)
-        try await connection.execute("UPDATE candidates SET merged_into = \(target), updated_at = \(now) WHERE id = \(source)", logger: logger)
+        try await connection.execute("UPDATE candidates SET merged_into = \(target), updated_at = \(now) WHERE id = \(source) OR merged_into = \(source)", logger: logger)
         try await addEvent(candidateID: target, tenantID: tenantID, actorID: actorID, kind: .merged, detail: "fiche n° \(source) fusionnée dans celle-ci", now: now, on: connection, logger: logger)
         try await addEvent(candidateID: source, tenantID: tenantID, actorID: actorID, kind: .mergedInto, detail: "fusionnée dans la fiche n° \(target)", now: now, on: connection, logger: logger)
     }
@@ -235,18 +341,25 @@ enum CandidateRepository {
         try await addEvent(candidateID: candidateID, tenantID: tenantID, actorID: actorID, kind: .document, detail: filename, now: now, on: connection, logger: logger)
     }
 
-    /// The needs a candidate is or was on, the latest move first.
+    /// The needs a candidate is or was on, the latest move first: the record's own applications
+    /// and those that stayed on a record merged into it (`fromCandidateID`: that record).
     static func applications(candidateID: Int64, on connection: PostgresConnection, logger: Logger) async throws
-        -> [(id: Int64, need: String, business: String, stage: ApplicationStage)]
+        -> [(id: Int64, need: String, business: String, stage: ApplicationStage, fromCandidateID: Int64?)]
     {
         try await connection.rows(
             """
-            SELECT a.id, n.title AS need, b.name AS business, a.stage FROM applications a
+            SELECT a.id, n.title AS need, b.name AS business, a.stage,
+                   CASE WHEN a.candidate_id <> \(candidateID) THEN a.candidate_id END AS from_candidate_id
+            FROM applications a
             JOIN job_needs n ON n.tenant_id = a.tenant_id AND n.id = a.need_id
             JOIN businesses b ON b.tenant_id = n.tenant_id AND b.id = n.business_id
-            WHERE a.candidate_id = \(candidateID) ORDER BY a.last_move_at DESC
+            WHERE a.candidate_id = ANY (ARRAY(SELECT m.id FROM candidates m WHERE m.merged_into = \(candidateID)) || \(candidateID)::bigint)
+            ORDER BY a.last_move_at DESC
             """, logger: logger
-        ) { row in (id: try row.get("id"), need: try row.get("need"), business: try row.get("business"), stage: try row.get("stage")) }
+        ) { row in
+            (id: try row.get("id"), need: try row.get("need"), business: try row.get("business"), stage: try row.get("stage"),
+             fromCandidateID: try row.get("from_candidate_id"))
+        }
     }
 }
 

@@ -26,6 +26,8 @@ struct BoardPage: PageModel {
         let id: Int64
         let name: String
         let commune: String
+        /// "En CDI chez …" for someone already hired on a CDI.
+        let cdi: String?
     }
 
     let layout: Layout
@@ -194,7 +196,7 @@ extension BoardPage {
         self.bulkAction = "\(boardHref)/rejeter"
         self.reasonOptions = HTML.options(board.reasons.map { Option(value: String($0.id), label: $0.label, selected: bulk.has("reason_id", String($0.id))) })
         self.search = view.search
-        self.found = found.map { FoundCandidate(id: $0.id, name: $0.name, commune: $0.communeName) }
+        self.found = found.map { FoundCandidate(id: $0.id, name: $0.name, commune: $0.communeName, cdi: $0.cdiLabel) }
         self.searched = !view.search.isEmpty
         self.total = total
         self.more = !view.listView && total > board.cards.count

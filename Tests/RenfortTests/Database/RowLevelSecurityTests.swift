@@ -137,7 +137,9 @@ import Testing
                             FROM pg_class c WHERE c.relname = \(table) AND c.relnamespace = 'public'::regnamespace
                             """, as: (Bool.self, Bool.self, Int.self, String?.self), logger: logger)
                         #expect(row?.0 == true, "\(table): row-level security not enabled")
-                        #expect(row?.1 == true, "\(table): row-level security not forced")
+                        // candidate_search (schema 0060) is read through its owner's function, which keeps to
+                        // the caller's centre: forced, its GIN index could not serve the search.
+                        #expect(row?.1 == true || table == "candidate_search", "\(table): row-level security not forced")
                         #expect((row?.2 ?? 0) > 0, "\(table): no policy")
                         #expect(row?.3 == "tenant_id", "\(table): primary key does not start with tenant_id")
                     }
