@@ -9,7 +9,10 @@ server's answer with its errors is checked too). Folded sections (`<details>`) a
 before each check. On each HTML page it injects axe-core (the copy in axe-playwright-python
 0.1.8: v4.12.1) and runs it with its default rules: every rule of the tags wcag2a, wcag2aa,
 wcag21a, wcag21aa, wcag22aa and best-practice that axe enables by default (none disabled
-here). Prints each violation with its page and elements; exits 1 on any.
+here). At a phone's width (600 px or less) it also checks that the page does not scroll
+sideways (ops/narrow-check.py lists the widest elements of one that does). Prints each
+violation with its page and elements; exits 1 on any, on a page answering 5xx, or on a page
+wider than the phone.
 
     check-axe.py --base http://127.0.0.1:PORT --axe axe.min.js [--roles adviser,employer]
 """
@@ -68,7 +71,7 @@ class Checker:
         self.violations = []  # (role, url, violation)
         self.pages = {}  # role -> count
         self.checked = []  # (role, label)
-        self.failures = []  # pages that answered 5xx
+        self.failures = []  # pages that answered 5xx, or scroll sideways on a phone
 
     def close(self):
         self.driver.quit()
@@ -88,6 +91,11 @@ class Checker:
             return error.headers.get("Content-Type", "").startswith("text/html")
 
     def axe(self, role, label):
+        # On a phone's width, no page scrolls sideways (what ops/narrow-check.py lists in detail).
+        widths = self.driver.execute_script(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];")
+        if widths[1] <= 600 and widths[0] > widths[1]:
+            self.failures.append(f"{role}: {label} scrolls sideways ({widths[0]} px wide at {widths[1]} px)")
         # What folded sections hold is checked too: they are opened first.
         self.driver.execute_script("document.querySelectorAll('details').forEach(d => { d.open = true; });")
         self.driver.execute_script(self.axe_source)
