@@ -16,6 +16,8 @@ struct AnnualReportPage: PageModel {
     let tiles: [DashboardTile]
     let tables: [FigureTable.View]
     let smallest: Int
+    /// The definitions' anchors prefixed: the report's own tables carry the same names.
+    let definitionIDPrefix = "definition-"
     let dashboardHref: String
     let contractsHref: String
     let errors: [String]

@@ -89,6 +89,8 @@ struct DefinitionsPage: PageModel {
 
     let layout: Layout
     let smallest: Int
+    /// The definitions' anchors as they are (`/indicateurs#essai`, the dashboards' links).
+    let definitionIDPrefix = ""
 
     init(session: SessionInfo?) {
         layout = Layout(title: "Définition des indicateurs", session: session, currentPath: "/indicateurs")

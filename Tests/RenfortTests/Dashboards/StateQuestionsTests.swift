@@ -76,7 +76,7 @@ import Testing
             #expect(html.contains("Postes pérennes créés par entreprise"))
             #expect(html.contains("<svg"))
             #expect(html.contains("Temps passé à chaque étape"))
-            #expect(html.contains("id=\"essai\""))
+            #expect(html.contains("id=\"definition-essai\""))  // the definitions' anchors, apart from the tables'
             #expect(html.contains("Emplois terminés pendant l'essai"))
             for secret in ["Zéphirine", "Barthélémy", "zephirine@", "Anatole", "Vermorel", "anatole@"] {
                 #expect(!html.contains(secret), "the report names a candidate (\(secret))")
