@@ -147,6 +147,11 @@ struct BusinessRepository: Sendable {
         try await connection.value("SELECT id FROM businesses WHERE siret = \(siret)", as: Int64.self, logger: logger)
     }
 
+    /// The name of the business with this SIRET in the centre, whatever its status.
+    static func name(siret: String, on connection: PostgresConnection, logger: Logger) async throws -> String? {
+        try await connection.value("SELECT name FROM businesses WHERE siret = \(siret)", as: String.self, logger: logger)
+    }
+
     static func insert(
         _ draft: BusinessDetails, status: BusinessStatus, tenantID: Int64, actorID: Int64?, now: Date,
         on connection: PostgresConnection, logger: Logger

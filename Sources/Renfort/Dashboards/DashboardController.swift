@@ -74,7 +74,7 @@ struct DashboardController: Sendable {
         let (lines, businessName) = try await services.database.transaction(in: context) { connection in
             let lines = try await ContractsExport.lines(filter: filter, on: connection, logger: context.logger)
             guard let siret = filter.business else { return (lines, String?.none) }
-            return (lines, try await connection.value("SELECT name FROM businesses WHERE siret = \(siret)", as: String.self, logger: context.logger))
+            return (lines, try await BusinessRepository.name(siret: siret, on: connection, logger: context.logger))
         }
         let international = request.uri.queryParameters["format"] == "international"
         let about = [("Tableau", "Devenir de chaque contrat"), ("Centre", context.membership.centreName)] + filter.described(businessName: businessName)
