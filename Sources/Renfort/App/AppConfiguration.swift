@@ -31,6 +31,8 @@ public struct AppConfiguration: Sendable {
     public var followUpReminders = true
     /// Mail delivery; nil: messages wait in the outbox.
     public var mail: MailConfiguration?
+    /// Text messages (`RENFORT_SMS_COMMAND`); without it they wait in the outbox.
+    public var sms: SMSConfiguration?
     /// API calls allowed per caller (token or session) and minute.
     public var apiRequestsPerMinute = 120
     /// How many centres' figures are computed at once (`FairLimiter`): by default twice as
@@ -83,6 +85,9 @@ public struct AppConfiguration: Sendable {
             configuration.mail = MailConfiguration(
                 command: command.split(separator: " ").map(String.init),
                 from: environment["RENFORT_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "renfort@localhost")
+        }
+        if let command = environment["RENFORT_SMS_COMMAND"], !command.isEmpty {
+            configuration.sms = SMSConfiguration(command: command.split(separator: " ").map(String.init))
         }
         if let contact = environment["RENFORT_ACCESSIBILITY_CONTACT"], !contact.isEmpty { configuration.accessibilityContact = contact }
         if let limit = environment["RENFORT_API_RATE_LIMIT"], !limit.isEmpty {

@@ -19,11 +19,11 @@ public func buildApplication(
     if configuration.followUpReminders {
         services.append(FollowUpReminders(database: database, clock: clock, baseURL: configuration.baseURL, logger: logger))
     }
-    if let mail = configuration.mail {
-        services.append(OutboxDelivery(database: database, mail: mail, clock: clock, logger: logger))
-    } else {
-        logger.notice("no RENFORT_SENDMAIL: messages wait in the outbox (admins see them at /admin/envois)")
+    if configuration.mail != nil || configuration.sms != nil {
+        services.append(OutboxDelivery(database: database, mail: configuration.mail, sms: configuration.sms, clock: clock, logger: logger))
     }
+    if configuration.mail == nil { logger.notice("no RENFORT_SENDMAIL: e-mails wait in the outbox (admins see them at /admin/envois)") }
+    if configuration.sms == nil { logger.notice("no RENFORT_SMS_COMMAND: text messages wait in the outbox (admins see them at /admin/envois)") }
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.hostname, port: configuration.port), serverName: nil),

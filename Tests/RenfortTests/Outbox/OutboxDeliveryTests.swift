@@ -29,6 +29,24 @@ import Testing
         }
     }
 
+    /// A fake SMS command: writes each text to `<number>-<n>.sms` in its folder.
+    static func fakeSMS() throws -> (folder: String, command: [String]) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("renfort-sms-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let script = folder + "/send-sms"
+        try "#!/bin/sh\nt=$(mktemp \(folder)/partial-XXXXXX)\ncat > \"$t\"\nmv \"$t\" \"\(folder)/$1-$(basename $t).sms\"\n"
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        return (folder, [script])
+    }
+
+    /// The texts the fake SMS command received, as (number, text).
+    static func texts(in folder: String) throws -> [(number: String, text: String)] {
+        try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".sms") }.sorted().map {
+            (String($0.prefix { $0 != "-" }), try String(contentsOfFile: folder + "/" + $0, encoding: .utf8))
+        }
+    }
+
     func enqueue(_ key: String, to recipient: String = "camille@exemple.test", in database: Database, at now: Date) async throws {
         try await database.withTransaction(logger: logger) { connection in
             try await Outbox.enqueue(
@@ -159,6 +177,64 @@ import Testing
             #expect(sent.count == 1)
             #expect(sent.first?.contains("To: camping@berges.test") == true)
             #expect(sent.first?.contains("/mot-de-passe/") == true)
+        }
+    }
+
+    @Test func aMailCarriesItsReplyToAndItsCalendarInvitation() async throws {
+        let (folder, command) = try Self.fakeSendmail()
+        let ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Entretien — Auberge du Causse\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        try await TestDatabase.withFresh { database in
+            try await database.asApp { client in
+                let clock = ManualClock()
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(logger: logger) { connection in
+                    try await Outbox.enqueue(
+                        dedupeKey: "invitation:1", kind: "test", recipient: "eloise@exemple.test", subject: "Votre entretien",
+                        body: "Bonjour Éloïse,\nVoici l'invitation.", replyTo: "conseiller1@cahors.renfort.test",
+                        attachment: .calendar(ics), at: clock.now(), on: connection, logger: logger)
+                }
+                #expect(try await delivery(client, command: command, clock: clock).deliverOne())
+            }
+            let sent = try Self.messages(in: folder)
+            #expect(sent.count == 1)
+            let mail = sent[0]
+            #expect(mail.contains("Reply-To: conseiller1@cahors.renfort.test\r\n"))
+            #expect(mail.contains("Content-Type: multipart/mixed; boundary="))
+            #expect(mail.contains("Voici l'invitation."))
+            #expect(mail.contains("Content-Type: text/calendar; charset=utf-8; method=REQUEST; name=\"entretien.ics\""))
+            #expect(mail.contains("Content-Disposition: attachment; filename=\"entretien.ics\""))
+            // The attachment, decoded, is the invitation as written.
+            let encoded = mail.components(separatedBy: "Content-Transfer-Encoding: base64\r\n\r\n")[1].components(separatedBy: "\r\n--")[0]
+            let decoded = Data(base64Encoded: encoded.replacingOccurrences(of: "\r\n", with: "")).map { String(decoding: $0, as: UTF8.self) }
+            #expect(decoded == ics)
+        }
+    }
+
+    @Test func aTextMessageGoesThroughTheSMSCommandAndWaitsWithoutIt() async throws {
+        let mail = try Self.fakeSendmail()
+        let sms = try Self.fakeSMS()
+        try await TestDatabase.withFresh { database in
+            try await database.asApp { client in
+                let clock = ManualClock()
+                let db = Database(client: client, connectionWait: TestEnvironment.connectionWait)
+                try await db.withTransaction(logger: logger) { connection in
+                    try await Outbox.enqueue(
+                        dedupeKey: "sms:1", kind: "test", channel: .sms, recipient: "06 12 34 56 78", subject: "Entretien",
+                        body: "Bonjour Éloïse, entretien lundi 10 h à l'Auberge du Causse. Le centre RH", at: clock.now(), on: connection, logger: logger)
+                }
+                // A process with mail only leaves the text waiting, unclaimed.
+                #expect(try await delivery(client, command: mail.command, clock: clock).deliverOne() == false)
+                let both = OutboxDelivery(
+                    database: db, mail: MailConfiguration(command: mail.command, from: "renfort@cahors.renfort.test"),
+                    sms: SMSConfiguration(command: sms.command), clock: clock, logger: logger)
+                #expect(try await both.deliverOne())
+                #expect(try await both.deliverOne() == false)
+            }
+            #expect(try Self.messages(in: mail.folder).isEmpty)
+            let texts = try Self.texts(in: sms.folder)
+            #expect(texts.count == 1)
+            #expect(texts.first?.number == "0612345678")
+            #expect(texts.first?.text == "Bonjour Éloïse, entretien lundi 10 h à l'Auberge du Causse. Le centre RH\n")
+            #expect(try await database.count("outbox_messages", where: "channel = 'sms' AND sent_at IS NOT NULL") == 1)
         }
     }
 }
