@@ -100,8 +100,8 @@ struct APIController: Sendable {
         return ByteBuffer(bytes: try encoder.encode(value))
     }
 
-    static func json(_ value: some Encodable) throws -> Response {
-        answer(try encoded(value))
+    static func json(asOf: Date? = nil, _ value: some Encodable) throws -> Response {
+        answer(try encoded(value), asOf: asOf)
     }
 
     @Sendable func document(request: Request, context: AppRequestContext) async throws -> Response {
@@ -154,8 +154,12 @@ struct APIController: Sendable {
         ([name] + centres.map { "\($0.centreSlug)\u{1F}\($0.centreName)\u{1F}\($0.role.rawValue)" }).joined(separator: "\u{1E}")
     }
 
-    static func answer(_ bytes: ByteBuffer) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: bytes))
+    /// The answer's bytes; read from a replica, with `Renfort-Data-As-Of` saying how current
+    /// its figures are (ISO 8601, UTC).
+    static func answer(_ bytes: ByteBuffer, asOf: Date? = nil) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
+        if let asOf { headers[.renfortDataAsOf] = asOf.formatted(.iso8601) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: bytes))
     }
 
     @Sendable func centreMetrics(request: Request, context: APIContext) async throws -> Response {
@@ -164,10 +168,14 @@ struct APIController: Sendable {
         }
         let today = Day(services.clock.now())
         let filter = try MetricsFilter(request: request, today: today)
-        return Self.answer(
-            try await services.figures.answer(Self.kind("centre", [centre]), centres: [centre], filter: filter, asOf: today, logger: context.logger) {
-                try Self.encoded(CentreAnswer(centre: Self.reference(centre), metrics: CentreMetrics($0[0], filter: filter)))
-            })
+        return try await services.reads.read(logger: context.logger) { reading in
+            Self.answer(
+                try await services.figures.answer(
+                    Self.kind("centre", [centre]), centres: [centre], filter: filter, asOf: today, on: reading.database, logger: context.logger
+                ) {
+                    try Self.encoded(CentreAnswer(centre: Self.reference(centre), metrics: CentreMetrics($0[0], filter: filter)))
+                }, asOf: reading.asOf)
+        }
     }
 
     /// Median days in each stage of the pipeline, overall and per need (`StageDurations`).
@@ -183,10 +191,12 @@ struct APIController: Sendable {
             throw AppError.notFound
         }
         let filter = try MetricsFilter(request: request, today: Day(services.clock.now()))
-        let result = try await services.database.withTransaction(tenant: centre.centreID, user: context.caller.user.id, logger: context.logger) { connection in
-            try await StageDurations.compute(filter: filter, on: connection, logger: context.logger)
+        let (result, asOf) = try await services.reads.read(logger: context.logger) { reading in
+            (try await reading.database.withTransaction(tenant: centre.centreID, user: context.caller.user.id, logger: context.logger) { connection in
+                try await StageDurations.compute(filter: filter, on: connection, logger: context.logger)
+            }, reading.asOf)
         }
-        return try Self.json(StageDurationsAnswer(centre: Self.reference(centre), from: filter.from.iso, to: filter.to.iso, stage_durations: result))
+        return try Self.json(asOf: asOf, StageDurationsAnswer(centre: Self.reference(centre), from: filter.from.iso, to: filter.to.iso, stage_durations: result))
     }
 
     @Sendable func allMetrics(request: Request, context: APIContext) async throws -> Response {
@@ -194,12 +204,16 @@ struct APIController: Sendable {
         guard !centres.isEmpty else { throw AppError.notFound }
         let today = Day(services.clock.now())
         let filter = try MetricsFilter(request: request, today: today)
-        return Self.answer(
-            try await services.figures.answer(Self.kind("all", centres), centres: centres, filter: filter, asOf: today, logger: context.logger) { figures in
-                try Self.encoded(AllAnswer(
-                    from: filter.from.iso, to: filter.to.iso,
-                    centres: zip(centres, figures).map { CentreAnswer(centre: Self.reference($0), metrics: CentreMetrics($1, filter: filter)) },
-                    total: CentreMetrics(Figures.sum(figures), filter: filter)))
-            })
+        return try await services.reads.read(logger: context.logger) { reading in
+            Self.answer(
+                try await services.figures.answer(
+                    Self.kind("all", centres), centres: centres, filter: filter, asOf: today, on: reading.database, logger: context.logger
+                ) { figures in
+                    try Self.encoded(AllAnswer(
+                        from: filter.from.iso, to: filter.to.iso,
+                        centres: zip(centres, figures).map { CentreAnswer(centre: Self.reference($0), metrics: CentreMetrics($1, filter: filter)) },
+                        total: CentreMetrics(Figures.sum(figures), filter: filter)))
+                }, asOf: reading.asOf)
+        }
     }
 }

@@ -24,6 +24,11 @@ public struct AppConfiguration: Sendable {
     /// Base delay added to a sign-in after repeated failures (doubles each time).
     public var signInSlowdown: Duration = .milliseconds(500)
     public var maximumDatabaseConnections = 20
+    /// Streaming replicas for read-only traffic (`DATABASE_REPLICA_URL`, several separated by
+    /// spaces or commas): observers' dashboards, CSV exports, the API.
+    public var replicaURLs: [DatabaseURL] = []
+    /// Beyond this lag (seconds), a replica is not read: the primary is.
+    public var replicaMaxLag: TimeInterval = 30
     /// How long a request waits for a database connection before its 503 page.
     public var databaseWait = Database.defaultConnectionWait
     public var logLevel: Logger.Level = .info
@@ -61,6 +66,15 @@ public struct AppConfiguration: Sendable {
         var configuration = AppConfiguration(
             databaseURL: try DatabaseURL(url),
             ownerDatabaseURL: try environment["DATABASE_OWNER_URL"].flatMap { $0.isEmpty ? nil : try DatabaseURL($0) })
+        if let replicas = environment["DATABASE_REPLICA_URL"], !replicas.isEmpty {
+            configuration.replicaURLs = try replicas.split(whereSeparator: { $0 == " " || $0 == "," }).map { try DatabaseURL(String($0)) }
+        }
+        if let lag = environment["RENFORT_REPLICA_MAX_LAG_SECONDS"], !lag.isEmpty {
+            guard let seconds = Double(lag), seconds >= 0 else {
+                throw ConfigurationError("RENFORT_REPLICA_MAX_LAG_SECONDS must be a number of seconds, not \(lag)")
+            }
+            configuration.replicaMaxLag = seconds
+        }
         if let port = environment["PORT"] {
             guard let value = Int(port), (1...65535).contains(value) else {
                 throw ConfigurationError("PORT must be a number between 1 and 65535, not \(port)")

@@ -14,8 +14,11 @@ public func buildApplication(
         configuration: configuration.databaseURL.clientConfiguration(maximumConnections: configuration.maximumDatabaseConnections),
         backgroundLogger: logger)
     let database = Database(client: client, connectionWait: configuration.databaseWait)
-    let router = try await buildRouter(configuration: configuration, client: client, clock: clock)
-    var services: [any Service] = [client]
+    let replicaClients = configuration.replicaURLs.map {
+        PostgresClient(configuration: $0.clientConfiguration(maximumConnections: configuration.maximumDatabaseConnections), backgroundLogger: logger)
+    }
+    let router = try await buildRouter(configuration: configuration, client: client, replicaClients: replicaClients, clock: clock)
+    var services: [any Service] = [client] + replicaClients
     if configuration.followUpReminders {
         services.append(FollowUpReminders(database: database, clock: clock, baseURL: configuration.baseURL, logger: logger))
     }
@@ -32,7 +35,7 @@ public func buildApplication(
 }
 
 /// The router with every route and middleware; tests read its route list.
-func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock: any AppClock) async throws
+func buildRouter(configuration: AppConfiguration, client: PostgresClient, replicaClients: [PostgresClient] = [], clock: any AppClock) async throws
     -> Router<AppRequestContext>
 {
     AppMetrics.bootstrap()
@@ -47,6 +50,12 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
         throttle: SignInThrottle(database: database, clock: clock, slowdown: configuration.signInSlowdown),
         apiLimiter: APIRateLimiter(perMinute: configuration.apiRequestsPerMinute),
         figures: FigureStore(database: database, concurrentComputations: configuration.concurrentFigureComputations),
+        reads: ReadReplicas(
+            primary: database,
+            replicas: zip(configuration.replicaURLs, replicaClients).map {
+                .init(name: "\($0.host):\($0.port)", database: Database(client: $1, connectionWait: .seconds(1)))
+            },
+            maxLag: configuration.replicaMaxLag, clock: clock),
         minimumWages: try MinimumWages.load(directory: configuration.schemaDirectory + "/data"))
 
     let staticFiles = try StaticFilesMiddleware<AppRequestContext>(directory: configuration.templatesDirectory + "/static")

@@ -51,7 +51,8 @@ struct HomeController: Sendable {
         case .observer:
             // The observer's centre page is its dashboard, for the last twelve months.
             return try services.renderer.render(
-                try await CentreDashboardPage.load(request: request, in: context, figures: services.figures, today: Day(services.clock.now())))
+                try await CentreDashboardPage.load(
+                    request: request, in: context, figures: services.figures, reads: services.reads, today: Day(services.clock.now())))
         }
     }
 }

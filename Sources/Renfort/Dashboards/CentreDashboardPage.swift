@@ -13,6 +13,8 @@ struct CentreDashboardPage: PageModel {
     let tiles: [DashboardTile]
     let tables: [FigureTable.View]
     let apiHref: String
+    /// "Données à jour au …" when the figures come from a replica.
+    let freshness: String?
     /// The per-contract CSV for DDETS/DREETS and the printable report, for the same period and filters;
     /// the annual report of the last full year.
     let contractsHref: String
@@ -32,16 +34,24 @@ struct CentreDashboardPage: PageModel {
         let errors: FormErrors
         /// The filters as sent, to show them again.
         let sent: [String: String]
+        /// "Données à jour au …" when the figures come from a replica.
+        let freshness: String?
     }
 
     static func loaded(
-        request: Request, in context: CentreContext, figures store: FigureStore, today: Day, withChoices: Bool = true
+        request: Request, in context: CentreContext, figures store: FigureStore, reads: ReadReplicas, today: Day, withChoices: Bool = true,
+        fromReplica: Bool
     ) async throws -> (MetricsFilter, Loaded) {
         try context.require(.observer, .adviser)
         let sent = MetricsFilter.query(request)
         let (filter, errors) = MetricsFilter.read(query: sent, today: today)
-        let (figures, choices) = try await store.figures(
-            centres: [context.membership], filter: filter, asOf: today, withChoices: withChoices, logger: context.logger)[0]
+        // An adviser's page reads the primary (what they just recorded is counted); an
+        // observer's, and every export, may read a replica.
+        let (figures, choices, freshness) = try await reads.read(replica: fromReplica, logger: context.logger) { reading in
+            let (figures, choices) = try await store.figures(
+                centres: [context.membership], filter: filter, asOf: today, withChoices: withChoices, on: reading.database, logger: context.logger)[0]
+            return (figures, choices, reading.freshness)
+        }
         let ids = Dictionary(figures.businesses.map { ($0.siret, $0.id) }, uniquingKeysWith: { a, _ in a })
         let metrics = CentreMetrics(figures, filter: filter)
         let query = MetricsFilter.query(request).filter { $0.key != "tri" && $0.key != "ordre" }
@@ -50,11 +60,12 @@ struct CentreDashboardPage: PageModel {
         let tables = DashboardTables(
             links: context.role == .adviser ? base : nil, metrics: metrics, businessIDs: ids, filter: filter,
             sort: BusinessSort(query: MetricsFilter.query(request)), pagePath: "\(base)/tableau-de-bord?\(query)")
-        return (filter, Loaded(metrics: metrics, tables: tables, choices: choices, errors: errors, sent: sent))
+        return (filter, Loaded(metrics: metrics, tables: tables, choices: choices, errors: errors, sent: sent, freshness: freshness))
     }
 
-    static func load(request: Request, in context: CentreContext, figures: FigureStore, today: Day) async throws -> CentreDashboardPage {
-        let (filter, loaded) = try await loaded(request: request, in: context, figures: figures, today: today)
+    static func load(request: Request, in context: CentreContext, figures: FigureStore, reads: ReadReplicas, today: Day) async throws -> CentreDashboardPage {
+        let (filter, loaded) = try await loaded(
+            request: request, in: context, figures: figures, reads: reads, today: today, fromReplica: context.role == .observer)
         return CentreDashboardPage(context: context, filter: filter, loaded: loaded)
     }
 
@@ -72,6 +83,7 @@ struct CentreDashboardPage: PageModel {
             communes: loaded.choices.communes, sent: loaded.sent, errors: loaded.errors)
         self.tiles = DashboardTile.headline(loaded.metrics, placementsHref: adviser ? "\(base)/embauches?du=\(filter.from.iso)&au=\(filter.to.iso)" : nil)
         self.tables = tables.map(\.view)
+        self.freshness = loaded.freshness
         self.apiHref = "/api/v1/centres/\(context.membership.centreSlug)/metrics?\(filter.query(french: false))"
         self.contractsHref = "\(base)/tableau-de-bord/contrats?\(filter.query(french: true))"
         self.reportHref = "\(base)/tableau-de-bord/rapport?\(filter.query(french: true))"

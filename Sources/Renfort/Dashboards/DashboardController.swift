@@ -20,13 +20,19 @@ struct DashboardController: Sendable {
 
     // MARK: - A centre's dashboard
 
-    private func load(request: Request, context: CentreContext, withChoices: Bool = true) async throws -> (MetricsFilter, CentreDashboardPage.Loaded) {
+    /// The figures of an export (which may come from a replica), or of the page shown again
+    /// with the filters' messages (as that page reads them).
+    private func load(request: Request, context: CentreContext, withChoices: Bool = true, export: Bool) async throws
+        -> (MetricsFilter, CentreDashboardPage.Loaded)
+    {
         try await CentreDashboardPage.loaded(
-            request: request, in: context, figures: services.figures, today: Day(services.clock.now()), withChoices: withChoices)
+            request: request, in: context, figures: services.figures, reads: services.reads, today: Day(services.clock.now()),
+            withChoices: withChoices, fromReplica: export || context.role == .observer)
     }
 
     @Sendable func page(request: Request, context: CentreContext) async throws -> Response {
-        let page = try await CentreDashboardPage.load(request: request, in: context, figures: services.figures, today: Day(services.clock.now()))
+        let page = try await CentreDashboardPage.load(
+            request: request, in: context, figures: services.figures, reads: services.reads, today: Day(services.clock.now()))
         return try services.renderer.render(page, status: page.status)
     }
 
@@ -46,10 +52,10 @@ struct DashboardController: Sendable {
     @Sendable func export(request: Request, context: CentreContext) async throws -> Response {
         try context.require(.observer, .adviser)
         guard let id = context.parameters.get("table"), DashboardTables.ids.contains(id) else { throw AppError.notFound }
-        var (filter, loaded) = try await load(request: request, context: context, withChoices: false)
+        var (filter, loaded) = try await load(request: request, context: context, withChoices: false, export: true)
         // A wrong filter: the dashboard with its message, as its form would show it (422).
         if !loaded.errors.isEmpty {
-            (filter, loaded) = try await load(request: request, context: context)
+            (filter, loaded) = try await load(request: request, context: context, export: false)
             let page = CentreDashboardPage(context: context, filter: filter, loaded: loaded)
             return try services.renderer.render(page, status: page.status)
         }
@@ -57,7 +63,12 @@ struct DashboardController: Sendable {
         let businessName = filter.business.flatMap { siret in loaded.metrics.businesses.first { $0.siret == siret }?.name }
         return Self.csvResponse(
             table, request: request, name: "\(id)-\(context.membership.centreSlug)-\(filter.fileNamePart)",
-            about: [("Centre", context.membership.centreName)] + filter.described(businessName: businessName))
+            about: [("Centre", context.membership.centreName)] + filter.described(businessName: businessName) + Self.freshness(loaded.freshness))
+    }
+
+    /// The line a CSV file read from a replica carries: how current its figures are.
+    static func freshness(_ text: String?) -> [(String, String)] {
+        text.map { [("Données", $0)] } ?? []
     }
 
     /// What became of each contract of the period, one line each, for DDETS/DREETS: never a
@@ -67,18 +78,20 @@ struct DashboardController: Sendable {
         let today = Day(services.clock.now())
         let (filter, errors) = MetricsFilter.read(query: MetricsFilter.query(request), today: today)
         if !errors.isEmpty {
-            let (filter, loaded) = try await load(request: request, context: context)
+            let (filter, loaded) = try await load(request: request, context: context, export: false)
             let page = CentreDashboardPage(context: context, filter: filter, loaded: loaded)
             return try services.renderer.render(page, status: page.status)
         }
-        let (lines, businessName) = try await services.database.transaction(in: context) { connection in
-            let lines = try await ContractsExport.lines(filter: filter, on: connection, logger: context.logger)
-            guard let siret = filter.business else { return (lines, String?.none) }
-            return (lines, try await BusinessRepository.name(siret: siret, on: connection, logger: context.logger))
+        let (lines, businessName, freshness) = try await services.reads.read(logger: context.logger) { reading in
+            try await reading.database.transaction(in: context) { connection in
+                let lines = try await ContractsExport.lines(filter: filter, on: connection, logger: context.logger)
+                guard let siret = filter.business else { return (lines, String?.none, reading.freshness) }
+                return (lines, try await BusinessRepository.name(siret: siret, on: connection, logger: context.logger), reading.freshness)
+            }
         }
         let international = request.uri.queryParameters["format"] == "international"
         let about = [("Tableau", "Devenir de chaque contrat"), ("Centre", context.membership.centreName)] + filter.described(businessName: businessName)
-            + [("Calculé le", today.french), ("Définitions", "/indicateurs")]
+            + [("Calculé le", today.french)] + Self.freshness(freshness) + [("Définitions", "/indicateurs")]
         let text = ContractsExport.csv(lines, variant: international ? .international : .french, about: about, asOf: today)
         let file = "contrats-\(context.membership.centreSlug)-\(filter.fileNamePart)" + (international ? "-international" : "") + ".csv"
         return Response(
@@ -98,7 +111,8 @@ struct DashboardController: Sendable {
     // MARK: - The observer's home: all their centres side by side, and the total
 
     @Sendable func observerHome(request: Request, context: SignedInContext) async throws -> Response {
-        let page = try await ObserverDashboardPage.load(request: request, in: context, figures: services.figures, today: Day(services.clock.now()))
+        let page = try await ObserverDashboardPage.load(
+            request: request, in: context, figures: services.figures, reads: services.reads, today: Day(services.clock.now()))
         return try services.renderer.render(page, status: page.status)
     }
 
@@ -109,13 +123,16 @@ struct DashboardController: Sendable {
         let (filter, _, errors) = ObserverDashboardPage.filter(request, today: today)
         // A wrong filter: the observer's home with its message, as its form would show it (422).
         if !errors.isEmpty { return try await observerHome(request: request, context: context) }
-        let figures = try await services.figures.figures(of: centres, filter: filter, asOf: today, logger: context.logger)
+        let (figures, freshness) = try await services.reads.read(logger: context.logger) { reading in
+            (try await services.figures.figures(of: centres, filter: filter, asOf: today, on: reading.database, logger: context.logger), reading.freshness)
+        }
         let (_, tables) = ObserverDashboardPage.tables(centres: centres, figures: figures, filter: filter)
         guard let table = tables.first(where: { $0.id == id }) else { throw AppError.notFound }
         let businessName = filter.business.flatMap { siret in figures.lazy.flatMap(\.businesses).first { $0.siret == siret }?.name }
         return Self.csvResponse(
             table, request: request, name: "\(id)-mes-centres-\(filter.fileNamePart)",
-            about: [("Centres", centres.map(\.centreName).joined(separator: ", "))] + filter.described(businessName: businessName))
+            about: [("Centres", centres.map(\.centreName).joined(separator: ", "))] + filter.described(businessName: businessName)
+                + Self.freshness(freshness))
     }
 
     // MARK: - Definitions

@@ -98,7 +98,7 @@ final class FigureStore: Sendable {
     var answersEncoded: Int { state.withLockedValue { $0.answersEncoded } }
 
     /// The versions of `centres` (none for a centre that never changed), in one statement.
-    private func versions(of centres: [Membership], logger: Logger) async throws -> [Int64: Int64] {
+    private func versions(of centres: [Membership], on database: Database, logger: Logger) async throws -> [Int64: Int64] {
         var binds = PostgresBindings()
         binds.append(centres.map(\.centreID))
         return try await database.withConnection(logger: logger) { [binds] connection in
@@ -112,15 +112,17 @@ final class FigureStore: Sendable {
     /// choices when `withChoices`. Centres whose version changed are computed, side by side,
     /// each in its own transaction (row-level security scopes every statement to it).
     func figures(
-        centres: [Membership], filter: MetricsFilter, asOf: Day, withChoices: Bool = false, logger: Logger
+        centres: [Membership], filter: MetricsFilter, asOf: Day, withChoices: Bool = false, on source: Database? = nil, logger: Logger
     ) async throws -> [(figures: Figures, choices: FigureChoices)] {
-        try await figures(
-            centres: centres, versions: try await versions(of: centres, logger: logger), filter: filter, asOf: asOf, withChoices: withChoices,
-            logger: logger)
+        let database = source ?? self.database
+        return try await figures(
+            centres: centres, versions: try await versions(of: centres, on: database, logger: logger), filter: filter, asOf: asOf,
+            withChoices: withChoices, on: database, logger: logger)
     }
 
     private func figures(
-        centres: [Membership], versions: [Int64: Int64], filter: MetricsFilter, asOf: Day, withChoices: Bool, logger: Logger
+        centres: [Membership], versions: [Int64: Int64], filter: MetricsFilter, asOf: Day, withChoices: Bool, on database: Database,
+        logger: Logger
     ) async throws -> [(figures: Figures, choices: FigureChoices)] {
         var results = [(figures: Figures, choices: FigureChoices)?](repeating: nil, count: centres.count)
         var missing: [Int] = []
@@ -145,14 +147,16 @@ final class FigureStore: Sendable {
         }
         if missing.count == 1, let index = missing.first {
             results[index] = try await obtain(
-                centre: centres[index], version: versions[centres[index].centreID], filter: filter, asOf: asOf, withChoices: withChoices, logger: logger)
+                centre: centres[index], version: versions[centres[index].centreID], filter: filter, asOf: asOf, withChoices: withChoices,
+                on: database, logger: logger)
         } else if !missing.isEmpty {
             try await withThrowingTaskGroup(of: (Int, (Figures, FigureChoices)).self) { group in
                 for index in missing {
                     group.addTask {
                         let centre = centres[index]
                         return (index, try await self.obtain(
-                            centre: centre, version: versions[centre.centreID], filter: filter, asOf: asOf, withChoices: withChoices, logger: logger))
+                            centre: centre, version: versions[centre.centreID], filter: filter, asOf: asOf, withChoices: withChoices, on: database,
+                            logger: logger))
                     }
                 }
                 for try await (index, result) in group { results[index] = result }
@@ -163,8 +167,8 @@ final class FigureStore: Sendable {
 
     /// The figures of `centres` for `filter` on `asOf`, in the order given: what the
     /// observer's home, its exports and the API's answers show.
-    func figures(of centres: [Membership], filter: MetricsFilter, asOf: Day, logger: Logger) async throws -> [Figures] {
-        try await figures(centres: centres, filter: filter, asOf: asOf, logger: logger).map(\.figures)
+    func figures(of centres: [Membership], filter: MetricsFilter, asOf: Day, on source: Database? = nil, logger: Logger) async throws -> [Figures] {
+        try await figures(centres: centres, filter: filter, asOf: asOf, on: source, logger: logger).map(\.figures)
     }
 
     /// An answer of the figures of `centres` (`kind` says which, with anything else it
@@ -173,9 +177,11 @@ final class FigureStore: Sendable {
     /// the bytes are never older than the data). Encoding the API's answer for five centres
     /// (600 KB) took longer than serving their kept figures.
     func answer(
-        _ kind: String, centres: [Membership], filter: MetricsFilter, asOf: Day, logger: Logger, encode: ([Figures]) throws -> ByteBuffer
+        _ kind: String, centres: [Membership], filter: MetricsFilter, asOf: Day, on source: Database? = nil, logger: Logger,
+        encode: ([Figures]) throws -> ByteBuffer
     ) async throws -> ByteBuffer {
-        let versions = try await versions(of: centres, logger: logger)
+        let database = source ?? self.database
+        let versions = try await versions(of: centres, on: database, logger: logger)
         let key = AnswerKey(kind: kind, tenants: centres.map(\.centreID), filter: filter, asOf: asOf)
         let read = centres.compactMap { versions[$0.centreID] }
         let complete = read.count == centres.count
@@ -187,7 +193,8 @@ final class FigureStore: Sendable {
             return answer.bytes
         }
         if let kept { return kept }
-        let figures = try await figures(centres: centres, versions: versions, filter: filter, asOf: asOf, withChoices: false, logger: logger)
+        let figures = try await figures(
+            centres: centres, versions: versions, filter: filter, asOf: asOf, withChoices: false, on: database, logger: logger)
         let bytes = try encode(figures.map(\.figures))
         let dropped = state.withLockedValue { state -> [Answer] in
             state.answersEncoded += 1
@@ -208,7 +215,7 @@ final class FigureStore: Sendable {
     /// read a version at least as recent as `version` (the one this request read), else
     /// computed here.
     private func obtain(
-        centre: Membership, version: Int64?, filter: MetricsFilter, asOf: Day, withChoices: Bool, logger: Logger
+        centre: Membership, version: Int64?, filter: MetricsFilter, asOf: Day, withChoices: Bool, on database: Database, logger: Logger
     ) async throws -> (Figures, FigureChoices) {
         let key = Key(tenant: centre.centreID, filter: filter, asOf: asOf)
         let (computation, joined) = state.withLockedValue { state -> (Computation, Bool) in
@@ -218,7 +225,7 @@ final class FigureStore: Sendable {
             }
             let computation = Computation {
                 defer { _ = self.state.withLockedValue { $0.running.removeValue(forKey: key) } }
-                return try await self.compute(centre: centre, filter: filter, asOf: asOf, withChoices: withChoices, logger: logger)
+                return try await self.compute(centre: centre, filter: filter, asOf: asOf, withChoices: withChoices, on: database, logger: logger)
             }
             state.running[key] = computation
             return (computation, false)
@@ -229,7 +236,7 @@ final class FigureStore: Sendable {
             {
                 return (result.figures, result.choices ?? FigureChoices())
             }
-            let result = try await compute(centre: centre, filter: filter, asOf: asOf, withChoices: withChoices, logger: logger)
+            let result = try await compute(centre: centre, filter: filter, asOf: asOf, withChoices: withChoices, on: database, logger: logger)
             return (result.figures, result.choices ?? FigureChoices())
         }
         let result = try await computation.value
@@ -241,15 +248,17 @@ final class FigureStore: Sendable {
     /// and none after (a change committed meanwhile raised the version beyond it, and the
     /// next request computes again).
     private func compute(
-        centre: Membership, filter: MetricsFilter, asOf: Day, withChoices: Bool, logger: Logger
+        centre: Membership, filter: MetricsFilter, asOf: Day, withChoices: Bool, on database: Database, logger: Logger
     ) async throws -> (version: Int64?, figures: Figures, choices: FigureChoices?) {
-        let (version, figures, choices) = try await computing.run { try await computeNow(centre: centre, filter: filter, asOf: asOf, withChoices: withChoices, logger: logger) }
+        let (version, figures, choices) = try await computing.run {
+            try await computeNow(centre: centre, filter: filter, asOf: asOf, withChoices: withChoices, on: database, logger: logger)
+        }
         if let version { keep(Key(tenant: centre.centreID, filter: filter, asOf: asOf), version: version, figures: figures, choices: choices) }
         return (version, figures, choices)
     }
 
     private func computeNow(
-        centre: Membership, filter: MetricsFilter, asOf: Day, withChoices: Bool, logger: Logger
+        centre: Membership, filter: MetricsFilter, asOf: Day, withChoices: Bool, on database: Database, logger: Logger
     ) async throws -> (version: Int64?, figures: Figures, choices: FigureChoices?) {
         state.withLockedValue { $0.computations += 1 }
         AppMetrics.figureComputations.increment()

@@ -15,6 +15,8 @@ struct ObserverDashboardPage: PageModel {
     let several: Bool
     let apiHref: String
     let tokensHref: String
+    /// "Données à jour au …" when the figures come from a replica.
+    let freshness: String?
 
     /// What the filters found wrong: the page answers 422 then.
     var status: HTTPResponse.Status { form.hasErrors ? .unprocessableContent : .ok }
@@ -33,10 +35,14 @@ struct ObserverDashboardPage: PageModel {
         return (filter, sent, errors)
     }
 
-    static func load(request: Request, in context: SignedInContext, figures store: FigureStore, today: Day) async throws -> ObserverDashboardPage {
+    static func load(
+        request: Request, in context: SignedInContext, figures store: FigureStore, reads: ReadReplicas, today: Day
+    ) async throws -> ObserverDashboardPage {
         let centres = try observed(context)
         let (filter, sent, errors) = filter(request, today: today)
-        let figures = try await store.figures(of: centres, filter: filter, asOf: today, logger: context.logger)
+        let (figures, freshness) = try await reads.read(logger: context.logger) { reading in
+            (try await store.figures(of: centres, filter: filter, asOf: today, on: reading.database, logger: context.logger), reading.freshness)
+        }
         var (total, tables) = Self.tables(centres: centres, figures: figures, filter: filter)
         for index in tables.indices { tables[index].prepare(base: "/observateur", filter: filter) }
         let sectors = Set(figures.flatMap { $0.businesses.compactMap { $0.naf.flatMap(NAFSection.code(of:)) } })
@@ -48,7 +54,7 @@ struct ObserverDashboardPage: PageModel {
                 action: "/observateur", filter: filter, businesses: nil, sectors: Array(sectors),
                 communes: communes.sorted { $0.value < $1.value }.map { ($0.key, $0.value) }, sent: sent, errors: errors),
             tiles: DashboardTile.headline(total, placementsHref: nil), tables: tables.map(\.view), several: centres.count > 1,
-            apiHref: "/api/v1/metrics?\(filter.query(french: false))", tokensHref: "/profil")
+            apiHref: "/api/v1/metrics?\(filter.query(french: false))", tokensHref: "/profil", freshness: freshness)
     }
 
     /// The total of the centres, and the page's two tables: the centres side by side (with its

@@ -37,4 +37,10 @@ enum AppMetrics {
     static let figureCacheHits = made { Metrics.Counter(label: "renfort_figure_cache_hits_total") }
     static let figureCacheMisses = made { Metrics.Counter(label: "renfort_figure_cache_misses_total") }
     static let figureComputations = made { Metrics.Counter(label: "renfort_figure_computations_total") }
+
+    // Read replicas (`ReadReplicas`): reads served by a replica, reads that fell back to the
+    // primary (replica away or too far behind), and the last lag measured, in seconds.
+    static let replicaReads = made { Metrics.Counter(label: "renfort_replica_reads_total") }
+    static let replicaFallbacks = made { Metrics.Counter(label: "renfort_replica_fallbacks_total") }
+    static let replicaLag = made { Metrics.Meter(label: "renfort_replica_lag_seconds") }
 }

@@ -9,4 +9,6 @@ extension HTTPField.Name {
     static let forwarded = Self("Forwarded")!
     static let xCSRFToken = Self("X-CSRF-Token")!
     static let secFetchSite = Self("Sec-Fetch-Site")!
+    /// How current an API answer read from a replica is.
+    static let renfortDataAsOf = Self("Renfort-Data-As-Of")!
 }
