@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8080
 
-.PHONY: help run test build-tests bench build db-start db-stop db-reset db-env psql clean a11y-tools check-html check-axe
+.PHONY: help run test build-tests bench build db-start db-stop db-reset db-env psql clean a11y-tools check-html check-axe cluster cluster-stop cluster-test
 
 help:
 	@echo "make run       set up the private database, load the demo, serve on http://127.0.0.1:$(PORT)"
@@ -15,6 +15,8 @@ help:
 	@echo "make db-stop   stop it;  make db-reset  delete it"
 	@echo "make bench     generate a large data set and load the release server with wrk (about 10 min after the build)"
 	@echo "make psql      a psql shell on the private cluster, as its superuser"
+	@echo "make cluster   a primary, a streaming replica, two servers and HAProxy on the demo data (make cluster-stop stops them)"
+	@echo "make cluster-test  the drills on that cluster: proxy, a server stopped under load, replica, fail-over, restore"
 
 run:
 	@PORT=$(PORT) ops/run.sh
@@ -58,6 +60,15 @@ build-tests:
 
 bench:
 	@ops/bench.sh
+
+cluster:
+	@ops/cluster.sh start
+
+cluster-stop:
+	@ops/cluster.sh stop
+
+cluster-test:
+	@ops/cluster-test.sh
 
 build:
 	swift build
