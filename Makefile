@@ -8,7 +8,7 @@ PORT ?= 8080
 
 help:
 	@echo "make run       set up the private database, load the demo, serve on http://127.0.0.1:$(PORT)"
-	@echo "make test      run every test against the private database, then the accessibility checks"
+	@echo "make test      run every test against the private database, then the accessibility checks and the cluster drills"
 	@echo "make check-html  the tests, keeping the HTML pages they receive, then the Nu HTML Checker on them"
 	@echo "make check-axe   axe-core in headless Chromium on every page of every demo role"
 	@echo "make db-start  start the private PostgreSQL cluster (installs PostgreSQL 15 if missing)"
@@ -31,6 +31,7 @@ test: db-start build-tests a11y-tools
 	@eval "$$(ops/dev-db.sh env)" && RENFORT_RENDERED_PAGES="$(RENDERED_PAGES)" swift test
 	@ops/check-html.sh "$(RENDERED_PAGES)"
 	@eval "$$(ops/dev-db.sh env)" && RENFORT_BIN="$$(swift build --show-bin-path)/renfort" ops/check-axe.sh
+	@RENFORT_BIN="$$(swift build --show-bin-path)/renfort" python3 ops/cluster-test.py
 
 # Java, Chromium and its driver (apt-get, when missing) and the Python packages in .venv-a11y/.
 a11y-tools:
@@ -68,7 +69,7 @@ cluster-stop:
 	@ops/cluster.sh stop
 
 cluster-test:
-	@ops/cluster-test.sh
+	@python3 ops/cluster-test.py
 
 build:
 	swift build
