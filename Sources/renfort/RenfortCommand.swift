@@ -11,7 +11,7 @@ struct RenfortCommand: AsyncParsableCommand {
         commandName: "renfort",
         abstract: "Renfort, le logiciel des centres de services RH mutualisés.",
         discussion: "The database comes from DATABASE_URL (the server's role) and DATABASE_OWNER_URL (the owner, for migrations and the demo). See the README.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, CreateAdmin.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, CreateAdmin.self, Centre.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -164,6 +164,52 @@ struct CreateAdmin: AsyncParsableCommand {
             print(created ? "admin \(email) created" : "\(email) is now an admin (password changed)")
         } catch let error as AdminAccounts.Refused {
             throw ValidationError(error.reason)
+        }
+    }
+}
+
+struct Centre: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Move one centre between two databases: export its rows to a file, import them elsewhere.",
+        discussion: "Both run as the owner role (DATABASE_OWNER_URL). See the README, \"Scaling\".",
+        subcommands: [Export.self, Import.self])
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write a centre's rows, and the people they name, to a file (JSON Lines).")
+
+        @Option(help: "The centre's slug, as in /c/<slug>.") var centre: String
+        @Option(help: "The file to write.") var output: String
+
+        func run() async throws {
+            let configuration = try loadConfiguration()
+            let logger = makeLogger(configuration)
+            do {
+                let summary = try await PostgresClient.withRunning(configuration.ownerDatabaseURL, logger: logger) { client in
+                    try await CentreTransfer.export(slug: centre, to: output, client: client, logger: logger)
+                }
+                print("exported \(summary.slug): \(summary.rows.map(\.count).reduce(0, +)) rows of \(summary.rows.count) tables, \(summary.people) people, to \(output)")
+            } catch let error as CentreTransfer.Refused {
+                throw ValidationError(error.description)
+            }
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Read a file written by `renfort centre export` into this database.")
+
+        @Option(help: "The file to read.") var input: String
+
+        func run() async throws {
+            let configuration = try loadConfiguration()
+            let logger = makeLogger(configuration)
+            do {
+                let summary = try await PostgresClient.withRunning(configuration.ownerDatabaseURL, logger: logger) { client in
+                    try await CentreTransfer.import(from: input, client: client, logger: logger)
+                }
+                print("imported \(summary.slug) (centre \(summary.centreID)): \(summary.rows.map(\.count).reduce(0, +)) rows, \(summary.people) people")
+            } catch let error as CentreTransfer.Refused {
+                throw ValidationError(error.description)
+            }
         }
     }
 }
