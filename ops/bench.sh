@@ -250,3 +250,7 @@ run "employer: POST /c/bench-01/besoins (a new need each time)" -s "$lua" "http:
 after=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'bench-01'), false)" -c "SELECT count(*) FROM job_needs" | tail -1)
 echo "   needs created: $((after - before))"
 rm -f "$jar" "$lua"
+# Observers on a streaming replica while employers write on the primary, against the same mix
+# with everything on the primary (ops/bench-replica.sh; BENCH_REPLICA=0 skips it).
+stop_server
+if [ "${BENCH_REPLICA:-1}" != 0 ]; then ops/bench-replica.sh "$bin"; fi

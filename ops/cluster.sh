@@ -174,7 +174,8 @@ server_start() {
     local port; port=$(server_port "$1")
     (
         export DATABASE_URL; DATABASE_URL=$(app_url "$pg_front")
-        export DATABASE_REPLICA_URL; DATABASE_REPLICA_URL=$(app_url "$replica_port")
+        # RENFORT_CLUSTER_REPLICA_READS=0: everything on the primary (to compare, in make bench).
+        if [ "${RENFORT_CLUSTER_REPLICA_READS:-1}" != 0 ]; then export DATABASE_REPLICA_URL; DATABASE_REPLICA_URL=$(app_url "$replica_port"); fi
         export RENFORT_BASE_URL="http://127.0.0.1:$http_port" RENFORT_TRUST_FORWARDED_FOR=1 LOG_LEVEL=${LOG_LEVEL:-notice}
         export RENFORT_SENDMAIL="$state/sendmail" RENFORT_MAIL_FROM="renfort@cluster.renfort.test" RENFORT_SMS_COMMAND="$state/send-sms"
         export RENFORT_DB_WAIT_SECONDS=${RENFORT_DB_WAIT_SECONDS:-4}
