@@ -21,7 +21,9 @@
 # postgres user.
 set -euo pipefail
 bindir=/usr/lib/postgresql/15/bin
-if [ "$(id -u)" = 0 ]; then as_pg() { runuser -u postgres -- "$@"; }; pguser=postgres; else as_pg() { "$@"; }; pguser=$(id -un); fi
+here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=ops/postgres-as.sh
+. "$here/ops/postgres-as.sh"
 say() { echo "backup: $*" >&2; }
 dir=${BACKUP_DIR:-/var/backups/renfort}
 archive=${WAL_ARCHIVE:-/var/lib/postgresql/wal-archive}

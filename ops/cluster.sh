@@ -30,16 +30,9 @@ http_port=${RENFORT_CLUSTER_HTTP:-8180}
 server1=$((http_port + 1))
 server2=$((http_port + 2))
 
-if [ "$(id -u)" = 0 ]; then
-    key=$(printf '%s' "$here" | sha256sum | cut -c1-12)
-    state=${RENFORT_CLUSTER_DIR:-/var/tmp/renfort-cluster-$key}
-    as_pg() { runuser -u postgres -- "$@"; }
-    pguser=postgres
-else
-    state=${RENFORT_CLUSTER_DIR:-$here/.cluster}
-    as_pg() { "$@"; }
-    pguser=$(id -un)
-fi
+# shellcheck source=ops/postgres-as.sh
+. "$here/ops/postgres-as.sh"
+state=${RENFORT_CLUSTER_DIR:-$(pg_folder cluster "$here/.cluster")}
 creds=$state/credentials
 sock=$state/socket
 archive=$state/wal-archive

@@ -19,16 +19,9 @@ port=${RENFORT_PG_PORT:-54329}
 pgver=15
 bindir=/usr/lib/postgresql/$pgver/bin
 
-if [ "$(id -u)" = 0 ]; then
-    key=$(printf '%s' "$here" | sha256sum | cut -c1-12)
-    state=${RENFORT_PG_DIR:-/var/tmp/renfort-pg-$key}
-    as_pg() { runuser -u postgres -- "$@"; }
-    pguser=postgres
-else
-    state=${RENFORT_PG_DIR:-$here/.pg}
-    as_pg() { "$@"; }
-    pguser=$(id -un)
-fi
+# shellcheck source=ops/postgres-as.sh
+. "$here/ops/postgres-as.sh"
+state=${RENFORT_PG_DIR:-$(pg_folder pg "$here/.pg")}
 data=$state/data
 sock=$state/socket
 creds=$here/.pg-credentials
