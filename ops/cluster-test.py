@@ -159,6 +159,26 @@ def drill_replica():
     tiles = [re.findall(r'tile__value">([^<]*)', browser.get("/observateur", base=ENV[n])[2]) for n in ("CLUSTER_SERVER1", "CLUSTER_SERVER2")]
     result("observers read the replica", status == 200 and fresh is not None and tiles[0] == tiles[1] and tiles[0],
            f"/observateur {status}, \"{fresh.group(1) if fresh else 'no freshness line'}\", the same figures on both nodes {tiles[0]}")
+    # A hire recorded through one node is counted on the other's next pages, read from the replica.
+    primary = ENV["CLUSTER_PRIMARY_PORT"]
+    application = psql(primary, "SELECT a.id FROM applications a JOIN centres c ON c.id = a.tenant_id "
+                                "WHERE c.slug = 'cahors' AND a.stage = 'offer' ORDER BY a.id LIMIT 1")
+    adviser = Browser(ENV["CLUSTER_SERVER1"])
+    adviser.sign_in("conseiller1@cahors.renfort.test")
+    hired, _, _ = adviser.post(f"/c/cahors/candidatures/{application}/embauche",
+                               {"contract_kind": "cdi", "start_date": time.strftime("%Y-%m-%d"), "hours_per_week": "35", "confirm": "1"},
+                               form_page=f"/c/cahors/candidatures/{application}")
+    written = time.time()
+    seen = None
+    while time.time() - written < 5:
+        now = re.findall(r'tile__value">([^<]*)', browser.get("/observateur", base=ENV["CLUSTER_SERVER2"])[2])
+        if now != tiles[0]:
+            seen = time.time() - written
+            break
+        time.sleep(0.05)
+    result("a change on one node is counted on the other", hired == 303 and seen is not None,
+           f"a hire recorded through server 1 ({hired}): server 2's observer home, read from the replica, counted it after "
+           f"{seen if seen is None else f'{seen * 1000:.0f} ms'} ({tiles[0][:4]} → {now[:4]})")
     sh(CLUSTER, "pg", "replica", "stop")
     started = time.time()
     status, _, page = browser.get("/observateur")
@@ -216,8 +236,11 @@ def new_candidates(browser, prefix, count, stop=None, acknowledged=None, failed=
             status, headers, _ = browser.post("/c/cahors/candidats", fields, form_page="/c/cahors/candidats/nouveau")
         except Exception:
             status, headers = 0, {}
-        if status == 303 and acknowledged is not None:
+        location = headers.get("Location", "") if status == 303 else ""
+        if re.fullmatch(r"/c/cahors/candidats/\d+", location.split("?")[0]) and acknowledged is not None:
             acknowledged.append(f"{prefix}{n}")
+        elif status == 303 and failed is not None:
+            failed.append(f"303 to {location}")
         elif status != 303 and failed is not None:
             failed.append(status)
         if stop is not None:
@@ -278,10 +301,12 @@ def drill_failover():
     writer.join()
     names = "','".join(acknowledged)
     present = psql(ENV["CLUSTER_REPLICA_PORT"], f"SELECT count(*) FROM candidates WHERE last_name IN ('{names}')")
+    found = set(psql(ENV["CLUSTER_REPLICA_PORT"], f"SELECT last_name FROM candidates WHERE last_name IN ('{names}')").split())
+    missing = [name for name in acknowledged if name not in found]
     result("fail-over", int(present) == len(acknowledged) and recovered < 60,
            f"primary stopped under writes and the replica promoted: writes acknowledged again after {recovered:.1f} s; "
            f"{len(acknowledged)} candidates acknowledged, {present} found on the new primary, {len(failed)} refused meanwhile "
-           f"(statuses {sorted(set(failed))})")
+           f"(statuses {sorted(set(map(str, failed)))}){'; missing: ' + ', '.join(missing) if missing else ''}")
 
 
 def main():
