@@ -76,8 +76,8 @@ extension Factory {
 
 extension Browser {
     /// Signs in, then opens the home page, whose CSRF token the next forms carry.
-    func enter(_ email: String) async throws {
-        try await signIn(email)
+    func enter(_ email: String, password: String = Factory.password) async throws {
+        try await signIn(email, password: password)
         try await get("/")
         try await get("/accueil")
     }
