@@ -3,10 +3,11 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// Sends each person's daily digest: one mail per person and centre, from 7 o'clock (Paris
-/// time), grouping by kind the lines kept since their last digest. It runs every hour, as the
-/// follow-up reminders do; the digest's key (centre, person, day) makes a second run, or a
-/// second server, send nothing twice. Lines that arrive after today's digest wait for tomorrow's.
+/// Sends each person's daily digest: one mail per person and centre, each morning from 7 o'clock
+/// (Paris time), grouping by kind the lines kept since their last digest and before 7 o'clock
+/// that day. It runs every hour, as the follow-up reminders do; the digest's key (centre, person,
+/// day) makes a second run, or a second server, send nothing twice. Lines kept after 7 o'clock
+/// wait for the next morning's digest.
 struct NotificationDigests: Service {
     let database: Database
     let clock: any AppClock
@@ -29,8 +30,10 @@ struct NotificationDigests: Service {
     @discardableResult
     func queue() async throws -> Int {
         let now = clock.now()
-        guard (Day.calendar.dateComponents([.hour], from: now).hour ?? 0) >= Self.hour else { return 0 }
         let today = Day(now)
+        var morning = DateComponents(year: today.year, month: today.month, day: today.day)
+        morning.hour = Self.hour
+        guard let cutoff = Day.calendar.date(from: morning), now >= cutoff else { return 0 }
         let centres = try await database.withTransaction(logger: logger) { connection in
             try await connection.all("SELECT id, slug FROM centres ORDER BY id", as: (Int64.self, String.self), logger: logger)
         }
@@ -39,10 +42,10 @@ struct NotificationDigests: Service {
             let centre = NotifiedCentre(id: id, slug: slug, baseURL: baseURL)
             queued += try await database.withTransaction(tenant: id, logger: logger) { connection -> Int in
                 var count = 0
-                for recipient in try await NotificationRepository.pendingRecipients(on: connection, logger: logger) {
+                for recipient in try await NotificationRepository.pendingRecipients(before: cutoff, on: connection, logger: logger) {
                     let key = "notification-digest:\(id):\(recipient.userID):\(today.iso)"
                     guard !(try await NotificationRepository.outboxHas(key: key, on: connection, logger: logger)) else { continue }
-                    let items = try await NotificationRepository.pendingItems(userID: recipient.userID, on: connection, logger: logger)
+                    let items = try await NotificationRepository.pendingItems(userID: recipient.userID, before: cutoff, on: connection, logger: logger)
                     guard !items.isEmpty else { continue }
                     try await Outbox.enqueue(
                         dedupeKey: key, kind: "notification-digest", recipient: recipient.email,

@@ -84,24 +84,24 @@ enum NotificationRepository {
             """, logger: logger)
     }
 
-    /// The people of the centre with lines waiting, with their address (members still, not disabled).
-    static func pendingRecipients(on connection: PostgresConnection, logger: Logger) async throws -> [NotificationRecipient] {
+    /// The people of the centre with lines kept before `cutoff`, with their address (members still, not disabled).
+    static func pendingRecipients(before cutoff: Date, on connection: PostgresConnection, logger: Logger) async throws -> [NotificationRecipient] {
         try await connection.all(
             """
             SELECT u.id, u.email FROM users u
             WHERE u.disabled_at IS NULL
-              AND EXISTS (SELECT 1 FROM notification_digest_items i WHERE i.user_id = u.id AND i.digest_key IS NULL)
+              AND EXISTS (SELECT 1 FROM notification_digest_items i WHERE i.user_id = u.id AND i.digest_key IS NULL AND i.created_at < \(cutoff))
               AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.role IN ('adviser', 'employer'))
             ORDER BY u.id
             """, as: (Int64.self, String.self), logger: logger
         ).map { NotificationRecipient(userID: $0.0, email: $0.1) }
     }
 
-    static func pendingItems(userID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [DigestItem] {
+    static func pendingItems(userID: Int64, before cutoff: Date, on connection: PostgresConnection, logger: Logger) async throws -> [DigestItem] {
         try await connection.all(
             """
             SELECT id, kind, subject, link FROM notification_digest_items
-            WHERE user_id = \(userID) AND digest_key IS NULL ORDER BY created_at, id
+            WHERE user_id = \(userID) AND digest_key IS NULL AND created_at < \(cutoff) ORDER BY created_at, id
             """, as: (Int64.self, NotificationKind.self, String.self, String.self), logger: logger
         ).map { DigestItem(id: $0.0, kind: $0.1, subject: $0.2, link: $0.3) }
     }

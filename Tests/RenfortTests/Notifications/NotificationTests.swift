@@ -227,7 +227,8 @@ import Testing
             let patron = try #require(try await make.ids(w.cahors, "SELECT u.id FROM users u WHERE u.email = 'patron@auberge.test'").first)
             let cheffe = try #require(try await make.ids(w.cahors, "SELECT u.id FROM users u WHERE u.email = 'cheffe@auberge.test'").first)
             for kind in [NotificationKind.candidatesPresented, .interviewScheduled] { try await make.preference(centre: w.cahors, user: patron, kind, .digest) }
-            let now = clock.now().addingTimeInterval(-3600)
+            // Yesterday evening.
+            let now = clock.now().addingTimeInterval(-12 * 3600)
             try await make.notify(centre: w.cahors, slug: "cahors", .candidatesPresented, cause: "a1", recipients: [(patron, "patron@auberge.test")], subject: "candidat présenté — Léa", path: "/candidatures/1", now: now)
             try await make.notify(centre: w.cahors, slug: "cahors", .candidatesPresented, cause: "a2", recipients: [(patron, "patron@auberge.test")], subject: "candidat présenté — Hugo", path: "/candidatures/2", now: now)
             try await make.notify(centre: w.cahors, slug: "cahors", .candidatesPresented, cause: "a2", recipients: [(patron, "patron@auberge.test")], subject: "candidat présenté — Hugo", path: "/candidatures/2", now: now)
@@ -249,7 +250,7 @@ import Testing
             #expect(sent.first { $0.recipient == "cheffe@auberge.test" }?.body.contains("Candidats présentés") == false)
             #expect(try await database.digestLines(centre: w.cahors).isEmpty)
 
-            // Later the same day: kept for tomorrow's digest, which carries only that.
+            // After 7 o'clock: kept for tomorrow's digest, which carries only that.
             try await make.notify(centre: w.cahors, slug: "cahors", .needQualified, cause: "n2", recipients: [(patron, "patron@auberge.test")], subject: "besoin qualifié — Serveur", path: "/besoins/99", now: clock.now())
             clock.advance(by: 3600)
             #expect(try await digests.queue() == 0)
