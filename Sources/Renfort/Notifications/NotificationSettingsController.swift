@@ -20,7 +20,10 @@ struct NotificationSettingsController: Sendable {
         var reader = FormReader(context.form)
         var choices: [NotificationKind: NotificationDelivery] = [:]
         for kind in NotificationKind.kinds(for: context.role) where kind.mayBeMuted {
-            choices[kind] = reader.choice(kind.rawValue, kind.label, as: NotificationDelivery.self)
+            choices[kind] = reader.choice(kind.rawValue, kind.label, as: NotificationDelivery.self, required: false)
+            if choices[kind] == nil && reader.errors[kind.rawValue] == nil {
+                reader.errors.add(kind.rawValue, "Choisissez comment être prévenu : «\u{00A0}\(kind.label)\u{00A0}».")
+            }
         }
         guard reader.errors.isEmpty else {
             let page = try await NotificationSettingsPage.load(

@@ -28,13 +28,13 @@ extension Notifications {
         let ics = InterviewCalendar.invitation(
             interview: found.interview, candidate: found.candidate, need: found.need, business: found.business,
             host: URL(string: centre.baseURL)?.host ?? "renfort", now: now)
-        let place = found.interview.place.isEmpty ? "" : ", \(found.interview.place)"
+        let place = found.interview.place.isEmpty ? "" : " Lieu : \(found.interview.place)."
         try await notify(
             .interviewScheduled, cause: "interview-\(interviewID)",
             recipients: try await NotificationRepository.employers(businessID: about.businessID, on: connection, logger: logger),
             subject: "entretien avec \(person) le \(Formats.dateTime(found.interview.startsAt))",
-            body: "Un entretien est prévu avec \(person) pour le poste " + French.quoted(about.needTitle) + " le \(Formats.dateTime(found.interview.startsAt)) ("
-                + found.interview.mode.label.lowercased() + place + "). L'invitation pour votre agenda est jointe.",
+            body: "Un entretien est prévu avec \(person) pour le poste " + French.quoted(about.needTitle) + " le \(Formats.dateTime(found.interview.startsAt)). Modalité : "
+                + found.interview.mode.label.lowercased() + "." + place + " L'invitation pour votre agenda est jointe.",
             path: "/candidatures/\(applicationID)", attachment: .calendar(ics, filename: "entretien-\(interviewID).ics"),
             centre: centre, now: now, on: connection, logger: logger)
     }
