@@ -12,6 +12,9 @@ enum DemoNotifications {
     static let baseURL = "http://127.0.0.1:8080"
 
     static func load(cahors: Int64, now: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        // MigratorTests loads the demo on the schema before the newest migration: without the
+        // notifications' tables (schema 0110) there is nothing to notify through.
+        guard try await connection.value("SELECT to_regclass('notification_digest_items') IS NOT NULL", as: Bool.self, logger: logger) == true else { return }
         let centre = NotifiedCentre(id: cahors, slug: "cahors", baseURL: baseURL)
         func ids(_ query: PostgresQuery) async throws -> [Int64] { try await connection.values(query, as: Int64.self, logger: logger) }
         for need in try await ids("SELECT id FROM job_needs WHERE status = 'submitted' ORDER BY id") {
