@@ -41,6 +41,11 @@ import Testing
         try await TestApp.run { browser, database in
             let w = try await Self.world(database)
             let make = Factory(database: database)
+            // Invited but not yet in (no password chosen), or disabled: not told.
+            try await make.employer("invitee@auberge.test", centre: w.cahors, business: w.inn)
+            try await make.employer("partie@auberge.test", centre: w.cahors, business: w.inn)
+            try await make.ids(w.cahors, "UPDATE users SET password_hash = NULL WHERE email = 'invitee@auberge.test' RETURNING id")
+            try await make.ids(w.cahors, "UPDATE users SET disabled_at = now() WHERE email = 'partie@auberge.test' RETURNING id")
             let application = try await make.application(centre: w.cahors, need: w.need, candidate: try await make.candidate(centre: w.cahors), stage: .screening, actor: w.adviser)
             try await browser.enter("conseil@cahors.test")
             let app = "/c/cahors/candidatures/\(application)"
