@@ -24,6 +24,9 @@ struct ProfileController: Sendable {
         let name: String
         let email: String
         let roles: [Fact]
+        /// Where the person chooses their notifications, in each centre where they receive some.
+        let notificationLinks: [NavItem]
+        let hasNotificationLinks: Bool
         let mayUseAPI: Bool
         let tokens: [TokenRow]
         let hasTokens: Bool
@@ -50,6 +53,10 @@ struct ProfileController: Sendable {
             layout: Layout(title: "Mon profil", session: context.session, currentPath: "/profil"),
             name: user.displayName, email: user.email,
             roles: user.memberships.map { Fact(label: $0.centreName, value: $0.role.label) },
+            notificationLinks: user.memberships.filter { $0.role != .observer }.map {
+                NavItem(label: $0.centreName, href: "/c/\($0.centreSlug)\(NotificationSettingsPage.path)", current: false)
+            },
+            hasNotificationLinks: user.memberships.contains { $0.role != .observer },
             mayUseAPI: Self.mayUseAPI(user),
             tokens: tokens.map {
                 TokenRow(name: $0.name, created: Formats.dateTime($0.createdAt), lastUsed: $0.lastUsedAt.map(Formats.dateTime) ?? "jamais",

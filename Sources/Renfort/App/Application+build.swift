@@ -21,6 +21,7 @@ public func buildApplication(
     var services: [any Service] = [client] + replicaClients
     if configuration.followUpReminders {
         services.append(FollowUpReminders(database: database, clock: clock, baseURL: configuration.baseURL, logger: logger))
+        services.append(NotificationDigests(database: database, clock: clock, baseURL: configuration.baseURL, logger: logger))
     }
     if configuration.mail != nil || configuration.sms != nil {
         services.append(OutboxDelivery(database: database, mail: configuration.mail, sms: configuration.sms, clock: clock, logger: logger))
@@ -88,6 +89,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, replic
     RejectionReasonsController(services: services).addRoutes(to: centre)
     FollowUpController(services: services).addRoutes(to: centre)
     FollowUpSettingsController(services: services).addRoutes(to: centre)
+    NotificationSettingsController(services: services).addRoutes(to: centre)
     DashboardController(services: services).addRoutes(root: router, signedIn: signedIn, centre: centre)
     try APIController(services: services).addRoutes(root: router)
     ProfileController(services: services).addRoutes(to: signedIn)

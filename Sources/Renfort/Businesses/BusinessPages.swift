@@ -121,6 +121,9 @@ struct BusinessPage: PageModel {
     let inviteAction: String
     let inviteToken: String
     let history: [HistoryRow]
+    /// For the employer: what waits for their answer.
+    let waiting: [WaitingItem]
+    let hasWaiting: Bool
     let form: FormState<TypedFields>
 
     /// Business `id` as the person may see it: an adviser any member business of their centre,
@@ -131,7 +134,7 @@ struct BusinessPage: PageModel {
         try context.require(.adviser, .employer)
         if context.role == .employer && context.membership.businessID != id { return nil }
         let isAdviser = context.role == .adviser
-        let loaded = try await database.transaction(in: context) { connection -> (Business, [JobNeedSummary], [EmployerAccess], [BusinessEvent], [BusinessHire])? in
+        let loaded = try await database.transaction(in: context) { connection -> (Business, [JobNeedSummary], [EmployerAccess], [BusinessEvent], [BusinessHire], [WaitingItem])? in
             guard let business = try await BusinessRepository.find(id: id, on: connection, logger: context.logger), business.status == .member else { return nil }
             var filter = JobNeedFilter()
             filter.businessID = id
@@ -139,10 +142,11 @@ struct BusinessPage: PageModel {
                 business, try await JobNeedRepository.list(filter, businessID: id, on: connection, logger: context.logger).needs,
                 isAdviser ? try await BusinessRepository.people(businessID: id, on: connection, logger: context.logger) : [],
                 isAdviser ? try await BusinessRepository.events(businessID: id, on: connection, logger: context.logger) : [],
-                try await PlacementRepository.hires(businessID: id, limit: 50, on: connection, logger: context.logger)
+                try await PlacementRepository.hires(businessID: id, limit: 50, on: connection, logger: context.logger),
+                isAdviser ? [] : try await EmployerWaiting.items(businessID: id, base: context.base, on: connection, logger: context.logger)
             )
         }
-        guard let (business, needs, people, events, hires) = loaded else { return nil }
+        guard let (business, needs, people, events, hires, waiting) = loaded else { return nil }
         let base = context.base
         var facts: [Fact] = [.init(label: "SIRET", value: business.siret)]
         if let naf = business.nafCode { facts.append(.init(label: "Code NAF/APE", value: naf)) }
@@ -178,7 +182,7 @@ struct BusinessPage: PageModel {
             },
             hasPeople: !people.isEmpty, inviteAction: "\(base)/entreprises/\(id)/invitations", inviteToken: FormSubmissions.newToken(),
             history: events.map { HistoryRow(at: Formats.dateTime($0.at), who: $0.actorName, what: $0.description) },
-            form: form)
+            waiting: waiting, hasWaiting: !waiting.isEmpty, form: form)
     }
 }
 

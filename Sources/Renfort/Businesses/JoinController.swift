@@ -84,6 +84,7 @@ struct JoinController: Sendable {
             _ = try await JobNeedRepository.insert(
                 needDraft, businessID: businessID, tenantID: centre.id, actorID: nil, now: now, on: connection, logger: context.logger)
             try await BusinessRepository.recordJoinRequest(from: address, at: now, on: connection, logger: context.logger)
+            try await Notifications.joinRequest(businessID: businessID, businessName: businessDraft.name, centre: NotifiedCentre(id: centre.id, slug: centre.slug, baseURL: services.configuration.baseURL), now: now, on: connection, logger: context.logger)
             try await FormSubmissions.complete(token ?? "", resultPath: done, on: connection, logger: context.logger)
             return true
             }

@@ -162,23 +162,16 @@ struct FollowUpController: Sendable {
         let message = reader.text("message", "Message", required: true, max: 2000)
         guard let kind, reader.errors.isEmpty else { return try await invalid(placement: id, reader.errors, context) }
         let now = services.clock.now()
-        let link = "\(services.configuration.baseURL)\(context.base)/embauches/\(id)"
         let found = try await services.database.transaction(in: context) { connection -> Bool in
             guard let subject = try await FollowUpRepository.alertSubject(placement: id, businessID: business, on: connection, logger: context.logger),
                 let alertID = try await FollowUpRepository.addAlert(
                     placement: id, kind: kind, message: message, tenantID: context.tenantID, actorID: context.user.id, now: now,
                     on: connection, logger: context.logger)
             else { return false }
-            // The adviser in charge of the need (or every adviser of the centre) hears of it.
-            var advisers = subject.adviserID.map { [$0] } ?? []
-            if advisers.isEmpty { advisers = try await BusinessRepository.advisers(on: connection, logger: context.logger).map(\.id) }
-            for recipient in try await AccountRepository.emails(of: advisers, on: connection, logger: context.logger) {
-                try await Outbox.enqueue(
-                    dedupeKey: "alert:\(context.tenantID):\(alertID):\(recipient.email)", kind: "employer-alert", recipient: recipient.email,
-                    subject: "Renfort : alerte " + French.of(subject.business) + " au sujet " + French.of(subject.person),
-                    body: "\(subject.business) signale : \(kind == .left ? "la personne est partie" : "quelque chose ne va pas").\n\n\(message)\n\n\(link)",
-                    at: now, on: connection, logger: context.logger)
-            }
+            // The adviser in charge of the need (or every adviser of the centre) hears of it, at once.
+            try await Notifications.employerAlert(
+                alertID: alertID, placementID: id, business: subject.business, person: subject.person, adviserID: subject.adviserID, left: kind == .left,
+                message: message, centre: services.notified(context), now: now, on: connection, logger: context.logger)
             return true
         }
         guard found else { throw AppError.notFound }

@@ -69,6 +69,7 @@ struct JobNeedController: Sendable {
             let id = try await JobNeedRepository.insert(
                 draft, businessID: businessID, tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
             let path = "\(base)/besoins/\(id)"
+            if context.role == .employer { try await Notifications.newNeed(needID: id, centre: services.notified(context), now: now, on: connection, logger: context.logger) }
             try await FormSubmissions.complete(submittedToken ?? "", resultPath: path, on: connection, logger: context.logger)
             context.logger.info("job need submitted", metadata: ["need": "\(id)"])
             return (path, "Besoin déposé : le centre en est prévenu.")
@@ -195,10 +196,12 @@ struct JobNeedController: Sendable {
             // The adviser must be one of this centre's.
             let advisers = try await BusinessRepository.advisers(on: connection, logger: context.logger)
             guard let adviser, advisers.contains(where: { $0.id == adviser }) else { return nil }
-            return try await JobNeedRepository.qualify(
+            let outcome = try await JobNeedRepository.qualify(
                 id: id, romeCode: rome, hardToFill: hard, reasons: hard ? reasons : [], reasonOther: hard ? other : "",
                 adviserID: adviser, comment: comment, shared: shared, tenantID: context.tenantID, actorID: context.user.id, now: now,
                 on: connection, logger: context.logger)
+            if outcome == .moved { try await Notifications.needQualified(needID: id, centre: services.notified(context), now: now, on: connection, logger: context.logger) }
+            return outcome
         }
         guard let outcome else {
             var errors = FormErrors()
@@ -224,6 +227,7 @@ struct JobNeedController: Sendable {
             try await JobNeedRepository.addEvent(
                 needID: id, tenantID: context.tenantID, actorID: context.user.id, kind: .comment, from: nil, to: nil, comment: text, shared: shared, now: now,
                 on: connection, logger: context.logger)
+            if context.role == .adviser && shared { try await Notifications.needQuestion(needID: id, text: text, centre: services.notified(context), now: now, on: connection, logger: context.logger) }
             try await FormSubmissions.complete(token ?? "", resultPath: path, on: connection, logger: context.logger)
             return true
         }

@@ -139,8 +139,10 @@ struct PipelineController: Sendable {
         guard let target, reader.errors.isEmpty else { return try await applicationPage(context: context, errors: reader.errors) }
         let now = self.now
         let outcome = try await services.database.transaction(in: context) { connection in
-            try await ApplicationRepository.move(
+            let outcome = try await ApplicationRepository.move(
                 id: applicationID, to: target, comment: comment, tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
+            if outcome == .moved && target == .presented { try await Notifications.candidatePresented(applicationID: applicationID, centre: services.notified(context), now: now, on: connection, logger: context.logger) }
+            return outcome
         }
         // From the board, back to the board.
         let done = "Candidature déplacée en «\u{00A0}\(target.label)\u{00A0}»."
@@ -191,6 +193,7 @@ struct PipelineController: Sendable {
             try await ApplicationRepository.recordEmployerAnswer(
                 answer, note: note, applicationID: applicationID, tenantID: context.tenantID, actorID: context.user.id, now: now,
                 on: connection, logger: context.logger)
+            try await Notifications.employerAnswered(applicationID: applicationID, centre: services.notified(context), now: now, on: connection, logger: context.logger)
             return true
         }
         guard let done else { throw AppError.notFound }
@@ -217,9 +220,11 @@ struct PipelineController: Sendable {
         }
         let now = self.now
         let outcome = try await services.database.transaction(in: context) { connection in
-            try await PipelineSteps.scheduleInterview(
+            let outcome = try await PipelineSteps.scheduleInterview(
                 applicationID: applicationID, startsAt: startsAt, duration: duration, mode: mode, place: place, attendees: attendees,
                 tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
+            if outcome == .moved { try await Notifications.interviewScheduled(applicationID: applicationID, centre: services.notified(context), now: now, on: connection, logger: context.logger) }
+            return outcome
         }
         return try await answer(
             outcome, context: context, field: "date", what: "prévoir un entretien", done: "Entretien prévu le \(Formats.dateTime(startsAt)).")
@@ -330,9 +335,11 @@ struct PipelineController: Sendable {
         guard let terms, reader.errors.isEmpty else { return try await applicationPage(context: context, errors: reader.errors) }
         let now = self.now
         let outcome = try await services.database.transaction(in: context) { connection in
-            try await PipelineSteps.hire(
+            let outcome = try await PipelineSteps.hire(
                 applicationID: applicationID, contract: terms.contract, start: terms.start, end: terms.end, hours: terms.hours,
                 tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
+            if case .hired(let placementID) = outcome { try await Notifications.hireRecorded(placementID: placementID, centre: services.notified(context), now: now, on: connection, logger: context.logger) }
+            return outcome
         }
         switch outcome {
         case .hired(let placementID): return .seeOther("\(context.base)/embauches/\(placementID)", saying: "Embauche enregistrée : ses points de suivi sont prévus.")

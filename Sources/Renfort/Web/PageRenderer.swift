@@ -116,10 +116,12 @@ struct Layout: Sendable {
                 items.append(("Adhésions", "\(base)/adhesions"))
                 items.append(("Tableau de bord", "\(base)/tableau-de-bord"))
                 items.append(("Réglages", "\(base)/parametres/suivis"))
+                items.append(("Mes notifications", "\(base)/notifications"))
             case .employer:
                 items.append(("Mon entreprise", base))
                 items.append(("Mes besoins", "\(base)/besoins"))
                 items.append(("Mes embauches", "\(base)/embauches"))
+                items.append(("Mes notifications", "\(base)/notifications"))
             case .observer:
                 items.append(("Tableau de bord", base))
             }

@@ -91,6 +91,8 @@ import Testing
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/parametres/motifs", action: "/c/fuzz/parametres/motifs")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/parametres/suivis", action: "/c/fuzz/parametres/suivis/etapes")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/parametres/suivis", action: "/c/fuzz/parametres/suivis/essai")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/notifications", action: "/c/fuzz/notifications")),
+                (employer, FormRoute(who: "employer", page: "/c/fuzz/notifications", action: "/c/fuzz/notifications")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/embauches/\(world.placement)", action: "/c/fuzz/suivis/\(world.checkIn)")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/embauches/\(world.placement)", action: "/c/fuzz/embauches/\(world.placement)/debut")),
                 (employer, FormRoute(who: "employer", page: "/c/fuzz/embauches/\(world.placement)", action: "/c/fuzz/embauches/\(world.placement)/alerte")),

@@ -121,6 +121,7 @@ import Testing
                 let step = try #require(try await lookup.ids("essai", "SELECT id FROM followup_steps WHERE label = 'Deux semaines'").first)
                 try await says("\(c)/parametres/suivis/etapes/{id}/retirer", try await desk.post("/c/essai/parametres/suivis/etapes/\(step)/retirer"), desk, "Étape retirée")
                 try await says("\(c)/parametres/suivis/essai", try await desk.post("/c/essai/parametres/suivis/essai", [("cdi_days", "60"), ("long_fixed_days", "30"), ("short_fixed_max_days", "14")]), desk, "Périodes d'essai enregistrées")
+                try await says("\(c)/notifications", try await desk.post("/c/essai/notifications", NotificationKind.kinds(for: .adviser).filter(\.mayBeMuted).map { ($0.rawValue, "digest") } + [("_form", Tokens.random())]), desk, "Vos choix de notifications sont enregistrés")
 
                 // Follow-ups.
                 let checkIn = try #require(try await lookup.ids("essai", "SELECT id FROM check_ins WHERE placement_id = \(placement) ORDER BY due_on LIMIT 1").first)

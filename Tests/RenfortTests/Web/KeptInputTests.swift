@@ -215,6 +215,8 @@ import Testing
                 Walk(who: adviser, page: "\(base)/parametres/motifs", action: "\(base)/parametres/motifs", route: "/c/{centre}/parametres/motifs", empty: "label"),
                 Walk(who: adviser, page: "\(base)/parametres/suivis", action: "\(base)/parametres/suivis/etapes", route: "/c/{centre}/parametres/suivis/etapes", empty: "label"),
                 Walk(who: adviser, page: "\(base)/parametres/suivis", action: "\(base)/parametres/suivis/essai", route: "/c/{centre}/parametres/suivis/essai", empty: "cdi_days"),
+                Walk(who: adviser, page: "\(base)/notifications", action: "\(base)/notifications", route: "/c/{centre}/notifications", empty: "new_need"),
+                Walk(who: employer, page: "\(base)/notifications", action: "\(base)/notifications", route: "/c/{centre}/notifications", empty: "hire_recorded"),
                 Walk(who: adviser, page: hire, action: "\(base)/suivis/\(checkIn)", route: "/c/{centre}/suivis/{id}", empty: "done_on"),
                 Walk(who: adviser, page: hire, action: "\(hire)/debut", route: "/c/{centre}/embauches/{id}/debut", empty: "start_date"),
                 Walk(who: adviser, page: hire, action: "\(hire)/fin", route: "/c/{centre}/embauches/{id}/fin", empty: "ended_on"),
