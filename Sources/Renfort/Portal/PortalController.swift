@@ -31,14 +31,29 @@ struct PortalController: Sendable {
         return centre
     }
 
-    /// The candidate this request's session opens in `centre`, if it does.
-    private func visit(_ centre: PublicCentre, _ context: AppRequestContext) async throws -> PortalVisit? {
-        guard let session = context.session, session.user == nil else { return nil }
+    /// What this request's session is in `centre`'s candidate pages.
+    private enum Standing {
+        /// A candidate's session, on.
+        case visit(PortalVisit)
+        /// A candidate's session of this centre that has lasted its hour.
+        case ended
+        /// Anyone else: a visitor, an adviser, an employer, a candidate of another centre.
+        case stranger
+    }
+
+    private func standing(_ centre: PublicCentre, _ context: AppRequestContext) async throws -> Standing {
+        guard let session = context.session, session.user == nil else { return .stranger }
         let now = self.now
-        let candidateID = try await services.database.withTransaction(tenant: centre.id, logger: context.logger) {
+        let found = try await services.database.withTransaction(tenant: centre.id, logger: context.logger) {
             try await PortalRepository.candidate(sessionID: session.id, now: now, on: $0, logger: context.logger)
         }
-        return candidateID.map { PortalVisit(centre: centre, candidateID: $0, session: session) }
+        guard let found else { return .stranger }
+        return found.active ? .visit(PortalVisit(centre: centre, candidateID: found.id, session: session)) : .ended
+    }
+
+    private func visit(_ centre: PublicCentre, _ context: AppRequestContext) async throws -> PortalVisit? {
+        if case .visit(let visit) = try await standing(centre, context) { return visit }
+        return nil
     }
 
     /// A handler's candidate, or the answer to someone whose session opens none here.
@@ -47,11 +62,15 @@ struct PortalController: Sendable {
         case refused(Response)
     }
 
-    /// The visit of a handler that needs one; without it, the request page says the session ended
-    /// (the same to an adviser, an employer, or a candidate of another centre: nothing to see here).
+    /// The visit of a handler that needs one. A session whose hour is over gets the request
+    /// page that says so; anyone else a 404, as for a record that is not theirs.
     private func requireVisit(_ context: AppRequestContext) async throws -> Access {
         let centre = try await centre(context)
-        if let visit = try await visit(centre, context) { return .visit(visit) }
+        switch try await standing(centre, context) {
+        case .visit(let visit): return .visit(visit)
+        case .stranger: throw AppError.notFound
+        case .ended: break
+        }
         return .refused(try await requestPage(
             centre, context: context, status: .forbidden, problemTitle: "Votre session est terminée",
             problem: "Pour des raisons de sécurité, l'accès à votre espace ne dure qu'une heure. Demandez un nouveau lien ci-dessous : rien de ce que vous aviez enregistré n'est perdu."))

@@ -79,13 +79,16 @@ enum PortalRepository {
             """, logger: logger)
     }
 
-    /// The candidate a session opens in the centre set, while it lasts (never a merged record).
-    static func candidate(sessionID: Int64, now: Date, on connection: PostgresConnection, logger: Logger) async throws -> Int64? {
-        try await connection.value(
+    /// The candidate a session opened in the centre set (never a merged record), and whether
+    /// that candidate session is still on.
+    static func candidate(sessionID: Int64, now: Date, on connection: PostgresConnection, logger: Logger) async throws -> (id: Int64, active: Bool)? {
+        try await connection.first(
             """
-            SELECT s.candidate_id FROM candidate_sessions s JOIN candidates c ON c.tenant_id = s.tenant_id AND c.id = s.candidate_id
-            WHERE s.session_id = \(sessionID) AND s.expires_at > \(now) AND c.merged_into IS NULL
-            """, as: Int64.self, logger: logger)
+            SELECT s.candidate_id, s.expires_at > \(now) AND c.merged_into IS NULL
+            FROM candidate_sessions s JOIN candidates c ON c.tenant_id = s.tenant_id AND c.id = s.candidate_id
+            WHERE s.session_id = \(sessionID)
+            """, as: (Int64.self, Bool.self), logger: logger
+        ).map { (id: $0.0, active: $0.1) }
     }
 
     // MARK: The public form's rate limit

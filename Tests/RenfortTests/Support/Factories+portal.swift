@@ -101,3 +101,13 @@ extension Factory {
         }
     }
 }
+
+extension FuzzWorld {
+    /// A browser in the own page of the world's candidate (the one with an application at the interview).
+    static func candidatePage(_ browser: Browser, _ database: TestDatabase) async throws -> Browser {
+        let person = browser.fresh()
+        person.address = "198.51.100.99"
+        try await person.openCandidatePage("fuzz", email: "camille@example.org", database: database)
+        return person
+    }
+}
