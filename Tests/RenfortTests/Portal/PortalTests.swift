@@ -253,7 +253,7 @@ import Testing
             #expect(try await make.stage(centre: centre, application: noeApplication) == "screening")
             let otherCentre = try await browser.get("/c/autre/mon-espace")
             #expect(otherCentre.status == .ok && otherCentre.text.contains("Recevoir mon lien") && !otherCentre.text.contains("Bonjour"))
-            #expect(try await browser.post("/c/autre/mon-espace/candidatures/\(elsewhereApplication)/retrait", [("confirm", "1")]).status == .forbidden)
+            #expect(try await browser.post("/c/autre/mon-espace/candidatures/\(elsewhereApplication)/retrait", [("confirm", "1")]).status == .notFound)
             #expect(try await make.stage(centre: other, application: elsewhereApplication) == "sourced")
             // No adviser's, employer's or admin's page: the sign-in page.
             for path in ["/c/test", "/c/test/candidats", "/c/test/candidats/\(noe)", "/c/test/besoins/\(need)", "/c/test/candidatures/\(noeApplication)", "/admin", "/profil", "/accueil"] {
@@ -271,8 +271,8 @@ import Testing
                 #expect(page.status == .ok && page.text.contains("Recevoir mon lien") && !page.text.contains("Bonjour Camille"))
                 let posted = try await person.post(
                     "/c/test/mon-espace/coordonnees", [("email", "pirate@example.org"), ("commune_name", "Ailleurs"), ("_form", Tokens.random())])
-                #expect(posted.status == .forbidden && posted.text.contains("Votre session est terminée"))
-                #expect(try await person.get("/c/test/mon-espace/documents/\(noeDocument)").status == .forbidden)
+                #expect(posted.status == .notFound)
+                #expect(try await person.get("/c/test/mon-espace/documents/\(noeDocument)").status == .notFound)
             }
             #expect(try await database.count("candidates", tenant: centre, where: "email = 'pirate@example.org'") == 0)
 
@@ -312,6 +312,26 @@ import Testing
             #expect(after.status == .ok && !after.text.contains("Bonjour Camille") && after.text.contains("Recevoir mon lien"))
             let posted = try await browser.post("/c/test/mon-espace/coordonnees", [("commune_name", "Figeac"), ("email", "camille@example.org"), ("_form", Tokens.random())])
             #expect(posted.status == .forbidden && posted.text.contains("Votre session est terminée"))
+        }
+    }
+
+    /// The demo's promise (README, "The candidate's own page"): its candidate asks for her link,
+    /// the admin reads it in the outbox, and it opens her page.
+    @Test func theDemosCandidateOpensHerPageFromTheLinkInTheAdminsOutbox() async throws {
+        try await TestApp.run(demo: true) { browser, database in
+            #expect(try await browser.requestCandidateLink("cahors", email: DemoPortal.email).location == "/c/cahors/mon-espace?envoye=1")
+            let admin = browser.fresh()
+            try await admin.signIn("admin@renfort.test", password: DemoData.password)
+            let outbox = try await admin.get("/admin/envois").text
+            let link = try #require(outbox.firstMatch(of: /http:\/\/127\.0\.0\.1:8080(\/c\/cahors\/mon-espace\/lien\/[A-Za-z0-9_-]+)/)?.output.1)
+            try await browser.get(String(link))
+            #expect(try await browser.post(String(link)).location == "/c/cahors/mon-espace")
+            let page = try await browser.get("/c/cahors/mon-espace").text
+            #expect(page.contains("Bonjour Léa"))
+            for state in ["Présentée à l'employeur", "Entretien le ", "Non retenue", "En cours d'examen par le centre", "CV Léa Delpech.pdf", "Pradines"] {
+                #expect(page.contains(HTML.escape(state)), "the demo's candidate page does not show \(state)")
+            }
+            #expect(!page.contains("note interne") && !page.contains("motif interne"))
         }
     }
 }
