@@ -62,7 +62,7 @@ enum CandidateLinks {
             body = """
                 Bonjour \(first.name),
 
-                Pour ouvrir votre espace auprès du centre \(centre.name), où vous voyez vos candidatures,
+                Pour ouvrir votre espace (\(centre.name)), où vous voyez vos candidatures,
                 mettez à jour vos coordonnées et vos disponibilités et lisez ce que le centre garde de vous,
                 ouvrez ce lien dans les 20 minutes (il ne sert qu'une fois) :
                 \(first.link)
@@ -75,7 +75,7 @@ enum CandidateLinks {
             body = """
                 Bonjour,
 
-                Cette adresse est celle de plusieurs fiches du centre \(centre.name). Chacune a son lien,
+                Cette adresse est celle de plusieurs fiches (\(centre.name)). Chacune a son lien,
                 à ouvrir dans les 20 minutes (il ne sert qu'une fois) :
                 \(list)
 
