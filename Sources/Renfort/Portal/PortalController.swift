@@ -114,6 +114,12 @@ struct PortalController: Sendable {
     /// The e-mail address typed: the same answer whether the centre knows it or not.
     @Sendable func requestLink(request: Request, context: AppRequestContext) async throws -> Response {
         let centre = try await centre(context)
+        // Sent from a page that outlived its session (`FormRecovery`): nothing sent, the address kept.
+        if context.formUnproven {
+            var errors = FormErrors()
+            errors.add("email", "Cette page était ouverte depuis longtemps : par sécurité, rien n'a encore été envoyé. Vérifiez votre adresse, puis demandez le lien.")
+            return try await requestPage(centre, context: context, status: .unprocessableContent, form: FormState(sent: context.form, errors: errors))
+        }
         let email = (context.form["email"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         var reader = FormReader(context.form)
         _ = reader.email("email", "Adresse e-mail", required: true)

@@ -95,6 +95,13 @@ import Testing
             let bad = try await browser.post("/c/test/mon-espace/lien", [("email", "pas-une-adresse"), ("_form", Tokens.random())])
             #expect(bad.status == .unprocessableContent && bad.text.contains(HTML.escape("n'est pas une adresse e-mail valide")) && bad.text.contains("value=\"pas-une-adresse\""))
 
+            // Sent from a page whose session has ended: nothing sent, the address kept, under a fresh session.
+            let stale = browser.fresh()
+            try await stale.get("/c/test/mon-espace")
+            let late = try await stale.post("/c/test/mon-espace/lien", [("email", "camille@example.org"), ("_form", Tokens.random()), ("_csrf", "jeton-perime")], csrf: false)
+            #expect(late.status == .unprocessableContent && late.text.contains("rien n&#39;a encore été envoyé") && late.text.contains("value=\"camille@example.org\""))
+            #expect(try await PortalOutbox.bodies(to: "camille@example.org", database).count == CandidateLinks.hourlyPerCandidate)
+
             // Ten requests an hour from one address: then a 429, known or not.
             let flood = browser.fresh()
             flood.address = "198.51.100.7"
