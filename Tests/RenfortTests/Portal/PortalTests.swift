@@ -232,6 +232,9 @@ import Testing
             let desk = browser.fresh()
             try await desk.signIn("conseil@test.test")
             #expect(try await desk.get("/c/test/candidatures/\(application)").text.contains("Désisté"))
+            let list = try await desk.get("/c/test/besoins/\(need)/candidatures?vue=liste").text
+            #expect(list.contains("Désisté") && list.contains("Camille Martin"))
+            #expect(try await desk.get("/c/test/besoins/\(need)/candidatures").text.contains("1 candidature(s) close(s)"))
         }
     }
 
