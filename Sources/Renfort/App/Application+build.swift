@@ -83,6 +83,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, replic
     BusinessController(services: services).addRoutes(to: centre)
     JobNeedController(services: services).addRoutes(to: centre)
     JoinController(services: services).addRoutes(root: router, centre: centre)
+    PortalController(services: services).addRoutes(to: router)
     CandidateController(services: services).addRoutes(to: centre)
     PipelineController(services: services).addRoutes(to: centre)
     PlacementController(services: services).addRoutes(to: centre)

@@ -60,7 +60,7 @@ struct CandidateEvent: Sendable {
     var description: String {
         switch kind {
         case .created: "Fiche créée"
-        case .edited: "Fiche modifiée"
+        case .edited: detail.isEmpty ? "Fiche modifiée" : "Fiche modifiée \(detail)"
         case .document: "Document ajouté : \(detail)"
         case .merged, .mergedInto: "Fusion : \(detail)"
         }

@@ -148,7 +148,7 @@ enum CandidateRepository {
     static func events(candidateID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [CandidateEvent] {
         try await connection.rows(
             """
-            SELECT e.at, coalesce(u.display_name, 'Renfort') AS who, e.kind, e.detail FROM candidate_events e LEFT JOIN users u ON u.id = e.actor_id
+            SELECT e.at, CASE WHEN e.by_candidate THEN 'la personne elle-même' ELSE coalesce(u.display_name, 'Renfort') END AS who, e.kind, e.detail FROM candidate_events e LEFT JOIN users u ON u.id = e.actor_id
             WHERE e.candidate_id = \(candidateID) ORDER BY e.at DESC, e.id DESC LIMIT 100
             """, logger: logger
         ) { row in CandidateEvent(at: try row.get("at"), who: try row.get("who"), kind: try row.get("kind"), detail: try row.get("detail")) }

@@ -22,8 +22,11 @@ struct FormRecovery: Sendable {
             && !path.hasSuffix("/rejoindre") && !path.hasPrefix("/api/")
     }
 
-    /// A visitor's form that its handler shows again, filled, when its page outlived its session.
-    static func isShownAgain(path: String) -> Bool { path.hasPrefix("/c/") && path.hasSuffix("/rejoindre") }
+    /// A visitor's form that its handler shows again, filled, when its page outlived its session:
+    /// the join request, and a candidate's request for the link to their page.
+    static func isShownAgain(path: String) -> Bool {
+        path.hasPrefix("/c/") && (path.hasSuffix("/rejoindre") || path.hasSuffix("/mon-espace/lien"))
+    }
 
     /// Whether the browser says the form was sent from one of our pages (a form another site
     /// makes a browser send says otherwise, and is refused as before).

@@ -63,6 +63,7 @@ import Testing
             let adviser = browser.fresh()
             try await adviser.signIn(FuzzWorld.adviser)
             let anonymous = browser.fresh()
+            let candidate = try await FuzzWorld.candidatePage(browser, database)
             let app = "/c/fuzz/candidatures/\(presented)"
             let routes: [(Browser, FormRoute)] = [
                 (employer, FormRoute(who: "employer", page: "/c/fuzz/besoins/nouveau", action: "/c/fuzz/besoins")),
@@ -76,6 +77,8 @@ import Testing
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/entreprises/\(world.business)", action: "/c/fuzz/entreprises/\(world.business)/invitations")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/adhesions", action: "/c/fuzz/adhesions/\(world.pending)/refuser")),
                 (anonymous, FormRoute(who: "visitor", page: "/c/fuzz/rejoindre", action: "/c/fuzz/rejoindre")),
+                (anonymous, FormRoute(who: "visitor", page: "/c/fuzz/mon-espace", action: "/c/fuzz/mon-espace/lien")),
+                (candidate, FormRoute(who: "candidate", page: "/c/fuzz/mon-espace", action: "/c/fuzz/mon-espace/coordonnees")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/candidats/nouveau", action: "/c/fuzz/candidats")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/candidats/\(world.candidate)/modifier", action: "/c/fuzz/candidats/\(world.candidate)/modifier")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/candidats/\(world.candidate)", action: "/c/fuzz/candidats/\(world.candidate)/fusionner")),

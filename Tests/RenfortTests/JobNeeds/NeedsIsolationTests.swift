@@ -65,6 +65,7 @@ import Testing
                 else if pattern.contains("/motifs/") { parts.append(String(targets.reason)) }
                 else if pattern.contains("/etapes/") { parts.append(String(targets.step)) }
                 else if pattern.contains("/suivis/") { parts.append(String(targets.checkIn)) }
+                else if pattern.contains("/mon-espace/documents/") { parts.append(String(targets.document)) }
                 else { return nil }
             default:
                 if part.hasPrefix("{") { return nil }

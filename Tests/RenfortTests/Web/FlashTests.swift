@@ -10,9 +10,11 @@ import Testing
 @Suite struct FlashTests {
     /// POST routes whose answer is not a redirect to a page of the same session: the sign-in
     /// pages change or end the session, a new API token is shown on the answer itself, and the
-    /// public join request's page shows its own "sent" state.
+    /// public join request's page shows its own "sent" state, as does the candidate's link request;
+    /// opening a candidate's link and leaving their page change or end the session.
     static let withoutMessage: Set<String> = [
         "/login", "/logout", "/mot-de-passe-oublie", "/mot-de-passe/{token}", "/profil/jetons", "/c/{centre}/rejoindre",
+        "/c/{centre}/mon-espace/lien", "/c/{centre}/mon-espace/lien/{token}", "/c/{centre}/mon-espace/deconnexion",
     ]
 
     /// Follows a 303 and returns the page it leads to.
@@ -164,6 +166,18 @@ import Testing
                 for pattern in ["/admin/centres", "/admin/utilisateurs/{id}/desactiver", "/admin/utilisateurs/{id}/reactiver"] {
                     covered.insert(pattern)  // ConfirmationTests, as a platform admin
                 }
+                // The candidate's own page, in a session opened by their link.
+                let own = try await make.application(
+                    centre: centre, need: try await make.need(centre: centre, business: business, title: "Plongeur"), candidate: candidate, actor: adviser)
+                let person = Browser(client: testClient)
+                try await person.openCandidatePage("essai", email: "camille@example.org", database: database)
+                try await says(
+                    "\(c)/mon-espace/coordonnees",
+                    try await person.post("/c/essai/mon-espace/coordonnees", [("email", "camille@example.org"), ("commune_name", "Figeac"), ("_form", Tokens.random())]),
+                    person, "Vos coordonnées sont enregistrées")
+                try await says(
+                    "\(c)/mon-espace/candidatures/{id}/retrait", try await person.post("/c/essai/mon-espace/candidatures/\(own)/retrait", [("confirm", "1")]),
+                    person, "Votre candidature est retirée")
 
                 let missing = Set(patterns).subtracting(covered).subtracting(Self.withoutMessage)
                 #expect(missing.isEmpty, "POST routes not checked for their message: \(missing.sorted())")

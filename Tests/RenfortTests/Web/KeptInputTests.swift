@@ -28,6 +28,7 @@ import Testing
         "/c/{centre}/entreprises/{id}/acces/{membership}/retirer", "/c/{centre}/adhesions/{id}/accepter",
         "/c/{centre}/besoins/{id}/candidatures", "/c/{centre}/parametres/motifs/{id}/retirer",
         "/c/{centre}/parametres/suivis/etapes/{id}/retirer", "/profil/jetons/{id}/revoquer", "/c/{centre}/candidats/{id}/documents",
+        "/c/{centre}/mon-espace/lien/{token}", "/c/{centre}/mon-espace/candidatures/{id}/retrait", "/c/{centre}/mon-espace/deconnexion",
     ]
 
     /// Every POST route of the router, written `/c/{centre}/…`.
@@ -160,6 +161,9 @@ import Testing
             let admin = browser.fresh()
             try await admin.signIn("admin@plateforme.test", password: Factory.password)
             let visitor = browser.fresh()
+            // A candidate in their own page, opened by the link of their e-mail.
+            let candidate = browser.fresh()
+            try await candidate.openCandidatePage("test", email: "ana@exemple.org", database: database)
             // An interview to report on and an offer to answer, through their own forms.
             let base = "/c/test"
             try await adviser.get("\(base)/candidatures/\(interviewing)")
@@ -183,6 +187,8 @@ import Testing
                 Walk(who: visitor, page: "/login", action: "/login", route: "/login", empty: "email"),
                 Walk(who: visitor, page: "/mot-de-passe-oublie", action: "/mot-de-passe-oublie", route: "/mot-de-passe-oublie", empty: "email"),
                 Walk(who: visitor, page: "\(base)/rejoindre", action: "\(base)/rejoindre", route: "/c/{centre}/rejoindre", empty: "name"),
+                Walk(who: visitor, page: "\(base)/mon-espace", action: "\(base)/mon-espace/lien", route: "/c/{centre}/mon-espace/lien", empty: "email"),
+                Walk(who: candidate, page: "\(base)/mon-espace", action: "\(base)/mon-espace/coordonnees", route: "/c/{centre}/mon-espace/coordonnees", empty: "commune_name"),
                 Walk(who: admin, page: "/admin", action: "/admin/centres", route: "/admin/centres", empty: "slug"),
                 Walk(who: adviser, page: "/profil", action: "/profil/jetons", route: "/profil/jetons", empty: "name"),
                 Walk(who: employer, page: "\(base)/besoins/nouveau", action: "\(base)/besoins", route: "/c/{centre}/besoins", empty: "title"),
