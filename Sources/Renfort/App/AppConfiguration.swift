@@ -29,6 +29,8 @@ public struct AppConfiguration: Sendable {
     public var replicaURLs: [DatabaseURL] = []
     /// Beyond this lag (seconds), a replica is not read: the primary is.
     public var replicaMaxLag: TimeInterval = 30
+    /// How long a replica's probe may take before the replica counts as away.
+    public var replicaProbeTimeout: Duration = .milliseconds(500)
     /// How long a request waits for a database connection before its 503 page.
     public var databaseWait = Database.defaultConnectionWait
     public var logLevel: Logger.Level = .info

@@ -56,7 +56,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, replic
             replicas: zip(configuration.replicaURLs, replicaClients).map {
                 .init(name: "\($0.host):\($0.port)", database: Database(client: $1, connectionWait: .seconds(1)))
             },
-            maxLag: configuration.replicaMaxLag, clock: clock),
+            maxLag: configuration.replicaMaxLag, clock: clock, probeTimeout: configuration.replicaProbeTimeout),
         minimumWages: try MinimumWages.load(directory: configuration.schemaDirectory + "/data"))
 
     let staticFiles = try StaticFilesMiddleware<AppRequestContext>(directory: configuration.templatesDirectory + "/static")

@@ -40,7 +40,11 @@ import Testing
     }
 
     @Test func observersDashboardsExportsAndTheAPIReadTheReplicaAndSaySo() async throws {
-        try await TestApp.run(configure: { $0.replicaURLs = [$0.databaseURL] }) { browser, database in
+        try await TestApp.run(configure: {
+            $0.replicaURLs = [$0.databaseURL]
+            // A loaded machine may take more than half a second for the replica's first connection.
+            $0.replicaProbeTimeout = .seconds(20)
+        }) { browser, database in
             _ = try await observedCentre(browser, database)
             let home = try await browser.get("/observateur")
             #expect(home.status == .ok)
@@ -58,7 +62,11 @@ import Testing
     }
 
     @Test func anAdvisersPagesReadThePrimary() async throws {
-        try await TestApp.run(configure: { $0.replicaURLs = [$0.databaseURL] }) { browser, database in
+        try await TestApp.run(configure: {
+            $0.replicaURLs = [$0.databaseURL]
+            // A loaded machine may take more than half a second for the replica's first connection.
+            $0.replicaProbeTimeout = .seconds(20)
+        }) { browser, database in
             let make = Factory(database: database)
             _ = try await make.centre("cahors")
             #expect(try await browser.signIn("conseil@cahors.test").status == .seeOther)
@@ -101,8 +109,10 @@ import Testing
                     let primary = Database(client: client, connectionWait: TestEnvironment.connectionWait)
                     let replica = ReadReplicas.Replica(name: "replica", database: Database(client: frozenClient, connectionWait: .seconds(1)))
                     let clock = ManualClock()
+                    // Half a second for a probe, once the replica has answered a first, patient one.
+                    let warm = ReadReplicas(primary: primary, replicas: [replica], maxLag: 30, clock: clock, probeTimeout: .seconds(20))
+                    #expect(await warm.reading(logger: logger).replica == "replica")
                     let reads = ReadReplicas(primary: primary, replicas: [replica], maxLag: 30, clock: clock)
-                    #expect(await reads.reading(logger: logger).replica == "replica")
                     proxy.freeze()
                     clock.advance(by: 2)
                     let started = ContinuousClock.now
@@ -124,7 +134,7 @@ import Testing
             try await database.asApp { client in
                 let primary = Database(client: client, connectionWait: TestEnvironment.connectionWait)
                 let replica = ReadReplicas.Replica(name: "replica", database: primary)
-                let reads = ReadReplicas(primary: primary, replicas: [replica], maxLag: 30, clock: ManualClock())
+                let reads = ReadReplicas(primary: primary, replicas: [replica], maxLag: 30, clock: ManualClock(), probeTimeout: .seconds(20))
                 let sources = Mutex<[String?]>([])
                 let answer = try await reads.read(logger: logger) { reading in
                     sources.withLock { $0.append(reading.replica) }
