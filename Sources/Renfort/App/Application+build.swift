@@ -73,6 +73,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, clock:
     BusinessController(services: services).addRoutes(to: centre)
     JobNeedController(services: services).addRoutes(to: centre)
     JoinController(services: services).addRoutes(root: router, centre: centre)
+    OfferController(services: services).addRoutes(root: router, centre: centre)
     CandidateController(services: services).addRoutes(to: centre)
     PipelineController(services: services).addRoutes(to: centre)
     PlacementController(services: services).addRoutes(to: centre)
