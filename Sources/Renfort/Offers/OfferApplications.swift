@@ -93,8 +93,9 @@ enum OfferApplications {
     }
 
     /// Records the application to `offer` (open: the caller checked it, under the lock of its need).
+    /// `token`: the form's one-time token, which names the acknowledgement (sent once per form).
     static func record(
-        _ draft: OfferApplicationDraft, offer: PublishedOffer, centre: PublicCentre, baseURL: String, now: Date,
+        _ draft: OfferApplicationDraft, offer: PublishedOffer, centre: PublicCentre, token: String, baseURL: String, now: Date,
         on connection: PostgresConnection, logger: Logger
     ) async throws -> Outcome {
         let today = Day(now)
@@ -139,18 +140,18 @@ enum OfferApplications {
         try await PublishedOfferRepository.recordApplication(
             offerID: offer.id, applicationID: applicationID, message: draft.message, keepForOtherPosts: draft.keepForOtherPosts, matched: matched,
             tenantID: centre.id, now: now, on: connection, logger: logger)
-        try await acknowledge(draft, offer: offer, centre: centre, applicationID: applicationID, baseURL: baseURL, now: now, on: connection, logger: logger)
+        try await acknowledge(draft, offer: offer, centre: centre, token: token, baseURL: baseURL, now: now, on: connection, logger: logger)
         return Outcome(candidateID: candidateID, applicationID: applicationID, matched: matched)
     }
 
     /// The acknowledgement: by e-mail, or by SMS to a person who gave only a phone.
     static func acknowledge(
-        _ draft: OfferApplicationDraft, offer: PublishedOffer, centre: PublicCentre, applicationID: Int64, baseURL: String, now: Date,
+        _ draft: OfferApplicationDraft, offer: PublishedOffer, centre: PublicCentre, token: String, baseURL: String, now: Date,
         on connection: PostgresConnection, logger: Logger
     ) async throws {
         let link = "\(baseURL)/c/\(centre.slug)/offres/\(offer.id)"
         let notice = "\(baseURL)/c/\(centre.slug)/informations-candidats"
-        let key = "offer-application:\(centre.id):\(applicationID):\(Int(now.timeIntervalSince1970))"
+        let key = "offer-application:\(centre.id):\(token)"
         let title = French.quoted(offer.details.title)
         let kept = draft.keepForOtherPosts
             ? "Vous avez accepté que le centre garde votre candidature pour vous proposer d'autres postes : il la garde deux ans au plus."

@@ -197,7 +197,7 @@ struct OfferController: Sendable {
                 // Read again inside the transaction: withdrawn or closed meanwhile, it takes nothing.
                 guard let current = try await PublishedOfferRepository.find(id: offer.id, on: connection, logger: context.logger), current.isOpen(today: Day(now))
                 else { throw Closed() }
-                let outcome = try await OfferApplications.record(draft, offer: current, centre: centre, baseURL: baseURL, now: now, on: connection, logger: context.logger)
+                let outcome = try await OfferApplications.record(draft, offer: current, centre: centre, token: token ?? "", baseURL: baseURL, now: now, on: connection, logger: context.logger)
                 try await PublicForms.record("application", from: address, at: now, on: connection, logger: context.logger)
                 try await FormSubmissions.complete(token ?? "", resultPath: done, on: connection, logger: context.logger)
                 context.logger.info(
