@@ -55,7 +55,11 @@ enum DemoOffers {
     ]
 
     static func load(cahors: Int64, adviser: Int64, now: Date, on connection: PostgresConnection, logger: Logger) async throws {
-        guard let centre = try await CentreRepository.publicCentre(slug: "cahors", on: connection, logger: logger) else { return }
+        // The demo loaded on a schema before 0130 (`MigratorTests`, which then applies the newest
+        // migration to it) has no offers to publish.
+        guard try await connection.value("SELECT to_regclass('published_offers') IS NOT NULL", as: Bool.self, logger: logger) == true,
+            let centre = try await CentreRepository.publicCentre(slug: "cahors", on: connection, logger: logger)
+        else { return }
         let today = Day(now)
         func need(_ title: String) async throws -> JobNeedRecord? {
             guard let id = try await connection.value("SELECT id FROM job_needs WHERE title = \(title) ORDER BY id LIMIT 1", as: Int64.self, logger: logger)

@@ -47,7 +47,8 @@ enum OfferApplications {
         // The CV is optional; given, it must be a PDF (the candidate documents' own checks).
         var cv: (filename: String, data: [UInt8])?
         if let file = files.first(where: { $0.field == fileField }), !file.filename.isEmpty {
-            input.chosenFile = String((file.filename.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? "").prefix(200))
+            let chosen = String((file.filename.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? "").prefix(200))
+            input.chosenFile = chosen.isEmpty ? nil : chosen
             if file.data.isEmpty {
                 reader.errors.add(fileField, "Ce fichier est vide.")
             } else if file.data.count > CandidateDocument.maximumSize {

@@ -14,7 +14,8 @@ struct PublishOfferPage: PageModel {
     let isOpen: Bool
     let publicHref: String?
     let stateText: String
-    let applicationCount: Int
+    /// "2 candidatures reçues par le site", or nil before the first.
+    let applicationsText: String?
     let action: String
     let unpublishAction: String
     let contractKinds: [Option]
@@ -41,6 +42,8 @@ struct PublishOfferPage: PageModel {
         let open = offer?.isOpen(today: today) ?? false
         let state: String
         switch (offer, published, open) {
+        case (nil, _, _) where !need.status.isOpen:
+            state = "Ce besoin est \(need.status.label.lowercased()) : il ne peut plus être publié."
         case (nil, _, _): state = "Ce besoin n'est pas publié : l'offre ci-dessous n'est visible de personne tant que vous ne l'avez pas publiée."
         case (_, false, _): state = "Offre retirée : elle n'est plus visible et ne reçoit plus de candidatures. Vous pouvez la publier de nouveau."
         case (_, true, true): state = "Offre publiée : visible de tous sur la page des offres du centre et dans ses flux."
@@ -53,7 +56,8 @@ struct PublishOfferPage: PageModel {
             layout: Layout(title: "Offre publique : \(need.title)", session: context.session, membership: context.membership, currentPath: here),
             needTitle: need.title, needHref: "\(base)/besoins/\(id)", businessName: need.businessName, needOpen: need.status.isOpen,
             isPublished: published, isOpen: open,
-            publicHref: offer.map { "\(base)/offres/\($0.id)" }, stateText: state, applicationCount: count,
+            publicHref: offer.map { "\(base)/offres/\($0.id)" }, stateText: state,
+            applicationsText: count == 0 ? nil : (count == 1 ? "1 candidature reçue par le site" : "\(count) candidatures reçues par le site"),
             action: here, unpublishAction: "\(here)/retirer",
             contractKinds: Option.all(ContractKind.self, chosen: form.values.contractKind, label: \.label),
             notDate: OfferPages.notDate(form.values.startsOn, form.values.endsOn, form.values.validThrough),
@@ -153,7 +157,7 @@ struct ApplyInput: Sendable {
     var message = ""
     var keepForOtherPosts = false
     /// The name of the file that was chosen, said again when the form comes back.
-    var chosenFile = ""
+    var chosenFile: String?
     var token = FormSubmissions.newToken()
 }
 

@@ -103,7 +103,7 @@ import Testing
             #expect(answer.text.contains("error-summary"))
             #expect(answer.text.contains("Donnez au moins une adresse e-mail ou un numéro de téléphone"))
             #expect(answer.text.contains("seuls les PDF sont acceptés"))
-            #expect(answer.text.contains("Fichier choisi : « lettre.txt »"))
+            #expect(answer.text.contains("Fichier choisi : «\u{00A0}lettre.txt\u{00A0}»"))
             #expect(answer.text.contains("value=\"Anaïs\""))
             #expect(answer.text.contains("value=\"D&#39;Artagnan &lt;b&gt;\"") || answer.text.contains("value=\"D&apos;Artagnan &lt;b&gt;\""))
             #expect(answer.text.contains("Bonjour « vous »</textarea>"))
