@@ -43,7 +43,7 @@ ROLES = {
     "observer": "observateur@dreets.renfort.test",
 }
 # The signed-out pages a visitor reaches without a link from the home page.
-SIGNED_OUT_STARTS = ["/", "/login", "/mot-de-passe-oublie", "/c/cahors/rejoindre", "/page-qui-n-existe-pas"]
+SIGNED_OUT_STARTS = ["/", "/login", "/mot-de-passe-oublie", "/c/cahors/rejoindre", "/c/cahors/offres", "/page-qui-n-existe-pas"]
 PER_KIND = 2
 CAP = 150
 # Never followed: they end the session.

@@ -84,6 +84,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, replic
     JobNeedController(services: services).addRoutes(to: centre)
     JoinController(services: services).addRoutes(root: router, centre: centre)
     PortalController(services: services).addRoutes(to: router)
+    OfferController(services: services).addRoutes(root: router, centre: centre)
     CandidateController(services: services).addRoutes(to: centre)
     PipelineController(services: services).addRoutes(to: centre)
     PlacementController(services: services).addRoutes(to: centre)

@@ -207,14 +207,11 @@ struct BusinessRepository: Sendable {
 
     /// Join requests sent from `address` since `since` (no centre needed: the table is the platform's).
     static func joinRequests(from address: String, since: Date, on connection: PostgresConnection, logger: Logger) async throws -> Int {
-        try await connection.value(
-            "SELECT count(*) FROM public_form_posts WHERE form = 'join' AND client_address = \(address) AND at > \(since)",
-            as: Int.self, logger: logger) ?? 0
+        try await PublicForms.posts("join", from: address, since: since, on: connection, logger: logger)
     }
 
     static func recordJoinRequest(from address: String, at now: Date, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.execute(
-            "INSERT INTO public_form_posts (form, client_address, at) VALUES ('join', \(address), \(now))", logger: logger)
+        try await PublicForms.record("join", from: address, at: now, on: connection, logger: logger)
     }
 
     // MARK: Convenience, each in its own transaction

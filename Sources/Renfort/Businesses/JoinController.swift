@@ -51,7 +51,7 @@ struct JoinController: Sendable {
         guard let session = context.session else { throw AppError.forbidden("Session absente.") }
         let done = "/c/\(centre.slug)/rejoindre?envoye=1"
         // A robot fills every field; a person never sees this one.
-        if !(context.form["website"] ?? "").isEmpty {
+        if PublicForms.honeypotFilled(context.form) {
             context.logger.info("join request honeypot filled")
             return .seeOther(done)
         }

@@ -9,6 +9,7 @@ enum CandidateSource: String, CaseIterable, Sendable, PostgresDecodable {
     case spontaneous, referral
     case jobFair = "job_fair"
     case other
+    case centreSite = "centre_site"
 
     var label: String {
         switch self {
@@ -19,6 +20,7 @@ enum CandidateSource: String, CaseIterable, Sendable, PostgresDecodable {
         case .referral: "Recommandation"
         case .jobFair: "Forum, salon de l'emploi"
         case .other: "Autre"
+        case .centreSite: "Site du centre"
         }
     }
 }
@@ -49,6 +51,7 @@ struct CandidateEvent: Sendable {
     enum Kind: String, CaseIterable, Sendable, PostgresDecodable {
         case created, edited, document, merged
         case mergedInto = "merged_into"
+        case applied
     }
 
     let at: Date
@@ -63,6 +66,7 @@ struct CandidateEvent: Sendable {
         case .edited: detail.isEmpty ? "Fiche modifiée" : "Fiche modifiée \(detail)"
         case .document: "Document ajouté : \(detail)"
         case .merged, .mergedInto: "Fusion : \(detail)"
+        case .applied: "Candidature reçue par le site du centre : \(detail)"
         }
     }
 }

@@ -258,6 +258,23 @@ enum CandidateRepository {
         ) { row in Suspect(candidate: try summary(row), reasons: try row.get("reasons")) }
     }
 
+    /// A person of the pool applied again (from an offer): the contact they gave where the
+    /// record had none, and the record kept at least as long as this application allows (two
+    /// years with their consent, three months without).
+    static func applied(
+        id: Int64, email: String?, phone: String?, consentAt: Day?, consentScope: String, purgeAfter: Day, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        try await connection.execute(
+            """
+            UPDATE candidates SET email = coalesce(email, \(email)), phone = coalesce(phone, \(phone)),
+                consent_at = coalesce(\(consentAt?.iso)::date, consent_at),
+                consent_scope = CASE WHEN \(consentAt?.iso)::date IS NULL THEN consent_scope ELSE \(consentScope) END,
+                purge_after = greatest(purge_after, \(purgeAfter.iso)::date)
+            WHERE id = \(id)
+            """, logger: logger)
+    }
+
     /// The e-mails and phones record `candidateID` holds besides its own.
     static func contacts(candidateID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [CandidateContact] {
         try await connection.rows(
@@ -330,7 +347,7 @@ enum CandidateRepository {
 
     /// Keeps a document on the record, with its SHA-256, and says so in the record's history.
     static func addDocument(
-        candidateID: Int64, filename: String, data: [UInt8], tenantID: Int64, actorID: Int64, now: Date, on connection: PostgresConnection, logger: Logger
+        candidateID: Int64, filename: String, data: [UInt8], tenantID: Int64, actorID: Int64?, now: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {
         let digest = SHA256.hash(data: Data(data)).map { String(format: "%02x", $0) }.joined()
         try await connection.execute(

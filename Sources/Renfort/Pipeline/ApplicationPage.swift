@@ -91,6 +91,8 @@ struct ApplicationPage: PageModel {
         let offers: [Offer]
         let reasons: [(id: Int64, label: String)]
         let documents: [CandidateDocument]
+        /// Sent from a public offer: its message, and whether the person was known in the pool.
+        var origin: OfferApplicationOrigin? = nil
     }
 
     /// The page of application `id` as `context`'s person may see it; nil when it is not theirs
@@ -112,7 +114,8 @@ struct ApplicationPage: PageModel {
                 interviews: try await PipelineSteps.interviews(applicationID: id, on: connection, logger: logger),
                 offers: isAdviser ? try await PipelineSteps.offers(applicationID: id, on: connection, logger: logger) : [],
                 reasons: isAdviser ? try await ApplicationRepository.rejectionReasons(tenantID: tenant, on: connection, logger: logger) : [],
-                documents: try await CandidateRepository.documents(candidateID: candidate.id, on: connection, logger: logger))
+                documents: try await CandidateRepository.documents(candidateID: candidate.id, on: connection, logger: logger),
+                origin: isAdviser ? try await PublishedOfferRepository.origin(applicationID: id, on: connection, logger: logger) : nil)
         }
         return loaded.map { ApplicationPage($0, isAdviser: isAdviser, context: context, form: form) }
     }
@@ -130,6 +133,7 @@ struct ApplicationPage: PageModel {
         if isAdviser {
             if let email = candidate.email { facts.append(.init(label: "E-mail", value: email)) }
             if let phone = candidate.phone { facts.append(.init(label: "Téléphone", value: phone)) }
+            if let origin = loaded.origin { facts += OfferPages.originFacts(origin) }
         }
         let lastOffer = loaded.offers.last
         let moves = isAdviser ? stage.moves : []

@@ -187,7 +187,7 @@ enum ApplicationRepository {
     }
 
     /// Puts a candidate on a need; nil when they already are.
-    static func create(needID: Int64, candidateID: Int64, tenantID: Int64, actorID: Int64, now: Date, on connection: PostgresConnection, logger: Logger) async throws -> Int64? {
+    static func create(needID: Int64, candidateID: Int64, tenantID: Int64, actorID: Int64?, now: Date, on connection: PostgresConnection, logger: Logger) async throws -> Int64? {
         let id = try await connection.value(
             """
             INSERT INTO applications (tenant_id, need_id, candidate_id, created_at, last_move_at, created_by)
@@ -198,6 +198,12 @@ enum ApplicationRepository {
             try await addEvent(applicationID: id, tenantID: tenantID, actorID: actorID, from: nil, to: .sourced, comment: "", now: now, on: connection, logger: logger)
         }
         return id
+    }
+
+    /// The application of a candidate on a need, if they are on it.
+    static func id(needID: Int64, candidateID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> Int64? {
+        try await connection.value(
+            "SELECT id FROM applications WHERE need_id = \(needID) AND candidate_id = \(candidateID)", as: Int64.self, logger: logger)
     }
 
     enum MoveOutcome: Equatable {

@@ -46,6 +46,12 @@ struct CSRFMiddleware: RouterMiddleware {
     static let refused = AppError.forbidden(
         "Ce formulaire a expiré ou n'a pas été envoyé depuis Renfort. Revenez à la page précédente, rechargez-la, puis envoyez-le de nouveau.")
 
+    /// The one form a visitor sends with a file: an application to an offer, with its CV.
+    static func visitorsUpload(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 6 && parts[1] == "c" && parts[3] == "offres" && parts[5] == "candidater"
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
@@ -61,9 +67,10 @@ struct CSRFMiddleware: RouterMiddleware {
             try InputRules.check(context.form)
             sentToken = sentToken ?? context.form.raw("_csrf")
         } else if contentType.hasPrefix("multipart/form-data") {
-            // Only signed-in people upload: without one, or with a wrong token in the header, not a
-            // byte of the body is read (MultipartKit's parser spends about 0.9 s on 5 MB of CR bytes).
-            guard let session = context.session, session.user != nil,
+            // Only signed-in people upload, and visitors applying to an offer (with the session its
+            // page gave them): without one, or with a wrong token in the header, not a byte of the
+            // body is read (MultipartKit's parser spends about 0.9 s on 5 MB of CR bytes).
+            guard let session = context.session, session.user != nil || Self.visitorsUpload(request.uri.path),
                 sentToken.map({ Tokens.constantTimeEqual(session.csrfToken, $0) }) ?? true
             else { throw Self.refused }
             let expected = session.csrfToken

@@ -25,6 +25,7 @@ import Testing
         "date", "time", "duration", "mode", "attendees", "outcome", "accepted", "start_date", "gross_pay",
         "done_on", "contacted", "channel", "status", "risks", "action_kinds", "actions", "next_contact", "ended_on", "kind", "message",
         "offset_days", "cdi_days", "long_fixed_days", "short_fixed_max_days", "label",
+        "body", "starts_on", "ends_on", "valid_through", "business_named", "keep_for_other_posts",
     ]
 
     func payloads() -> [(String, [(String, String)])] {
@@ -65,6 +66,8 @@ import Testing
             let anonymous = browser.fresh()
             let candidate = try await FuzzWorld.candidatePage(browser, database)
             let app = "/c/fuzz/candidatures/\(presented)"
+            let offered = try await factory.need(centre: world.centre, business: world.business, title: "Vendeur ou vendeuse")
+            let offer = try await factory.publishedOffer(centre: world.centre, need: offered, actor: adviserID)
             let routes: [(Browser, FormRoute)] = [
                 (employer, FormRoute(who: "employer", page: "/c/fuzz/besoins/nouveau", action: "/c/fuzz/besoins")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/besoins/nouveau", action: "/c/fuzz/besoins")),
@@ -79,6 +82,8 @@ import Testing
                 (anonymous, FormRoute(who: "visitor", page: "/c/fuzz/rejoindre", action: "/c/fuzz/rejoindre")),
                 (anonymous, FormRoute(who: "visitor", page: "/c/fuzz/mon-espace", action: "/c/fuzz/mon-espace/lien")),
                 (candidate, FormRoute(who: "candidate", page: "/c/fuzz/mon-espace", action: "/c/fuzz/mon-espace/coordonnees")),
+                (anonymous, FormRoute(who: "visitor", page: "/c/fuzz/offres/\(offer)", action: "/c/fuzz/offres/\(offer)/candidater")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/besoins/\(offered)/offre", action: "/c/fuzz/besoins/\(offered)/offre")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/candidats/nouveau", action: "/c/fuzz/candidats")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/candidats/\(world.candidate)/modifier", action: "/c/fuzz/candidats/\(world.candidate)/modifier")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/candidats/\(world.candidate)", action: "/c/fuzz/candidats/\(world.candidate)/fusionner")),
@@ -110,7 +115,8 @@ import Testing
                  try await lookup.count("fuzz", "SELECT 1 FROM candidates"), try await lookup.count("fuzz", "SELECT 1 FROM applications"),
                  try await lookup.count("fuzz", "SELECT 1 FROM placements"), try await lookup.count("fuzz", "SELECT 1 FROM interviews"),
                  try await lookup.count("fuzz", "SELECT 1 FROM offers"), try await lookup.count("fuzz", "SELECT 1 FROM check_ins"),
-                 try await lookup.count("fuzz", "SELECT 1 FROM placement_alerts WHERE message NOT LIKE '%<script>%'")]
+                 try await lookup.count("fuzz", "SELECT 1 FROM placement_alerts WHERE message NOT LIKE '%<script>%'"),
+                 try await lookup.count("fuzz", "SELECT 1 FROM offer_applications"), try await lookup.count("fuzz", "SELECT 1 FROM published_offers WHERE title LIKE '%<script>%'")]
             }
             let before = try await counts()
             for (client, route) in routes {

@@ -15,6 +15,7 @@ import Testing
     static let withoutMessage: Set<String> = [
         "/login", "/logout", "/mot-de-passe-oublie", "/mot-de-passe/{token}", "/profil/jetons", "/c/{centre}/rejoindre",
         "/c/{centre}/mon-espace/lien", "/c/{centre}/mon-espace/lien/{token}", "/c/{centre}/mon-espace/deconnexion",
+        "/c/{centre}/offres/{id}/candidater",
     ]
 
     /// Follows a 303 and returns the page it leads to.
@@ -92,6 +93,15 @@ import Testing
 
                 // Needs.
                 try await says("\(c)/besoins/{id}/commentaires", try await desk.post("/c/essai/besoins/\(need)/commentaires", [("comment", "Appel prévu"), ("_form", Tokens.random())]), desk, "Commentaire interne ajouté")
+                let offered = "/c/essai/besoins/\(need)/offre"
+                try await desk.get(offered)
+                try await says(
+                    "\(c)/besoins/{id}/offre",
+                    try await desk.post(offered, [
+                        ("title", "Cuisinier (H/F)"), ("body", "Cuisine du marché."), ("place_name", "Cahors"), ("contract_kind", "cdi"),
+                        ("starts_on", Day(Date()).adding(days: 10).iso), ("valid_through", Day(Date()).adding(days: 30).iso), ("_form", Tokens.random()),
+                    ]), desk, "Offre publiée")
+                try await says("\(c)/besoins/{id}/offre/retirer", try await desk.post(offered + "/retirer", [("confirm", "1")]), desk, "Offre retirée")
                 let fresh = try await make.need(centre: centre, business: business, title: "Serveur")
                 try await says("\(c)/besoins/{id}/qualifier", try await desk.post("/c/essai/besoins/\(fresh)/qualifier", [("hard_to_fill", "non"), ("adviser_id", String(adviser))]), desk, "Besoin qualifié")
                 try await says("\(c)/besoins/{id}/statut", try await desk.post("/c/essai/besoins/\(fresh)/statut", [("to", "sourcing")]), desk, "Besoin passé au statut")

@@ -154,6 +154,7 @@ import Testing
             let offered = try await factory.application(centre: centre, need: pipeline, candidate: candidates[2], stage: .offer, actor: adviserID)
             let placement = try await factory.placement(centre: centre, need: hiring, candidate: candidates[3], actor: adviserID, start: Day(Date()).adding(days: -10))
             let pending = try await factory.pendingBusiness(centre: centre)
+            let published = try await factory.publishedOffer(centre: centre, need: pipeline, actor: adviserID)
             let adviser = browser.fresh()
             try await adviser.signIn("conseil@test.test", password: Factory.password)
             let employer = browser.fresh()
@@ -189,6 +190,9 @@ import Testing
                 Walk(who: visitor, page: "\(base)/rejoindre", action: "\(base)/rejoindre", route: "/c/{centre}/rejoindre", empty: "name"),
                 Walk(who: visitor, page: "\(base)/mon-espace", action: "\(base)/mon-espace/lien", route: "/c/{centre}/mon-espace/lien", empty: "email"),
                 Walk(who: candidate, page: "\(base)/mon-espace", action: "\(base)/mon-espace/coordonnees", route: "/c/{centre}/mon-espace/coordonnees", empty: "commune_name"),
+                Walk(who: visitor, page: "\(base)/offres/\(published)", action: "\(base)/offres/\(published)/candidater", route: "/c/{centre}/offres/{id}/candidater", empty: "first_name"),
+                Walk(who: adviser, page: "\(need)/offre", action: "\(need)/offre", route: "/c/{centre}/besoins/{id}/offre", empty: "title"),
+                Walk(who: adviser, page: "\(base)/besoins/\(pipeline)/offre", action: "\(base)/besoins/\(pipeline)/offre/retirer", route: "/c/{centre}/besoins/{id}/offre/retirer", empty: "confirm"),
                 Walk(who: admin, page: "/admin", action: "/admin/centres", route: "/admin/centres", empty: "slug"),
                 Walk(who: adviser, page: "/profil", action: "/profil/jetons", route: "/profil/jetons", empty: "name"),
                 Walk(who: employer, page: "\(base)/besoins/nouveau", action: "\(base)/besoins", route: "/c/{centre}/besoins", empty: "title"),
