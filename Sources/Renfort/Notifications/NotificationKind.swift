@@ -14,6 +14,8 @@ enum NotificationKind: String, CaseIterable, Sendable, PostgresDecodable {
     case newNeed = "new_need"
     case joinRequest = "join_request"
     case employerAnswer = "employer_answer"
+    /// Someone applied to a published offer from the centre's site.
+    case siteApplication = "site_application"
     /// An employer tells the centre that a hire goes wrong: always sent at once.
     case employerAlert = "employer_alert"
 
@@ -27,6 +29,7 @@ enum NotificationKind: String, CaseIterable, Sendable, PostgresDecodable {
         case .newNeed: "Un employeur dépose un besoin"
         case .joinRequest: "Une entreprise demande à adhérer"
         case .employerAnswer: "Un employeur répond sur un candidat présenté"
+        case .siteApplication: "Une personne postule à une offre depuis le site du centre"
         case .employerAlert: "Un employeur signale qu'une embauche se passe mal"
         }
     }
@@ -42,6 +45,7 @@ enum NotificationKind: String, CaseIterable, Sendable, PostgresDecodable {
         case .newNeed: "Nouveaux besoins"
         case .joinRequest: "Demandes d'adhésion"
         case .employerAnswer: "Réponses des employeurs"
+        case .siteApplication: "Candidatures reçues par le site"
         case .employerAlert: "Alertes des employeurs"
         }
     }
@@ -50,7 +54,7 @@ enum NotificationKind: String, CaseIterable, Sendable, PostgresDecodable {
     var audience: Role {
         switch self {
         case .candidatesPresented, .interviewScheduled, .hireRecorded, .needQualified, .needQuestion: .employer
-        case .newNeed, .joinRequest, .employerAnswer, .employerAlert: .adviser
+        case .newNeed, .joinRequest, .employerAnswer, .siteApplication, .employerAlert: .adviser
         }
     }
 

@@ -98,6 +98,22 @@ extension Notifications {
             path: "/adhesions", centre: centre, now: now, on: connection, logger: logger)
     }
 
+    /// Someone applied to an offer from the centre's site: the adviser in charge of the need.
+    static func siteApplication(
+        applicationID: Int64, needID: Int64, person: String, known: Bool, centre: NotifiedCentre, now: Date, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        guard let about = try await NotificationRepository.need(needID, on: connection, logger: logger) else { return }
+        try await notify(
+            .siteApplication, cause: "application-\(applicationID)",
+            recipients: try await NotificationRepository.advisers(inCharge: about.adviserID, on: connection, logger: logger),
+            subject: "candidature par le site pour " + French.quoted(about.needTitle),
+            body: "\(person) a postulé depuis le site du centre à l'offre " + French.quoted(about.needTitle) + " (\(about.businessName))"
+                + (known ? " ; la personne était déjà dans le vivier, sa fiche est complétée." : " ; une nouvelle fiche est créée.")
+                + " La candidature est au stade " + French.quoted("Repéré") + " :",
+            path: "/candidatures/\(applicationID)", centre: centre, now: now, on: connection, logger: logger)
+    }
+
     /// An employer answered on a presented candidate: the adviser in charge of the need.
     static func employerAnswered(applicationID: Int64, centre: NotifiedCentre, now: Date, on connection: PostgresConnection, logger: Logger) async throws {
         guard let about = try await NotificationRepository.application(applicationID, on: connection, logger: logger), let person = about.person,

@@ -170,6 +170,8 @@ enum OfferApplications {
                     Un conseiller du centre l'étudie et vous recontacte.
 
                     L'offre : \(link)
+                    Où en est votre candidature : \(baseURL)/c/\(centre.slug)/mon-espace
+                    (le lien de votre espace vous y est envoyé à cette adresse)
 
                     \(kept)
                     Vos données et vos droits : \(notice)

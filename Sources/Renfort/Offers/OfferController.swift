@@ -199,6 +199,10 @@ struct OfferController: Sendable {
                 else { throw Closed() }
                 let outcome = try await OfferApplications.record(draft, offer: current, centre: centre, token: token ?? "", baseURL: baseURL, now: now, on: connection, logger: context.logger)
                 try await PublicForms.record("application", from: address, at: now, on: connection, logger: context.logger)
+                try await Notifications.siteApplication(
+                    applicationID: outcome.applicationID, needID: current.needID, person: "\(draft.firstName) \(draft.lastName)",
+                    known: outcome.matched != nil, centre: NotifiedCentre(id: centre.id, slug: centre.slug, baseURL: baseURL), now: now,
+                    on: connection, logger: context.logger)
                 try await FormSubmissions.complete(token ?? "", resultPath: done, on: connection, logger: context.logger)
                 context.logger.info(
                     "offer application received",

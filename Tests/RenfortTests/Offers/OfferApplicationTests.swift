@@ -50,6 +50,9 @@ import Testing
             #expect(try await lookup.count("cahors", "SELECT 1 FROM candidate_documents WHERE candidate_id = \(candidate) AND filename = 'mon cv.pdf'") == 1)
             #expect(try await lookup.count("cahors", "SELECT 1 FROM offer_applications WHERE matched IS NULL AND keep_for_other_posts") == 1)
             #expect(try await database.count("outbox_messages", where: "kind = 'offer_application' AND channel = 'email' AND recipient = 'lea.fournier@example.org' AND body LIKE '%/c/cahors/offres/\(offer)%'") == 1)
+            // The acknowledgement leads to the candidate's own page; the adviser is told once, with the application's link.
+            #expect(try await database.count("outbox_messages", where: "kind = 'offer_application' AND body LIKE '%/c/cahors/mon-espace%'") == 1)
+            #expect(try await database.count("outbox_messages", where: "kind = 'notification-site_application' AND recipient = 'conseil@cahors.test' AND body LIKE '%Léa Fournier a postulé%/c/cahors/candidatures/%'") == 1)
 
             // The adviser sees where it came from, on the board and the application's page.
             let adviser = browser.fresh()
