@@ -47,6 +47,9 @@ struct MessagesController: Sendable {
     @Sendable func writeToSelection(request: Request, context: CentreContext) async throws -> Response {
         try context.require(.adviser)
         let needID = try context.id()
+        guard try await services.database.transaction(in: context, {
+            try await JobNeedRepository.find(id: needID, businessID: nil, on: $0, logger: context.logger)
+        }) != nil else { throw AppError.notFound }
         let ids = selection(context.form.values("ids"))
         guard !ids.isEmpty else {
             var errors = FormErrors()
