@@ -89,6 +89,7 @@ public enum DemoData {
                 cahors: cahors, businessIDs: businessIDs, employerIDs: employers, adviserIDs: advisers, now: now,
                 on: connection, logger: logger)
             try await DemoPipeline.load(cahors: cahors, businessIDs: businessIDs, adviserIDs: advisers, now: now, on: connection, logger: logger)
+            try await DemoMessages.load(cahors: cahors, adviserIDs: advisers, now: now, on: connection, logger: logger)
         }
         try await database.withTransaction(tenant: figeac, logger: logger) { connection in
             let user = try await AccountRepository.findOrCreateUser(

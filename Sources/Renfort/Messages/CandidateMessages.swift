@@ -12,14 +12,6 @@ enum CandidateMessages {
         let email: String
         let centreName: String
         let tenantID: Int64
-
-        init(_ context: CentreContext) {
-            self.userID = context.user.id
-            self.name = context.user.displayName
-            self.email = context.user.email
-            self.centreName = context.membership.centreName
-            self.tenantID = context.tenantID
-        }
     }
 
     /// Every value a recipient's message can use: theirs, the adviser's and the centre's.
@@ -95,5 +87,14 @@ enum MessageDates {
         case .video: how = "en visioconférence"
         }
         return place.isEmpty ? how : "\(how) (\(place))"
+    }
+}
+
+extension CandidateMessages.Sender {
+    /// The signed-in adviser, in their centre.
+    init(_ context: CentreContext) {
+        self.init(
+            userID: context.user.id, name: context.user.displayName, email: context.user.email, centreName: context.membership.centreName,
+            tenantID: context.tenantID)
     }
 }

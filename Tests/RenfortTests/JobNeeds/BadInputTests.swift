@@ -25,6 +25,7 @@ import Testing
         "date", "time", "duration", "mode", "attendees", "outcome", "accepted", "start_date", "gross_pay",
         "done_on", "contacted", "channel", "status", "risks", "action_kinds", "actions", "next_contact", "ended_on", "kind", "message",
         "offset_days", "cdi_days", "long_fixed_days", "short_fixed_max_days", "label",
+        "modele", "candidature", "subject", "body", "sms", "invite", "apercu",
     ]
 
     func payloads() -> [(String, [(String, String)])] {
@@ -89,6 +90,9 @@ import Testing
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/candidatures/\(world.application)", action: "/c/fuzz/candidatures/\(world.application)/entretiens/\(world.interview)/bilan")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/candidatures/\(world.application)", action: "/c/fuzz/candidatures/\(world.application)/propositions/\(world.offer)/reponse")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/parametres/motifs", action: "/c/fuzz/parametres/motifs")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/parametres/messages/saison", action: "/c/fuzz/parametres/messages/saison")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/candidats/\(world.candidate)/messages", action: "/c/fuzz/candidats/\(world.candidate)/messages")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/besoins/\(world.need)/messages?ids=\(presented)", action: "/c/fuzz/besoins/\(world.need)/messages")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/parametres/suivis", action: "/c/fuzz/parametres/suivis/etapes")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/parametres/suivis", action: "/c/fuzz/parametres/suivis/essai")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/embauches/\(world.placement)", action: "/c/fuzz/suivis/\(world.checkIn)")),
