@@ -8,7 +8,9 @@ extension BoardPage {
         let refusals = PipelineMessages.refusalKinds.map {
             Option(value: $0.rawValue, label: "Envoyer «\u{00A0}\($0.label)\u{00A0}»", selected: sent.has("message", $0.rawValue))
         }
-        let templates = MessageKind.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: sent.has("modele", $0.rawValue)) }
+        // The free message unless another was chosen.
+        let chosen = MessageKind.allCases.first { sent.has("modele", $0.rawValue) } ?? .free
+        let templates = MessageKind.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == chosen) }
         return (HTML.options(refusals), writeAction, HTML.options(templates))
     }
 }

@@ -25,7 +25,7 @@ import Testing
         "date", "time", "duration", "mode", "attendees", "outcome", "accepted", "start_date", "gross_pay",
         "done_on", "contacted", "channel", "status", "risks", "action_kinds", "actions", "next_contact", "ended_on", "kind", "message",
         "offset_days", "cdi_days", "long_fixed_days", "short_fixed_max_days", "label",
-        "modele", "candidature", "subject", "body", "sms", "invite", "apercu",
+        "modele", "candidature", "subject", "body", "sms", "invite",
     ]
 
     func payloads() -> [(String, [(String, String)])] {
