@@ -10,7 +10,9 @@ enum DemoMessages {
     static let seasonQuestions = 3
 
     static func load(cahors: Int64, adviserIDs: [Int64], now: Date, on connection: PostgresConnection, logger: Logger) async throws {
-        guard let adviser = adviserIDs.first,
+        // On a schema from before messages (schema 0120: a migration checked on the demo's data), none.
+        guard try await connection.value("SELECT to_regclass('candidate_messages') IS NOT NULL", as: Bool.self, logger: logger) == true,
+            let adviser = adviserIDs.first,
             let (name, email) = try await connection.first("SELECT display_name, email FROM users WHERE id = \(adviser)", as: (String.self, String.self), logger: logger),
             let centre = try await connection.value("SELECT name FROM centres WHERE id = \(cahors)", as: String.self, logger: logger)
         else { return }

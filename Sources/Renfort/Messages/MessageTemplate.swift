@@ -146,7 +146,7 @@ enum Placeholder: String, CaseIterable, Sendable {
         case .business: "l'entreprise"
         case .commune: "la commune du candidat"
         case .interviewDate: "la date et l'heure de l'entretien"
-        case .place: "le lieu (ou « par téléphone »)"
+        case .place: "le lieu (ou «\u{00A0}par téléphone\u{00A0}»)"
         case .reason: "le motif de la fin de candidature"
         case .adviser: "le nom du conseiller qui envoie"
         case .centre: "le nom du centre"
