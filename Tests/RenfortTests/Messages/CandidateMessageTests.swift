@@ -220,3 +220,18 @@ import Testing
         }
     }
 }
+
+extension CandidateMessageTests {
+    @Test func aMergeKeepsTheMessagesInTheSurvivorsHistory() async throws {
+        try await TestApp.run { browser, database in
+            let w = try await world(database)
+            try await browser.signIn("conseil@cahors.test")
+            let compose = try await browser.get("/c/cahors/candidats/\(w.lucas)/messages?modele=saison")
+            let token = try #require(JobNeedWorkflowTests.formToken(compose.text))
+            #expect(try await browser.post("/c/cahors/candidats/\(w.lucas)/messages", [("_form", token), ("modele", "saison"), ("sms", "Bonjour {prénom}, SMS-AVANT-FUSION")]).status == .seeOther)
+            try await browser.get("/c/cahors/candidats/\(w.lucas)/fusionner?target_id=\(w.camille)")
+            #expect(try await browser.post("/c/cahors/candidats/\(w.lucas)/fusionner", [("target_id", String(w.camille)), ("confirm", "1")]).status == .seeOther)
+            #expect(try await browser.get("/c/cahors/candidats/\(w.camille)").text.contains("SMS-AVANT-FUSION"))
+        }
+    }
+}
