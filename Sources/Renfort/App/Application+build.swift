@@ -92,6 +92,8 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, replic
     FollowUpController(services: services).addRoutes(to: centre)
     FollowUpSettingsController(services: services).addRoutes(to: centre)
     NotificationSettingsController(services: services).addRoutes(to: centre)
+    MessageTemplatesController(services: services).addRoutes(to: centre)
+    MessagesController(services: services).addRoutes(to: centre)
     DashboardController(services: services).addRoutes(root: router, signedIn: signedIn, centre: centre)
     try APIController(services: services).addRoutes(root: router)
     ProfileController(services: services).addRoutes(to: signedIn)

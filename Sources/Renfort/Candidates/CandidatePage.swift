@@ -41,6 +41,8 @@ struct CandidatePage: PageModel {
     let suspects: [SuspectRow]
     let hasSuspects: Bool
     let history: [Fact]
+    /// The messages sent to the candidate, and the form that starts a new one.
+    let messages: CandidateMessagesSection
     let form: FormState<TypedFields>
 
     /// Record `id` of the centre's pool; nil when it is not the centre's.
@@ -50,7 +52,7 @@ struct CandidatePage: PageModel {
         try context.require(.adviser)
         let base = context.base
         let loaded = try await database.transaction(in: context) {
-            connection -> (Candidate, [ApplicationRow], [DocumentRow], [Fact], [CandidateContact], [Suspect])? in
+            connection -> (Candidate, [ApplicationRow], [DocumentRow], [Fact], [CandidateContact], [Suspect], [SentMessage])? in
             guard let candidate = try await CandidateRepository.find(id: id, on: connection, logger: context.logger) else { return nil }
             let applications = try await CandidateRepository.applications(candidateID: id, on: connection, logger: context.logger).map {
                 ApplicationRow(
@@ -66,9 +68,10 @@ struct CandidatePage: PageModel {
             let contacts = try await CandidateRepository.contacts(candidateID: id, on: connection, logger: context.logger)
             let suspects = candidate.mergedInto != nil ? [] : try await CandidateRepository.duplicates(
                 of: candidate.details, excluding: id, on: connection, logger: context.logger)
-            return (candidate, applications, documents, history, contacts, suspects)
+            let messages = try await MessageRepository.history(candidateID: id, on: connection, logger: context.logger)
+            return (candidate, applications, documents, history, contacts, suspects, messages)
         }
-        guard let (candidate, applications, documents, history, contacts, suspects) = loaded else { return nil }
+        guard let (candidate, applications, documents, history, contacts, suspects, messages) = loaded else { return nil }
         var facts: [Fact] = []
         if let email = candidate.email { facts.append(.init(label: "E-mail", value: email)) }
         if let phone = candidate.phone { facts.append(.init(label: "Téléphone", value: phone)) }
@@ -101,6 +104,7 @@ struct CandidatePage: PageModel {
                     href: "\(base)/candidats/\($0.candidate.id)", name: $0.candidate.name, commune: $0.candidate.communeName, reasons: $0.reasons,
                     compareHref: "\(base)/candidats/\(id)/fusionner?target_id=\($0.candidate.id)")
             }, hasSuspects: !suspects.isEmpty, history: history,
+            messages: CandidateMessagesSection(messages, candidate: candidate, writeAction: "\(base)/candidats/\(id)/messages"),
             form: form)
     }
 }

@@ -313,6 +313,8 @@ enum CandidateRepository {
               AND NOT EXISTS (SELECT 1 FROM applications b WHERE b.candidate_id = \(target) AND b.need_id = a.need_id)
             """, logger: logger)
         try await connection.execute("UPDATE candidate_documents SET candidate_id = \(target) WHERE candidate_id = \(source)", logger: logger)
+        // The messages sent to either person stay in the survivor's history.
+        try await connection.execute("UPDATE candidate_messages SET candidate_id = \(target) WHERE candidate_id = \(source)", logger: logger)
         try await connection.execute("UPDATE placements SET candidate_id = \(target) WHERE candidate_id = \(source)", logger: logger)
         try await connection.execute(
             """

@@ -92,6 +92,7 @@ public enum DemoData {
             try await DemoNotifications.load(cahors: cahors, now: now, on: connection, logger: logger)
             try await DemoPortal.load(cahors: cahors, adviserIDs: advisers, now: now, on: connection, logger: logger)
             try await DemoOffers.load(cahors: cahors, adviser: advisers[0], now: now, on: connection, logger: logger)
+            try await DemoMessages.load(cahors: cahors, adviserIDs: advisers, now: now, on: connection, logger: logger)
         }
         try await database.withTransaction(tenant: figeac, logger: logger) { connection in
             let user = try await AccountRepository.findOrCreateUser(

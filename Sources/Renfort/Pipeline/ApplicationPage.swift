@@ -78,6 +78,11 @@ struct ApplicationPage: PageModel {
     let hireForm: FormScope
     let hireContracts: [Option]
     let history: [HistoryRow]
+    /// How the candidate's messages go ("par e-mail (…)"), nil when they cannot be reached.
+    let candidateReach: String?
+    /// The refusal messages the ending form offers (none when the candidate cannot be reached).
+    let refusalMessages: [Option]
+    let hasRefusalMessages: Bool
     let base: String
     let form: FormState<TypedFields>
 
@@ -185,7 +190,13 @@ struct ApplicationPage: PageModel {
         self.hasInterviews = !loaded.interviews.isEmpty
         self.canInterview = isAdviser && ApplicationTransition.scheduleInterview.allows(from: stage)
         self.interviewAction = "\(here)/entretiens"
-        self.interviewForm = form.scoped(to: interviewAction, defaults: ["duration": "45"])
+        let reach = CandidateReach.of(email: candidate.email, phone: candidate.phone)
+        self.candidateReach = isAdviser && reach != .none ? reach.phrase : nil
+        self.interviewForm = form.scoped(to: interviewAction, defaults: ["duration": "45"].merging(reach != .none ? ["invite": "1"] : [:]) { $1 })
+        self.refusalMessages = reach == .none || !isAdviser ? [] : PipelineMessages.refusalKinds.map {
+            Option(value: $0.rawValue, label: "Envoyer «\u{00A0}\($0.label)\u{00A0}»", selected: endForm.form.values.has("message", $0.rawValue))
+        }
+        self.hasRefusalMessages = !refusalMessages.isEmpty
         self.modes = Option.all(Interview.Mode.self, sent: interviewForm.form.values, name: "mode", label: \.label)
         self.offers = loaded.offers.map { offer in
             let answerAction = "\(here)/propositions/\(offer.id)/reponse"
@@ -217,7 +228,7 @@ struct ApplicationPage: PageModel {
         let ids: [String: [String: String]] = [
             offerAction: ["contract_kind": "offer-contract", "start_date": "offer-start", "end_date": "offer-end", "hours_per_week": "offer-hours", "gross_pay": "offer-pay"],
             hireAction: ["contract_kind": "hire-contract", "start_date": "hire-start", "end_date": "hire-end", "hours_per_week": "hire-hours"],
-            moveAction: ["comment": "move-comment"], endAction: ["comment": "end-comment"],
+            moveAction: ["comment": "move-comment"], endAction: ["comment": "end-comment", "message": "end-message"],
         ]
         var anchored = form
         for interview in loaded.interviews {

@@ -45,6 +45,11 @@ struct BoardPage: PageModel {
     let bulkAction: String
     /// The rejection reasons and the stages as `<option>`s (`HTML.options`).
     let reasonOptions: String
+    /// The messages to candidates the selection form offers: the refusal with « Rejeter », a
+    /// template with « Écrire » (`BoardPage+messages.swift`).
+    let refusalOptions: String
+    let writeAction: String
+    let templateOptions: String
     let search: String
     let found: [FoundCandidate]
     let searched: Bool
@@ -195,6 +200,7 @@ extension BoardPage {
         self.addAction = boardHref
         self.bulkAction = "\(boardHref)/rejeter"
         self.reasonOptions = HTML.options(board.reasons.map { Option(value: String($0.id), label: $0.label, selected: bulk.has("reason_id", String($0.id))) })
+        (refusalOptions, writeAction, templateOptions) = Self.messageOptions(boardHref: boardHref, form: form)
         self.search = view.search
         self.found = found.map { FoundCandidate(id: $0.id, name: $0.name, commune: $0.communeName, cdi: $0.cdiLabel) }
         self.searched = !view.search.isEmpty
@@ -217,7 +223,8 @@ extension BoardPage: MustacheFields {
         [
             "layout": layout, "needTitle": needTitle, "businessName": businessName, "needHref": needHref, "columns": columns,
             "endedCount": endedCount, "listView": listView, "rows": rows, "boardHref": boardHref, "listHref": listHref,
-            "addAction": addAction, "bulkAction": bulkAction, "reasonOptions": reasonOptions, "search": search, "found": found,
+            "addAction": addAction, "bulkAction": bulkAction, "reasonOptions": reasonOptions, "search": search,
+            "refusalOptions": refusalOptions, "writeAction": writeAction, "templateOptions": templateOptions, "found": found,
             "searched": searched, "total": total, "more": more, "stageOptions": stageOptions, "page": page, "pages": pages,
             "previousHref": previousHref as Any, "nextHref": nextHref as Any, "form": form,
         ]

@@ -77,23 +77,31 @@ struct PipelineController: Sendable {
         let ids = context.form.values("ids").compactMap { Int64($0) }
         if ids.isEmpty { reader.errors.add("ids", "Cochez au moins une candidature.") }
         if ids.count > 5000 { reader.errors.add("ids", "Trop de candidatures à la fois.") }
+        let refusal = PipelineMessages.refusal(context.form, &reader)
         guard let reason, reader.errors.isEmpty else { return try await boardPage(request: request, context: context, errors: reader.errors) }
         let now = self.now
-        let count = try await services.database.transaction(in: context) { connection -> Int? in
+        let sender = CandidateMessages.Sender(context)
+        let done = try await services.database.transaction(in: context) { connection -> (count: Int, told: Int)? in
             guard try await JobNeedRepository.find(id: needID, businessID: nil, on: connection, logger: context.logger) != nil else { throw AppError.notFound }
             let reasons = try await ApplicationRepository.rejectionReasons(tenantID: context.tenantID, on: connection, logger: context.logger)
             guard reasons.contains(where: { $0.id == reason }) else { return nil }
             // Only this need's open applications; the others are left as they are.
             let targets = try await ApplicationRepository.openOnes(of: ids, needID: needID, on: connection, logger: context.logger)
+            var told = 0
             for target in targets {
                 _ = try await ApplicationRepository.move(
                     id: target, to: .rejected, comment: "", reasonID: reason, tenantID: context.tenantID, actorID: context.user.id, now: now,
                     on: connection, logger: context.logger)
+                if let refusal, try await PipelineMessages.refuse(applicationID: target, kind: refusal, sender: sender, now: now, on: connection, logger: context.logger) {
+                    told += 1
+                }
             }
-            return targets.count
+            return (targets.count, told)
         }
-        guard let count else { return try await boardPage(request: request, context: context, field: "reason_id", "Choisissez un motif de la liste.") }
-        return .seeOther("\(context.base)/besoins/\(needID)/candidatures", saying: "\(count) candidature(s) marquée(s) «\u{00A0}Non retenu\u{00A0}».")
+        guard let (count, told) = done else { return try await boardPage(request: request, context: context, field: "reason_id", "Choisissez un motif de la liste.") }
+        return .seeOther(
+            "\(context.base)/besoins/\(needID)/candidatures",
+            saying: "\(count) candidature(s) marquée(s) «\u{00A0}Non retenu\u{00A0}»." + (refusal.map { _ in " \(PipelineMessages.toldSummary(told: told, of: count))" } ?? ""))
     }
 
     // MARK: One application
@@ -159,19 +167,32 @@ struct PipelineController: Sendable {
         let comment = reader.text("comment", "Commentaire", max: 2000)
         if let ending, ending != .rejected && ending != .withdrawn { reader.errors.add("ending", "Choisissez «\u{00A0}Non retenu\u{00A0}» ou «\u{00A0}Désisté\u{00A0}».") }
         if ending == .rejected && reason == nil { reader.errors.add("reason_id", "Choisissez le motif.") }
+        // The refusal message offered with « Non retenu ».
+        let refusal = PipelineMessages.refusal(context.form, &reader)
+        if refusal != nil && ending == .withdrawn { reader.errors.add("message", "Le message de refus accompagne «\u{00A0}Non retenu\u{00A0}».") }
         guard let ending, reader.errors.isEmpty else { return try await applicationPage(context: context, errors: reader.errors) }
+        if refusal != nil, let problem = try await PipelineMessages.unreachable(applicationID: applicationID, in: context, database: services.database) {
+            return try await invalid(context, field: "message", problem)
+        }
         let now = self.now
+        let sender = CandidateMessages.Sender(context)
         let outcome = try await services.database.transaction(in: context) { connection -> ApplicationRepository.MoveOutcome? in
             if ending == .rejected {
                 let reasons = try await ApplicationRepository.rejectionReasons(tenantID: context.tenantID, on: connection, logger: context.logger)
                 guard reasons.contains(where: { $0.id == reason }) else { return nil }
             }
-            return try await ApplicationRepository.move(
+            let outcome = try await ApplicationRepository.move(
                 id: applicationID, to: ending, comment: comment, reasonID: ending == .rejected ? reason : nil, tenantID: context.tenantID,
                 actorID: context.user.id, now: now, on: connection, logger: context.logger)
+            if let refusal, outcome == .moved {
+                try await PipelineMessages.refuse(applicationID: applicationID, kind: refusal, sender: sender, now: now, on: connection, logger: context.logger)
+            }
+            return outcome
         }
         guard let outcome else { return try await invalid(context, field: "reason_id", "Choisissez un motif de la liste.") }
-        return try await answer(outcome, context: context, field: "ending", what: "clore la candidature", done: "Candidature close : «\u{00A0}\(ending.label)\u{00A0}».")
+        return try await answer(
+            outcome, context: context, field: "ending", what: "clore la candidature",
+            done: "Candidature close : «\u{00A0}\(ending.label)\u{00A0}»." + (refusal != nil ? " Le message de refus est envoyé au candidat." : ""))
     }
 
     /// The employer answers on a presented candidate: an interview, or not retained with a reason.
@@ -218,16 +239,26 @@ struct PipelineController: Sendable {
         guard let startsAt = Day.calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: parts[0], minute: parts[1])) else {
             return try await invalid(context, field: "date", "Date ou heure invalide.")
         }
+        // The candidate's invitation (box ticked): refused before anything is written when it cannot go.
+        let invite = context.form["invite"] == "1"
+        if invite, let problem = try await PipelineMessages.unreachable(applicationID: applicationID, in: context, database: services.database) {
+            return try await invalid(context, field: "invite", problem)
+        }
         let now = self.now
+        let sender = CandidateMessages.Sender(context), host = URL(string: services.configuration.baseURL)?.host ?? "renfort"
         let outcome = try await services.database.transaction(in: context) { connection in
             let outcome = try await PipelineSteps.scheduleInterview(
                 applicationID: applicationID, startsAt: startsAt, duration: duration, mode: mode, place: place, attendees: attendees,
                 tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
             if outcome == .moved { try await Notifications.interviewScheduled(applicationID: applicationID, centre: services.notified(context), now: now, on: connection, logger: context.logger) }
+            if invite, outcome == .moved {
+                try await PipelineMessages.invite(applicationID: applicationID, sender: sender, host: host, now: now, on: connection, logger: context.logger)
+            }
             return outcome
         }
         return try await answer(
-            outcome, context: context, field: "date", what: "prévoir un entretien", done: "Entretien prévu le \(Formats.dateTime(startsAt)).")
+            outcome, context: context, field: "date", what: "prévoir un entretien",
+            done: "Entretien prévu le \(Formats.dateTime(startsAt))." + (invite ? " L'invitation est envoyée au candidat." : ""))
     }
 
     @Sendable func interviewOutcome(request: Request, context: CentreContext) async throws -> Response {

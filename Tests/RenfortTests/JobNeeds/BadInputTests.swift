@@ -26,6 +26,7 @@ import Testing
         "done_on", "contacted", "channel", "status", "risks", "action_kinds", "actions", "next_contact", "ended_on", "kind", "message",
         "offset_days", "cdi_days", "long_fixed_days", "short_fixed_max_days", "label",
         "body", "starts_on", "ends_on", "valid_through", "business_named", "keep_for_other_posts",
+        "modele", "candidature", "subject", "sms", "invite",
     ]
 
     func payloads() -> [(String, [(String, String)])] {
@@ -97,6 +98,9 @@ import Testing
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/candidatures/\(world.application)", action: "/c/fuzz/candidatures/\(world.application)/entretiens/\(world.interview)/bilan")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/candidatures/\(world.application)", action: "/c/fuzz/candidatures/\(world.application)/propositions/\(world.offer)/reponse")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/parametres/motifs", action: "/c/fuzz/parametres/motifs")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/parametres/messages/saison", action: "/c/fuzz/parametres/messages/saison")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/candidats/\(world.candidate)/messages", action: "/c/fuzz/candidats/\(world.candidate)/messages")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/besoins/\(world.need)/messages?ids=\(presented)", action: "/c/fuzz/besoins/\(world.need)/messages")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/parametres/suivis", action: "/c/fuzz/parametres/suivis/etapes")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/parametres/suivis", action: "/c/fuzz/parametres/suivis/essai")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/notifications", action: "/c/fuzz/notifications")),

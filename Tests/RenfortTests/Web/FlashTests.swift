@@ -91,6 +91,20 @@ import Testing
                 let last = try #require(try await lookup.ids("essai", "SELECT id FROM applications WHERE candidate_id = \(other)").first)
                 try await says("\(c)/candidatures/{id}/fin", try await desk.post("/c/essai/candidatures/\(last)/fin", [("ending", "withdrawn")]), desk, "Candidature close")
 
+                // Messages to candidates.
+                try await says("\(c)/parametres/messages/{kind}", try await desk.post("/c/essai/parametres/messages/saison", [
+                    ("_form", Tokens.random()), ("subject", "Saison"), ("body", "Bonjour {prénom}"), ("sms", "Bonjour {prénom}"),
+                ]), desk, "Modèle «\u{00A0}Êtes-vous disponible cette saison ?\u{00A0}» enregistré")
+                try await says("\(c)/candidats/{id}/messages", try await desk.post("/c/essai/candidats/\(other)/messages", [
+                    ("_form", Tokens.random()), ("modele", "libre"), ("subject", "Bonjour"), ("body", "Bonjour {prénom}"),
+                ]), desk, "Message envoyé à Noé Martin")
+                try await says("\(c)/besoins/{id}/candidatures/ecrire", try await desk.post("/c/essai/besoins/\(need)/candidatures/ecrire", [
+                    ("modele", "saison"), ("ids", String(presented)),
+                ]), desk, "1 candidature(s) choisie(s)")
+                try await says("\(c)/besoins/{id}/messages", try await desk.post("/c/essai/besoins/\(need)/messages", [
+                    ("_form", Tokens.random()), ("modele", "saison"), ("subject", "Saison"), ("body", "Bonjour {prénom}"), ("ids", String(presented)),
+                ]), desk, "Message envoyé à Léa Martin")
+
                 // Needs.
                 try await says("\(c)/besoins/{id}/commentaires", try await desk.post("/c/essai/besoins/\(need)/commentaires", [("comment", "Appel prévu"), ("_form", Tokens.random())]), desk, "Commentaire interne ajouté")
                 let offered = "/c/essai/besoins/\(need)/offre"

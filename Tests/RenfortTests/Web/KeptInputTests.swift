@@ -29,6 +29,8 @@ import Testing
         "/c/{centre}/besoins/{id}/candidatures", "/c/{centre}/parametres/motifs/{id}/retirer",
         "/c/{centre}/parametres/suivis/etapes/{id}/retirer", "/profil/jetons/{id}/revoquer", "/c/{centre}/candidats/{id}/documents",
         "/c/{centre}/mon-espace/lien/{token}", "/c/{centre}/mon-espace/candidatures/{id}/retrait", "/c/{centre}/mon-espace/deconnexion",
+        // The board's « Écrire à la sélection » (a button of the selection's form: its fields are walked with « rejeter »).
+        "/c/{centre}/besoins/{id}/candidatures/ecrire",
     ]
 
     /// Every POST route of the router, written `/c/{centre}/…`.
@@ -222,6 +224,9 @@ import Testing
                 Walk(who: adviser, page: "\(base)/candidatures/\(offered)", action: "\(base)/candidatures/\(offered)/propositions/\(offer)/reponse",
                      route: "/c/{centre}/candidatures/{id}/propositions/{offer}/reponse", empty: "reason"),
                 Walk(who: adviser, page: "\(base)/candidatures/\(offered)", action: "\(base)/candidatures/\(offered)/embauche", route: "/c/{centre}/candidatures/{id}/embauche", empty: "start_date"),
+                Walk(who: adviser, page: "\(base)/parametres/messages/saison", action: "\(base)/parametres/messages/saison", route: "/c/{centre}/parametres/messages/{kind}", empty: "subject"),
+                Walk(who: adviser, page: "\(base)/candidats/\(candidates[4])/messages?modele=libre", action: "\(base)/candidats/\(candidates[4])/messages", route: "/c/{centre}/candidats/{id}/messages", empty: "subject"),
+                Walk(who: adviser, page: "\(base)/besoins/\(pipeline)/messages?modele=saison&ids=\(presented)&ids=\(interviewing)", action: "\(base)/besoins/\(pipeline)/messages", route: "/c/{centre}/besoins/{id}/messages", empty: "body"),
                 Walk(who: adviser, page: "\(base)/parametres/motifs", action: "\(base)/parametres/motifs", route: "/c/{centre}/parametres/motifs", empty: "label"),
                 Walk(who: adviser, page: "\(base)/parametres/suivis", action: "\(base)/parametres/suivis/etapes", route: "/c/{centre}/parametres/suivis/etapes", empty: "label"),
                 Walk(who: adviser, page: "\(base)/parametres/suivis", action: "\(base)/parametres/suivis/essai", route: "/c/{centre}/parametres/suivis/essai", empty: "cdi_days"),
