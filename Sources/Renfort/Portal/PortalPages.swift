@@ -137,6 +137,17 @@ struct PortalPage: PageModel {
     let dates: [Fact]
     let documents: [DocumentRow]
     let hasDocuments: Bool
+    /// What the centre wrote to them through Renfort, newest first.
+    let messages: [MessageRow]
+    let hasMessages: Bool
+
+    struct MessageRow: Sendable {
+        let at: String
+        let channel: String
+        let title: String
+        let body: String
+        let attachment: Bool
+    }
     /// The summary of a withdrawal's errors, when one was sent without its box.
     let withdrawSummary: FormScope?
     let form: FormState<PortalContactInput>
@@ -150,17 +161,18 @@ struct PortalPage: PageModel {
         withdrawal: FormState<TypedFields> = .blank
     ) async throws -> PortalPage? {
         let loaded = try await database.withTransaction(tenant: visit.centre.id, logger: logger) {
-            connection -> (Candidate, [PortalApplication], [CandidateDocument], [CandidateContact], Date?)? in
+            connection -> (Candidate, [PortalApplication], [CandidateDocument], [CandidateContact], Date?, [SentMessage])? in
             guard let candidate = try await CandidateRepository.find(id: visit.candidateID, on: connection, logger: logger) else { return nil }
             return (
                 candidate,
                 try await PortalRepository.applications(candidateID: visit.candidateID, now: now, on: connection, logger: logger),
                 try await CandidateRepository.documents(candidateID: visit.candidateID, on: connection, logger: logger),
                 try await CandidateRepository.contacts(candidateID: visit.candidateID, on: connection, logger: logger),
-                try await PortalRepository.updatedAt(candidateID: visit.candidateID, on: connection, logger: logger)
+                try await PortalRepository.updatedAt(candidateID: visit.candidateID, on: connection, logger: logger),
+                try await MessageRepository.history(candidateID: visit.candidateID, on: connection, logger: logger)
             )
         }
-        guard let (candidate, applications, documents, contacts, updatedAt) = loaded else { return nil }
+        guard let (candidate, applications, documents, contacts, updatedAt, sent) = loaded else { return nil }
         let base = visit.base
         let rows = applications.map { application in
             let action = "\(base)/candidatures/\(application.id)/retrait"
@@ -181,6 +193,11 @@ struct PortalPage: PageModel {
             applications: rows, hasApplications: !rows.isEmpty, contactAction: "\(base)/coordonnees",
             facts: facts(candidate, contacts: contacts), dates: dates(candidate, updatedAt: updatedAt),
             documents: documents.map { DocumentRow($0, href: "\(base)/documents/\($0.id)") }, hasDocuments: !documents.isEmpty,
+            messages: sent.map {
+                MessageRow(
+                    at: Formats.dateTime($0.at), channel: $0.channel == .sms ? "par SMS au \($0.recipient)" : "par e-mail à \($0.recipient)",
+                    title: $0.subject.isEmpty ? $0.kind.label : $0.subject, body: $0.body, attachment: $0.hasAttachment)
+            }, hasMessages: !sent.isEmpty,
             withdrawSummary: summary, form: contact, availableFromKind: InputKind.date(contact.values.availableFrom))
     }
 

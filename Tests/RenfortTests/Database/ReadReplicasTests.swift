@@ -107,7 +107,7 @@ import Testing
                     group.addTask { await frozenClient.run() }
                     defer { group.cancelAll() }
                     let primary = Database(client: client, connectionWait: TestEnvironment.connectionWait)
-                    let replica = ReadReplicas.Replica(name: "replica", database: Database(client: frozenClient, connectionWait: .seconds(1)))
+                    let replica = ReadReplicas.Replica(name: "replica", database: Database(client: frozenClient, connectionWait: .seconds(20)))
                     let clock = ManualClock()
                     // Half a second for a probe, once the replica has answered a first, patient one.
                     let warm = ReadReplicas(primary: primary, replicas: [replica], maxLag: 30, clock: clock, probeTimeout: .seconds(20))

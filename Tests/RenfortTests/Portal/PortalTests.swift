@@ -342,6 +342,10 @@ import Testing
                 #expect(page.contains(HTML.escape(state)), "the demo's candidate page does not show \(state)")
             }
             #expect(!page.contains("note interne") && !page.contains("motif interne"))
+            // What the centre wrote to her: the interview's invitation (with its .ics) and the refusal, as sent.
+            #expect(page.contains("Les messages du centre"))
+            #expect(page.contains("(avec l'invitation pour votre agenda)"))
+            #expect(page.contains("par e-mail à \(DemoPortal.email)"))
         }
     }
 }
