@@ -193,7 +193,9 @@ struct AdminController: Sendable {
     @Sendable func outbox(request: Request, context: AdminContext) async throws -> Response {
         let messages = try await Outbox.recent(limit: 200, database: services.database, logger: context.logger).map {
             OutboxRow(
-                kind: $0.kind, channel: $0.channel.label, recipient: $0.recipient, subject: $0.subject, body: $0.body,
+                kind: $0.kind, channel: $0.channel.label, recipient: $0.recipient,
+                // A text message has no subject: its heading says what it is.
+                subject: $0.subject.isEmpty ? "\($0.channel.label) sans objet (\($0.kind))" : $0.subject, body: $0.body,
                 createdAt: Formats.dateTime($0.createdAt),
                 status: $0.sentAt.map { "envoyé le \(Formats.dateTime($0))" }
                     ?? ($0.attempts == 0 ? "en attente" : "en attente, \($0.attempts) essai(s), dernier échec : \($0.lastError ?? "?")"))

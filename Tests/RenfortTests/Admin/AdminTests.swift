@@ -1,3 +1,4 @@
+import Foundation
 import HummingbirdTesting
 import Testing
 
@@ -33,6 +34,17 @@ import Testing
             let outbox = try await browser.get("/admin/envois")
             #expect(outbox.text.contains("Bienvenue sur Renfort"))
             #expect(outbox.text.contains("en attente"))
+            // A text message has no subject: the page names it, never an empty heading.
+            try await database.asOwner { client in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(logger: TestEnvironment.logger) { connection in
+                    try await Outbox.enqueue(
+                        dedupeKey: "sms-test", kind: "offer_application", channel: .sms, recipient: "06 12 34 56 78", subject: "",
+                        body: "Bien reçu.", at: Date(), on: connection, logger: TestEnvironment.logger)
+                }
+            }
+            let texts = try await browser.get("/admin/envois").text
+            #expect(texts.contains("<h2 class=\"message__subject\">SMS sans objet (offer_application)</h2>"))
+            #expect(texts.contains("SMS à 06 12 34 56 78"))
 
             // The new adviser follows the link, chooses a password and lands in the new centre.
             let body = outbox.text
