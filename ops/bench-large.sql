@@ -54,7 +54,7 @@ BEGIN
            'mesure' || k || '-' || g || '@bench.test', 'Commune ' || (g % 20),
            (ARRAY['cuisine, plonge','taille de la vigne','menuiserie, pose','aide à domicile','conduite poids lourd','maraîchage','entretien'])[1 + g % 7],
            (ARRAY['france_travail','france_travail','mission_locale','spontaneous','referral','job_fair','cap_emploi','other'])[1 + g % 8],
-           ARRAY['cdi'], current_date + 90, now(), now()
+           ARRAY['cdi'], current_date + 730, now(), now()
     FROM generate_series(1, CASE WHEN k = 1 THEN 5000 ELSE 4000 END) g;
 
     -- Ten applications per need: the first is hired when the need was (at least partly) filled, and a

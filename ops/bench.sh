@@ -254,3 +254,5 @@ rm -f "$jar" "$lua"
 # with everything on the primary (ops/bench-replica.sh; BENCH_REPLICA=0 skips it).
 stop_server
 if [ "${BENCH_REPLICA:-1}" != 0 ]; then ops/bench-replica.sh "$bin"; fi
+# The purge of 100 000 records past their date (ops/bench-purge.sh; BENCH_PURGE=0 skips it).
+if [ "${BENCH_PURGE:-1}" != 0 ]; then ops/bench-purge.sh "$bin"; fi

@@ -11,7 +11,7 @@ struct RenfortCommand: AsyncParsableCommand {
         commandName: "renfort",
         abstract: "Renfort, le logiciel des centres de services RH mutualisés.",
         discussion: "The database comes from DATABASE_URL (the server's role) and DATABASE_OWNER_URL (the owner, for migrations and the demo). See the README.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, CreateAdmin.self, Centre.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, CreateAdmin.self, Centre.self, Purge.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -164,6 +164,40 @@ struct CreateAdmin: AsyncParsableCommand {
             print(created ? "admin \(email) created" : "\(email) is now an admin (password changed)")
         } catch let error as AdminAccounts.Refused {
             throw ValidationError(error.reason)
+        }
+    }
+}
+
+struct Purge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Erase the identity of every candidate record past its date, in every centre (the server does it every hour).",
+        discussion: """
+            People employed through a placement that has not ended are kept until it ends. What the figures count stays, \
+            without identity. Runs as the server's role (DATABASE_URL). See the README, "Données personnelles".
+            """)
+
+    @Flag(help: "Only say how many records are due in each centre, and how many come within 30 days; change nothing.") var dryRun = false
+
+    func run() async throws {
+        let configuration = try loadConfiguration()
+        let logger = makeLogger(configuration)
+        try await PostgresClient.withRunning(configuration.databaseURL, logger: logger) { client in
+            let purge = PersonalDataPurge(database: Database(client: client, connectionWait: .seconds(60)), logger: logger)
+            if dryRun {
+                for centre in try await purge.dryRun() {
+                    print("\(centre.slug): \(centre.erased) due now, \(centre.kept) past their date kept (employed), \(centre.upcoming) due within 30 days")
+                }
+                return
+            }
+            let started = Date()
+            let counts = try await purge.purge { slug, done, due in
+                // A line every ten thousand records, and the last.
+                guard done == due || done % 10_000 < 500 else { return }
+                print("\(slug): \(done) of \(due) erased (\(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
+            }
+            for centre in counts {
+                print("\(centre.slug): \(centre.erased) erased, \(centre.kept) past their date kept (employed)")
+            }
         }
     }
 }

@@ -33,6 +33,8 @@ struct Candidate: Sendable {
     let details: CandidateDetails
     let mergedInto: Int64?
     let createdAt: Date
+    /// When its identity was erased (the purge, or at the person's request).
+    var erasedAt: Date? = nil
 
     subscript<Value>(dynamicMember field: KeyPath<CandidateDetails, Value>) -> Value { details[keyPath: field] }
 

@@ -78,7 +78,7 @@ struct CandidateController: Sendable {
 
     private func activeCandidate(_ id: Int64, _ context: CentreContext) async throws -> Candidate {
         guard let candidate = try await services.database.transaction(in: context, { try await CandidateRepository.find(id: id, on: $0, logger: context.logger) }),
-            candidate.mergedInto == nil
+            candidate.mergedInto == nil, candidate.erasedAt == nil
         else { throw AppError.notFound }
         return candidate
     }
@@ -107,7 +107,11 @@ struct CandidateController: Sendable {
     // MARK: The record
 
     @Sendable func show(request: Request, context: CentreContext) async throws -> Response {
-        guard let page = try await CandidatePage.load(id: try candidateID(context), in: context, database: services.database)
+        let id = try candidateID(context)
+        if let erased = try await ErasedCandidatePage.load(id: id, in: context, database: services.database) {
+            return try services.renderer.render(erased)
+        }
+        guard let page = try await CandidatePage.load(id: id, in: context, database: services.database)
         else { throw AppError.notFound }
         return try services.renderer.render(page)
     }
@@ -166,7 +170,9 @@ struct CandidateController: Sendable {
         let merged = try await services.database.transaction(in: context) { connection -> Int64? in
             guard let source = try await CandidateRepository.find(id: id, on: connection, logger: context.logger) else { throw AppError.notFound }
             if let survivor = source.mergedInto { return survivor == target ? target : nil }
-            guard let kept = try await CandidateRepository.find(id: target, on: connection, logger: context.logger), kept.mergedInto == nil else { return nil }
+            guard source.erasedAt == nil, let kept = try await CandidateRepository.find(id: target, on: connection, logger: context.logger),
+                kept.mergedInto == nil, kept.erasedAt == nil
+            else { return nil }
             try await CandidateRepository.merge(source: id, into: target, tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
             return target
         }
@@ -212,7 +218,9 @@ struct CandidateController: Sendable {
         // The page's form carries a one-time token: sent twice, the document is kept once.
         let token = context.form["_form"]
         let path = try await services.database.transaction(in: context) { connection -> String? in
-            guard let candidate = try await CandidateRepository.find(id: id, on: connection, logger: context.logger), candidate.mergedInto == nil else { return nil }
+            guard let candidate = try await CandidateRepository.find(id: id, on: connection, logger: context.logger),
+                candidate.mergedInto == nil, candidate.erasedAt == nil
+            else { return nil }
             if let token, case .alreadyDone(let path) = try await FormSubmissions.claim(token, on: connection, logger: context.logger) { return path }
             try await CandidateRepository.addDocument(
                 candidateID: id, filename: cleanName, data: file.data, tenantID: context.tenantID, actorID: context.user.id, now: now,

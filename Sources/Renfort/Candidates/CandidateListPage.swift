@@ -34,6 +34,8 @@ struct CandidateListPage: PageModel {
     let previousHref: String?
     let nextHref: String?
     let newHref: String
+    /// The records whose date comes within 30 days.
+    let purgesHref: String
 
     static func load(request: Request, in context: CentreContext, database: Database) async throws -> CandidateListPage {
         try context.require(.adviser)
@@ -70,6 +72,7 @@ struct CandidateListPage: PageModel {
             contractKinds: Option.all(ContractKind.self, chosen: filter.contractKind?.rawValue, label: \.label),
             sources: Option.all(CandidateSource.self, chosen: filter.source?.rawValue, label: \.label),
             page: filter.page, pages: pages, previousHref: filter.page > 1 ? pageLink(filter.page - 1) : nil,
-            nextHref: filter.page < pages ? pageLink(filter.page + 1) : nil, newHref: "\(base)/candidats/nouveau")
+            nextHref: filter.page < pages ? pageLink(filter.page + 1) : nil, newHref: "\(base)/candidats/nouveau",
+            purgesHref: "\(base)/candidats/suppressions")
     }
 }

@@ -43,7 +43,7 @@ struct CandidateMergePage: PageModel {
         let logger = context.logger
         let sides = try await database.transaction(in: context) { connection -> (Side, Side)? in
             func side(_ id: Int64) async throws -> Side? {
-                guard let candidate = try await CandidateRepository.find(id: id, on: connection, logger: logger), candidate.mergedInto == nil else { return nil }
+                guard let candidate = try await CandidateRepository.find(id: id, on: connection, logger: logger), candidate.mergedInto == nil, candidate.erasedAt == nil else { return nil }
                 return Side(
                     candidate: candidate, contacts: try await CandidateRepository.contacts(candidateID: id, on: connection, logger: logger),
                     applications: try await CandidateRepository.applications(candidateID: id, on: connection, logger: logger).map {

@@ -38,6 +38,8 @@ struct CandidatePage: PageModel {
     /// The upload form's one-time token (a double submit keeps one document).
     let uploadToken: String
     let mergeAction: String
+    /// The confirmation before erasing the person's data at their request.
+    let eraseHref: String
     let suspects: [SuspectRow]
     let hasSuspects: Bool
     let history: [Fact]
@@ -99,6 +101,7 @@ struct CandidatePage: PageModel {
             facts: facts, notes: candidate.notes.isEmpty ? nil : candidate.notes, editHref: "\(base)/candidats/\(id)/modifier",
             applications: applications, hasApplications: !applications.isEmpty, documents: documents, hasDocuments: !documents.isEmpty,
             uploadAction: "\(base)/candidats/\(id)/documents", uploadToken: FormSubmissions.newToken(), mergeAction: "\(base)/candidats/\(id)/fusionner",
+            eraseHref: "\(base)/candidats/\(id)/effacer",
             suspects: suspects.map {
                 SuspectRow(
                     href: "\(base)/candidats/\($0.candidate.id)", name: $0.candidate.name, commune: $0.candidate.communeName, reasons: $0.reasons,

@@ -52,7 +52,7 @@ enum CandidateRepository {
     private static let select = """
         SELECT id, first_name, last_name, email, phone, commune_insee, commune_name, birth_date, driving_licence,
                own_vehicle, travel_km, skills, experience, available_from, seasonal_windows, wished_contracts, source,
-               notes, consent_at, consent_scope, purge_after, merged_into, created_at
+               notes, consent_at, consent_scope, purge_after, merged_into, created_at, erased_at
         FROM candidates
         """
 
@@ -68,7 +68,7 @@ enum CandidateRepository {
                 wishedContracts: try contracts(try row.get("wished_contracts", as: [String].self)), source: try row.get("source"),
                 notes: try row.get("notes"), consentAt: try row.get("consent_at"), consentScope: try row.get("consent_scope"),
                 purgeAfter: try row.get("purge_after")),
-            mergedInto: try row.get("merged_into"), createdAt: try row.get("created_at"))
+            mergedInto: try row.get("merged_into"), createdAt: try row.get("created_at"), erasedAt: try row.get("erased_at"))
     }
 
     /// The wished contracts, each of the closed list.
@@ -207,7 +207,7 @@ enum CandidateRepository {
                 SELECT c.tenant_id, c.id, c.first_name || ' ' || c.last_name AS name, c.last_name, c.first_name, c.commune_name, c.skills,
                        c.driving_licence, c.own_vehicle, c.available_from, c.source, \(unescaped: rank) AS rank, count(*) OVER () AS total
                 FROM \(unescaped: from)
-                WHERE c.merged_into IS NULL
+                WHERE c.merged_into IS NULL AND c.erased_at IS NULL
                   AND (\(commune)::text IS NULL OR search_folded(c.commune_name) LIKE \(commune))
                   AND (NOT \(filter.drivingLicence) OR c.driving_licence)
                   AND (NOT \(filter.ownVehicle) OR c.own_vehicle)
@@ -252,7 +252,7 @@ enum CandidateRepository {
                        CASE WHEN c.name_key = t.name AND c.commune_key = t.commune THEN 'même nom et même commune' END,
                        CASE WHEN c.name_key = t.name AND c.birth_date = t.birth THEN 'même nom et même date de naissance' END) AS reasons
             FROM found JOIN candidates c ON c.id = found.id, typed t
-            WHERE c.merged_into IS NULL AND (\(id)::bigint IS NULL OR c.id <> \(id))
+            WHERE c.merged_into IS NULL AND c.erased_at IS NULL AND (\(id)::bigint IS NULL OR c.id <> \(id))
             ORDER BY c.id LIMIT 10
             """, logger: logger
         ) { row in Suspect(candidate: try summary(row), reasons: try row.get("reasons")) }

@@ -49,8 +49,12 @@ enum StageDurations {
                 SELECT a.id, a.need_id, e.to_stage, e.at FROM a
                 JOIN application_events e ON e.tenant_id = a.tenant_id AND e.application_id = a.id
                 WHERE e.to_stage IS NOT NULL AND e.to_stage <> 'sourced'),
+            -- Moves at the same instant (a record written in one go) in the pipeline's order, the
+            -- ends last: the same stays whatever order the rows are read in.
             stays AS (
-                SELECT need_id, stage, extract(epoch FROM lead(at) OVER (PARTITION BY id ORDER BY at) - at) / 86400.0 AS days FROM entered),
+                SELECT need_id, stage, extract(epoch FROM lead(at) OVER (
+                    PARTITION BY id ORDER BY at, CASE WHEN stage IN ('rejected', 'withdrawn') THEN 9 ELSE stage_rank(stage) END) - at) / 86400.0 AS days
+                FROM entered),
             medians AS (
                 SELECT grouping(need_id) = 0 AS per_need, need_id, stage,
                        percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median, count(*) AS stays

@@ -35,6 +35,8 @@ enum DemoPipeline {
         let last = lastNames[(number * 7 + number / firstNames.count) % lastNames.count]
         let commune = communes[number % communes.count]
         let consent = today.adding(days: -(number % 200))
+        // A few met without being asked to stay: kept three months, their purge within 30 days.
+        let unasked = !hired && number % 19 == 0
         return CandidateDetails(
             firstName: first, lastName: last, email: "\(first.lowercased().folding(options: .diacriticInsensitive, locale: nil)).\(last.lowercased().folding(options: .diacriticInsensitive, locale: nil)).\(number)@exemple.test",
             phone: String(format: "06 %02d %02d %02d %02d", 10 + number % 89, number % 97, (number * 3) % 100, (number * 7) % 100),
@@ -42,9 +44,9 @@ enum DemoPipeline {
             travelKm: [10, 20, 30, 50][number % 4], skills: trades[number % trades.count], experience: number % 2 == 0 ? "Plusieurs saisons" : "",
             availableFrom: today.adding(days: number % 40), seasonalWindows: number % 5 == 0 ? "Vendanges, saison d'été" : "",
             wishedContracts: number % 3 == 0 ? [.seasonalCDD, .cdd] : [.cdi], source: sources[number % sources.count], notes: "",
-            consentAt: consent, consentScope: "Être proposé(e) pour d'autres postes du centre",
-            // What the candidate form allows: at most two years after the consent.
-            purgeAfter: consent.adding(days: hired ? 730 : 700))
+            consentAt: unasked ? nil : consent, consentScope: unasked ? "" : "Être proposé(e) pour d'autres postes du centre",
+            // What the candidate form allows: at most two years after the consent, three months without.
+            purgeAfter: unasked ? today.adding(days: 2 + number % 28) : consent.adding(days: hired ? 730 : 700))
     }
 
     static func load(cahors: Int64, businessIDs: [Int64], adviserIDs: [Int64], now: Date, on connection: PostgresConnection, logger: Logger) async throws {

@@ -140,6 +140,10 @@ import Testing
                 try await desk.get("/c/essai/candidats/\(candidate)")
                 try await says("\(c)/candidats/{id}/documents", try await CandidateFixtures.upload(
                     desk, path: "/c/essai/candidats/\(candidate)/documents", filename: "cv.pdf", data: Array("%PDF-1.4 cv".utf8)), desk, "Document ajouté")
+                let erasable = try await make.candidate(centre: centre, firstName: "Ève", email: "eve@example.org")
+                try await says("\(c)/candidats/{id}/effacer", try await desk.post(
+                    "/c/essai/candidats/\(erasable)/effacer", [("requested_on", Day(Date()).iso), ("requested_via", "email"), ("confirm", "1")]), desk,
+                    "Les données de la personne sont effacées")
                 try await says("\(c)/parametres/motifs", try await desk.post("/c/essai/parametres/motifs", [("label", "Trop loin")]), desk, "Motif «\u{00A0}Trop loin\u{00A0}» ajouté")
                 let motif = try #require(try await lookup.ids("essai", "SELECT id FROM rejection_reasons WHERE label = 'Trop loin'").first)
                 try await says("\(c)/parametres/motifs/{id}/retirer", try await desk.post("/c/essai/parametres/motifs/\(motif)/retirer"), desk, "Motif retiré")

@@ -212,6 +212,7 @@ import Testing
                 Walk(who: adviser, page: "\(base)/candidats/nouveau", action: "\(base)/candidats", route: "/c/{centre}/candidats", empty: "last_name"),
                 Walk(who: adviser, page: "\(base)/candidats/\(candidates[4])/modifier", action: "\(base)/candidats/\(candidates[4])/modifier", route: "/c/{centre}/candidats/{id}/modifier", empty: "first_name"),
                 Walk(who: adviser, page: "\(base)/candidats/\(candidates[4])/fusionner?target_id=\(candidates[3])", action: "\(base)/candidats/\(candidates[4])/fusionner", route: "/c/{centre}/candidats/{id}/fusionner", empty: "confirm"),
+                Walk(who: adviser, page: "\(base)/candidats/\(candidates[4])/effacer", action: "\(base)/candidats/\(candidates[4])/effacer", route: "/c/{centre}/candidats/{id}/effacer", empty: "requested_on"),
                 Walk(who: adviser, page: board, action: "\(board)/rejeter", route: "/c/{centre}/besoins/{id}/candidatures/rejeter", empty: "reason_id"),
                 Walk(who: adviser, page: "\(board)?vue=liste", action: "\(board)/rejeter", route: "/c/{centre}/besoins/{id}/candidatures/rejeter", empty: "reason_id"),
                 Walk(who: adviser, page: application, action: "\(application)/etape", route: "/c/{centre}/candidatures/{id}/etape", empty: "to"),
