@@ -287,7 +287,7 @@ import Testing
             #expect(try await desk.get("/c/essai/candidats").text.contains("/c/essai/candidats/suppressions"))
 
             try await database.asApp { client in
-                let purge = PersonalDataPurge(database: Database(client: client), logger: TestEnvironment.logger, batch: 1)
+                let purge = PersonalDataPurge(database: Database(client: client, connectionWait: TestEnvironment.connectionWait), logger: TestEnvironment.logger, batch: 1)
                 let dry = try await purge.dryRun()
                 #expect(dry.map(\.erased) == [2] && dry.map(\.kept) == [1] && dry.map(\.upcoming) == [1])
                 #expect(try await database.count("candidates", tenant: centre, where: "erased_at IS NOT NULL") == 0)
@@ -308,7 +308,7 @@ import Testing
         try await TestApp.run(demo: true) { _, database in
             let make = Factory(database: database)
             let centres = try await database.asOwner { client in
-                try await Database(client: client).withTransaction(logger: TestEnvironment.logger) { connection in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(logger: TestEnvironment.logger) { connection in
                     try await connection.all("SELECT id, slug FROM centres ORDER BY id", as: (Int64.self, String.self), logger: TestEnvironment.logger)
                 }
             }
@@ -332,7 +332,7 @@ import Testing
             for (centre, _) in centres { candidates += try await database.count("candidates", tenant: centre) }
             let later = ManualClock(Date().addingTimeInterval(900 * 86400))
             let erased = try await database.asApp { client in
-                try await PersonalDataPurge(database: Database(client: client), clock: later, logger: TestEnvironment.logger).purge().map(\.erased).reduce(0, +)
+                try await PersonalDataPurge(database: Database(client: client, connectionWait: TestEnvironment.connectionWait), clock: later, logger: TestEnvironment.logger).purge().map(\.erased).reduce(0, +)
             }
             #expect(erased >= candidates / 3, "the purge reached \(erased) of \(candidates) records")
             let after = try await figures()

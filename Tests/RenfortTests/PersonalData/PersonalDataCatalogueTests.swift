@@ -14,7 +14,7 @@ import Testing
     @Test func everyTableSaysWhatItHoldsOfTheCandidatesAndEveryColumnOfTheirTablesToo() async throws {
         try await TestDatabase.withFresh { database in
             let (tables, columns): ([(String, String)], [(String, String, String)]) = try await database.asOwner { client in
-                try await Database(client: client).withConnection(logger: TestEnvironment.logger) { connection -> ([(String, String)], [(String, String, String)]) in
+                try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withConnection(logger: TestEnvironment.logger) { connection -> ([(String, String)], [(String, String, String)]) in
                     let tables = try await connection.all(
                         """
                         SELECT c.relname::text, coalesce(obj_description(c.oid, 'pg_class'), '')
