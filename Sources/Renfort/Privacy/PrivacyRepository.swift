@@ -112,7 +112,8 @@ enum PrivacyRepository {
         try await connection.execute(
             """
             UPDATE candidates SET last_contact_at = \(now),
-                purge_after = greatest(purge_after, \(today.iso)::date + CASE WHEN consent_at IS NULL THEN \(Retention.withoutConsentDays) ELSE \(Retention.withConsentDays) END)
+                purge_after = greatest(purge_after, CASE WHEN consent_at IS NULL THEN \(Retention.limit(from: today, consent: false).iso)::date
+                                                      ELSE \(Retention.limit(from: today, consent: true).iso)::date END)
             WHERE id = \(candidateID) AND merged_into IS NULL AND erased_at IS NULL
             """, logger: logger)
     }

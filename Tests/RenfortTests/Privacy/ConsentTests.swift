@@ -13,6 +13,7 @@ import Testing
         let (centre, _) = try await make.centre("cahors")
         let anais = try await make.candidate(centre: centre, firstName: "Anaïs", email: "anais@example.org")
         try await desk.signIn("conseil@cahors.test")
+        try await desk.get("/c/cahors/candidats/\(anais)")
         return (centre, anais)
     }
 
@@ -91,6 +92,7 @@ import Testing
             let person = desk.fresh()
             let late = try await person.get(link)
             #expect(late.status == .gone && late.text.contains("plus valable"))
+            try await person.get("/c/cahors/mon-espace")  // a page of the session, for the form's CSRF token
             #expect(try await person.post(link, [("answer", "oui")]).status == .gone)
             #expect(try await make.retention(centre: centre, candidate: anais).consentAt == nil)
         }
@@ -107,11 +109,13 @@ import Testing
             let person = desk.fresh()
             let page = try await person.get(elsewhere)
             #expect(page.status == .gone && page.text.contains("Ce lien n&#39;est pas valable") || page.text.contains("Ce lien n'est pas valable"))
+            try await person.get("/c/figeac/mon-espace")  // a page of the session, for the form's CSRF token
             #expect(try await person.post(elsewhere, [("answer", "oui")]).status == .gone)
             #expect(try await make.retention(centre: centre, candidate: anais).consentAt == nil)
             // Nor can Figeac's adviser ask Cahors's candidate.
             let figeac = desk.fresh()
             try await figeac.signIn("conseil@figeac.test")
+            try await figeac.get("/c/figeac/candidats")
             #expect(try await make.askConsent(figeac, slug: "figeac", candidate: anais).status == .notFound)
             #expect(try await PrivacyOutbox.questionLinks(to: "anais@example.org", database).count == 1)
         }

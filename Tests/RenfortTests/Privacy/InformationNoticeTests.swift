@@ -78,6 +78,7 @@ import Testing
         try await TestApp.run { desk, database in
             try await Factory(database: database).centre("cahors")
             try await desk.signIn("conseil@cahors.test")
+            try await desk.get("/c/cahors/parametres/coordonnees")
             // A wrong address is refused, what was typed kept.
             let wrong = try await desk.post("/c/cahors/parametres/coordonnees", [("postal_address", "12 rue Wilson, 46000 Cahors"), ("contact_email", "pas-une-adresse"), ("contact_phone", "")])
             #expect(wrong.status == .unprocessableContent)
@@ -113,6 +114,7 @@ import Testing
             try await make.centre("figeac")
             let candidate = try await make.candidate(centre: cahors, email: nil)
             try await desk.signIn("conseil@figeac.test")
+            try await desk.get("/c/figeac/candidats")
             #expect(try await desk.post("/c/figeac/candidats/\(candidate)/notice-remise", [("handed_on", Day(Date()).iso)]).status == .notFound)
             #expect(try await desk.post("/c/cahors/candidats/\(candidate)/notice-remise", [("handed_on", Day(Date()).iso)]).status != .seeOther)
             #expect(try await desk.post("/c/cahors/parametres/coordonnees", [("postal_address", "ailleurs"), ("contact_email", "x@y.test")]).status != .seeOther)
@@ -126,6 +128,7 @@ import Testing
             for email in ["patron@cahors.test", "observatrice@dreets.test"] {
                 let someone = desk.fresh()
                 try await someone.signIn(email)
+                try await someone.get("/c/cahors")
                 #expect(try await someone.get("/c/cahors/candidats/\(candidate)").status == .notFound)
                 #expect(try await someone.get("/c/cahors/parametres/coordonnees").status == .notFound)
                 #expect(try await someone.post("/c/cahors/candidats/\(candidate)/notice-remise", [("handed_on", Day(Date()).iso)]).status == .notFound)
