@@ -48,6 +48,3 @@ ALTER TABLE candidate_questions FORCE ROW LEVEL SECURITY;
 CREATE POLICY candidate_questions_tenant ON candidate_questions
     USING (tenant_id = app_tenant_id()) WITH CHECK (tenant_id = app_tenant_id());
 
--- The candidates whose purge comes within a month, for the reminders.
-CREATE INDEX candidates_purge_soon_idx ON candidates (tenant_id, purge_after) WHERE merged_into IS NULL AND email IS NOT NULL;
-
