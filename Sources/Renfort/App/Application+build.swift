@@ -23,6 +23,7 @@ public func buildApplication(
         services.append(FollowUpReminders(database: database, clock: clock, baseURL: configuration.baseURL, logger: logger))
         services.append(NotificationDigests(database: database, clock: clock, baseURL: configuration.baseURL, logger: logger))
         services.append(PersonalDataPurge(database: database, clock: clock, logger: logger))
+        services.append(RetentionQuestions(database: database, clock: clock, baseURL: configuration.baseURL, logger: logger))
     }
     if configuration.mail != nil || configuration.sms != nil {
         services.append(OutboxDelivery(database: database, mail: configuration.mail, sms: configuration.sms, clock: clock, logger: logger))
@@ -88,6 +89,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, replic
     OfferController(services: services).addRoutes(root: router, centre: centre)
     CandidateController(services: services).addRoutes(to: centre)
     ErasureController(services: services).addRoutes(to: centre)
+    ConsentController(services: services).addRoutes(root: router, centre: centre)
     PipelineController(services: services).addRoutes(to: centre)
     PlacementController(services: services).addRoutes(to: centre)
     RejectionReasonsController(services: services).addRoutes(to: centre)

@@ -54,6 +54,8 @@ struct CandidateEvent: Sendable {
         case created, edited, document, merged
         case mergedInto = "merged_into"
         case applied
+        /// The person's answer to a question the centre sent by e-mail (consent, staying).
+        case answered
     }
 
     let at: Date
@@ -69,6 +71,7 @@ struct CandidateEvent: Sendable {
         case .document: "Document ajouté : \(detail)"
         case .merged, .mergedInto: "Fusion : \(detail)"
         case .applied: "Candidature reçue par le site du centre : \(detail)"
+        case .answered: "Réponse de la personne, par le lien de l'e-mail du centre : elle \(detail)"
         }
     }
 }
@@ -151,7 +154,9 @@ struct CandidateInput: Sendable {
 /// The rules of the candidate form. Without consent, a record is kept three months
 /// (to explain a decision); with it, up to two years after the consent (CNIL).
 enum CandidateForm {
-    static func read(_ form: FormData, today: Day) -> (CandidateInput, CandidateDetails?, FormErrors) {
+    /// `keptUntil`: the record's own date, which the person's last contact may have moved beyond
+    /// what the consent's date alone allows (`PrivacyRepository.contact`): it stays allowed.
+    static func read(_ form: FormData, today: Day, keptUntil: Day? = nil) -> (CandidateInput, CandidateDetails?, FormErrors) {
         var input = CandidateInput()
         input.firstName = form["first_name"] ?? ""
         input.lastName = form["last_name"] ?? ""
@@ -185,13 +190,13 @@ enum CandidateForm {
         let commune = reader.text("commune_name", "Commune", required: true, max: 100)
         let birth = reader.day("birth_date", "Date de naissance")
         let travel = reader.integer("travel_km", "Distance acceptée (km)", range: 0...500)
-        let skills = reader.text("skills", "Compétences", max: 5000)
-        let experience = reader.text("experience", "Expérience", max: 5000)
+        let skills = reader.personalText("skills", "Compétences", max: 5000)
+        let experience = reader.personalText("experience", "Expérience", max: 5000)
         let available = reader.day("available_from", "Disponible à partir du", range: today.within(yearsBack: 30, yearsAhead: 3))
-        let windows = reader.text("seasonal_windows", "Disponibilités saisonnières", max: 500)
+        let windows = reader.personalText("seasonal_windows", "Disponibilités saisonnières", max: 500)
         let contracts = reader.choices("wished_contracts", "Contrats souhaités", as: ContractKind.self)
         let source = reader.choice("source", "Origine", as: CandidateSource.self)
-        let notes = reader.text("notes", "Notes", max: 5000)
+        let notes = reader.personalText("notes", "Notes", max: 5000)
         let consent = reader.day("consent_at", "Date du consentement")
         let scope = reader.text("consent_scope", "Portée du consentement", max: 500)
         var purge = reader.day("purge_after", "À supprimer après le")
@@ -205,7 +210,8 @@ enum CandidateForm {
         if let consent, consent > today { reader.errors.add("consent_at", "Le consentement ne peut pas être daté dans le futur.") }
         if consent != nil && scope.isEmpty { reader.errors.add("consent_scope", "Précisez à quoi la personne a consenti (par exemple : être proposée pour d'autres postes).") }
         // The longest the record may be kept: two years after consent, three months otherwise.
-        let limit = consent.map { $0.adding(days: 730) } ?? today.adding(days: 90)
+        let rule = consent.map { Retention.limit(from: $0, consent: true) } ?? Retention.limit(from: today, consent: false)
+        let limit = consent == nil ? rule : max(rule, keptUntil ?? rule)
         if purge == nil { purge = limit }
         if let chosen = purge, chosen < today {
             reader.errors.add("purge_after", "La date de suppression ne peut pas être passée : un dossier à supprimer se supprime, il ne s'enregistre pas.")

@@ -59,7 +59,8 @@ struct CandidateController: Sendable {
                     let duplicates = try await CandidateRepository.duplicates(of: draft, excluding: nil, on: connection, logger: context.logger)
                     if !duplicates.isEmpty { throw DuplicatesFound(duplicates: duplicates) }
                 }
-                let id = try await CandidateRepository.insert(draft, tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
+                let id = try await CandidateRepository.insert(
+                    draft, tenantID: context.tenantID, actorID: context.user.id, informing: services.notified(context), now: now, on: connection, logger: context.logger)
                 let path = "\(base)/candidats/\(id)"
                 try await FormSubmissions.complete(token ?? "", resultPath: path, on: connection, logger: context.logger)
                 return (path, "Candidat ajouté au vivier.")
@@ -92,8 +93,8 @@ struct CandidateController: Sendable {
     @Sendable func update(request: Request, context: CentreContext) async throws -> Response {
         let id = try candidateID(context)
         let now = services.clock.now()
-        let (input, draft, errors) = CandidateForm.read(context.form, today: Day(now))
-        _ = try await activeCandidate(id, context)
+        let current = try await activeCandidate(id, context)
+        let (input, draft, errors) = CandidateForm.read(context.form, today: Day(now), keptUntil: current.purgeAfter)
         guard let draft else {
             return try services.renderer.render(
                 CandidateFormPage(editing: id, form: FormState(input, errors: errors), context: context), status: .unprocessableContent)

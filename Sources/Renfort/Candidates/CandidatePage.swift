@@ -45,6 +45,8 @@ struct CandidatePage: PageModel {
     let history: [Fact]
     /// The messages sent to the candidate, and the form that starts a new one.
     let messages: CandidateMessagesSection
+    /// Information and consent (`Privacy/`): the notice, the last contact, the consent asked.
+    let privacy: CandidatePrivacySection?
     let form: FormState<TypedFields>
 
     /// Record `id` of the centre's pool; nil when it is not the centre's.
@@ -54,7 +56,7 @@ struct CandidatePage: PageModel {
         try context.require(.adviser)
         let base = context.base
         let loaded = try await database.transaction(in: context) {
-            connection -> (Candidate, [ApplicationRow], [DocumentRow], [Fact], [CandidateContact], [Suspect], [SentMessage])? in
+            connection -> (Candidate, [ApplicationRow], [DocumentRow], [Fact], [CandidateContact], [Suspect], [SentMessage], CandidatePrivacy?)? in
             guard let candidate = try await CandidateRepository.find(id: id, on: connection, logger: context.logger) else { return nil }
             let applications = try await CandidateRepository.applications(candidateID: id, on: connection, logger: context.logger).map {
                 ApplicationRow(
@@ -71,9 +73,10 @@ struct CandidatePage: PageModel {
             let suspects = candidate.mergedInto != nil ? [] : try await CandidateRepository.duplicates(
                 of: candidate.details, excluding: id, on: connection, logger: context.logger)
             let messages = try await MessageRepository.history(candidateID: id, on: connection, logger: context.logger)
-            return (candidate, applications, documents, history, contacts, suspects, messages)
+            let privacy = try await PrivacyRepository.status(candidateID: id, on: connection, logger: context.logger)
+            return (candidate, applications, documents, history, contacts, suspects, messages, privacy)
         }
-        guard let (candidate, applications, documents, history, contacts, suspects, messages) = loaded else { return nil }
+        guard let (candidate, applications, documents, history, contacts, suspects, messages, privacy) = loaded else { return nil }
         var facts: [Fact] = []
         if let email = candidate.email { facts.append(.init(label: "E-mail", value: email)) }
         if let phone = candidate.phone { facts.append(.init(label: "Téléphone", value: phone)) }
@@ -108,6 +111,9 @@ struct CandidatePage: PageModel {
                     compareHref: "\(base)/candidats/\(id)/fusionner?target_id=\($0.candidate.id)")
             }, hasSuspects: !suspects.isEmpty, history: history,
             messages: CandidateMessagesSection(messages, candidate: candidate, writeAction: "\(base)/candidats/\(id)/messages"),
+            privacy: candidate.mergedInto != nil ? nil : privacy.map {
+                CandidatePrivacySection($0, slug: context.membership.centreSlug, base: base, id: id, today: Day(Date()))
+            },
             form: form)
     }
 }

@@ -100,7 +100,12 @@ enum CandidateRepository {
         try await connection.rows("\(unescaped: select) WHERE id = \(id)", logger: logger, candidate).first
     }
 
-    static func insert(_ draft: CandidateDetails, tenantID: Int64, actorID: Int64?, now: Date, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+    /// A new record; `informing`: the centre whose information notice a record with an e-mail
+    /// address is sent at once (`InformationNotice`), nil only for tests' and benchmarks' data.
+    static func insert(
+        _ draft: CandidateDetails, tenantID: Int64, actorID: Int64?, informing centre: NotifiedCentre?, now: Date, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> Int64 {
         let id = try await connection.value(
             """
             INSERT INTO candidates (tenant_id, first_name, last_name, email, phone, commune_insee, commune_name, birth_date,
@@ -115,6 +120,10 @@ enum CandidateRepository {
             """, as: Int64.self, logger: logger)
         guard let id else { throw CandidateError.notCreated }
         try await addEvent(candidateID: id, tenantID: tenantID, actorID: actorID, kind: .created, detail: "", now: now, on: connection, logger: logger)
+        if let centre {
+            try await InformationNotice.send(
+                candidateID: id, firstName: draft.firstName, email: draft.email, centre: centre, now: now, on: connection, logger: logger)
+        }
         return id
     }
 

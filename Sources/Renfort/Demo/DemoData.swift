@@ -66,6 +66,15 @@ public enum DemoData {
         let figeac = try await createCentre(
             slug: "figeac", name: "Centre RH mutualisé du Pays de Figeac", territory: "Pays de Figeac",
             database: database, logger: logger)
+        // How each centre is reached, as its information notice to candidates says it (fictional).
+        try await database.withTransaction(logger: logger) { connection in
+            try await PrivacyRepository.saveContact(
+                centreID: cahors, postalAddress: "Maison de l'emploi, 12 rue Wilson, 46000 Cahors", email: "donnees@cahors.renfort.test",
+                phone: "05 65 20 40 60", on: connection, logger: logger)
+            try await PrivacyRepository.saveContact(
+                centreID: figeac, postalAddress: "Espace entreprises, 3 place Vival, 46100 Figeac", email: "donnees@figeac.renfort.test",
+                phone: "05 65 34 10 20", on: connection, logger: logger)
+        }
         try await database.withTransaction(tenant: cahors, logger: logger) { connection in
             var advisers: [Int64] = []
             for (email, name) in [("conseiller1@cahors.renfort.test", "Camille Bouscarel"), ("conseiller2@cahors.renfort.test", "Antoine Marty")] {

@@ -54,7 +54,9 @@ enum DemoPipeline {
         var number = 0
         func candidate(hired: Bool) async throws -> Int64 {
             number += 1
-            return try await CandidateRepository.insert(draft(number, today: today, hired: hired), tenantID: cahors, actorID: adviserIDs[0], now: now, on: connection, logger: logger)
+            return try await CandidateRepository.insert(
+                draft(number, today: today, hired: hired), tenantID: cahors, actorID: adviserIDs[0],
+                informing: NotifiedCentre(id: cahors, slug: "cahors", baseURL: DemoNotifications.baseURL), now: now, on: connection, logger: logger)
         }
         let adviser = adviserIDs[0]
 
@@ -172,7 +174,9 @@ enum DemoPipeline {
         var number = 500
         func candidate() async throws -> Int64 {
             number += 1
-            return try await CandidateRepository.insert(draft(number, today: today, hired: true), tenantID: figeac, actorID: adviser, now: now, on: connection, logger: logger)
+            return try await CandidateRepository.insert(
+                draft(number, today: today, hired: true), tenantID: figeac, actorID: adviser,
+                informing: NotifiedCentre(id: figeac, slug: "figeac", baseURL: DemoNotifications.baseURL), now: now, on: connection, logger: logger)
         }
         let sawyers = try await storyNeed(
             title: "Scieurs-affûteurs", business: businessIDs[0], positions: 3, contract: .cdi, start: day("2018-10-15"), end: nil, hard: [.rareSkill],

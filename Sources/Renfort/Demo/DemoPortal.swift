@@ -20,7 +20,9 @@ enum DemoPortal {
             source: .franceTravail, notes: "Très bon contact au téléphone ; préfère le service du midi (note interne du centre).",
             consentAt: consent, consentScope: "Être proposée pour d'autres postes du centre", purgeAfter: consent.adding(days: 700))
         let created = now.addingTimeInterval(-12 * 86400)
-        let candidate = try await CandidateRepository.insert(details, tenantID: cahors, actorID: adviser, now: created, on: connection, logger: logger)
+        let candidate = try await CandidateRepository.insert(
+            details, tenantID: cahors, actorID: adviser, informing: NotifiedCentre(id: cahors, slug: "cahors", baseURL: DemoNotifications.baseURL),
+            now: created, on: connection, logger: logger)
         try await CandidateRepository.addDocument(
             candidateID: candidate, filename: "CV Léa Delpech.pdf", data: Array(pdf.utf8), tenantID: cahors, actorID: adviser, now: created,
             on: connection, logger: logger)

@@ -48,7 +48,7 @@ struct FollowUpController: Sendable {
         let status = reader.choice("status", "Comment ça va", as: CheckIn.Status.self)
         let risks = reader.choices("risks", "Risques", as: CheckIn.Risk.self)
         let kinds = reader.choices("action_kinds", "Actions", as: CheckIn.ActionKind.self)
-        let actions = reader.text("actions", "Actions menées", max: 5000)
+        let actions = reader.personalText("actions", "Actions menées", max: 5000)
         let next = reader.day("next_contact", "Prochain contact", range: today.within(yearsBack: 30, yearsAhead: 3))
         let endReason = reader.choice("end_reason", "Motif de la fin", as: EndReason.self, required: status == .ended)
         if let done, done > today { reader.errors.add("done_on", "Le point ne peut pas être daté dans le futur.") }
@@ -101,7 +101,7 @@ struct FollowUpController: Sendable {
         let id = try context.id()
         let alert = try context.id("alert")
         var reader = FormReader(context.form)
-        let note = reader.text("handled_note", "Ce qui a été fait", required: true, max: 2000)
+        let note = reader.personalText("handled_note", "Ce qui a été fait", required: true, max: 2000)
         guard reader.errors.isEmpty else { return try await invalid(placement: id, reader.errors, context) }
         let now = services.clock.now()
         let handled = try await services.database.transaction(in: context) { connection in
@@ -159,7 +159,7 @@ struct FollowUpController: Sendable {
         var reader = FormReader(context.form)
         let kind = reader.choice("kind", "Que se passe-t-il", as: PlacementAlert.Kind.self, required: false)
         if kind == nil && reader.errors["kind"] == nil { reader.errors.add("kind", "Dites si quelque chose ne va pas ou si la personne est partie.") }
-        let message = reader.text("message", "Message", required: true, max: 2000)
+        let message = reader.personalText("message", "Message", required: true, max: 2000)
         guard let kind, reader.errors.isEmpty else { return try await invalid(placement: id, reader.errors, context) }
         let now = services.clock.now()
         let found = try await services.database.transaction(in: context) { connection -> Bool in

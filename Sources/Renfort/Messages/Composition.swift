@@ -83,9 +83,9 @@ struct Composition: Sendable {
     func read(_ form: FormData, sender: CandidateMessages.Sender) -> (MessageText, FormErrors) {
         var reader = FormReader(form)
         let byMail = reachable.contains { $0.reach.channel == .email }, bySMS = reachable.contains { $0.reach.channel == .sms }
-        let subject = reader.text("subject", "Objet de l'e-mail", required: byMail, max: 200)
-        let body = reader.text("body", "Texte de l'e-mail", required: byMail, max: 5000)
-        let sms = reader.text("sms", "Texte du SMS", required: bySMS, max: 1000)
+        let subject = reader.personalText("subject", "Objet de l'e-mail", required: byMail, max: 200)
+        let body = reader.personalText("body", "Texte de l'e-mail", required: byMail, max: 5000)
+        let sms = reader.personalText("sms", "Texte du SMS", required: bySMS, max: 1000)
         if reachable.isEmpty {
             reader.errors.add(
                 "body", recipients.count == 1 ? PipelineMessages.noReach(recipients[0].name) : "Aucun de ces candidats n'a d'e-mail ni de téléphone mobile : rien ne peut être envoyé.")

@@ -40,7 +40,7 @@ enum OfferApplications {
         let email = reader.email("email", "Adresse e-mail")
         let phone = reader.formatted("phone", "Téléphone", pattern: "\\+?[0-9][0-9 .-]{8,18}[0-9]", example: "06 12 34 56 78")
         let commune = reader.text("commune_name", "Commune où vous habitez", max: 100)
-        let message = reader.text("message", "Votre message", max: 5000)
+        let message = reader.personalText("message", "Votre message", max: 5000)
         if email == nil && phone == nil && reader.errors["email"] == nil && reader.errors["phone"] == nil {
             reader.errors.add("email", "Donnez au moins une adresse e-mail ou un numéro de téléphone, pour que le centre puisse vous répondre.")
         }
@@ -110,9 +110,13 @@ enum OfferApplications {
                 id: candidateID, email: draft.email, phone: draft.phone, consentAt: details.consentAt, consentScope: details.consentScope,
                 purgeAfter: details.purgeAfter, on: connection, logger: logger)
         } else {
-            candidateID = try await CandidateRepository.insert(details, tenantID: centre.id, actorID: nil, now: now, on: connection, logger: logger)
+            candidateID = try await CandidateRepository.insert(
+                details, tenantID: centre.id, actorID: nil, informing: NotifiedCentre(id: centre.id, slug: centre.slug, baseURL: baseURL), now: now,
+                on: connection, logger: logger)
             matched = nil
         }
+        // An application is the person's action: a new last contact (`Privacy/`).
+        try await PrivacyRepository.contact(candidateID: candidateID, at: now, on: connection, logger: logger)
         try await CandidateRepository.addEvent(
             candidateID: candidateID, tenantID: centre.id, actorID: nil, kind: .applied, detail: offer.details.title, now: now, on: connection, logger: logger)
         if let cv = draft.cv {

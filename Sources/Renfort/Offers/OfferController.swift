@@ -19,7 +19,6 @@ struct OfferController: Sendable {
         root.get("/c/{centre}/offres.json", use: json)
         root.get("/c/{centre}/offres/{id}", use: show)
         root.post("/c/{centre}/offres/{id}/candidater", use: apply)
-        root.get("/c/{centre}/informations-candidats", use: notice)
     }
 
     // MARK: The adviser's side
@@ -124,11 +123,6 @@ struct OfferController: Sendable {
         let offers = try await openOffers(centre, context: context)
         let text = try OfferFeeds.list(offers, centre: centre, base: services.configuration.baseURL, now: services.clock.now())
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    @Sendable func notice(request: Request, context: AppRequestContext) async throws -> Response {
-        let centre = try await centre(context)
-        return try services.renderer.render(CandidateNoticePage(centre: centre, session: context.session))
     }
 
     /// Offer `id` of the centre, published once at least (never published: it does not exist).

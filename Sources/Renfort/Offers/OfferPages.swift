@@ -197,20 +197,3 @@ struct PublicOfferPage: PageModel {
         self.form = form
     }
 }
-
-/// The centre's information notice to candidates (`/c/{centre}/informations-candidats`).
-struct CandidateNoticePage: PageModel {
-    static let template = "offers/notice"
-
-    let layout: Layout
-    let centreName: String
-    let territory: String
-    let offersHref: String
-
-    init(centre: PublicCentre, session: SessionInfo?) {
-        self.layout = Layout(title: "Vos données personnelles", session: session, currentPath: "/c/\(centre.slug)/informations-candidats")
-        self.centreName = centre.name
-        self.territory = centre.territory
-        self.offersHref = "/c/\(centre.slug)/offres"
-    }
-}

@@ -140,7 +140,7 @@ struct PipelineController: Sendable {
         let applicationID = try context.id()
         var reader = FormReader(context.form)
         let target = reader.choice("to", "Nouvelle étape", as: ApplicationStage.self)
-        let comment = reader.text("comment", "Commentaire", max: 2000)
+        let comment = reader.personalText("comment", "Commentaire", max: 2000)
         if let target, !ApplicationTransition.allCases.contains(where: { $0.isBoardMove && $0.target == target }) {
             reader.errors.add("to", "Cette étape passe par son propre formulaire (fin de candidature ou embauche).")
         }
@@ -164,7 +164,7 @@ struct PipelineController: Sendable {
         var reader = FormReader(context.form)
         let ending = reader.choice("ending", "Fin de la candidature", as: ApplicationStage.self)
         let reason = context.form["reason_id"].flatMap { Int64($0) }
-        let comment = reader.text("comment", "Commentaire", max: 2000)
+        let comment = reader.personalText("comment", "Commentaire", max: 2000)
         if let ending, ending != .rejected && ending != .withdrawn { reader.errors.add("ending", "Choisissez «\u{00A0}Non retenu\u{00A0}» ou «\u{00A0}Désisté\u{00A0}».") }
         if ending == .rejected && reason == nil { reader.errors.add("reason_id", "Choisissez le motif.") }
         // The refusal message offered with « Non retenu ».
@@ -203,7 +203,7 @@ struct PipelineController: Sendable {
         var reader = FormReader(context.form)
         let answer = reader.choice("answer", "Votre réponse", as: EmployerAnswer.self, required: false)
         if answer == nil && reader.errors["answer"] == nil { reader.errors.add("answer", "Indiquez si vous souhaitez rencontrer cette personne.") }
-        let note = reader.text("note", "Précision", required: answer == .declined, max: 1000)
+        let note = reader.personalText("note", "Précision", required: answer == .declined, max: 1000)
         guard let answer, reader.errors.isEmpty else { return try await applicationPage(context: context, errors: reader.errors) }
         let now = self.now
         let done = try await services.database.transaction(in: context) { connection -> Bool? in
@@ -267,7 +267,7 @@ struct PipelineController: Sendable {
         let interviewID = try context.id("interview")
         var reader = FormReader(context.form)
         let outcome = reader.choice("outcome", "Bilan de l'entretien", as: Interview.Outcome.self)
-        let note = reader.text("note", "Précision", max: 1000)
+        let note = reader.personalText("note", "Précision", max: 1000)
         guard let outcome, reader.errors.isEmpty else { return try await applicationPage(context: context, errors: reader.errors) }
         let now = self.now
         let found = try await services.database.transaction(in: context) { connection in
@@ -343,7 +343,7 @@ struct PipelineController: Sendable {
         let offerID = try context.id("offer")
         var reader = FormReader(context.form)
         let accepted = reader.yesNo("accepted", "Réponse du candidat")
-        let reason = reader.text("reason", "Motif du refus", required: accepted == false, max: 1000)
+        let reason = reader.personalText("reason", "Motif du refus", required: accepted == false, max: 1000)
         guard let accepted, reader.errors.isEmpty else { return try await applicationPage(context: context, errors: reader.errors) }
         let now = self.now
         let found = try await services.database.transaction(in: context) { connection in

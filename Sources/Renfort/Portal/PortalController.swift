@@ -196,6 +196,8 @@ struct PortalController: Sendable {
         let (cookieToken, sessionID) = try await services.sessions.create(userID: nil, logger: context.logger)
         try await services.database.withTransaction(tenant: centre.id, logger: context.logger) {
             try await PortalRepository.startSession(sessionID: sessionID, candidateID: candidateID, tenantID: centre.id, now: now, on: $0, logger: context.logger)
+            // Opening their own page is the person's action: a new last contact (`Privacy/`).
+            try await PrivacyRepository.contact(candidateID: candidateID, at: now, on: $0, logger: context.logger)
         }
         context.logger.info("candidate page opened", metadata: ["centre": "\(centre.id)"])
         var response = Response.seeOther("/c/\(centre.slug)/mon-espace")
@@ -233,6 +235,7 @@ struct PortalController: Sendable {
             if case .alreadyDone = try await FormSubmissions.claim(token, on: connection, logger: context.logger) { return nil }
             let changed = try await PortalRepository.updateContact(
                 candidateID: visit.candidateID, contact, tenantID: visit.centre.id, now: now, on: connection, logger: context.logger)
+            try await PrivacyRepository.contact(candidateID: visit.candidateID, at: now, on: connection, logger: context.logger)
             try await FormSubmissions.complete(token ?? "", resultPath: visit.base, on: connection, logger: context.logger)
             return changed
         }
@@ -260,6 +263,9 @@ struct PortalController: Sendable {
             try await ApplicationRepository.move(
                 id: applicationID, to: .withdrawn, comment: "Désistement de la personne, depuis son espace", tenantID: visit.centre.id, actorID: nil,
                 now: now, on: $0, logger: context.logger)
+        }
+        try await services.database.withTransaction(tenant: visit.centre.id, logger: context.logger) {
+            try await PrivacyRepository.contact(candidateID: visit.candidateID, at: now, on: $0, logger: context.logger)
         }
         switch outcome {
         case .moved: return .seeOther(visit.base, saying: "Votre candidature est retirée : le centre en est informé.")

@@ -47,7 +47,7 @@ enum PortalContactForm {
         let phone = reader.formatted("phone", "Téléphone", pattern: "\\+?[0-9][0-9 .-]{8,18}[0-9]", example: "06 12 34 56 78")
         let commune = reader.text("commune_name", "Commune", required: true, max: 100)
         let available = reader.day("available_from", "Disponible à partir du", range: today.within(yearsBack: 30, yearsAhead: 3))
-        let windows = reader.text("seasonal_windows", "Disponibilités saisonnières", max: 500)
+        let windows = reader.personalText("seasonal_windows", "Disponibilités saisonnières", max: 500)
         if email == nil && phone == nil && reader.errors["email"] == nil && reader.errors["phone"] == nil {
             reader.errors.add("email", "Gardez au moins une adresse e-mail ou un téléphone : c'est ainsi que le centre vous recontacte.")
         }

@@ -27,6 +27,7 @@ import Testing
         "offset_days", "cdi_days", "long_fixed_days", "short_fixed_max_days", "label",
         "body", "starts_on", "ends_on", "valid_through", "business_named", "keep_for_other_posts",
         "modele", "candidature", "subject", "sms", "invite",
+        "postal_address", "contact_email", "contact_phone", "handed_on",
     ]
 
     func payloads() -> [(String, [(String, String)])] {
@@ -103,6 +104,8 @@ import Testing
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/besoins/\(world.need)/messages?ids=\(presented)", action: "/c/fuzz/besoins/\(world.need)/messages")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/parametres/suivis", action: "/c/fuzz/parametres/suivis/etapes")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/parametres/suivis", action: "/c/fuzz/parametres/suivis/essai")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/parametres/coordonnees", action: "/c/fuzz/parametres/coordonnees")),
+                (adviser, FormRoute(who: "adviser", page: "/c/fuzz/candidats/\(world.candidate)", action: "/c/fuzz/candidats/\(world.candidate)/notice-remise")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/notifications", action: "/c/fuzz/notifications")),
                 (employer, FormRoute(who: "employer", page: "/c/fuzz/notifications", action: "/c/fuzz/notifications")),
                 (adviser, FormRoute(who: "adviser", page: "/c/fuzz/embauches/\(world.placement)", action: "/c/fuzz/suivis/\(world.checkIn)")),

@@ -44,6 +44,7 @@ import Testing
                 "SELECT 1 FROM interviews", "SELECT 1 FROM offers", "SELECT 1 FROM placements", "SELECT 1 FROM rejection_reasons WHERE active", "SELECT 1 FROM check_ins WHERE done_on IS NOT NULL",
                 "SELECT 1 FROM check_ins WHERE closed", "SELECT 1 FROM published_offers WHERE unpublished_at IS NULL", "SELECT 1 FROM offer_applications", "SELECT 1 FROM followup_steps WHERE active", "SELECT 1 FROM placement_alerts", "SELECT 1 FROM placement_alerts WHERE handled_at IS NOT NULL", "SELECT 1 FROM placements WHERE ended_on IS NOT NULL", "SELECT 1 FROM applications WHERE stage = 'hired'",
                 "SELECT 1 FROM candidate_messages", "SELECT 1 FROM message_templates",
+                "SELECT 1 FROM candidate_questions", "SELECT 1 FROM candidates WHERE notice_handed_on IS NOT NULL",
             ] {
                 counts["\(slug): \(sql)"] = try await lookup.count(slug, sql)
             }
@@ -93,7 +94,8 @@ import Testing
                ("ids", "1"), ("reason_id", "1"), ("done_on", "2026-01-01"), ("contacted", "both"), ("channel", "phone"),
                ("status", "on_track"), ("ended_on", "2030-01-01"), ("kind", "problem"), ("message", "Pirate"), ("start_date", "2030-01-01"),
                ("confirm", "1"), ("handled_note", "Pirate"), ("share", "1"),
-               ("modele", "libre"), ("subject", "Pirate"), ("body", "Pirate"), ("sms", "Pirate"), ("invite", "1"), ("message", "refus")]
+               ("modele", "libre"), ("subject", "Pirate"), ("body", "Pirate"), ("sms", "Pirate"), ("invite", "1"), ("message", "refus"),
+               ("handed_on", Day(Date()).iso)]
     }
 
     @Test func everyRouteWithAnIdAnswers404ToOtherBusinessesAndCentres() async throws {

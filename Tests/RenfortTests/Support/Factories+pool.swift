@@ -20,7 +20,7 @@ extension Factory {
             purgeAfter: Day(Date()).adding(days: 80))
         return try await database.asOwner { client in
             try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) {
-                try await CandidateRepository.insert(details, tenantID: centre, actorID: nil, now: Date(), on: $0, logger: TestEnvironment.logger)
+                try await CandidateRepository.insert(details, tenantID: centre, actorID: nil, informing: nil, now: Date(), on: $0, logger: TestEnvironment.logger)
             }
         }
     }

@@ -31,7 +31,7 @@ extension Factory {
             wishedContracts: [.cdi], source: .franceTravail, notes: notes, consentAt: nil, consentScope: "",
             purgeAfter: Day(Date()).adding(days: 80))
         return try await inTenant(centre) { connection in
-            try await CandidateRepository.insert(details, tenantID: centre, actorID: nil, now: Date(), on: connection, logger: TestEnvironment.logger)
+            try await CandidateRepository.insert(details, tenantID: centre, actorID: nil, informing: nil, now: Date(), on: connection, logger: TestEnvironment.logger)
         }
     }
 

@@ -87,7 +87,7 @@ struct Factory: Sendable {
             wishedContracts: [.cdi], source: .franceTravail, notes: "", consentAt: nil, consentScope: "",
             purgeAfter: Day(Date()).adding(days: 80))
         return try await inCentre(centre) { connection in
-            try await CandidateRepository.insert(details, tenantID: centre, actorID: nil, now: Date(), on: connection, logger: logger)
+            try await CandidateRepository.insert(details, tenantID: centre, actorID: nil, informing: nil, now: Date(), on: connection, logger: logger)
         }
     }
 

@@ -16,6 +16,8 @@ import Testing
         "/login", "/logout", "/mot-de-passe-oublie", "/mot-de-passe/{token}", "/profil/jetons", "/c/{centre}/rejoindre",
         "/c/{centre}/mon-espace/lien", "/c/{centre}/mon-espace/lien/{token}", "/c/{centre}/mon-espace/deconnexion",
         "/c/{centre}/offres/{id}/candidater",
+        // The person's answer to a question of the centre: its page says it was recorded.
+        "/c/{centre}/consentement/{token}",
     ]
 
     /// Follows a 303 and returns the page it leads to.
@@ -151,6 +153,10 @@ import Testing
                 let step = try #require(try await lookup.ids("essai", "SELECT id FROM followup_steps WHERE label = 'Deux semaines'").first)
                 try await says("\(c)/parametres/suivis/etapes/{id}/retirer", try await desk.post("/c/essai/parametres/suivis/etapes/\(step)/retirer"), desk, "Étape retirée")
                 try await says("\(c)/parametres/suivis/essai", try await desk.post("/c/essai/parametres/suivis/essai", [("cdi_days", "60"), ("long_fixed_days", "30"), ("short_fixed_max_days", "14")]), desk, "Périodes d'essai enregistrées")
+                // Information and consent (the record `other` has an address).
+                try await says("\(c)/parametres/coordonnees", try await desk.post("/c/essai/parametres/coordonnees", [("postal_address", "1 place du Marché"), ("contact_email", "donnees@essai.test")]), desk, "Coordonnées du centre enregistrées")
+                try await says("\(c)/candidats/{id}/notice-remise", try await desk.post("/c/essai/candidats/\(other)/notice-remise", [("handed_on", Day(Date()).iso)]), desk, "Remise de la notice d'information enregistrée")
+                try await says("\(c)/candidats/{id}/consentement", try await desk.post("/c/essai/candidats/\(other)/consentement", [("_form", Tokens.random())]), desk, "Demande de consentement envoyée à noe@example.org")
                 try await says("\(c)/notifications", try await desk.post("/c/essai/notifications", NotificationKind.kinds(for: .adviser).filter(\.mayBeMuted).map { ($0.rawValue, "digest") } + [("_form", Tokens.random())]), desk, "Vos choix de notifications sont enregistrés")
 
                 // Follow-ups.

@@ -29,6 +29,8 @@ import Testing
         "/c/{centre}/besoins/{id}/candidatures", "/c/{centre}/parametres/motifs/{id}/retirer",
         "/c/{centre}/parametres/suivis/etapes/{id}/retirer", "/profil/jetons/{id}/revoquer", "/c/{centre}/candidats/{id}/documents",
         "/c/{centre}/mon-espace/lien/{token}", "/c/{centre}/mon-espace/candidatures/{id}/retrait", "/c/{centre}/mon-espace/deconnexion",
+        // Information and consent: the person's « oui » / « non » buttons, the adviser's « Demander par e-mail ».
+        "/c/{centre}/consentement/{token}", "/c/{centre}/candidats/{id}/consentement",
         // The board's « Écrire à la sélection » (a button of the selection's form: its fields are walked with « rejeter »).
         "/c/{centre}/besoins/{id}/candidatures/ecrire",
     ]
@@ -232,6 +234,8 @@ import Testing
                 Walk(who: adviser, page: "\(base)/parametres/suivis", action: "\(base)/parametres/suivis/etapes", route: "/c/{centre}/parametres/suivis/etapes", empty: "label"),
                 Walk(who: adviser, page: "\(base)/parametres/suivis", action: "\(base)/parametres/suivis/essai", route: "/c/{centre}/parametres/suivis/essai", empty: "cdi_days"),
                 Walk(who: adviser, page: "\(base)/notifications", action: "\(base)/notifications", route: "/c/{centre}/notifications", empty: "new_need"),
+                Walk(who: adviser, page: "\(base)/parametres/coordonnees", action: "\(base)/parametres/coordonnees", route: "/c/{centre}/parametres/coordonnees", empty: "postal_address"),
+                Walk(who: adviser, page: "\(base)/candidats/\(candidates[4])", action: "\(base)/candidats/\(candidates[4])/notice-remise", route: "/c/{centre}/candidats/{id}/notice-remise", empty: "handed_on"),
                 Walk(who: employer, page: "\(base)/notifications", action: "\(base)/notifications", route: "/c/{centre}/notifications", empty: "hire_recorded"),
                 Walk(who: adviser, page: hire, action: "\(base)/suivis/\(checkIn)", route: "/c/{centre}/suivis/{id}", empty: "done_on"),
                 Walk(who: adviser, page: hire, action: "\(hire)/debut", route: "/c/{centre}/embauches/{id}/debut", empty: "start_date"),
