@@ -34,7 +34,8 @@ public struct AppConfiguration: Sendable {
     /// How long a request waits for a database connection before its 503 page.
     public var databaseWait = Database.defaultConnectionWait
     public var logLevel: Logger.Level = .info
-    /// Queue the follow-up reminders (due tomorrow, morning digest) and the notifications' daily digests every hour.
+    /// Queue the follow-up reminders (due tomorrow, morning digest) and the notifications' daily digests every hour,
+    /// and purge the access log's rows over a year old once a day.
     public var followUpReminders = true
     /// Mail delivery; nil: messages wait in the outbox.
     public var mail: MailConfiguration?

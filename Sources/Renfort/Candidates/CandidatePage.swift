@@ -43,6 +43,8 @@ struct CandidatePage: PageModel {
     let history: [Fact]
     /// The messages sent to the candidate, and the form that starts a new one.
     let messages: CandidateMessagesSection
+    /// Who consulted the record (the latest), and the export of everything held on the person.
+    let consultations: ConsultationsSection
     let form: FormState<TypedFields>
 
     /// Record `id` of the centre's pool; nil when it is not the centre's.
@@ -93,6 +95,7 @@ struct CandidatePage: PageModel {
         facts.append(.init(label: "Origine", value: candidate.source.label))
         facts.append(.init(label: "Consentement", value: candidate.consentAt.map { "le \($0.french) : \(candidate.consentScope)" } ?? "aucun"))
         facts.append(.init(label: "À supprimer après le", value: candidate.purgeAfter.french))
+        let consultations = try await ConsultationsSection.load(candidateID: id, in: context, database: database)
         return CandidatePage(
             layout: Layout(title: candidate.fullName, session: context.session, membership: context.membership, currentPath: "\(base)/candidats"),
             name: candidate.fullName, merged: candidate.mergedInto != nil, mergedHref: candidate.mergedInto.map { "\(base)/candidats/\($0)" },
@@ -105,6 +108,6 @@ struct CandidatePage: PageModel {
                     compareHref: "\(base)/candidats/\(id)/fusionner?target_id=\($0.candidate.id)")
             }, hasSuspects: !suspects.isEmpty, history: history,
             messages: CandidateMessagesSection(messages, candidate: candidate, writeAction: "\(base)/candidats/\(id)/messages"),
-            form: form)
+            consultations: consultations, form: form)
     }
 }
