@@ -20,7 +20,7 @@ enum PersonalDataPage {
                 if items.count > 1 || section.key != "record" { body += "<h3>\(index + 1).</h3>" }
                 body += "<dl>"
                 for key in item.keys.sorted(by: { order($0) < order($1) }) {
-                    body += "<dt>\(HTML.escape(label(key)))</dt><dd>\(HTML.escape(text(item[key], key: key)))</dd>"
+                    body += "<dt>\(HTML.escape(label(key)))</dt><dd>\(HTML.escape(text(item[key], key: key, section: section.key)))</dd>"
                 }
                 body += "</dl>"
             }
@@ -57,16 +57,18 @@ enum PersonalDataPage {
 
     /// A value as the page writes it: days and times in French, yes or no, lists joined,
     /// the closed lists' words.
-    static func text(_ value: Any?, key: String) -> String {
+    static func text(_ value: Any?, key: String, section: String = "") -> String {
         guard let value, !(value is NSNull) else { return "—" }
-        if let string = value as? String { return word(string, key: key) }
-        if let list = value as? [Any] { return list.isEmpty ? "—" : list.map { text($0, key: key) }.joined(separator: ", ") }
+        if let string = value as? String { return word(string, key: key, section: section) }
+        if let list = value as? [Any] { return list.isEmpty ? "—" : list.map { text($0, key: key, section: section) }.joined(separator: ", ") }
         // Foundation reads JSON's true and false as its boolean kind of number.
         if "\(type(of: value))" == "__NSCFBoolean", let flag = value as? Bool { return flag ? "oui" : "non" }
         return "\(value)"
     }
 
-    private static func word(_ raw: String, key: String) -> String {
+    private static func word(_ raw: String, key: String, section: String) -> String {
+        if section == "access_log", key == "kind", let kind = AccessKind(rawValue: raw) { return kind.label }
+        if section == "access_log", key == "place", let place = AccessPlace(rawValue: raw) { return place.label }
         switch key {
         case "stage", "from_stage", "to_stage": if let stage = ApplicationStage(rawValue: raw) { return stage.label }
         case "contract_kind", "wished_contracts": if let contract = ContractKind(rawValue: raw) { return contract.label }
