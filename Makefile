@@ -43,6 +43,7 @@ check-html: db-start build-tests a11y-tools
 	@ops/check-html.sh "$(RENDERED_PAGES)"
 
 check-axe: db-start a11y-tools
+	@ops/build-deps.sh
 	@swift build --product renfort
 	@eval "$$(ops/dev-db.sh env)" && RENFORT_BIN="$$(swift build --show-bin-path)/renfort" ops/check-axe.sh
 
@@ -51,6 +52,7 @@ OWN_WARNING := ^[^ :]*/(Sources|Tests)/[^:]*:[0-9]+:[0-9]+: warning:
 
 # Builds the server and its tests, and fails on any compiler warning in Sources/ or Tests/.
 build-tests:
+	@ops/build-deps.sh
 	@mkdir -p .build
 	@set -o pipefail; swift build --build-tests 2>&1 | tee .build/build-tests.log
 	@warnings="$$(grep -E '$(OWN_WARNING)' .build/build-tests.log | grep -v -e '/\.build' -e '/checkouts/' | sort -u)"; \

@@ -20,6 +20,7 @@ export DATABASE_OWNER_URL="${DATABASE_OWNER_URL:-$DATABASE_URL}"
 if [ -n "${BENCH_BIN:-}" ]; then
     bin=$BENCH_BIN
 else
+    ops/build-deps.sh
     build_log=$(mktemp)
     if ! swift build -c release --product renfort >"$build_log" 2>&1; then
         grep -E "error:" -A3 "$build_log" | head -40 >&2

@@ -17,6 +17,7 @@ fi
 export DATABASE_URL DATABASE_OWNER_URL="${DATABASE_OWNER_URL:-$DATABASE_URL}"
 
 echo "run: building the server in release mode (the first build takes several minutes)"
+ops/build-deps.sh
 swift build -c release --product renfort
 bin="$(swift build -c release --show-bin-path)/renfort"
 

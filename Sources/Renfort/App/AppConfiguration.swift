@@ -35,7 +35,8 @@ public struct AppConfiguration: Sendable {
     public var databaseWait = Database.defaultConnectionWait
     public var logLevel: Logger.Level = .info
     /// Run the hourly background jobs: the follow-up reminders (due tomorrow, morning digest),
-    /// the notifications' daily digests, and the purge of candidate records past their date.
+    /// the notifications' daily digests, the stay questions a month before a purge, the purge of
+    /// candidate records past their date, and once a day the access log's rows over a year old.
     public var followUpReminders = true
     /// Mail delivery; nil: messages wait in the outbox.
     public var mail: MailConfiguration?

@@ -24,6 +24,7 @@ public func buildApplication(
         services.append(NotificationDigests(database: database, clock: clock, baseURL: configuration.baseURL, logger: logger))
         services.append(PersonalDataPurge(database: database, clock: clock, logger: logger))
         services.append(RetentionQuestions(database: database, clock: clock, baseURL: configuration.baseURL, logger: logger))
+        services.append(AccessLogRetention(database: database, clock: clock, logger: logger))
     }
     if configuration.mail != nil || configuration.sms != nil {
         services.append(OutboxDelivery(database: database, mail: configuration.mail, sms: configuration.sms, clock: clock, logger: logger))
@@ -98,6 +99,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, replic
     NotificationSettingsController(services: services).addRoutes(to: centre)
     MessageTemplatesController(services: services).addRoutes(to: centre)
     MessagesController(services: services).addRoutes(to: centre)
+    DataAccessController(services: services).addRoutes(to: centre)
     DashboardController(services: services).addRoutes(root: router, signedIn: signedIn, centre: centre)
     try APIController(services: services).addRoutes(root: router)
     ProfileController(services: services).addRoutes(to: signedIn)

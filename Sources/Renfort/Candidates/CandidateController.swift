@@ -87,6 +87,7 @@ struct CandidateController: Sendable {
     @Sendable func editForm(request: Request, context: CentreContext) async throws -> Response {
         let id = try candidateID(context)
         let candidate = try await activeCandidate(id, context)
+        try await services.database.recordView(of: id, at: .edit, in: context, now: services.clock.now())
         return try services.renderer.render(CandidateFormPage(editing: id, form: FormState(CandidateInput(candidate)), context: context))
     }
 
@@ -109,6 +110,9 @@ struct CandidateController: Sendable {
 
     @Sendable func show(request: Request, context: CentreContext) async throws -> Response {
         let id = try candidateID(context)
+        // Who looked: recorded first, so that the page's "consulted by" shows this view too
+        // (a record of another centre records nothing, and is a 404 below).
+        try await services.database.recordView(of: id, at: .record, in: context, now: services.clock.now())
         if let erased = try await ErasedCandidatePage.load(id: id, in: context, database: services.database) {
             return try services.renderer.render(erased)
         }
@@ -148,6 +152,8 @@ struct CandidateController: Sendable {
             errors.add("target_id", "Aucune fiche active de ce numéro dans le vivier.")
             return try await invalid(id, errors, context, sent: sent)
         }
+        // Both files are shown side by side: a view of each.
+        for shown in [id, target] { try await services.database.recordView(of: shown, at: .merge, in: context, now: services.clock.now()) }
         return try services.renderer.render(page)
     }
 
@@ -237,8 +243,14 @@ struct CandidateController: Sendable {
     @Sendable func download(request: Request, context: CentreContext) async throws -> Response {
         let id = try candidateID(context)
         let document = try context.id("document")
-        guard let file = try await services.database.transaction(in: context, {
-            try await CandidateRepository.documentContent(id: document, candidateID: id, on: $0, logger: context.logger)
+        let now = services.clock.now()
+        guard let file = try await services.database.transaction(in: context, { connection -> (filename: String, content: ByteBuffer)? in
+            guard let file = try await CandidateRepository.documentContent(id: document, candidateID: id, on: connection, logger: context.logger)
+            else { return nil }
+            try await AccessLog.record(
+                .document, candidateID: id, by: .user(context.user.id), place: .record, documentID: document, tenantID: context.tenantID, now: now,
+                on: connection, logger: context.logger)
+            return file
         }) else { throw AppError.notFound }
         return .attachment(filename: file.filename, contentType: "application/pdf", content: file.content)
     }

@@ -47,6 +47,8 @@ struct CandidatePage: PageModel {
     let messages: CandidateMessagesSection
     /// Information and consent (`Privacy/`): the notice, the last contact, the consent asked.
     let privacy: CandidatePrivacySection?
+    /// Who consulted the record (the latest), and the export of everything held on the person.
+    let consultations: ConsultationsSection
     let form: FormState<TypedFields>
 
     /// Record `id` of the centre's pool; nil when it is not the centre's.
@@ -98,6 +100,7 @@ struct CandidatePage: PageModel {
         facts.append(.init(label: "Origine", value: candidate.source.label))
         facts.append(.init(label: "Consentement", value: candidate.consentAt.map { "le \($0.french) : \(candidate.consentScope)" } ?? "aucun"))
         facts.append(.init(label: "À supprimer après le", value: candidate.purgeAfter.french))
+        let consultations = try await ConsultationsSection.load(candidateID: id, in: context, database: database)
         return CandidatePage(
             layout: Layout(title: candidate.fullName, session: context.session, membership: context.membership, currentPath: "\(base)/candidats"),
             name: candidate.fullName, merged: candidate.mergedInto != nil, mergedHref: candidate.mergedInto.map { "\(base)/candidats/\($0)" },
@@ -114,6 +117,6 @@ struct CandidatePage: PageModel {
             privacy: candidate.mergedInto != nil ? nil : privacy.map {
                 CandidatePrivacySection($0, slug: context.membership.centreSlug, base: base, id: id, today: Day(Date()))
             },
-            form: form)
+            consultations: consultations, form: form)
     }
 }

@@ -166,6 +166,9 @@ public struct Migrator: Sendable {
                 "GRANT USAGE ON SCHEMA public TO \"\(role)\"",
                 "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \"\(role)\"",
                 "REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM \"\(role)\"",
+                // Who looked at a candidate's file: written by the server, never rewritten nor
+                // deleted by it (the owner's `purge_candidate_access_log` deletes what is a year old).
+                "REVOKE UPDATE, DELETE, TRUNCATE ON candidate_access_log FROM \"\(role)\"",
                 "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO \"\(role)\"",
             ] {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)

@@ -95,7 +95,7 @@ enum ErasureRepository {
     }
 
     /// True (as SQL) when candidate `alias` holds a placement that has not ended on `today`.
-    private static func employed(_ alias: String, today: Day) -> String {
+    static func employed(_ alias: String, today: Day) -> String {
         """
         EXISTS (SELECT 1 FROM placements p WHERE p.tenant_id = \(alias).tenant_id AND p.candidate_id = \(alias).id
                 AND p.ended_on IS NULL AND (p.end_date IS NULL OR p.end_date >= '\(today.iso)'::date))
@@ -181,7 +181,7 @@ enum ErasureRepository {
             """, as: String.self, logger: logger)
 
         // Rows about the person only: deleted.
-        for table in ["candidate_events", "candidate_documents", "candidate_messages", "candidate_links", "candidate_sessions"] {
+        for table in ["candidate_events", "candidate_documents", "candidate_messages", "candidate_links", "candidate_sessions", "candidate_questions"] {
             try await connection.execute("DELETE FROM \(unescaped: table) WHERE candidate_id = ANY(\(people))", logger: logger)
         }
         try await connection.execute(

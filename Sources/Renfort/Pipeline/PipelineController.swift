@@ -107,7 +107,13 @@ struct PipelineController: Sendable {
     // MARK: One application
 
     @Sendable func show(request: Request, context: CentreContext) async throws -> Response {
-        try await applicationPage(context: context)
+        let page = try await applicationPage(context: context)
+        // Who looked: the page shows its candidate's file (to the adviser, or the employer it was presented to).
+        let (id, now) = (try context.id(), self.now)
+        try await services.database.transaction(in: context) {
+            try await AccessLog.recordApplicationView(applicationID: id, by: context.user.id, tenantID: context.tenantID, now: now, on: $0, logger: context.logger)
+        }
+        return page
     }
 
     private func applicationPage(context: CentreContext, errors: FormErrors? = nil) async throws -> Response {
@@ -384,10 +390,16 @@ struct PipelineController: Sendable {
         let businessScope = try context.businessScope()
         let applicationID = try context.id()
         let documentID = try context.id("document")
+        let now = self.now
         let file = try await services.database.transaction(in: context) { connection -> (filename: String, content: ByteBuffer)? in
-            guard let application = try await ApplicationRepository.find(id: applicationID, businessID: businessScope, on: connection, logger: context.logger)
+            guard let application = try await ApplicationRepository.find(id: applicationID, businessID: businessScope, on: connection, logger: context.logger),
+                let file = try await CandidateRepository.documentContent(id: documentID, candidateID: application.candidateID, on: connection, logger: context.logger)
             else { return nil }
-            return try await CandidateRepository.documentContent(id: documentID, candidateID: application.candidateID, on: connection, logger: context.logger)
+            // Who looked: the download is recorded with the document's number.
+            try await AccessLog.record(
+                .document, candidateID: application.candidateID, by: .user(context.user.id), place: .application, applicationID: applicationID,
+                documentID: documentID, tenantID: context.tenantID, now: now, on: connection, logger: context.logger)
+            return file
         }
         guard let file else { throw AppError.notFound }
         return .attachment(filename: file.filename, contentType: "application/pdf", content: file.content)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 /// The candidate's own page (`/c/{centre}/mon-espace`): a link by e-mail, used once, opens a
 /// short session limited to that candidate of that centre, with no password and no account.
@@ -17,6 +18,7 @@ struct PortalController: Sendable {
         router.post("/c/{centre}/mon-espace/coordonnees", use: updateContact)
         router.post("/c/{centre}/mon-espace/candidatures/{id}/retrait", use: withdraw)
         router.get("/c/{centre}/mon-espace/documents/{id}", use: download)
+        router.get("/c/{centre}/mon-espace/mes-donnees.zip", use: export)
         router.post("/c/{centre}/mon-espace/deconnexion", use: signOut)
     }
 
@@ -98,6 +100,11 @@ struct PortalController: Sendable {
         guard let visit = try await visit(centre, context) else {
             let query = request.uri.queryParameters
             return try await requestPage(centre, context: context, sent: query["envoye"] == "1", signedOut: query["sortie"] == "1")
+        }
+        // Who looked: the person's own view of their file is in its log too.
+        let now = self.now
+        try await services.database.withTransaction(tenant: visit.centre.id, logger: context.logger) {
+            try await AccessLog.record(.view, candidateID: visit.candidateID, by: .candidate, place: .portal, tenantID: visit.centre.id, now: now, on: $0, logger: context.logger)
         }
         return try await ownPage(visit, context: context)
     }
@@ -285,9 +292,29 @@ struct PortalController: Sendable {
         case .refused(let answer): return answer
         }
         guard let documentID = context.parameters.get("id").flatMap(Int64.init) else { throw AppError.notFound }
-        guard let file = try await services.database.withTransaction(tenant: visit.centre.id, logger: context.logger, {
-            try await CandidateRepository.documentContent(id: documentID, candidateID: visit.candidateID, on: $0, logger: context.logger)
+        let now = self.now
+        guard let file = try await services.database.withTransaction(tenant: visit.centre.id, logger: context.logger, { connection -> (filename: String, content: ByteBuffer)? in
+            guard let file = try await CandidateRepository.documentContent(id: documentID, candidateID: visit.candidateID, on: connection, logger: context.logger)
+            else { return nil }
+            try await AccessLog.record(
+                .document, candidateID: visit.candidateID, by: .candidate, place: .portal, documentID: documentID, tenantID: visit.centre.id, now: now,
+                on: connection, logger: context.logger)
+            return file
         }) else { throw AppError.notFound }
         return .attachment(filename: file.filename, contentType: "application/pdf", content: file.content)
+    }
+
+    /// Everything the centre holds on the person, as one ZIP (the right of access); logged.
+    @Sendable func export(request: Request, context: AppRequestContext) async throws -> Response {
+        let visit: PortalVisit
+        switch try await requireVisit(context) {
+        case .visit(let found): visit = found
+        case .refused(let answer): return answer
+        }
+        guard let archive = try await PersonalDataExport.make(
+            candidateID: visit.candidateID, tenantID: visit.centre.id, centreName: visit.centre.name, by: .candidate, place: .portal,
+            database: services.database, now: now, logger: context.logger)
+        else { throw AppError.notFound }
+        return archive.response
     }
 }

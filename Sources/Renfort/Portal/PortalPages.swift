@@ -140,6 +140,8 @@ struct PortalPage: PageModel {
     /// What the centre wrote to them through Renfort, newest first.
     let messages: [MessageRow]
     let hasMessages: Bool
+    /// Everything the centre holds on the person, as one ZIP (the right of access).
+    let exportHref: String
 
     struct MessageRow: Sendable {
         let at: String
@@ -197,7 +199,7 @@ struct PortalPage: PageModel {
                 MessageRow(
                     at: Formats.dateTime($0.at), channel: $0.channel == .sms ? "par SMS au \($0.recipient)" : "par e-mail à \($0.recipient)",
                     title: $0.subject.isEmpty ? $0.kind.label : $0.subject, body: $0.body, attachment: $0.hasAttachment)
-            }, hasMessages: !sent.isEmpty,
+            }, hasMessages: !sent.isEmpty, exportHref: "\(base)/mes-donnees.zip",
             withdrawSummary: summary, form: contact, availableFromKind: InputKind.date(contact.values.availableFrom))
     }
 

@@ -202,6 +202,8 @@ enum PrivacyRepository {
               AND c.purge_after > \(today.iso)::date AND c.purge_after <= \(today.adding(days: Retention.questionBeforeDays).iso)::date
               AND NOT EXISTS (SELECT 1 FROM candidate_questions q WHERE q.tenant_id = c.tenant_id AND q.candidate_id = c.id
                               AND q.purpose = 'stay' AND q.purge_on = c.purge_after)
+              -- A person in a job of the centre is kept while it lasts: not told their record goes.
+              AND NOT \(unescaped: ErasureRepository.employed("c", today: today))
             ORDER BY c.purge_after, c.id
             """, as: (Int64.self, String.self, String.self, Day.self), logger: logger
         ).map { (id: $0.0, firstName: $0.1, email: $0.2, purgeAfter: $0.3) }

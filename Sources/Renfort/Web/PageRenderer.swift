@@ -115,6 +115,7 @@ struct Layout: Sendable {
                 items.append(("Entreprises", "\(base)/entreprises"))
                 items.append(("Adhésions", "\(base)/adhesions"))
                 items.append(("Tableau de bord", "\(base)/tableau-de-bord"))
+                items.append(("Données personnelles", "\(base)/donnees"))
                 items.append(("Réglages", "\(base)/parametres/suivis"))
                 items.append(("Mes notifications", "\(base)/notifications"))
             case .employer:

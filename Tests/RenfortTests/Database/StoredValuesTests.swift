@@ -40,6 +40,8 @@ import Testing
                 ("placement_alerts_kind_check", raw(PlacementAlert.Kind.self)),
                 ("placements_end_reason_check", raw(EndReason.self)),
                 ("memberships_role_check", raw(Role.self)),
+                ("candidate_access_log_kind_check", raw(AccessKind.self)),
+                ("candidate_access_log_place_check", raw(AccessPlace.self)),
             ]
             for (constraint, cases) in pairs {
                 let values = try await accepted(by: constraint, on: database)

@@ -43,7 +43,7 @@ import Testing
                 "SELECT 1 FROM candidate_documents", "SELECT 1 FROM applications", "SELECT 1 FROM application_events",
                 "SELECT 1 FROM interviews", "SELECT 1 FROM offers", "SELECT 1 FROM placements", "SELECT 1 FROM rejection_reasons WHERE active", "SELECT 1 FROM check_ins WHERE done_on IS NOT NULL",
                 "SELECT 1 FROM check_ins WHERE closed", "SELECT 1 FROM published_offers WHERE unpublished_at IS NULL", "SELECT 1 FROM offer_applications", "SELECT 1 FROM followup_steps WHERE active", "SELECT 1 FROM placement_alerts", "SELECT 1 FROM placement_alerts WHERE handled_at IS NOT NULL", "SELECT 1 FROM placements WHERE ended_on IS NOT NULL", "SELECT 1 FROM applications WHERE stage = 'hired'",
-                "SELECT 1 FROM candidate_messages", "SELECT 1 FROM message_templates",
+                "SELECT 1 FROM candidate_messages", "SELECT 1 FROM message_templates", "SELECT 1 FROM candidate_access_log",
                 "SELECT 1 FROM candidate_questions", "SELECT 1 FROM candidates WHERE notice_handed_on IS NOT NULL",
             ] {
                 counts["\(slug): \(sql)"] = try await lookup.count(slug, sql)
