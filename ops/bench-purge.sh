@@ -15,7 +15,7 @@ export DATABASE_URL="${DATABASE_URL%/*}/$db" DATABASE_OWNER_URL="$owner"
 "$bin" migrate >/dev/null
 "$bin" demo >/dev/null
 echo "bench-purge: loading $count records past their date in the demo's Cahors centre…"
-psql -X -q -v ON_ERROR_STOP=1 "$owner" <<SQL
+psql -X -q -v ON_ERROR_STOP=1 "$owner" >/dev/null <<SQL
 SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'cahors'), false);
 INSERT INTO candidates (tenant_id, first_name, last_name, email, phone, commune_name, skills, notes, source, wished_contracts,
                         consent_at, consent_scope, purge_after, created_at, updated_at)
@@ -35,7 +35,7 @@ FROM candidates WHERE email LIKE 'expiree%@bench.test' AND id % 10 = 0;
 INSERT INTO candidate_messages (tenant_id, candidate_id, kind, channel, recipient, subject, body, has_attachment, sent_at, dedupe_key)
 SELECT tenant_id, id, 'libre', 'email', email, 'Bonjour', 'Bonjour ' || first_name || ' ' || last_name, false, created_at, 'purge-' || id
 FROM candidates WHERE email LIKE 'expiree%@bench.test' AND id % 10 = 0;
-ANALYZE;
+ANALYZE candidates, applications, application_events, candidate_documents, candidate_messages;
 SQL
 echo "bench-purge: renfort purge --dry-run"
 started=$(date +%s%N)

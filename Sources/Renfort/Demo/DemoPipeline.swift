@@ -36,7 +36,7 @@ enum DemoPipeline {
         let commune = communes[number % communes.count]
         let consent = today.adding(days: -(number % 200))
         // A few met without being asked to stay: kept three months, their purge within 30 days.
-        let unasked = !hired && number % 19 == 0
+        let unasked = !hired && number % 6 == 0
         return CandidateDetails(
             firstName: first, lastName: last, email: "\(first.lowercased().folding(options: .diacriticInsensitive, locale: nil)).\(last.lowercased().folding(options: .diacriticInsensitive, locale: nil)).\(number)@exemple.test",
             phone: String(format: "06 %02d %02d %02d %02d", 10 + number % 89, number % 97, (number * 3) % 100, (number * 7) % 100),

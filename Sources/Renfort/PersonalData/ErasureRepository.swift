@@ -102,6 +102,16 @@ enum ErasureRepository {
         """
     }
 
+    /// How many records not employed reach their date within `days` days from `today`.
+    static func upcomingCount(from today: Day, days: Int, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        Int(try await connection.value(
+            """
+            SELECT count(*)::int8 FROM candidates c
+            WHERE c.purge_after >= \(today.iso)::date AND c.purge_after < \(today.adding(days: days + 1).iso)::date
+              AND c.erased_at IS NULL AND c.merged_into IS NULL AND NOT \(unescaped: employed("c", today: today))
+            """, as: Int64.self, logger: logger) ?? 0)
+    }
+
     /// Whether candidate `id` holds a placement that has not ended on `today`.
     static func isEmployed(candidateID id: Int64, on today: Day, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
         try await connection.value(

@@ -90,8 +90,7 @@ public struct PersonalDataPurge: Service {
         for (id, slug) in try await centres() {
             result.append(try await database.withTransaction(tenant: id, logger: logger) { connection in
                 let (due, kept) = try await ErasureRepository.dueCounts(on: today, on: connection, logger: logger)
-                let upcoming = try await ErasureRepository.upcoming(from: today, days: 30, on: connection, logger: logger)
-                    .filter { !$0.employed && $0.purgeAfter >= today }.count
+                let upcoming = try await ErasureRepository.upcomingCount(from: today, days: 30, on: connection, logger: logger)
                 return CentreCount(slug: slug, erased: due, kept: kept, upcoming: upcoming)
             })
         }
