@@ -76,7 +76,7 @@ start() {
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$sock'
-max_connections = 200
+max_connections = 500
 shared_buffers = 256MB
 fsync = on
 log_min_messages = warning
@@ -89,6 +89,13 @@ CONF
         fi
         as_pg "$bindir/pg_ctl" -D "$data" -l "$state/server.log" -w -t 60 start >/dev/null
         say "private cluster started on 127.0.0.1:$port"
+    fi
+    # The tests run in parallel, each with its own pools: 200 connections were no longer enough
+    # once the suite passed 300 tests ("too many clients"). A cluster made before is raised too.
+    if [ "$(psql_super -d postgres -Atc 'SHOW max_connections')" -lt 500 ]; then
+        psql_super -d postgres -c "ALTER SYSTEM SET max_connections = 500" >/dev/null
+        as_pg "$bindir/pg_ctl" -D "$data" -l "$state/server.log" -w -t 60 restart >/dev/null
+        say "max_connections raised to 500 (cluster restarted)"
     fi
     psql_super -d postgres <<SQL
 SELECT 'CREATE ROLE renfort_owner' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'renfort_owner') \gexec
