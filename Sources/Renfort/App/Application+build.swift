@@ -56,8 +56,9 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, replic
         figures: FigureStore(database: database, concurrentComputations: configuration.concurrentFigureComputations),
         reads: ReadReplicas(
             primary: database,
+            // A replica that gives no connection within a second (or the probe's time, when longer) is left for the primary.
             replicas: zip(configuration.replicaURLs, replicaClients).map {
-                .init(name: "\($0.host):\($0.port)", database: Database(client: $1, connectionWait: .seconds(1)))
+                .init(name: "\($0.host):\($0.port)", database: Database(client: $1, connectionWait: max(.seconds(1), configuration.replicaProbeTimeout)))
             },
             maxLag: configuration.replicaMaxLag, clock: clock, probeTimeout: configuration.replicaProbeTimeout),
         minimumWages: try MinimumWages.load(directory: configuration.schemaDirectory + "/data"))
