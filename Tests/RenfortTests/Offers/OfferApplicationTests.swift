@@ -45,7 +45,7 @@ import Testing
 
             #expect(try await lookup.count("cahors", "SELECT 1 FROM candidates") == before + 1)
             let candidate = try #require(try await lookup.ids(
-                "cahors", "SELECT id FROM candidates WHERE email = 'lea.fournier@example.org' AND source = 'centre_site' AND consent_at IS NOT NULL AND purge_after = current_date + 730").first)
+                "cahors", "SELECT id FROM candidates WHERE email = 'lea.fournier@example.org' AND source = 'centre_site' AND consent_at IS NOT NULL AND purge_after = (now() AT TIME ZONE 'Europe/Paris')::date + 730").first)
             #expect(try await lookup.count("cahors", "SELECT 1 FROM applications WHERE need_id = \(need) AND candidate_id = \(candidate) AND stage = 'sourced'") == 1)
             #expect(try await lookup.count("cahors", "SELECT 1 FROM candidate_documents WHERE candidate_id = \(candidate) AND filename = 'mon cv.pdf'") == 1)
             #expect(try await lookup.count("cahors", "SELECT 1 FROM offer_applications WHERE matched IS NULL AND keep_for_other_posts") == 1)
