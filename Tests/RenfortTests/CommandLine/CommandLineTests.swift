@@ -12,7 +12,9 @@ import Testing
 
     static var binary: String { TestEnvironment.repositoryRoot + "/.build/debug/renfort" }
 
-    func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 20) throws -> Outcome {
+    /// Runs the binary off the concurrency pool (a blocking wait there would hold one of the
+    /// machine's two pool threads for as long as the command runs); killed after `timeout`.
+    func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 90) async throws -> Outcome {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
             throw ConfigurationError("\(Self.binary) is missing: build it with `swift build --build-tests` (make test does)")
         }
@@ -28,14 +30,16 @@ import Testing
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                if process.isRunning { process.terminate() }
+            }
+            DispatchQueue.global().async {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self)))
+            }
         }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
     }
 
     func environment(_ database: TestDatabase, schema: String? = nil) -> [String: String] {
@@ -48,39 +52,39 @@ import Testing
         return env
     }
 
-    @Test func everySubcommandHasHelp() throws {
+    @Test func everySubcommandHasHelp() async throws {
         for subcommand in ["serve", "migrate", "demo", "create-admin"] {
-            let outcome = try run([subcommand, "--help"])
+            let outcome = try await run([subcommand, "--help"])
             #expect(outcome.status == 0, "\(subcommand) --help")
             #expect(outcome.output.contains("USAGE: renfort \(subcommand)"), "\(subcommand) --help")
         }
-        #expect(try run(["--help"]).output.contains("SUBCOMMANDS"))
+        #expect(try await run(["--help"]).output.contains("SUBCOMMANDS"))
     }
 
     @Test func serveRefusesPendingMigrationsThenMigrateAndDemoWork() async throws {
         try await TestDatabase.withEmpty { database in
             let env = environment(database)
-            let refused = try run(["serve"], environment: env)
+            let refused = try await run(["serve"], environment: env)
             #expect(refused.status != 0)
             #expect(refused.output.contains("migration(s) pending: 0001_foundation"))
             #expect(refused.output.contains("renfort migrate"))
 
-            let migrated = try run(["migrate"], environment: env)
+            let migrated = try await run(["migrate"], environment: env)
             #expect(migrated.status == 0, "\(migrated.output)")
             #expect(migrated.output.contains("applied: 0001_foundation"))
-            #expect(try run(["migrate"], environment: env).output.contains("schema up to date"))
-            #expect(try run(["migrate", "--check"], environment: env).output.contains("up to date"))
+            #expect(try await run(["migrate"], environment: env).output.contains("schema up to date"))
+            #expect(try await run(["migrate", "--check"], environment: env).output.contains("up to date"))
 
-            let demo = try run(["demo", "--if-empty"], environment: env)
+            let demo = try await run(["demo", "--if-empty"], environment: env)
             #expect(demo.status == 0, "\(demo.output)")
             #expect(demo.output.contains("observateur@dreets.renfort.test"))
-            #expect(try run(["demo", "--if-empty"], environment: env).output.contains("demo already there"))
+            #expect(try await run(["demo", "--if-empty"], environment: env).output.contains("demo already there"))
             #expect(try await database.count("centres") == 2)
 
-            let weak = try run(["create-admin", "--email", "ops@renfort.test"], environment: env.merging(["RENFORT_ADMIN_PASSWORD": "court"]) { $1 })
+            let weak = try await run(["create-admin", "--email", "ops@renfort.test"], environment: env.merging(["RENFORT_ADMIN_PASSWORD": "court"]) { $1 })
             #expect(weak.status != 0)
             #expect(weak.output.contains("au moins 12 caractères"))
-            let admin = try run(["create-admin", "--email", "ops@renfort.test"], environment: env.merging(["RENFORT_ADMIN_PASSWORD": "une phrase assez longue"]) { $1 })
+            let admin = try await run(["create-admin", "--email", "ops@renfort.test"], environment: env.merging(["RENFORT_ADMIN_PASSWORD": "une phrase assez longue"]) { $1 })
             #expect(admin.status == 0, "\(admin.output)")
             #expect(try await database.count("users", where: "email = 'ops@renfort.test' AND is_admin") == 1)
         }
@@ -93,20 +97,20 @@ import Testing
         try FileManager.default.copyItem(atPath: source, toPath: folder + "/0001_foundation.sql")
         try await TestDatabase.withEmpty { database in
             let env = environment(database, schema: folder)
-            #expect(try run(["migrate"], environment: env).status == 0)
+            #expect(try await run(["migrate"], environment: env).status == 0)
             let original = try String(contentsOfFile: source, encoding: .utf8)
             try (original + "\n-- changed\n").write(toFile: folder + "/0001_foundation.sql", atomically: true, encoding: .utf8)
-            let serve = try run(["serve"], environment: env)
+            let serve = try await run(["serve"], environment: env)
             #expect(serve.status != 0)
             #expect(serve.output.contains("has changed: schema/0001_foundation.sql"))
-            let migrate = try run(["migrate"], environment: env)
+            let migrate = try await run(["migrate"], environment: env)
             #expect(migrate.status != 0)
             #expect(migrate.output.contains("has changed"))
         }
     }
 
-    @Test func serveWithoutADatabaseURLSaysWhatToDo() throws {
-        let outcome = try run(["serve"], environment: ["DATABASE_URL": ""])
+    @Test func serveWithoutADatabaseURLSaysWhatToDo() async throws {
+        let outcome = try await run(["serve"], environment: ["DATABASE_URL": ""])
         #expect(outcome.status != 0)
         #expect(outcome.output.contains("DATABASE_URL is not set"))
     }

@@ -62,12 +62,14 @@ struct TestDatabase: Sendable {
     private static func withNew<Result: Sendable>(
         prefix: String, template: String, _ body: (TestDatabase) async throws -> Result
     ) async throws -> Result {
-        let name = prefix + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        try await createDatabase(name, template: template)
-        let database = TestDatabase(
-            name: name, ownerURL: try TestEnvironment.ownerURL.with(database: name),
-            appURL: try TestEnvironment.appURL.with(database: name))
-        return try await body(database)
+        try await TestSlots.shared.holding {
+            let name = prefix + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+            try await createDatabase(name, template: template)
+            let database = TestDatabase(
+                name: name, ownerURL: try TestEnvironment.ownerURL.with(database: name),
+                appURL: try TestEnvironment.appURL.with(database: name))
+            return try await body(database)
+        }
     }
 
     static func createDatabase(_ name: String, template: String) async throws {
@@ -143,5 +145,45 @@ actor TemplateDatabase {
         try await PostgresClient.withRunning(url, logger: logger) { client in
             try await Migrator(directory: TestEnvironment.repositoryRoot + "/schema").migrate(client: client, appRole: appRole, logger: logger)
         }
+    }
+}
+
+/// How many tests hold a database at once. Swift Testing starts every test of the run together:
+/// 330 databases copied from the template at the same moment saturated the disk (a checkpoint's
+/// sync took three minutes) and tests found no connection within 30 s. A test that opens a
+/// second database (a centre moved to another) does so inside its own slot.
+actor TestSlots {
+    static let shared = TestSlots(width: ProcessInfo.processInfo.environment["RENFORT_TEST_DATABASES"].flatMap(Int.init) ?? 24)
+    @TaskLocal static var held = false
+
+    private let width: Int
+    private var inUse = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(width: Int) { self.width = max(1, width) }
+
+    nonisolated func holding<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+        if Self.held { return try await body() }
+        await acquire()
+        do {
+            let result = try await Self.$held.withValue(true) { try await body() }
+            await release()
+            return result
+        } catch {
+            await release()
+            throw error
+        }
+    }
+
+    private func acquire() async {
+        if inUse < width {
+            inUse += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func release() {
+        if waiting.isEmpty { inUse -= 1 } else { waiting.removeFirst().resume() }
     }
 }
