@@ -28,6 +28,7 @@ public enum MigrationError: Error, CustomStringConvertible {
     case duplicateVersion(Int)
     case checksumMismatch([Migration])
     case failed(Migration, String)
+    case referenceData(String)
 
     public var description: String {
         switch self {
@@ -41,6 +42,8 @@ public enum MigrationError: Error, CustomStringConvertible {
                 + "Applied migrations are append-only: restore the file and add a new migration instead."
         case .failed(let migration, let reason):
             return "Migration \(String(format: "%04d", migration.version))_\(migration.name) failed and was rolled back: \(reason)"
+        case .referenceData(let reason):
+            return "The ROME referential of schema/data/ could not be loaded (rolled back): \(reason)"
         }
     }
 }
@@ -116,8 +119,28 @@ public struct Migrator: Sendable {
             let didApply = try await apply(migration, client: client, logger: logger)
             if didApply { applied.append(migration) }
         }
+        try await loadReferenceData(client: client, logger: logger)
         if let appRole { try await grant(to: appRole, client: client, logger: logger) }
         return applied
+    }
+
+    /// The ROME referential of `data/` (`RomeReferential`), in one transaction under the
+    /// migrators' lock, once its tables exist: only rows that differ are written.
+    private func loadReferenceData(client: PostgresClient, logger: Logger) async throws {
+        guard let referential = try RomeReferential.read(directory: directory + "/data") else { return }
+        try await client.withConnection { connection in
+            guard try await connection.value("SELECT to_regclass('public.rome_appellations') IS NOT NULL", as: Bool.self, logger: logger) == true else { return }
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                try await connection.query("SELECT pg_advisory_xact_lock(727274)", logger: logger)
+                let written = try await referential.load(on: connection, logger: logger)
+                try await connection.query("COMMIT", logger: logger)
+                if written > 0 { logger.info("loaded the ROME referential", metadata: ["rows": "\(written)"]) }
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw MigrationError.referenceData(Self.reason(error))
+            }
+        }
     }
 
     private func apply(_ migration: Migration, client: PostgresClient, logger: Logger) async throws -> Bool {
@@ -173,6 +196,14 @@ public struct Migrator: Sendable {
                 DO $$ BEGIN
                     IF to_regclass('public.candidate_access_log') IS NOT NULL THEN
                         REVOKE UPDATE, DELETE, TRUNCATE ON candidate_access_log FROM "\(role)";
+                    END IF;
+                END $$
+                """,
+                // The referential is the migrator's to write (`loadReferenceData`).
+                """
+                DO $$ BEGIN
+                    IF to_regclass('public.rome_appellations') IS NOT NULL THEN
+                        REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON rome_jobs, rome_appellations FROM "\(role)";
                     END IF;
                 END $$
                 """,

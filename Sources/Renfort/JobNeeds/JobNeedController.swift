@@ -46,6 +46,7 @@ struct JobNeedController: Sendable {
     @Sendable func create(request: Request, context: CentreContext) async throws -> Response {
         let businessScope = try context.businessScope()
         var (input, draft, errors) = JobNeedForm.read(context.form, today: today(), isNew: true, minimumWages: services.minimumWages)
+        try await readJob(into: &draft, errors: &errors, context: context)
         let businessID = businessScope ?? Int64(input.businessID)
         if let businessScope { input.businessID = String(businessScope) }
         if businessID == nil { errors.add("business_id", "Choisissez l'entreprise qui recrute.") }
@@ -86,6 +87,14 @@ struct JobNeedController: Sendable {
 
     enum NeedRefused: Error { case unknownBusiness }
 
+    /// The form's job (`job`, and `job_choice` when titles were offered), matched against the referential.
+    private func readJob(into draft: inout JobNeedDetails?, errors: inout FormErrors, context: CentreContext) async throws {
+        let (job, jobErrors) = try await JobTitles.read("job", label: "Métier", from: context.form, database: services.database, logger: context.logger)
+        errors.absorb(jobErrors)
+        draft?.romeCode = job?.code
+        draft?.appellationID = job?.appellationID
+    }
+
     @Sendable func editForm(request: Request, context: CentreContext) async throws -> Response {
         let businessScope = try context.businessScope()
         let id = try context.id()
@@ -101,6 +110,7 @@ struct JobNeedController: Sendable {
         guard let need = try await services.database.transaction(in: context, { try await JobNeedRepository.find(id: id, businessID: businessScope, on: $0, logger: context.logger) })
         else { throw AppError.notFound }
         var (input, draft, errors) = JobNeedForm.read(context.form, today: today(), isNew: false, minimumWages: services.minimumWages)
+        try await readJob(into: &draft, errors: &errors, context: context)
         input.businessID = String(need.businessID)
         guard JobNeedPage.mayEdit(need, role: context.role) else {
             errors.add("title", "Ce besoin n'est plus modifiable : écrivez plutôt un commentaire aux conseillers.")
@@ -181,7 +191,8 @@ struct JobNeedController: Sendable {
         try context.require(.adviser)
         let id = try context.id()
         var reader = FormReader(context.form)
-        let rome = reader.formatted("rome_code", "Code ROME", pattern: "[A-N][0-9]{4}", example: "G1602")?.uppercased()
+        let (job, jobErrors) = try await JobTitles.read("job", label: "Métier", from: context.form, database: services.database, logger: context.logger)
+        reader.errors.absorb(jobErrors)
         let hard = reader.yesNo("hard_to_fill", "Poste difficile à pourvoir")
         let reasons = reader.choices("hard_to_fill_reasons", "Raisons de la difficulté", as: HardToFillReason.self)
         let other = reader.text("hard_to_fill_other", "Autre raison", max: 500)
@@ -197,7 +208,7 @@ struct JobNeedController: Sendable {
             let advisers = try await BusinessRepository.advisers(on: connection, logger: context.logger)
             guard let adviser, advisers.contains(where: { $0.id == adviser }) else { return nil }
             let outcome = try await JobNeedRepository.qualify(
-                id: id, romeCode: rome, hardToFill: hard, reasons: hard ? reasons : [], reasonOther: hard ? other : "",
+                id: id, romeCode: job?.code, appellationID: job?.appellationID, hardToFill: hard, reasons: hard ? reasons : [], reasonOther: hard ? other : "",
                 adviserID: adviser, comment: comment, shared: shared, tenantID: context.tenantID, actorID: context.user.id, now: now,
                 on: connection, logger: context.logger)
             if outcome == .moved { try await Notifications.needQualified(needID: id, centre: services.notified(context), now: now, on: connection, logger: context.logger) }
@@ -208,7 +219,7 @@ struct JobNeedController: Sendable {
             errors.add("adviser_id", "Choisissez un conseiller du centre.")
             return try await showPage(context: context, errors: errors)
         }
-        return try await answer(outcome, id: id, context: context, field: "rome_code", what: "qualifier", done: "Besoin qualifié.")
+        return try await answer(outcome, id: id, context: context, field: "job", what: "qualifier", done: "Besoin qualifié.")
     }
 
     @Sendable func comment(request: Request, context: CentreContext) async throws -> Response {

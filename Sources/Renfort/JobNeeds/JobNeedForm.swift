@@ -4,7 +4,8 @@ import Foundation
 struct JobNeedInput: Sendable {
     var businessID = ""
     var title = ""
-    var romeCode = ""
+    /// The job as typed: a usual title of the ROME referential or a code (`JobTitles`).
+    var job = ""
     var description = ""
     var contractKind = ""
     var fullTime = ""
@@ -37,7 +38,9 @@ struct JobNeedInput: Sendable {
 /// What a need's form holds, checked: a new need, an edit, or a need read back.
 struct JobNeedDetails: Sendable {
     let title: String
-    let romeCode: String?
+    /// The job of the ROME referential: its code, and the usual title picked if any
+    /// (`JobTitles.read`, once the rest of the form is read).
+    var romeCode: String?
     let description: String
     let contractKind: ContractKind
     let fullTime: Bool
@@ -63,6 +66,8 @@ struct JobNeedDetails: Sendable {
     let hardToFillOther: String
     let housingOffered: Bool
     let notes: String
+    /// The usual title picked with `romeCode`, if any.
+    var appellationID: Int32? = nil
 }
 
 /// The rules of the job-need form, checked on the server.
@@ -75,7 +80,7 @@ enum JobNeedForm {
         var input = JobNeedInput()
         input.businessID = form["business_id"] ?? ""
         input.title = form["title"] ?? ""
-        input.romeCode = form["rome_code"] ?? ""
+        input.job = form["job"] ?? ""
         input.description = form["description"] ?? ""
         input.contractKind = form["contract_kind"] ?? ""
         input.fullTime = form["full_time"] ?? ""
@@ -107,7 +112,6 @@ enum JobNeedForm {
         input.confirmLowPay = reader.flag("confirm_low_pay")
 
         let title = reader.text("title", "Intitulé du poste", required: true, max: 150)
-        let rome = reader.formatted("rome_code", "Code ROME", pattern: "[A-N][0-9]{4}", example: "G1602")?.uppercased()
         let description = reader.text("description", "Description du poste", required: true, max: longText)
         let contract = reader.choice("contract_kind", "Type de contrat", as: ContractKind.self)
         let fullTime: Bool?
@@ -198,7 +202,7 @@ enum JobNeedForm {
             let newlyCreated, let hardToFill
         else { return (input, nil, reader.errors) }
         let draft = JobNeedDetails(
-            title: title, romeCode: rome, description: description, contractKind: contract, fullTime: fullTime,
+            title: title, romeCode: nil, description: description, contractKind: contract, fullTime: fullTime,
             hoursPerWeek: hours, positions: positions, wishedStart: start, endDate: end, seasonStart: seasonStart,
             seasonEnd: seasonEnd, seasonRecurring: seasonStart != nil && input.seasonRecurring, placeInsee: placeInsee,
             placeName: placeName, payMin: payMin, payMax: payMax, skills: skills, drivingLicence: input.drivingLicence,
@@ -214,7 +218,7 @@ extension JobNeedInput {
     init(_ need: JobNeedRecord) {
         self.businessID = String(need.businessID)
         self.title = need.title
-        self.romeCode = need.romeCode ?? ""
+        self.job = need.job?.typed ?? need.romeCode ?? ""
         self.description = need.description
         self.contractKind = need.contractKind.rawValue
         self.fullTime = need.fullTime ? "oui" : "non"

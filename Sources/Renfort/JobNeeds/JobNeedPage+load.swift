@@ -111,7 +111,7 @@ extension JobNeedPage {
         let qualifyForm = form.scoped(
             to: "\(here)/qualifier",
             defaults: [
-                "rome_code": need.romeCode ?? "", "hard_to_fill": need.hardToFill ? "oui" : "non", "hard_to_fill_other": need.hardToFillOther,
+                "job": need.job?.typed ?? need.romeCode ?? "", "hard_to_fill": need.hardToFill ? "oui" : "non", "hard_to_fill_other": need.hardToFillOther,
                 "adviser_id": String(need.adviserID ?? context.user.id),
             ])
         let qualifying = qualifyForm.form.values
@@ -162,7 +162,8 @@ extension JobNeedPage {
             let pay = [need.payMin?.french, need.payMax?.french].compactMap { $0 }.joined(separator: " à ")
             facts.append(.init(label: "Salaire brut mensuel", value: pay))
         }
-        if let rome = need.romeCode { facts.append(.init(label: "Code ROME", value: rome)) }
+        if let job = need.job { facts.append(.init(label: "Métier (ROME)", value: job.described)) }
+        else if let rome = need.romeCode { facts.append(.init(label: "Code ROME", value: rome)) }
         facts.append(.init(label: "Poste", value: need.newlyCreated ? "Création de poste" : "Remplacement"))
         if !need.skills.isEmpty { facts.append(.init(label: "Compétences", value: need.skills)) }
         var licences: [String] = need.drivingLicence ? ["Permis B"] : []

@@ -18,6 +18,8 @@ struct JobNeedRecord: Sendable {
     let adviserID: Int64?
     let adviserName: String?
     let submittedAt: Date
+    /// The job of the ROME referential, with its labels (nil without a code).
+    let job: RomeJob?
 
     subscript<Value>(dynamicMember field: KeyPath<JobNeedDetails, Value>) -> Value { details[keyPath: field] }
 }
@@ -78,9 +80,10 @@ enum JobNeedRepository {
         n.season_start, n.season_end, n.season_recurring, n.place_insee, n.place_name, (n.pay_min * 100)::int8 AS pay_min_cents, (n.pay_max * 100)::int8 AS pay_max_cents,
         n.skills, n.driving_licence, n.other_licences, n.certificates, n.experience, n.newly_created, n.hard_to_fill,
         n.hard_to_fill_reasons, n.hard_to_fill_other, n.housing_offered, n.notes, n.status, n.cancel_reason, n.cancel_reason_shared,
-        n.adviser_id, a.display_name AS adviser_name, n.submitted_at
+        n.adviser_id, a.display_name AS adviser_name, n.submitted_at, n.appellation_id, ra.label AS appellation_label, rj.label AS rome_label
         FROM job_needs n JOIN businesses b ON b.tenant_id = n.tenant_id AND b.id = n.business_id
         LEFT JOIN users a ON a.id = n.adviser_id
+        LEFT JOIN rome_appellations ra ON ra.id = n.appellation_id LEFT JOIN rome_jobs rj ON rj.code = n.rome_code
         """
 
     static func find(id: Int64, businessID: Int64?, forUpdate: Bool = false, on connection: PostgresConnection, logger: Logger)
@@ -118,10 +121,19 @@ enum JobNeedRepository {
                 otherLicences: try row.get("other_licences"), certificates: try row.get("certificates"), experience: try row.get("experience"),
                 newlyCreated: try row.get("newly_created"), hardToFill: try row.get("hard_to_fill"),
                 hardToFillReasons: try reasons(try row.get("hard_to_fill_reasons", as: [String].self)),
-                hardToFillOther: try row.get("hard_to_fill_other"), housingOffered: try row.get("housing_offered"), notes: try row.get("notes")),
+                hardToFillOther: try row.get("hard_to_fill_other"), housingOffered: try row.get("housing_offered"), notes: try row.get("notes"),
+                appellationID: try row.get("appellation_id")),
             positionsFilled: try row.get("positions_filled"), status: try row.get("status"), cancelReason: try row.get("cancel_reason"),
             cancelReasonShared: try row.get("cancel_reason_shared"),
-            adviserID: try row.get("adviser_id"), adviserName: try row.get("adviser_name"), submittedAt: try row.get("submitted_at"))
+            adviserID: try row.get("adviser_id"), adviserName: try row.get("adviser_name"), submittedAt: try row.get("submitted_at"),
+            job: try job(row))
+    }
+
+    /// The need's job as the referential names it; nil without a code, or for a code it does not hold.
+    private static func job(_ row: PostgresRandomAccessRow) throws -> RomeJob? {
+        guard let code = try row.get("rome_code", as: String?.self), let codeLabel = try row.get("rome_label", as: String?.self) else { return nil }
+        let id = try row.get("appellation_id", as: Int32?.self), title = try row.get("appellation_label", as: String?.self)
+        return RomeJob(appellationID: title == nil ? nil : id, title: title ?? codeLabel, code: code, codeLabel: codeLabel)
     }
 
     /// The hard-to-fill reasons, each of the closed list.
@@ -138,12 +150,12 @@ enum JobNeedRepository {
     ) async throws -> Int64 {
         let id = try await connection.value(
             """
-            INSERT INTO job_needs (tenant_id, business_id, title, rome_code, description, contract_kind, full_time,
+            INSERT INTO job_needs (tenant_id, business_id, title, rome_code, appellation_id, description, contract_kind, full_time,
                 hours_per_week, positions, wished_start, end_date, season_start, season_end, season_recurring,
                 place_insee, place_name, pay_min, pay_max, skills, driving_licence, other_licences, certificates,
                 experience, newly_created, hard_to_fill, hard_to_fill_reasons, hard_to_fill_other, housing_offered,
                 notes, created_by, submitted_at, updated_at)
-            VALUES (\(tenantID), \(businessID), \(draft.title), \(draft.romeCode), \(draft.description),
+            VALUES (\(tenantID), \(businessID), \(draft.title), \(draft.romeCode), \(draft.appellationID), \(draft.description),
                 \(draft.contractKind.rawValue), \(draft.fullTime), \(draft.hoursPerWeek)::numeric, \(draft.positions),
                 \(draft.wishedStart.iso)::date, \(draft.endDate?.iso)::date, \(draft.seasonStart?.iso)::date,
                 \(draft.seasonEnd?.iso)::date, \(draft.seasonRecurring), \(draft.placeInsee), \(draft.placeName),
@@ -163,7 +175,7 @@ enum JobNeedRepository {
     ) async throws {
         try await connection.execute(
             """
-            UPDATE job_needs SET title = \(draft.title), rome_code = \(draft.romeCode), description = \(draft.description),
+            UPDATE job_needs SET title = \(draft.title), rome_code = \(draft.romeCode), appellation_id = \(draft.appellationID), description = \(draft.description),
                 contract_kind = \(draft.contractKind.rawValue), full_time = \(draft.fullTime),
                 hours_per_week = \(draft.hoursPerWeek)::numeric, positions = \(draft.positions),
                 wished_start = \(draft.wishedStart.iso)::date, end_date = \(draft.endDate?.iso)::date,
@@ -220,14 +232,14 @@ enum JobNeedRepository {
 
     /// The adviser's qualification: the need becomes qualified with its adjusted classification.
     static func qualify(
-        id: Int64, romeCode: String?, hardToFill: Bool, reasons: [HardToFillReason], reasonOther: String, adviserID: Int64?,
+        id: Int64, romeCode: String?, appellationID: Int32? = nil, hardToFill: Bool, reasons: [HardToFillReason], reasonOther: String, adviserID: Int64?,
         comment: String, shared: Bool = false, tenantID: Int64, actorID: Int64, now: Date, on connection: PostgresConnection, logger: Logger
     ) async throws -> MoveOutcome {
         guard let need = try await find(id: id, businessID: nil, forUpdate: true, on: connection, logger: logger) else { return .notFound }
         guard NeedStatus.canMove(from: need.status, to: .qualified) else { return .refused(from: need.status) }
         try await connection.execute(
             """
-            UPDATE job_needs SET status = \(NeedStatus.qualified.rawValue), rome_code = \(romeCode), hard_to_fill = \(hardToFill),
+            UPDATE job_needs SET status = \(NeedStatus.qualified.rawValue), rome_code = \(romeCode), appellation_id = \(appellationID), hard_to_fill = \(hardToFill),
                 hard_to_fill_reasons = \(reasons.map(\.rawValue)), hard_to_fill_other = \(reasonOther),
                 adviser_id = \(adviserID), updated_at = \(now)
             WHERE id = \(id)

@@ -70,6 +70,20 @@ public struct FormErrors: Error, Sendable {
 
     public var isEmpty: Bool { all.isEmpty }
 
+    /// What the server offers to pick for a field whose typed value it could not settle alone
+    /// (the job titles matching the typed words), by the field's name: `form.suggestions.…`.
+    private(set) var suggestions: [String: [Option]] = [:]
+
+    mutating func suggest(_ field: String, _ options: [Option]) {
+        suggestions[field] = options
+    }
+
+    /// Adds the messages and suggestions of a part of the form read on its own.
+    mutating func absorb(_ other: FormErrors) {
+        for error in other.all { add(error.field, error.message) }
+        suggestions.merge(other.suggestions) { _, new in new }
+    }
+
     public subscript(_ field: String) -> String? {
         all.first { $0.field == field }?.message
     }

@@ -9,6 +9,10 @@ struct FormState<Values: Sendable>: Sendable {
     let hasErrors: Bool
     /// The first message of each field, by the field's name.
     let fieldErrors: [String: String]
+    /// The choices offered for fields the server could not settle alone (`FormErrors.suggest`).
+    let suggestions: [String: [Option]]
+    /// The fields with such choices, for the template's wrapper (`{{#form.suggesting.job}}`).
+    let suggesting: [String: Bool]
     /// Where the form was sent ("" on a first view): on a page of several forms, the one that
     /// shows again what was typed and its messages.
     let action: String
@@ -18,22 +22,30 @@ struct FormState<Values: Sendable>: Sendable {
         self.errors = errors.all
         self.hasErrors = !errors.isEmpty
         self.fieldErrors = errors.byField
+        self.suggestions = errors.suggestions
+        self.suggesting = Self.offered(errors.suggestions)
         self.action = action
     }
 
-    private init(values: Values, errors: [FieldError], action: String) {
+    private init(values: Values, errors: [FieldError], suggestions: [String: [Option]], action: String) {
         self.values = values
         self.errors = errors
         self.hasErrors = !errors.isEmpty
         self.fieldErrors = Dictionary(errors.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first })
+        self.suggestions = suggestions
+        self.suggesting = Self.offered(suggestions)
         self.action = action
+    }
+
+    private static func offered(_ suggestions: [String: [Option]]) -> [String: Bool] {
+        suggestions.filter { !$0.value.isEmpty }.mapValues { _ in true }
     }
 
     /// The same state, the summary's links pointing at the ids the page gives the fields of the
     /// form that was sent (`id(field)`), when that form is the one posted to `action`.
     func anchored(to action: String, _ id: (String) -> String) -> FormState {
         guard action == self.action else { return self }
-        return FormState(values: values, errors: errors.map { FieldError(field: $0.field, message: $0.message, anchor: id($0.field)) }, action: self.action)
+        return FormState(values: values, errors: errors.map { FieldError(field: $0.field, message: $0.message, anchor: id($0.field)) }, suggestions: suggestions, action: self.action)
     }
 }
 
@@ -119,6 +131,7 @@ extension Option {
 
 extension FormState: MustacheFields {
     var mustacheFields: [String: Any] {
-        ["values": values, "errors": errors, "hasErrors": hasErrors, "fieldErrors": fieldErrors, "action": action]
+        ["values": values, "errors": errors, "hasErrors": hasErrors, "fieldErrors": fieldErrors, "suggestions": suggestions,
+         "suggesting": suggesting, "action": action]
     }
 }

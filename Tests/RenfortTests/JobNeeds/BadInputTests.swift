@@ -15,7 +15,7 @@ import Testing
     }
 
     static let allFields = [
-        "title", "rome_code", "description", "contract_kind", "full_time", "hours_per_week", "positions", "wished_start",
+        "title", "job", "job_choice", "description", "contract_kind", "full_time", "hours_per_week", "positions", "wished_start",
         "end_date", "season_start", "season_end", "place_insee", "place_name", "pay_min", "pay_max", "skills", "other_licences",
         "certificates", "experience", "newly_created", "hard_to_fill", "hard_to_fill_reasons", "hard_to_fill_other", "notes",
         "business_id", "siret", "name", "naf_code", "headcount_band", "commune_insee", "commune_name", "address", "contact_name",

@@ -45,8 +45,6 @@ import Testing
         #expect(JobNeedForm.read(form(["full_time": "non", "hours_per_week": "35"]), today: today, isNew: true, minimumWages: .repository).2["hours_per_week"] != nil)
         #expect(JobNeedForm.read(form(["full_time": "non", "hours_per_week": "24,5"]), today: today, isNew: true, minimumWages: .repository).1?.hoursPerWeek == 24.5)
         #expect(JobNeedForm.read(form(["pay_min": "2500", "pay_max": "2000"]), today: today, isNew: true, minimumWages: .repository).2["pay_max"] != nil)
-        #expect(JobNeedForm.read(form(["rome_code": "G16"]), today: today, isNew: true, minimumWages: .repository).2["rome_code"] != nil)
-        #expect(JobNeedForm.read(form(["rome_code": "g1602"]), today: today, isNew: true, minimumWages: .repository).1?.romeCode == "G1602")
     }
 
     @Test func contractSpecificFields() {

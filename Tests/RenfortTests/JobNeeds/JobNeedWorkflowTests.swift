@@ -134,7 +134,7 @@ import Testing
             #expect(illegal.status == .unprocessableContent)
             #expect(illegal.text.contains("Impossible de passer à «\u{00A0}Pourvu\u{00A0}» un besoin au statut «\u{00A0}Déposé\u{00A0}»"))
             let qualified = try await browser.post("/c/cahors/besoins/\(need)/qualifier", [
-                ("rome_code", "a1101"), ("hard_to_fill", "oui"), ("hard_to_fill_reasons", "rare_skill"),
+                ("job", "a1101"), ("hard_to_fill", "oui"), ("hard_to_fill_reasons", "rare_skill"),
                 ("adviser_id", String(adviserID)), ("comment", "Vu avec M. Vayssières"),
             ])
             #expect(qualified.status == .seeOther)

@@ -238,7 +238,7 @@ extension BadInputFuzzTests {
         case "phone": return "05 65 12 34 56"
         case "commune_insee", "place_insee": return "46042"
         case "naf_code": return "56.10A"
-        case "rome_code": return "G1602"
+        case "job": return "G1602"
         case "time": return "14:30"
         case "slug": return "fuzz-\(Int.random(in: 1000...9999))"
         case "hours_per_week": return "35"

@@ -32,7 +32,7 @@ import Testing
             #expect(try await database.count("candidates", tenant: centre, where: "notes = 'MARK-CANDIDATE-FORM'") == 1)
             // The need: qualification, a status change, a comment kept internal, one shared.
             #expect(try await desk.post("/c/essai/besoins/\(need)/qualifier", [
-                ("rome_code", "D1102"), ("hard_to_fill", "non"), ("adviser_id", String(adviser)), ("comment", "MARK-QUALIFY"),
+                ("job", "D1102"), ("hard_to_fill", "non"), ("adviser_id", String(adviser)), ("comment", "MARK-QUALIFY"),
             ]).status == .seeOther)
             #expect(try await desk.post("/c/essai/besoins/\(need)/statut", [("to", "sourcing"), ("comment", "MARK-STATUS")]).status == .seeOther)
             #expect(try await desk.post("/c/essai/besoins/\(need)/commentaires", [("comment", "MARK-COMMENT"), ("_form", Tokens.random())]).status == .seeOther)
