@@ -30,7 +30,7 @@ enum CandidateSource: String, CaseIterable, Sendable, PostgresDecodable {
 @dynamicMemberLookup
 struct Candidate: Sendable {
     let id: Int64
-    let details: CandidateDetails
+    var details: CandidateDetails
     let mergedInto: Int64?
     let createdAt: Date
     /// When its identity was erased (the purge, or at the person's request).
@@ -98,6 +98,9 @@ struct CandidateDetails: Sendable {
     let consentAt: Day?
     let consentScope: String
     let purgeAfter: Day
+    /// The jobs looked for, in the referential's words, and the seasons free (`CandidateSeasons`).
+    var jobs: [RomeJob] = []
+    var windows: [AvailabilityWindow] = []
 }
 
 /// The candidate form as typed.
@@ -122,6 +125,9 @@ struct CandidateInput: Sendable {
     var consentAt = ""
     var consentScope = ""
     var purgeAfter = ""
+    /// The three job fields and the three windows' rows, as typed.
+    var jobs = Array(repeating: "", count: CandidateSeasons.rows.count)
+    var windows = Array(repeating: AvailabilityWindowInput(), count: CandidateSeasons.rows.count)
     var confirmDuplicate = false
     var token = FormSubmissions.newToken()
 
@@ -148,6 +154,10 @@ struct CandidateInput: Sendable {
         consentAt = candidate.consentAt?.iso ?? ""
         consentScope = candidate.consentScope
         purgeAfter = candidate.purgeAfter.iso
+        for (index, job) in candidate.jobs.prefix(jobs.count).enumerated() { jobs[index] = job.typed }
+        for (index, window) in candidate.windows.prefix(windows.count).enumerated() {
+            windows[index] = AvailabilityWindowInput(starts: window.starts.iso, ends: window.ends.iso, everyYear: window.everyYear)
+        }
     }
 }
 
@@ -177,7 +187,10 @@ enum CandidateForm {
         input.consentScope = form["consent_scope"] ?? ""
         input.purgeAfter = form["purge_after"] ?? ""
         input.token = form["_form"] ?? input.token
+        input.jobs = CandidateSeasons.rows.map { form[CandidateSeasons.jobField($0)] ?? "" }
         var reader = FormReader(form)
+        let seasons: [AvailabilityWindow]
+        (input.windows, seasons) = CandidateSeasons.readWindows(&reader, today: today)
         input.drivingLicence = reader.flag("driving_licence")
         input.ownVehicle = reader.flag("own_vehicle")
         input.confirmDuplicate = reader.flag("confirm_duplicate")
@@ -221,11 +234,13 @@ enum CandidateForm {
                 : "Le dossier ne peut pas être gardé plus de deux ans après le consentement (jusqu'au \(limit.french) au plus tard).")
         }
         guard reader.errors.isEmpty, let source, let purge else { return (input, nil, reader.errors) }
-        return (input, CandidateDetails(
+        var details = CandidateDetails(
             firstName: first, lastName: last, email: email, phone: phone, communeInsee: insee, communeName: commune, birthDate: birth,
             drivingLicence: input.drivingLicence, ownVehicle: input.ownVehicle, travelKm: travel, skills: skills, experience: experience,
             availableFrom: available, seasonalWindows: windows, wishedContracts: contracts, source: source, notes: notes,
-            consentAt: consent, consentScope: scope, purgeAfter: purge), reader.errors)
+            consentAt: consent, consentScope: scope, purgeAfter: purge)
+        details.windows = seasons
+        return (input, details, reader.errors)
     }
 
 }

@@ -43,8 +43,10 @@ struct CandidateController: Sendable {
     @Sendable func create(request: Request, context: CentreContext) async throws -> Response {
         try context.require(.adviser)
         let now = services.clock.now()
-        let (input, draft, errors) = CandidateForm.read(context.form, today: Day(now))
-        guard let draft else {
+        var (input, draft, errors) = CandidateForm.read(context.form, today: Day(now))
+        let jobs = try await CandidateSeasons.readJobs(from: context.form, errors: &errors, database: services.database, logger: context.logger)
+        draft?.jobs = jobs
+        guard let draft, errors.isEmpty else {
             return try services.renderer.render(
                 CandidateFormPage(editing: nil, form: FormState(input, errors: errors), context: context), status: .unprocessableContent)
         }
@@ -95,8 +97,10 @@ struct CandidateController: Sendable {
         let id = try candidateID(context)
         let now = services.clock.now()
         let current = try await activeCandidate(id, context)
-        let (input, draft, errors) = CandidateForm.read(context.form, today: Day(now), keptUntil: current.purgeAfter)
-        guard let draft else {
+        var (input, draft, errors) = CandidateForm.read(context.form, today: Day(now), keptUntil: current.purgeAfter)
+        let jobs = try await CandidateSeasons.readJobs(from: context.form, errors: &errors, database: services.database, logger: context.logger)
+        draft?.jobs = jobs
+        guard let draft, errors.isEmpty else {
             return try services.renderer.render(
                 CandidateFormPage(editing: id, form: FormState(input, errors: errors), context: context), status: .unprocessableContent)
         }

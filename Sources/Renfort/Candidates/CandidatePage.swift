@@ -90,10 +90,12 @@ struct CandidatePage: PageModel {
         if let birth = candidate.birthDate { facts.append(.init(label: "Date de naissance", value: birth.french)) }
         let mobility = candidate.mobility
         facts.append(.init(label: "Mobilité", value: (mobility.isEmpty ? "ni permis ni véhicule" : mobility) + (candidate.travelKm.map { ", jusqu'à \($0) km" } ?? "")))
+        if !candidate.jobs.isEmpty { facts.append(.init(label: "Métiers recherchés", value: candidate.jobs.map(\.described).joined(separator: " ; "))) }
+        if !candidate.windows.isEmpty { facts.append(.init(label: "Libre pour une saison", value: candidate.windows.map(\.described).joined(separator: " ; "))) }
         if !candidate.skills.isEmpty { facts.append(.init(label: "Compétences", value: candidate.skills)) }
         if !candidate.experience.isEmpty { facts.append(.init(label: "Expérience", value: candidate.experience)) }
         if let available = candidate.availableFrom { facts.append(.init(label: "Disponible à partir du", value: available.french)) }
-        if !candidate.seasonalWindows.isEmpty { facts.append(.init(label: "Disponibilités saisonnières", value: candidate.seasonalWindows)) }
+        if !candidate.seasonalWindows.isEmpty { facts.append(.init(label: "Disponibilités saisonnières (note)", value: candidate.seasonalWindows)) }
         if !candidate.wishedContracts.isEmpty {
             facts.append(.init(label: "Contrats souhaités", value: candidate.wishedContracts.map(\.label).joined(separator: ", ")))
         }

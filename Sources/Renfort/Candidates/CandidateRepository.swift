@@ -97,7 +97,10 @@ enum CandidateRepository {
     }
 
     static func find(id: Int64, on connection: PostgresConnection, logger: Logger) async throws -> Candidate? {
-        try await connection.rows("\(unescaped: select) WHERE id = \(id)", logger: logger, candidate).first
+        guard var found = try await connection.rows("\(unescaped: select) WHERE id = \(id)", logger: logger, candidate).first else { return nil }
+        found.details.jobs = try await CandidateSeasons.jobs(candidateID: id, on: connection, logger: logger)
+        found.details.windows = try await CandidateSeasons.windows(candidateID: id, on: connection, logger: logger)
+        return found
     }
 
     /// A new record; `informing`: the centre whose information notice a record with an e-mail
@@ -119,6 +122,9 @@ enum CandidateRepository {
             RETURNING id
             """, as: Int64.self, logger: logger)
         guard let id else { throw CandidateError.notCreated }
+        if !draft.jobs.isEmpty || !draft.windows.isEmpty {
+            try await CandidateSeasons.save(candidateID: id, tenantID: tenantID, jobs: draft.jobs, windows: draft.windows, on: connection, logger: logger)
+        }
         try await addEvent(candidateID: id, tenantID: tenantID, actorID: actorID, kind: .created, detail: "", now: now, on: connection, logger: logger)
         if let centre {
             try await InformationNotice.send(
@@ -140,6 +146,7 @@ enum CandidateRepository {
                 purge_after = \(draft.purgeAfter.iso)::date, updated_at = \(now)
             WHERE id = \(id)
             """, logger: logger)
+        try await CandidateSeasons.save(candidateID: id, tenantID: tenantID, jobs: draft.jobs, windows: draft.windows, on: connection, logger: logger)
         try await addEvent(candidateID: id, tenantID: tenantID, actorID: actorID, kind: .edited, detail: "", now: now, on: connection, logger: logger)
     }
 
@@ -325,6 +332,7 @@ enum CandidateRepository {
         // The messages sent to either person stay in the survivor's history.
         try await connection.execute("UPDATE candidate_messages SET candidate_id = \(target) WHERE candidate_id = \(source)", logger: logger)
         try await connection.execute("UPDATE placements SET candidate_id = \(target) WHERE candidate_id = \(source)", logger: logger)
+        try await CandidateSeasons.merge(source: source, into: target, on: connection, logger: logger)
         try await connection.execute(
             """
             UPDATE candidates t SET notes = concat_ws(E'\\n', nullif(btrim(t.notes), ''), s.notes), updated_at = \(now)

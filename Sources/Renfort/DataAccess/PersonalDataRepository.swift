@@ -34,6 +34,8 @@ enum PersonalDataRepository {
         ("notes", "Les notes des conseillers"),
         ("merged_records", "Les fiches fusionnées dans la vôtre"),
         ("contacts", "Vos autres coordonnées"),
+        ("jobs", "Les métiers que vous recherchez"),
+        ("availability", "Vos périodes libres pour une saison"),
         ("applications", "Vos candidatures"),
         ("application_events", "L'historique de vos candidatures"),
         ("offer_applications", "Vos candidatures envoyées depuis une offre publique"),
@@ -66,6 +68,11 @@ enum PersonalDataRepository {
                  FROM candidates c WHERE c.merged_into = \(candidateID))::text AS merged_records,
               (SELECT coalesce(jsonb_agg(to_jsonb(k) - \(unescaped: computed) ORDER BY k.id), '[]')
                  FROM candidate_contacts k WHERE k.candidate_id IN (SELECT id FROM ids))::text AS contacts,
+              (SELECT coalesce(jsonb_agg(to_jsonb(k) - \(unescaped: computed) || jsonb_build_object('title', t.label, 'rome_label', r.label) ORDER BY k.candidate_id, k.position), '[]')
+                 FROM candidate_jobs k JOIN rome_jobs r ON r.code = k.rome_code LEFT JOIN rome_appellations t ON t.id = k.appellation_id
+                 WHERE k.candidate_id IN (SELECT id FROM ids))::text AS jobs,
+              (SELECT coalesce(jsonb_agg(to_jsonb(w) - \(unescaped: computed) ORDER BY w.candidate_id, w.position), '[]')
+                 FROM candidate_availability w WHERE w.candidate_id IN (SELECT id FROM ids))::text AS availability,
               (SELECT coalesce(jsonb_agg(to_jsonb(a) - \(unescaped: computed)
                         || jsonb_build_object('need_title', n.title, 'business_name', b.name, 'rejection_reason', r.label) ORDER BY a.created_at, a.id), '[]')
                  FROM apps a JOIN job_needs n ON n.tenant_id = a.tenant_id AND n.id = a.need_id

@@ -22,6 +22,8 @@ enum DemoPipeline {
         "cuisine, plonge", "service en salle", "taille de la vigne, vendanges", "menuiserie, pose", "maraîchage", "aide à domicile, toilette",
         "conduite de ligne, conditionnement", "entretien, ménage", "animation", "conduite poids lourd, permis C", "mécanique", "cueillette, tri",
     ]
+    /// The ROME referential's usual title of each trade, in the same order.
+    static let tradeTitles: [Int32] = [13861, 19430, 17540, 16626, 16384, 10805, 12981, 10688, 11023, 13132, 16446, 13855]
     static let sources: [CandidateSource] = [.franceTravail, .missionLocale, .spontaneous, .referral, .jobFair, .capEmploi, .franceTravail, .other]
 
     /// The seeds' story: permanent posts per business (39 in all), in DemoData.businesses order.
@@ -52,10 +54,25 @@ enum DemoPipeline {
     static func load(cahors: Int64, businessIDs: [Int64], adviserIDs: [Int64], now: Date, on connection: PostgresConnection, logger: Logger) async throws {
         let today = Day(now)
         var number = 0
+        var jobs: [RomeJob] = []
+        for id in tradeTitles {
+            guard let job = try await JobTitles.job(appellationID: id, on: connection, logger: logger) else {
+                throw ConfigurationError("the demo's ROME title \(id) is not in the referential: run `renfort migrate` first")
+            }
+            jobs.append(job)
+        }
+        // The summer and the grape harvest, every year.
+        let seasons = [
+            AvailabilityWindow(starts: Day(year: today.year, month: 7, day: 1), ends: Day(year: today.year, month: 8, day: 31), everyYear: true),
+            AvailabilityWindow(starts: Day(year: today.year, month: 9, day: 1), ends: Day(year: today.year, month: 10, day: 15), everyYear: true),
+        ]
         func candidate(hired: Bool) async throws -> Int64 {
             number += 1
+            var details = draft(number, today: today, hired: hired)
+            details.jobs = [jobs[number % jobs.count]]
+            if number % 5 == 0 { details.windows = seasons }
             return try await CandidateRepository.insert(
-                draft(number, today: today, hired: hired), tenantID: cahors, actorID: adviserIDs[0],
+                details, tenantID: cahors, actorID: adviserIDs[0],
                 informing: NotifiedCentre(id: cahors, slug: "cahors", baseURL: DemoNotifications.baseURL), now: now, on: connection, logger: logger)
         }
         let adviser = adviserIDs[0]

@@ -66,9 +66,7 @@ enum CandidateMessages {
 /// Dates and places as a message to a candidate writes them.
 enum MessageDates {
     private static let weekdays = ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"]
-    private static let months = [
-        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-    ]
+    private static let months = Day.monthNames
 
     /// "mardi 8 décembre 2026 à 14 h 30", in Paris time.
     static func long(_ date: Date) -> String {

@@ -191,7 +191,7 @@ enum ErasureRepository {
             """, as: String.self, logger: logger)
 
         // Rows about the person only: deleted.
-        for table in ["candidate_events", "candidate_documents", "candidate_messages", "candidate_links", "candidate_sessions", "candidate_questions"] {
+        for table in ["candidate_events", "candidate_documents", "candidate_messages", "candidate_links", "candidate_sessions", "candidate_questions", "candidate_jobs", "candidate_availability"] {
             try await connection.execute("DELETE FROM \(unescaped: table) WHERE candidate_id = ANY(\(people))", logger: logger)
         }
         try await connection.execute(

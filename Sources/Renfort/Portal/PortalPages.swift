@@ -221,7 +221,9 @@ struct PortalPage: PageModel {
         facts.append(Fact(label: "Compétences", value: candidate.skills.isEmpty ? "non renseignées" : candidate.skills))
         facts.append(Fact(label: "Expérience", value: candidate.experience.isEmpty ? "non renseignée" : candidate.experience))
         facts.append(Fact(label: "Disponible à partir du", value: candidate.availableFrom?.french ?? "non renseigné"))
-        facts.append(Fact(label: "Disponibilités saisonnières", value: candidate.seasonalWindows.isEmpty ? "non renseignées" : candidate.seasonalWindows))
+        facts.append(Fact(label: "Métiers recherchés", value: candidate.jobs.isEmpty ? "non renseignés" : candidate.jobs.map(\.described).joined(separator: " ; ")))
+        facts.append(Fact(label: "Libre pour une saison", value: candidate.windows.isEmpty ? "non renseigné" : candidate.windows.map(\.described).joined(separator: " ; ")))
+        facts.append(Fact(label: "Disponibilités saisonnières (note)", value: candidate.seasonalWindows.isEmpty ? "non renseignées" : candidate.seasonalWindows))
         facts.append(Fact(
             label: "Contrats souhaités",
             value: candidate.wishedContracts.isEmpty ? "non renseignés" : candidate.wishedContracts.map(\.label).joined(separator: ", ")))

@@ -53,6 +53,14 @@ struct Day: Comparable, Hashable, Sendable, CustomStringConvertible {
     /// `14/07/2026`, as French pages write it.
     var french: String { "\(Formats.twoDigits(day))/\(Formats.twoDigits(month))/\(year)" }
 
+    static let monthNames = [
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    ]
+    /// "1er juillet".
+    var dayAndMonth: String { "\(day == 1 ? "1er" : String(day)) \(Self.monthNames[month - 1])" }
+    /// "1er juillet 2027".
+    var long: String { "\(dayAndMonth) \(year)" }
+
     static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 
     /// Noon of this day in Paris.
