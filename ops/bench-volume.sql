@@ -24,5 +24,18 @@ SELECT current_setting('renfort.tenant_id')::bigint,
 FROM (SELECT id FROM candidates WHERE email LIKE 'volume%@bench.test' ORDER BY id LIMIT 5000) AS c,
      LATERAL (SELECT (ARRAY['sourced','screening','presented','interview','offer','rejected'])[1 + c.id::int % 6] AS stage) AS s;
 
+-- Each volume candidate looks for the job of their skills (the ROME code of each trade above),
+-- one in ten is free every summer: the pool the matching of a need reads (Matching).
+INSERT INTO candidate_jobs (tenant_id, candidate_id, position, rome_code)
+SELECT c.tenant_id, c.id, 1,
+       (ARRAY['G1602','A1405','F1607','K1304','N4101','A1414','K2204'])[1 + substring(c.last_name FROM 7)::int % 7]
+FROM candidates c WHERE c.email LIKE 'volume%@bench.test';
+INSERT INTO candidate_availability (tenant_id, candidate_id, position, starts_on, ends_on, every_year)
+SELECT c.tenant_id, c.id, 1, make_date(extract(year FROM current_date)::int, 6, 15), make_date(extract(year FROM current_date)::int, 9, 15), true
+FROM candidates c WHERE c.email LIKE 'volume%@bench.test' AND substring(c.last_name FROM 7)::int % 10 = 0;
+UPDATE job_needs SET rome_code = 'K1304' WHERE title = 'Aide à domicile' AND rome_code IS NULL;
+
 ANALYZE candidates;
 ANALYZE applications;
+ANALYZE candidate_jobs;
+ANALYZE candidate_availability;

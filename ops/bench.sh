@@ -152,6 +152,8 @@ run "GET /c/cahors/besoins/$need/candidatures (board of 5 000 applications)" -H 
 run "GET the applications of a Cahors need, 20 a page of 5 000, at one stage (page 10)" -H "Cookie: $cookie" \
     "http://127.0.0.1:$port/c/cahors/besoins/$need/candidatures?vue=liste&etape=interview&page=10"
 run "GET /c/cahors (adviser worklist)" -H "Cookie: $cookie" "http://127.0.0.1:$port/c/cahors"
+run "GET the pool's matches for a Cahors need (K1304, 14 000 candidates of its family among 100 000)" -H "Cookie: $cookie" \
+    "http://127.0.0.1:$port/c/cahors/besoins/$need/vivier"
 fi
 
 # The large data set: bench-01 has 200 businesses, ~2 100 placements, ~20 000 applications.

@@ -93,6 +93,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, replic
     ErasureController(services: services).addRoutes(to: centre)
     ConsentController(services: services).addRoutes(root: router, centre: centre)
     PipelineController(services: services).addRoutes(to: centre)
+    MatchingController(services: services).addRoutes(to: centre)
     PlacementController(services: services).addRoutes(to: centre)
     RejectionReasonsController(services: services).addRoutes(to: centre)
     FollowUpController(services: services).addRoutes(to: centre)

@@ -1,0 +1,141 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A candidate of the pool for a need, with why they fit and what stands against them.
+struct PoolMatch: Sendable, Equatable {
+    let candidateID: Int64
+    let name: String
+    let commune: String
+    let score: Int
+    /// Why they are proposed: the same job or family, the season covered, the licence, where
+    /// they live, their past hires.
+    let reasons: [String]
+    /// What to weigh: a CDI elsewhere, no licence for a post that needs one, a follow-up at risk.
+    let flags: [String]
+    /// Already on this need's board.
+    let onBoard: Bool
+}
+
+/// The pool's candidates for a need: those whose sought jobs share the need's ROME family,
+/// ranked by the reasons they fit (the same job, the season, the licence, the place, their
+/// past hires), those already hired elsewhere flagged and ranked last.
+enum Matching {
+    static let limit = 50
+
+    /// The ranking's weights, as the page explains them.
+    enum Weight {
+        static let sameJob = 4, sameFamily = 2, season = 3, sameCommune = 2, sameArea = 1, licence = 1, pastHire = 1
+        static let noLicence = -3, employedElsewhere = -6, atRisk = -1
+    }
+
+    /// The statement: one row per candidate of the need's family, the best first. The need's
+    /// window is its season, else from its wished start to its end (a day for a CDI).
+    enum Statement: StatementText {
+        static let sql = """
+            WITH need AS (
+                SELECT n.id, n.rome_code, left(n.rome_code, 3) AS family, n.driving_licence, n.place_insee,
+                       name_folded(n.place_name) AS place,
+                       coalesce(n.season_start, n.wished_start) AS from_day,
+                       coalesce(n.season_end, n.end_date, n.wished_start) AS to_day
+                FROM job_needs n WHERE n.id = $1 AND n.rome_code IS NOT NULL),
+            pool AS (
+                SELECT DISTINCT ON (k.candidate_id) k.candidate_id, k.rome_code = need.rome_code AS same_job
+                FROM need JOIN candidate_jobs k ON k.rome_code BETWEEN need.family || '00' AND need.family || '99'
+                ORDER BY k.candidate_id, (k.rome_code = need.rome_code) DESC),
+            -- Each person's hires, once: those ended as planned, a CDI still running, a check-in at risk.
+            hires AS (
+                SELECT x.candidate_id,
+                       count(*) FILTER (WHERE x.ended_on IS NOT NULL AND x.end_reason IN ('fixed_term_end', 'mutual_agreement'))::int AS past_hires,
+                       (array_agg(b.name ORDER BY x.start_date DESC, x.id DESC) FILTER (WHERE x.contract_kind = 'cdi' AND x.ended_on IS NULL))[1] AS cdi_employer,
+                       bool_or(EXISTS (SELECT 1 FROM check_ins k WHERE k.tenant_id = x.tenant_id AND k.placement_id = x.id AND k.status = 'at_risk')) AS at_risk
+                FROM placements x JOIN businesses b ON b.tenant_id = x.tenant_id AND b.id = x.business_id
+                WHERE x.candidate_id IN (SELECT candidate_id FROM pool)
+                GROUP BY x.candidate_id),
+            -- Those free for the whole of the need's window: dated, or every year (moved to the
+            -- need's year, or the year before for a window across the new year).
+            free AS (
+                SELECT DISTINCT w.candidate_id
+                FROM candidate_availability w CROSS JOIN need
+                CROSS JOIN LATERAL (VALUES (extract(year FROM need.from_day)::int - extract(year FROM w.starts_on)::int)) AS gap (years)
+                CROSS JOIN LATERAL (VALUES (0), (-1)) AS shift (years)
+                WHERE w.candidate_id IN (SELECT candidate_id FROM pool)
+                  AND CASE WHEN w.every_year
+                      THEN (w.starts_on + make_interval(years => gap.years + shift.years))::date <= need.from_day
+                           AND (w.ends_on + make_interval(years => gap.years + shift.years))::date >= need.to_day
+                      ELSE shift.years = 0 AND w.starts_on <= need.from_day AND w.ends_on >= need.to_day END),
+            board AS (SELECT a.candidate_id FROM applications a, need WHERE a.need_id = need.id),
+            facts AS (
+                SELECT c.id, c.first_name || ' ' || c.last_name AS name, c.commune_name, p.same_job, c.driving_licence,
+                       need.driving_licence AS licence_needed,
+                       coalesce(c.commune_insee = need.place_insee, false) OR coalesce(c.commune_key = need.place, false) AS same_commune,
+                       coalesce(left(c.commune_insee, 2) = left(need.place_insee, 2), false) AS same_area,
+                       f.candidate_id IS NOT NULL AS season,
+                       coalesce(h.past_hires, 0) AS past_hires, h.cdi_employer, coalesce(h.at_risk, false) AS at_risk,
+                       o.candidate_id IS NOT NULL AS on_board
+                FROM pool p JOIN candidates c ON c.id = p.candidate_id CROSS JOIN need
+                LEFT JOIN hires h ON h.candidate_id = c.id
+                LEFT JOIN free f ON f.candidate_id = c.id
+                LEFT JOIN (SELECT DISTINCT candidate_id FROM board) o ON o.candidate_id = c.id
+                WHERE c.merged_into IS NULL AND c.erased_at IS NULL)
+            SELECT *, (CASE WHEN same_job THEN \(Weight.sameJob) ELSE \(Weight.sameFamily) END
+                       + CASE WHEN season THEN \(Weight.season) ELSE 0 END
+                       + CASE WHEN same_commune THEN \(Weight.sameCommune) WHEN same_area THEN \(Weight.sameArea) ELSE 0 END
+                       + CASE WHEN licence_needed AND driving_licence THEN \(Weight.licence)
+                              WHEN licence_needed THEN \(Weight.noLicence) ELSE 0 END
+                       + CASE WHEN past_hires > 0 THEN \(Weight.pastHire) ELSE 0 END
+                       + CASE WHEN cdi_employer IS NOT NULL THEN \(Weight.employedElsewhere) ELSE 0 END
+                       + CASE WHEN at_risk THEN \(Weight.atRisk) ELSE 0 END) AS score
+            FROM facts ORDER BY score DESC, name, id LIMIT $2
+            """
+    }
+
+    enum Refusal: Error { case closed(String), unknownCandidate }
+
+    /// Puts `candidates` on need `needID`'s board at « Repéré », all or none: how many were not
+    /// on it yet; nil when the need is not the centre's.
+    static func addToBoard(
+        needID: Int64, candidates: [Int64], tenantID: Int64, actorID: Int64, now: Date, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Result<Int, Refusal>? {
+        guard let need = try await JobNeedRepository.find(id: needID, businessID: nil, forUpdate: true, on: connection, logger: logger) else { return nil }
+        guard need.status.isOpen else { return .failure(.closed(need.status.label)) }
+        var added = 0
+        for id in Set(candidates).sorted() {
+            guard let candidate = try await CandidateRepository.find(id: id, on: connection, logger: logger), candidate.mergedInto == nil, candidate.erasedAt == nil
+            else { throw RefusedInTransaction(refusal: .unknownCandidate) }
+            if try await ApplicationRepository.create(needID: needID, candidateID: id, tenantID: tenantID, actorID: actorID, now: now, on: connection, logger: logger) != nil {
+                added += 1
+            }
+        }
+        return .success(added)
+    }
+
+    /// Thrown to roll back what was added before a candidate found missing.
+    struct RefusedInTransaction: Error { let refusal: Refusal }
+
+    /// The matches of need `needID` (empty when it has no ROME code), in the caller's transaction.
+    static func matches(needID: Int64, family: String, code: String, on connection: PostgresConnection, logger: Logger) async throws -> [PoolMatch] {
+        var binds = PostgresBindings()
+        binds.append(needID)
+        binds.append(limit)
+        return try await connection.rows(Prepared<Statement>(binds), logger: logger).map { plain in
+            let row = plain.makeRandomAccess()
+            let sameJob: Bool = try row.get("same_job"), season: Bool = try row.get("season")
+            let sameCommune: Bool = try row.get("same_commune"), sameArea: Bool = try row.get("same_area")
+            let licence: Bool = try row.get("driving_licence"), licenceNeeded: Bool = try row.get("licence_needed")
+            let pastHires: Int = try row.get("past_hires"), employer: String? = try row.get("cdi_employer"), atRisk: Bool = try row.get("at_risk")
+            var reasons: [String] = [sameJob ? "le même métier (\(code))" : "un métier de la même famille (\(family))"]
+            if season { reasons.append("libre pour toute la période du besoin") }
+            if sameCommune { reasons.append("habite la commune du poste") } else if sameArea { reasons.append("habite le même département") }
+            if licenceNeeded && licence { reasons.append("a le permis B demandé") }
+            if pastHires > 0 { reasons.append("\(pastHires) embauche(s) menée(s) à leur terme") }
+            var flags: [String] = []
+            if let employer { flags.append("En CDI chez \(employer)") }
+            if licenceNeeded && !licence { flags.append("Sans permis B, demandé pour le poste") }
+            if atRisk { flags.append("Un suivi passé signalé à risque") }
+            return PoolMatch(
+                candidateID: try row.get("id"), name: try row.get("name"), commune: try row.get("commune_name"), score: try row.get("score"),
+                reasons: reasons, flags: flags, onBoard: try row.get("on_board"))
+        }
+    }
+}

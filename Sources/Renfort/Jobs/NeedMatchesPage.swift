@@ -1,0 +1,121 @@
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+
+/// The pool's candidates for a need, ranked, each with its reasons and flags, to put on the
+/// board one by one or many at once.
+struct NeedMatchesPage: PageModel {
+    static let template = "jobs/matches"
+
+    struct Row: Sendable {
+        let id: Int64
+        let href: String
+        let name: String
+        let commune: String
+        let reasons: String
+        let flags: [String]
+        let hasFlags: Bool
+        let onBoard: Bool
+        let checked: Bool
+    }
+
+    let layout: Layout
+    let needTitle: String
+    let businessName: String
+    let needHref: String
+    let boardHref: String
+    let editHref: String
+    /// The need's job, or nil: then the page says to give it one first.
+    let job: String?
+    let rows: [Row]
+    let hasRows: Bool
+    let count: Int
+    let limit: Int
+    let action: String
+    let form: FormState<TypedFields>
+
+    /// The matches of need `needID`; nil when it is not the centre's.
+    static func load(needID: Int64, in context: CentreContext, database: Database, form: FormState<TypedFields> = .blank) async throws -> NeedMatchesPage? {
+        try context.require(.adviser)
+        let loaded = try await database.transaction(in: context) { connection -> (JobNeedRecord, [PoolMatch])? in
+            guard let need = try await JobNeedRepository.find(id: needID, businessID: nil, on: connection, logger: context.logger) else { return nil }
+            guard let code = need.romeCode else { return (need, []) }
+            return (need, try await Matching.matches(needID: needID, family: String(code.prefix(3)), code: code, on: connection, logger: context.logger))
+        }
+        guard let (need, matches) = loaded else { return nil }
+        let base = context.base, needHref = "\(base)/besoins/\(needID)"
+        let ticked = form.values.ticked["ids"] ?? [:]
+        return NeedMatchesPage(
+            layout: Layout(title: "Le vivier pour · \(need.title)", session: context.session, membership: context.membership, currentPath: "\(base)/besoins"),
+            needTitle: need.title, businessName: need.businessName, needHref: needHref, boardHref: "\(needHref)/candidatures",
+            editHref: "\(needHref)/modifier", job: need.job?.described ?? need.romeCode,
+            rows: matches.map { match in
+                Row(
+                    id: match.candidateID, href: "\(base)/candidats/\(match.candidateID)", name: match.name, commune: match.commune,
+                    reasons: match.reasons.joined(separator: " ; "), flags: match.flags, hasFlags: !match.flags.isEmpty, onBoard: match.onBoard,
+                    checked: ticked[String(match.candidateID)] == true)
+            },
+            hasRows: !matches.isEmpty, count: matches.count, limit: Matching.limit, action: "\(needHref)/vivier", form: form)
+    }
+}
+
+/// The need's matches: the page, and the candidates ticked put on the board.
+struct MatchingController: Sendable {
+    let services: AppServices
+
+    func addRoutes(to centre: RouterGroup<CentreContext>) {
+        centre.get("besoins/{id}/vivier", use: show)
+        centre.post("besoins/{id}/vivier", use: add)
+    }
+
+    @Sendable func show(request: Request, context: CentreContext) async throws -> Response {
+        try await page(context: context)
+    }
+
+    private func page(context: CentreContext, errors: FormErrors? = nil) async throws -> Response {
+        let form = errors.map { FormState(sent: context.form, errors: $0) } ?? .blank
+        guard let page = try await NeedMatchesPage.load(needID: try context.id(), in: context, database: services.database, form: form)
+        else { throw AppError.notFound }
+        return try services.renderer.render(page, status: errors == nil ? .ok : .unprocessableContent)
+    }
+
+    /// Each candidate ticked goes on the board at « Repéré »; one already there stays as they are
+    /// (sent twice, nothing more is added).
+    @Sendable func add(request: Request, context: CentreContext) async throws -> Response {
+        try context.require(.adviser)
+        let needID = try context.id()
+        let raw = context.form.values("ids")
+        let ids = raw.compactMap { Int64($0) }.filter { $0 > 0 }
+        var errors = FormErrors()
+        if raw.isEmpty { errors.add("ids", "Cochez au moins un candidat à mettre sur le tableau.") }
+        else if ids.count != raw.count { errors.add("ids", "La sélection ne correspond à aucun candidat : rechargez la page.") }
+        else if ids.count > Matching.limit { errors.add("ids", "Au plus \(Matching.limit) candidats à la fois.") }
+        guard errors.isEmpty else { return try await page(context: context, errors: errors) }
+        let now = services.clock.now()
+        let outcome: Result<Int, Matching.Refusal>?
+        do {
+            outcome = try await services.database.transaction(in: context) { connection in
+                try await Matching.addToBoard(
+                    needID: needID, candidates: ids, tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
+            }
+        } catch let refused as Matching.RefusedInTransaction {
+            outcome = .failure(refused.refusal)
+        }
+        switch outcome {
+        case nil: throw AppError.notFound
+        case .failure(.closed(let status)):
+            errors.add("ids", "Ce besoin est «\u{00A0}\(status)\u{00A0}» : on n'y ajoute plus de candidat.")
+            return try await page(context: context, errors: errors)
+        case .failure(.unknownCandidate):
+            errors.add("ids", "Un des candidats cochés n'est plus dans le vivier du centre : rechargez la page.")
+            return try await page(context: context, errors: errors)
+        case .success(let added):
+            return .seeOther(
+                "\(context.base)/besoins/\(needID)/candidatures",
+                saying: added == 0
+                    ? "Ces candidats étaient déjà sur le tableau."
+                    : "\(added) candidat(s) du vivier ajouté(s) au tableau, à l'étape «\u{00A0}\(ApplicationStage.sourced.label)\u{00A0}».")
+        }
+    }
+}
