@@ -256,10 +256,17 @@ def drill_restore():
     adviser = Browser()
     adviser.sign_in("conseiller1@cahors.renfort.test")
     new_candidates(adviser, "Avant", 5)
-    point = f"drill-{int(time.time())}"
-    # The state at the chosen point: no write may fall between the checksums and the point.
-    expected = sh(BACKUP, "checksums", str(primary), env=env)
-    psql(primary, f"SELECT pg_create_restore_point('{point}')")
+    # The state at the chosen point: no write may fall between the checksums and the point. The
+    # servers' own background work (the outbox's delivery of the new records' notices, its
+    # retries) may write at any moment: a point is kept only when the checksums read just
+    # before and just after it are the same.
+    for attempt in range(10):
+        point = f"drill-{int(time.time())}-{attempt}"
+        expected = sh(BACKUP, "checksums", str(primary), env=env)
+        psql(primary, f"SELECT pg_create_restore_point('{point}')")
+        if sh(BACKUP, "checksums", str(primary), env=env) == expected:
+            break
+        time.sleep(1)
     new_candidates(adviser, "Apres", 5)
     psql(primary, "SELECT pg_switch_wal()")
     time.sleep(2)

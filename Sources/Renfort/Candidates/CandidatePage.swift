@@ -49,6 +49,8 @@ struct CandidatePage: PageModel {
     let privacy: CandidatePrivacySection?
     /// Who consulted the record (the latest), and the export of everything held on the person.
     let consultations: ConsultationsSection
+    /// The open needs that fit the person (`Jobs/`).
+    let fits: FittingNeedsSection
     let form: FormState<TypedFields>
 
     /// Record `id` of the centre's pool; nil when it is not the centre's.
@@ -103,6 +105,7 @@ struct CandidatePage: PageModel {
         facts.append(.init(label: "Consentement", value: candidate.consentAt.map { "le \($0.french) : \(candidate.consentScope)" } ?? "aucun"))
         facts.append(.init(label: "À supprimer après le", value: candidate.purgeAfter.french))
         let consultations = try await ConsultationsSection.load(candidateID: id, in: context, database: database)
+        let fits = try await FittingNeedsSection.load(candidate: candidate, in: context, database: database)
         return CandidatePage(
             layout: Layout(title: candidate.fullName, session: context.session, membership: context.membership, currentPath: "\(base)/candidats"),
             name: candidate.fullName, merged: candidate.mergedInto != nil, mergedHref: candidate.mergedInto.map { "\(base)/candidats/\($0)" },
@@ -119,6 +122,6 @@ struct CandidatePage: PageModel {
             privacy: candidate.mergedInto != nil ? nil : privacy.map {
                 CandidatePrivacySection($0, slug: context.membership.centreSlug, base: base, id: id, today: Day(Date()))
             },
-            consultations: consultations, form: form)
+            consultations: consultations, fits: fits, form: form)
     }
 }

@@ -46,24 +46,18 @@ enum Matching {
             -- Each person's hires, once: those ended as planned, a CDI still running, a check-in at risk.
             hires AS (
                 SELECT x.candidate_id,
-                       count(*) FILTER (WHERE x.ended_on IS NOT NULL AND x.end_reason IN ('fixed_term_end', 'mutual_agreement'))::int AS past_hires,
-                       (array_agg(b.name ORDER BY x.start_date DESC, x.id DESC) FILTER (WHERE x.contract_kind = 'cdi' AND x.ended_on IS NULL))[1] AS cdi_employer,
-                       bool_or(EXISTS (SELECT 1 FROM check_ins k WHERE k.tenant_id = x.tenant_id AND k.placement_id = x.id AND k.status = 'at_risk')) AS at_risk
+                       count(*) FILTER (WHERE x.ended_on IS NOT NULL AND x.end_reason IN ('\(EndReason.fixedTermEnd.rawValue)', '\(EndReason.mutualAgreement.rawValue)'))::int AS past_hires,
+                       (array_agg(b.name ORDER BY x.start_date DESC, x.id DESC) FILTER (WHERE x.contract_kind = '\(ContractKind.cdi.rawValue)' AND x.ended_on IS NULL))[1] AS cdi_employer,
+                       bool_or(EXISTS (SELECT 1 FROM check_ins k WHERE k.tenant_id = x.tenant_id AND k.placement_id = x.id AND k.status = '\(CheckIn.Status.atRisk.rawValue)')) AS at_risk
                 FROM placements x JOIN businesses b ON b.tenant_id = x.tenant_id AND b.id = x.business_id
                 WHERE x.candidate_id IN (SELECT candidate_id FROM pool)
                 GROUP BY x.candidate_id),
             -- Those free for the whole of the need's window: dated, or every year (moved to the
             -- need's year, or the year before for a window across the new year).
             free AS (
-                SELECT DISTINCT w.candidate_id
-                FROM candidate_availability w CROSS JOIN need
-                CROSS JOIN LATERAL (VALUES (extract(year FROM need.from_day)::int - extract(year FROM w.starts_on)::int)) AS gap (years)
-                CROSS JOIN LATERAL (VALUES (0), (-1)) AS shift (years)
+                SELECT DISTINCT w.candidate_id FROM candidate_availability w CROSS JOIN need
                 WHERE w.candidate_id IN (SELECT candidate_id FROM pool)
-                  AND CASE WHEN w.every_year
-                      THEN (w.starts_on + make_interval(years => gap.years + shift.years))::date <= need.from_day
-                           AND (w.ends_on + make_interval(years => gap.years + shift.years))::date >= need.to_day
-                      ELSE shift.years = 0 AND w.starts_on <= need.from_day AND w.ends_on >= need.to_day END),
+                  AND window_covers(w.starts_on, w.ends_on, w.every_year, need.from_day, need.to_day)),
             board AS (SELECT a.candidate_id FROM applications a, need WHERE a.need_id = need.id),
             facts AS (
                 SELECT c.id, c.first_name || ' ' || c.last_name AS name, c.commune_name, p.same_job, c.driving_licence,
@@ -114,7 +108,7 @@ enum Matching {
     struct RefusedInTransaction: Error { let refusal: Refusal }
 
     /// The matches of need `needID` (empty when it has no ROME code), in the caller's transaction.
-    static func matches(needID: Int64, family: String, code: String, on connection: PostgresConnection, logger: Logger) async throws -> [PoolMatch] {
+    static func matches(needID: Int64, code: String, on connection: PostgresConnection, logger: Logger) async throws -> [PoolMatch] {
         var binds = PostgresBindings()
         binds.append(needID)
         binds.append(limit)
@@ -124,11 +118,8 @@ enum Matching {
             let sameCommune: Bool = try row.get("same_commune"), sameArea: Bool = try row.get("same_area")
             let licence: Bool = try row.get("driving_licence"), licenceNeeded: Bool = try row.get("licence_needed")
             let pastHires: Int = try row.get("past_hires"), employer: String? = try row.get("cdi_employer"), atRisk: Bool = try row.get("at_risk")
-            var reasons: [String] = [sameJob ? "le même métier (\(code))" : "un métier de la même famille (\(family))"]
-            if season { reasons.append("libre pour toute la période du besoin") }
-            if sameCommune { reasons.append("habite la commune du poste") } else if sameArea { reasons.append("habite le même département") }
-            if licenceNeeded && licence { reasons.append("a le permis B demandé") }
-            if pastHires > 0 { reasons.append("\(pastHires) embauche(s) menée(s) à leur terme") }
+            let reasons = Self.reasons(
+                sameJob: sameJob, code: code, season: season, sameCommune: sameCommune, sameArea: sameArea, licence: licenceNeeded && licence, pastHires: pastHires)
             var flags: [String] = []
             if let employer { flags.append("En CDI chez \(employer)") }
             if licenceNeeded && !licence { flags.append("Sans permis B, demandé pour le poste") }
@@ -137,5 +128,67 @@ enum Matching {
                 candidateID: try row.get("id"), name: try row.get("name"), commune: try row.get("commune_name"), score: try row.get("score"),
                 reasons: reasons, flags: flags, onBoard: try row.get("on_board"))
         }
+    }
+
+    // MARK: The needs that fit a candidate
+
+    /// An open need of the centre in the family of one of a candidate's jobs.
+    struct NeedMatch: Sendable, Equatable {
+        let needID: Int64
+        let title: String
+        let businessName: String
+        let reasons: [String]
+        let flags: [String]
+        let onBoard: Bool
+    }
+
+    enum NeedsStatement: StatementText {
+        static let sql = """
+            WITH me AS (SELECT c.id, c.commune_insee, c.commune_key, c.driving_licence FROM candidates c WHERE c.id = $1),
+                 mine AS (SELECT k.rome_code FROM candidate_jobs k WHERE k.candidate_id = $1),
+                 open AS (
+                     SELECT n.id, n.title, b.name AS business_name, n.rome_code, n.driving_licence AS licence_needed,
+                            n.place_insee, name_folded(n.place_name) AS place, n.submitted_at,
+                            coalesce(n.season_start, n.wished_start) AS from_day, coalesce(n.season_end, n.end_date, n.wished_start) AS to_day
+                     FROM job_needs n JOIN businesses b ON b.tenant_id = n.tenant_id AND b.id = n.business_id
+                     WHERE n.status = ANY ($2::text[]) AND left(n.rome_code, 3) IN (SELECT left(rome_code, 3) FROM mine))
+            SELECT o.id, o.title, o.business_name, o.rome_code, o.licence_needed, me.driving_licence,
+                   o.rome_code IN (SELECT rome_code FROM mine) AS same_job,
+                   EXISTS (SELECT 1 FROM candidate_availability w WHERE w.candidate_id = me.id
+                           AND window_covers(w.starts_on, w.ends_on, w.every_year, o.from_day, o.to_day)) AS season,
+                   coalesce(me.commune_insee = o.place_insee, false) OR coalesce(me.commune_key = o.place, false) AS same_commune,
+                   coalesce(left(me.commune_insee, 2) = left(o.place_insee, 2), false) AS same_area,
+                   EXISTS (SELECT 1 FROM applications a WHERE a.need_id = o.id AND a.candidate_id = me.id) AS on_board
+            FROM open o CROSS JOIN me
+            ORDER BY same_job DESC, season DESC, same_commune DESC, same_area DESC, o.submitted_at DESC, o.id DESC
+            LIMIT 20
+            """
+    }
+
+    /// The open needs that fit candidate `candidateID`, the best first, by the same reasons as the pool's.
+    static func needs(candidateID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [NeedMatch] {
+        var binds = PostgresBindings()
+        binds.append(candidateID)
+        binds.append(NeedStatus.allCases.filter(\.isOpen).map(\.rawValue))
+        return try await connection.rows(Prepared<NeedsStatement>(binds), logger: logger).map { plain in
+            let row = plain.makeRandomAccess()
+            let code: String = try row.get("rome_code"), licenceNeeded: Bool = try row.get("licence_needed"), licence: Bool = try row.get("driving_licence")
+            let reasons = Self.reasons(
+                sameJob: try row.get("same_job"), code: code, season: try row.get("season"), sameCommune: try row.get("same_commune"),
+                sameArea: try row.get("same_area"), licence: licenceNeeded && licence, pastHires: 0)
+            return NeedMatch(
+                needID: try row.get("id"), title: try row.get("title"), businessName: try row.get("business_name"), reasons: reasons,
+                flags: licenceNeeded && !licence ? ["Sans permis B, demandé pour le poste"] : [], onBoard: try row.get("on_board"))
+        }
+    }
+
+    /// Why a person fits a need, as both lists say it.
+    static func reasons(sameJob: Bool, code: String, season: Bool, sameCommune: Bool, sameArea: Bool, licence: Bool, pastHires: Int) -> [String] {
+        var reasons: [String] = [sameJob ? "le même métier (\(code))" : "un métier de la même famille (\(code.prefix(3)))"]
+        if season { reasons.append("libre pour toute la période du besoin") }
+        if sameCommune { reasons.append("habite la commune du poste") } else if sameArea { reasons.append("habite le même département") }
+        if licence { reasons.append("a le permis B demandé") }
+        if pastHires > 0 { reasons.append("\(pastHires) embauche(s) menée(s) à leur terme") }
+        return reasons
     }
 }

@@ -41,7 +41,7 @@ struct NeedMatchesPage: PageModel {
         let loaded = try await database.transaction(in: context) { connection -> (JobNeedRecord, [PoolMatch])? in
             guard let need = try await JobNeedRepository.find(id: needID, businessID: nil, on: connection, logger: context.logger) else { return nil }
             guard let code = need.romeCode else { return (need, []) }
-            return (need, try await Matching.matches(needID: needID, family: String(code.prefix(3)), code: code, on: connection, logger: context.logger))
+            return (need, try await Matching.matches(needID: needID, code: code, on: connection, logger: context.logger))
         }
         guard let (need, matches) = loaded else { return nil }
         let base = context.base, needHref = "\(base)/besoins/\(needID)"

@@ -54,7 +54,7 @@ import Testing
             let w = try await Self.world(database)
             let matches = try await database.asOwner { client in
                 try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: w.centre, logger: TestEnvironment.logger) { connection in
-                    try await Matching.matches(needID: w.need, family: "G16", code: "G1602", on: connection, logger: TestEnvironment.logger)
+                    try await Matching.matches(needID: w.need, code: "G1602", on: connection, logger: TestEnvironment.logger)
                 }
             }
             #expect(matches.map(\.name) == ["Alice Martin", "Bruno Martin", "Chloé Martin", "Émile Martin"])
@@ -118,6 +118,30 @@ import Testing
             let outsider = browser.fresh()
             try await outsider.signIn("conseil@figeac.test")
             #expect(try await outsider.get("/c/figeac/besoins/\(w.need)/vivier").status == .notFound)
+        }
+    }
+
+    @Test func aCandidatesRecordListsTheOpenNeedsThatFitThem() async throws {
+        try await TestApp.run { browser, database in
+            let w = try await Self.world(database)
+            let make = Factory(database: database)
+            try await browser.signIn("conseil@essai.test")
+            let alice = try await browser.get("/c/essai/candidats/\(w.people["Alice"]!)")
+            #expect(alice.text.contains("Besoins ouverts qui lui correspondent"))
+            #expect(alice.text.contains("Cuisinier ou cuisinière (été)"))
+            #expect(alice.text.contains("le même métier (G1602) ; libre pour toute la période du besoin ; habite la commune du poste ; a le permis B demandé"))
+            let chloe = try await browser.get("/c/essai/candidats/\(w.people["Chloé"]!)")
+            #expect(chloe.text.contains("Sans permis B, demandé pour le poste"))
+            let denis = try await browser.get("/c/essai/candidats/\(w.people["Denis"]!)")
+            #expect(denis.text.contains("Aucun besoin ouvert du centre dans la famille de ses métiers"))
+            let nobody = try await make.candidate(centre: w.centre, firstName: "Nina", email: "nina@exemple.test")
+            #expect(try await browser.get("/c/essai/candidats/\(nobody)").text.contains("Indiquez les métiers que la personne recherche"))
+            // Its button puts her on the board; then the record says so.
+            #expect(try await browser.post("/c/essai/besoins/\(w.need)/candidatures", [("candidate_id", String(w.people["Alice"]!))]).status == .seeOther)
+            #expect(try await browser.get("/c/essai/candidats/\(w.people["Alice"]!)").text.contains("déjà sur le tableau"))
+            // A need closed is no longer proposed.
+            try await make.execute(centre: w.centre, "UPDATE job_needs SET status = 'cancelled', cancel_reason = 'plus besoin' WHERE id = \(w.need)")
+            #expect(!(try await browser.get("/c/essai/candidats/\(w.people["Bruno"]!)").text.contains("Cuisinier ou cuisinière (été)")))
         }
     }
 

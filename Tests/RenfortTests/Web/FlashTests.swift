@@ -213,6 +213,14 @@ import Testing
                     "\(c)/mon-espace/candidatures/{id}/retrait", try await person.post("/c/essai/mon-espace/candidatures/\(own)/retrait", [("confirm", "1")]),
                     person, "Votre candidature est retirée")
 
+                // The pool's matches for a need: the ticked put on its board.
+                let fitting = try await make.need(centre: centre, business: business, title: "Cuisinier (vivier)")
+                try await make.execute(centre: centre, "UPDATE job_needs SET rome_code = 'G1602' WHERE id = \(fitting)")
+                try await desk.get("/c/essai/besoins/\(fitting)/vivier")
+                try await says(
+                    "\(c)/besoins/{id}/vivier", try await desk.post("/c/essai/besoins/\(fitting)/vivier", [("ids", String(candidate))]), desk,
+                    "1 candidat(s) du vivier ajouté(s) au tableau")
+
                 let missing = Set(patterns).subtracting(covered).subtracting(Self.withoutMessage)
                 #expect(missing.isEmpty, "POST routes not checked for their message: \(missing.sorted())")
             }

@@ -33,6 +33,8 @@ import Testing
         "/c/{centre}/consentement/{token}", "/c/{centre}/candidats/{id}/consentement",
         // The board's « Écrire à la sélection » (a button of the selection's form: its fields are walked with « rejeter »).
         "/c/{centre}/besoins/{id}/candidatures/ecrire",
+        // The pool's matches for a need: boxes to tick only (kept when it comes back: MatchingTests).
+        "/c/{centre}/besoins/{id}/vivier",
     ]
 
     /// Every POST route of the router, written `/c/{centre}/…`.
