@@ -58,12 +58,15 @@ enum CandidateSeasons {
 
     /// The jobs typed in the three fields, matched against the referential (`JobTitles`).
     static func readJobs(from form: FormData, errors: inout FormErrors, database: Database, logger: Logger) async throws -> [RomeJob] {
-        var jobs: [RomeJob] = []
-        for row in rows {
-            let (job, jobErrors) = try await JobTitles.read(jobField(row), label: "Métier \(row)", from: form, database: database, logger: logger)
-            errors.absorb(jobErrors)
-            if let job, !jobs.contains(where: { $0.code == job.code && $0.appellationID == job.appellationID }) { jobs.append(job) }
+        let (jobs, found) = try await database.withConnection(logger: logger) { connection -> ([RomeJob], FormErrors) in
+            var jobs: [RomeJob] = [], found = FormErrors()
+            for row in rows {
+                let job = try await JobTitles.read(jobField(row), label: "Métier \(row)", from: form, errors: &found, on: connection, logger: logger)
+                if let job, !jobs.contains(job) { jobs.append(job) }
+            }
+            return (jobs, found)
         }
+        errors.absorb(found)
         return jobs
     }
 

@@ -93,19 +93,18 @@ enum Matching {
     ) async throws -> Result<Int, Refusal>? {
         guard let need = try await JobNeedRepository.find(id: needID, businessID: nil, forUpdate: true, on: connection, logger: logger) else { return nil }
         guard need.status.isOpen else { return .failure(.closed(need.status.label)) }
+        let wanted = Set(candidates).sorted()
+        let inPool = try await connection.values(
+            "SELECT id FROM candidates WHERE id = ANY (\(wanted)) AND merged_into IS NULL AND erased_at IS NULL", as: Int64.self, logger: logger)
+        guard inPool.count == wanted.count else { return .failure(.unknownCandidate) }
         var added = 0
-        for id in Set(candidates).sorted() {
-            guard let candidate = try await CandidateRepository.find(id: id, on: connection, logger: logger), candidate.mergedInto == nil, candidate.erasedAt == nil
-            else { throw RefusedInTransaction(refusal: .unknownCandidate) }
+        for id in wanted {
             if try await ApplicationRepository.create(needID: needID, candidateID: id, tenantID: tenantID, actorID: actorID, now: now, on: connection, logger: logger) != nil {
                 added += 1
             }
         }
         return .success(added)
     }
-
-    /// Thrown to roll back what was added before a candidate found missing.
-    struct RefusedInTransaction: Error { let refusal: Refusal }
 
     /// The matches of need `needID` (empty when it has no ROME code), in the caller's transaction.
     static func matches(needID: Int64, code: String, on connection: PostgresConnection, logger: Logger) async throws -> [PoolMatch] {

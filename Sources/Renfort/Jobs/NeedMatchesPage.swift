@@ -93,14 +93,9 @@ struct MatchingController: Sendable {
         else if ids.count > Matching.limit { errors.add("ids", "Au plus \(Matching.limit) candidats à la fois.") }
         guard errors.isEmpty else { return try await page(context: context, errors: errors) }
         let now = services.clock.now()
-        let outcome: Result<Int, Matching.Refusal>?
-        do {
-            outcome = try await services.database.transaction(in: context) { connection in
-                try await Matching.addToBoard(
-                    needID: needID, candidates: ids, tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
-            }
-        } catch let refused as Matching.RefusedInTransaction {
-            outcome = .failure(refused.refusal)
+        let outcome = try await services.database.transaction(in: context) { connection in
+            try await Matching.addToBoard(
+                needID: needID, candidates: ids, tenantID: context.tenantID, actorID: context.user.id, now: now, on: connection, logger: context.logger)
         }
         switch outcome {
         case nil: throw AppError.notFound
