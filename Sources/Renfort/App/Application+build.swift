@@ -94,6 +94,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, replic
     ConsentController(services: services).addRoutes(root: router, centre: centre)
     PipelineController(services: services).addRoutes(to: centre)
     MatchingController(services: services).addRoutes(to: centre)
+    RehireController(services: services).addRoutes(to: centre)
     PlacementController(services: services).addRoutes(to: centre)
     RejectionReasonsController(services: services).addRoutes(to: centre)
     FollowUpController(services: services).addRoutes(to: centre)

@@ -37,11 +37,12 @@ struct DashboardTables {
 
     func table(_ id: String) -> FigureTable? { all.first { $0.id == id } }
 
-    private func placementsHref(business: String? = nil, contract: String? = nil, from: String? = nil, to: String? = nil) -> String? {
+    private func placementsHref(business: String? = nil, contract: String? = nil, from: String? = nil, to: String? = nil, hiredAgain: Bool = false) -> String? {
         guard let links else { return nil }
         var items = ["du=\(from ?? self.from)", "au=\(to ?? self.to)"]
         if let business, let id = businessIDs[business] { items.append("entreprise=\(id)") }
         if let contract = contract ?? filter.contract?.rawValue { items.append("contrat=\(contract)") }
+        if hiredAgain { items.append("reembauches=1") }
         return "\(links)/embauches?" + items.joined(separator: "&")
     }
 
@@ -69,7 +70,7 @@ struct DashboardTables {
         rows.append(row("Contrats courts suivis d'un emploi durable", .percent(m.fixed_term_followed_by_durable_job_rate),
                         "\(m.fixed_term_followed_by_durable_job) sur \(m.fixed_term_contracts_over) contrats à durée déterminée terminés"))
         rows.append(row("Embauches saisonnières", .count(m.seasonal_placements, href: placementsHref(contract: "seasonal_cdd")), "CDD saisonniers commencés sur la période"))
-        rows.append(row("Saisonniers réembauchés", .count(m.seasonal_workers_hired_again), "personnes déjà recrutées pour une saison précédente"))
+        rows.append(row("Saisonniers réembauchés", .count(m.seasonal_workers_hired_again, href: placementsHref(contract: ContractKind.seasonalCDD.rawValue, hiredAgain: true)), "personnes déjà recrutées pour une saison précédente"))
         return FigureTable(
             id: "indicateurs", title: "Indicateurs", caption: "Les indicateurs de la période",
             columns: [.init(label: "Indicateur", csvName: "indicateur", numeric: false), .init(label: "Valeur", csvName: "valeur", numeric: true),

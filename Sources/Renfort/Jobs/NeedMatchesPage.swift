@@ -26,6 +26,7 @@ struct NeedMatchesPage: PageModel {
     let needHref: String
     let boardHref: String
     let editHref: String
+    let rehireHref: String
     /// The need's job, or nil: then the page says to give it one first.
     let job: String?
     let rows: [Row]
@@ -49,7 +50,7 @@ struct NeedMatchesPage: PageModel {
         return NeedMatchesPage(
             layout: Layout(title: "Le vivier pour · \(need.title)", session: context.session, membership: context.membership, currentPath: "\(base)/besoins"),
             needTitle: need.title, businessName: need.businessName, needHref: needHref, boardHref: "\(needHref)/candidatures",
-            editHref: "\(needHref)/modifier", job: need.job?.described ?? need.romeCode,
+            editHref: "\(needHref)/modifier", rehireHref: "\(needHref)/saisonniers", job: need.job?.described ?? need.romeCode,
             rows: matches.map { match in
                 Row(
                     id: match.candidateID, href: "\(base)/candidats/\(match.candidateID)", name: match.name, commune: match.commune,

@@ -8,6 +8,7 @@ enum MessageKind: String, CaseIterable, Sendable, PostgresDecodable {
     case refusal = "refus"
     case offer = "proposition"
     case season = "saison"
+    case rehire = "reembauche"
     case free = "libre"
 
     var label: String {
@@ -17,6 +18,7 @@ enum MessageKind: String, CaseIterable, Sendable, PostgresDecodable {
         case .refusal: "Candidature non retenue, sans le motif"
         case .offer: "Proposition d'embauche"
         case .season: "Êtes-vous disponible cette saison ?"
+        case .rehire: "Une nouvelle saison (anciens saisonniers)"
         case .free: "Message libre"
         }
     }
@@ -27,7 +29,7 @@ enum MessageKind: String, CaseIterable, Sendable, PostgresDecodable {
         switch self {
         case .invitation: return common + [.job, .business, .interviewDate, .place]
         case .refusalWithReason: return common + [.job, .business, .reason]
-        case .refusal, .offer: return common + [.job, .business]
+        case .refusal, .offer, .rehire: return common + [.job, .business]
         case .season, .free: return common
         }
     }
@@ -106,6 +108,19 @@ enum MessageKind: String, CaseIterable, Sendable, PostgresDecodable {
                     {centre}
                     """,
                 sms: "Bonjour {prénom}, êtes-vous disponible cette saison ? Des entreprises recrutent près de {commune}. Répondez-nous ou appelez-nous. {conseiller}, {centre}")
+        case .rehire:
+            MessageText(
+                subject: "Une nouvelle saison chez {entreprise} ?",
+                body: """
+                    Bonjour {prénom},
+
+                    Vous avez travaillé une saison avec nous et tout s'était bien passé. {entreprise} recrute de nouveau pour la saison qui vient : {poste}. Seriez-vous disponible ? Répondez à ce message ou appelez-nous : nous vous dirons les dates et les conditions.
+
+                    Bien cordialement,
+                    {conseiller}
+                    {centre}
+                    """,
+                sms: "Bonjour {prénom}, {entreprise} recrute de nouveau pour la saison : {poste}. Êtes-vous disponible ? Répondez-nous. {conseiller}, {centre}")
         case .free:
             MessageText(
                 subject: "Un message de {centre}",

@@ -44,6 +44,7 @@ struct BoardPage: PageModel {
     let addAction: String
     /// The pool's candidates ranked for this need (`NeedMatchesPage`).
     let matchesHref: String
+    let rehireHref: String
     let bulkAction: String
     /// The rejection reasons and the stages as `<option>`s (`HTML.options`).
     let reasonOptions: String
@@ -201,6 +202,7 @@ extension BoardPage {
         self.listHref = "\(boardHref)?vue=liste"
         self.addAction = boardHref
         self.matchesHref = "\(base)/besoins/\(needID)/vivier"
+        self.rehireHref = "\(base)/besoins/\(needID)/saisonniers"
         self.bulkAction = "\(boardHref)/rejeter"
         self.reasonOptions = HTML.options(board.reasons.map { Option(value: String($0.id), label: $0.label, selected: bulk.has("reason_id", String($0.id))) })
         (refusalOptions, writeAction, templateOptions) = Self.messageOptions(boardHref: boardHref, form: form)
@@ -226,7 +228,7 @@ extension BoardPage: MustacheFields {
         [
             "layout": layout, "needTitle": needTitle, "businessName": businessName, "needHref": needHref, "columns": columns,
             "endedCount": endedCount, "listView": listView, "rows": rows, "boardHref": boardHref, "listHref": listHref,
-            "addAction": addAction, "matchesHref": matchesHref, "bulkAction": bulkAction, "reasonOptions": reasonOptions, "search": search,
+            "addAction": addAction, "matchesHref": matchesHref, "rehireHref": rehireHref, "bulkAction": bulkAction, "reasonOptions": reasonOptions, "search": search,
             "refusalOptions": refusalOptions, "writeAction": writeAction, "templateOptions": templateOptions, "found": found,
             "searched": searched, "total": total, "more": more, "stageOptions": stageOptions, "page": page, "pages": pages,
             "previousHref": previousHref as Any, "nextHref": nextHref as Any, "form": form,

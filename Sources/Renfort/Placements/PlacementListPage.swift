@@ -25,6 +25,7 @@ struct PlacementListPage: PageModel {
     let contractKinds: [Option]
     let from: String
     let to: String
+    let hiredAgain: Bool
     let page: Int
     let nextHref: String?
     let previousHref: String?
@@ -35,6 +36,9 @@ struct PlacementListPage: PageModel {
         var contract: ContractKind?
         var from: Day?
         var to: Day?
+        /// Only the seasonal hires of people hired for an earlier season: the figure
+        /// « Saisonniers réembauchés » (the same condition as `CentreFigures`).
+        var hiredAgain = false
         var page = 1
 
         init(query: [String: String]) {
@@ -42,6 +46,7 @@ struct PlacementListPage: PageModel {
             contract = query["contrat"].flatMap { ContractKind(rawValue: $0) }
             from = query["du"].flatMap { Day(iso: $0) }
             to = query["au"].flatMap { Day(iso: $0) }
+            hiredAgain = query["reembauches"] == "1"
             page = min(max(query["page"].flatMap { Int($0) } ?? 1, 1), 10_000)
         }
     }
@@ -54,7 +59,7 @@ struct PlacementListPage: PageModel {
         let (placements, businesses) = try await database.transaction(in: context) { connection in
             (
                 try await PlacementRepository.list(
-                    businessID: filter.business, contract: filter.contract, from: filter.from, to: filter.to, limit: pageSize + 1,
+                    businessID: filter.business, contract: filter.contract, from: filter.from, to: filter.to, hiredAgain: filter.hiredAgain, limit: pageSize + 1,
                     offset: (filter.page - 1) * pageSize, on: connection, logger: context.logger),
                 businessScope == nil ? try await BusinessRepository.members(on: connection, logger: context.logger) : []
             )
@@ -76,7 +81,7 @@ struct PlacementListPage: PageModel {
             isEmpty: shown.isEmpty, isAdviser: businessScope == nil,
             businesses: businesses.map { Option(value: String($0.id), label: $0.name, selected: $0.id == filter.business) },
             contractKinds: Option.all(ContractKind.self, chosen: filter.contract?.rawValue, label: \.label),
-            from: filter.from?.iso ?? "", to: filter.to?.iso ?? "", page: filter.page,
+            from: filter.from?.iso ?? "", to: filter.to?.iso ?? "", hiredAgain: filter.hiredAgain, page: filter.page,
             nextHref: placements.count > pageSize ? pageLink(filter.page + 1) : nil,
             previousHref: filter.page > 1 ? pageLink(filter.page - 1) : nil)
     }

@@ -34,15 +34,21 @@ enum PlacementRepository {
 
     /// A page of placements, the latest start first.
     static func list(
-        businessID: Int64?, contract: ContractKind?, from: Day?, to: Day?, limit: Int, offset: Int, on connection: PostgresConnection, logger: Logger
+        businessID: Int64?, contract: ContractKind?, from: Day?, to: Day?, hiredAgain: Bool = false, limit: Int, offset: Int,
+        on connection: PostgresConnection, logger: Logger
     ) async throws -> [Placement] {
-        try await connection.rows(
+        let seasonal = ContractKind.seasonalCDD.rawValue
+        return try await connection.rows(
             """
             \(unescaped: select)
             WHERE (\(businessID)::bigint IS NULL OR p.business_id = \(businessID))
               AND (\(contract?.rawValue)::text IS NULL OR p.contract_kind = \(contract?.rawValue))
               AND (\(from)::date IS NULL OR p.start_date >= \(from)::date)
               AND (\(to)::date IS NULL OR p.start_date <= \(to)::date)
+              AND (NOT \(hiredAgain) OR (p.contract_kind = \(seasonal) AND EXISTS (
+                  SELECT 1 FROM placements e
+                  WHERE e.tenant_id = p.tenant_id AND e.candidate_id = p.candidate_id AND e.contract_kind = \(seasonal)
+                    AND e.id <> p.id AND e.start_date < p.start_date AND coalesce(e.ended_on, e.end_date, e.start_date) < p.start_date)))
             ORDER BY p.start_date DESC, p.id DESC LIMIT \(limit) OFFSET \(offset)
             """, logger: logger, placement)
     }

@@ -60,7 +60,7 @@ import Testing
             let list = try await browser.get("/c/cahors/parametres/messages")
             #expect(list.status == .ok)
             for kind in MessageKind.allCases { #expect(list.text.contains(HTML.escape(kind.label))) }
-            #expect(list.text.components(separatedBy: "texte par défaut").count == 7)
+            #expect(list.text.components(separatedBy: "texte par défaut").count == MessageKind.allCases.count + 1)
 
             let path = "/c/cahors/parametres/messages/saison"
             let page = try await browser.get(path)
@@ -95,7 +95,7 @@ import Testing
             #expect(try await browser.post(path, fields).status == .seeOther)
             let edited = try await browser.get("/c/cahors/parametres/messages")
             #expect(edited.text.contains("La saison à {commune}"))
-            #expect(edited.text.components(separatedBy: "texte par défaut").count == 6)
+            #expect(edited.text.components(separatedBy: "texte par défaut").count == MessageKind.allCases.count)
             let figeac = browser.fresh()
             try await figeac.signIn("conseil@figeac.test")
             #expect(try await figeac.get("/c/figeac/parametres/messages/saison").text.contains("Êtes-vous disponible cette saison ?"))

@@ -221,6 +221,26 @@ import Testing
                     "\(c)/besoins/{id}/vivier", try await desk.post("/c/essai/besoins/\(fitting)/vivier", [("ids", String(candidate))]), desk,
                     "1 candidat(s) du vivier ajouté(s) au tableau")
 
+                // Last season's people: a picker of 2025 whose season went well, invited back.
+                let past = try await make.need(
+                    centre: centre, business: business, title: "Cueilleurs (2025)", contract: .seasonalCDD,
+                    start: Day(year: 2025, month: 9, day: 1), end: Day(year: 2025, month: 10, day: 31))
+                let picker = try await make.candidate(centre: centre, firstName: "Paul", email: "paul@exemple.test")
+                let season = try await make.placement(
+                    centre: centre, need: past, candidate: picker, actor: adviser, contract: .seasonalCDD,
+                    start: Day(year: 2025, month: 9, day: 1), end: Day(year: 2025, month: 10, day: 31))
+                try await make.execute(centre: centre, """
+                    UPDATE check_ins SET done_on = due_on, done_by = \(adviser), contacted = 'both', channel = 'phone', status = 'on_track'
+                    WHERE placement_id = \(season)
+                    """)
+                let next = try await make.need(
+                    centre: centre, business: business, title: "Cueilleurs (2027)", contract: .seasonalCDD,
+                    start: Day(year: 2027, month: 9, day: 1), end: Day(year: 2027, month: 10, day: 31))
+                try await desk.get("/c/essai/besoins/\(next)/saisonniers")
+                try await says(
+                    "\(c)/besoins/{id}/saisonniers", try await desk.post("/c/essai/besoins/\(next)/saisonniers", [("ids", String(picker))]), desk,
+                    "1 ancien(s) saisonnier(s) ajouté(s) au tableau")
+
                 let missing = Set(patterns).subtracting(covered).subtracting(Self.withoutMessage)
                 #expect(missing.isEmpty, "POST routes not checked for their message: \(missing.sorted())")
             }

@@ -35,6 +35,8 @@ import Testing
         "/c/{centre}/besoins/{id}/candidatures/ecrire",
         // The pool's matches for a need: boxes to tick only (kept when it comes back: MatchingTests).
         "/c/{centre}/besoins/{id}/vivier",
+        // Last season's people for a need: boxes to tick only (kept when it comes back: RehiringTests).
+        "/c/{centre}/besoins/{id}/saisonniers",
     ]
 
     /// Every POST route of the router, written `/c/{centre}/…`.

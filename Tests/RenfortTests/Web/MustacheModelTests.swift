@@ -84,7 +84,7 @@ extension MustacheModelTests {
             BoardPage(
                 layout: Layout(title: "T", session: session, currentPath: "/"), needTitle: "Besoin", businessName: "Entreprise",
                 needHref: "/b", columns: [], endedCount: 2, listView: true, rows: "<tr></tr>", boardHref: "/t", listHref: "/l",
-                addAction: "/a", matchesHref: "/v", bulkAction: "/r", reasonOptions: "<option value=\"1\">Motif</option>",
+                addAction: "/a", matchesHref: "/v", rehireHref: "/s", bulkAction: "/r", reasonOptions: "<option value=\"1\">Motif</option>",
                 refusalOptions: "<option value=\"refus\">Refus</option>", writeAction: "/e", templateOptions: "<option value=\"libre\">Libre</option>", search: "q",
                 found: [BoardPage.FoundCandidate(id: 1, name: "N", commune: "C", cdi: "En CDI chez E")], searched: true, total: 3, more: false,
                 stageOptions: "", page: 1, pages: 1, previousHref: nil, nextHref: "/n",
