@@ -95,6 +95,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, replic
     PipelineController(services: services).addRoutes(to: centre)
     MatchingController(services: services).addRoutes(to: centre)
     RehireController(services: services).addRoutes(to: centre)
+    SeasonsController(services: services).addRoutes(to: centre)
     PlacementController(services: services).addRoutes(to: centre)
     RejectionReasonsController(services: services).addRoutes(to: centre)
     FollowUpController(services: services).addRoutes(to: centre)

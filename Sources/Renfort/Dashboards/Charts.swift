@@ -47,7 +47,7 @@ enum Charts {
         return lines
     }
 
-    private static func open(id: String, width: Int, height: Int, title: String, description: String) -> String {
+    static func open(id: String, width: Int, height: Int, title: String, description: String) -> String {
         """
         <svg class="chart" viewBox="0 0 \(width) \(height)" role="img" aria-labelledby="\(id)-titre \(id)-desc" xmlns="http://www.w3.org/2000/svg">\
         <title id="\(id)-titre">\(HTML.escape(title))</title><desc id="\(id)-desc">\(HTML.escape(description))</desc>

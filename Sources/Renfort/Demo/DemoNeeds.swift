@@ -28,6 +28,19 @@ enum DemoNeeds {
         let status: NeedStatus
         let submittedDaysAgo: Int
         let description: String
+        /// A season of the calendar rather than of today: the one of this (month, day) still
+        /// running or to come, so that the demo's combination of seasons always holds.
+        var anchor: (month: Int, day: Int)? = nil
+    }
+
+    /// The season starting on `month`/`day` and lasting `days` that is running on `today`, or
+    /// else the next one.
+    static func season(month: Int, day: Int, lasting days: Int, around today: Day) -> Day {
+        for year in [today.year - 1, today.year] {
+            let start = Day(year: year, month: month, day: day)
+            if start.adding(days: days) >= today { return start }
+        }
+        return Day(year: today.year + 1, month: month, day: day)
     }
 
     static let needs: [Need] = [
@@ -45,8 +58,11 @@ enum DemoNeeds {
         Need(business: 4, title: "Auxiliaire de vie (remplacement)", rome: "K1302", contract: .cdd, hours: 35, positions: 1, filled: 0, startInDays: -20, lengthInDays: 90, seasonal: false, place: "Cahors", pay: (1870, 1870), skills: "DEAES souhaité", licence: true, otherLicences: "", created: false, hard: [], housing: false, status: .cancelled, submittedDaysAgo: 50, description: "Remplacement d'un congé maternité."),
         Need(business: 5, title: "Opérateur ou opératrice de production", rome: "H3302", contract: .cdi, hours: 35, positions: 2, filled: 1, startInDays: -60, lengthInDays: nil, seasonal: false, place: "Castelnau-Montratier", pay: (1870, 1950), skills: "Hygiène alimentaire, travail en équipe", licence: false, otherLicences: "", created: true, hard: [.transport], housing: false, status: .partlyFilled, submittedDaysAgo: 100, description: "Fabrication de conserves fines, travail en 2x8."),
         Need(business: 5, title: "Conducteur ou conductrice de ligne (temps partagé)", rome: "H2102", contract: .sharedTime, hours: 35, positions: 1, filled: 0, startInDays: 40, lengthInDays: nil, seasonal: false, place: "Castelnau-Montratier", pay: (2000, 2200), skills: "Réglage et conduite de ligne de conditionnement", licence: true, otherLicences: "", created: true, hard: [.rareSkill], housing: false, status: .qualified, submittedDaysAgo: 15, description: "Poste partagé avec une autre entreprise agroalimentaire via le groupement d'employeurs du Quercy."),
-        Need(business: 5, title: "Saisonniers de conserverie", rome: "H3302", contract: .seasonalCDD, hours: 35, positions: 3, filled: 0, startInDays: 200, lengthInDays: 60, seasonal: true, place: "Castelnau-Montratier", pay: (1870, 1870), skills: "", licence: false, otherLicences: "", created: false, hard: [], housing: false, status: .submitted, submittedDaysAgo: 1, description: "Pic de production des fêtes de fin d'année."),
+        Need(business: 5, title: "Saisonniers de conserverie", rome: "H3302", contract: .seasonalCDD, hours: 35, positions: 3, filled: 0, startInDays: 0, lengthInDays: 90, seasonal: true, place: "Castelnau-Montratier", pay: (1870, 1870), skills: "", licence: false, otherLicences: "", created: false, hard: [], housing: false, status: .qualified, submittedDaysAgo: 40, description: "Pic de production des fêtes de fin d'année, de novembre à janvier.", anchor: (11, 2)),
         Need(business: 6, title: "Agent ou agente d'entretien (saison)", rome: "K2204", contract: .seasonalCDD, hours: 30, positions: 1, filled: 1, startInDays: -170, lengthInDays: 120, seasonal: true, place: "Prayssac", pay: (1550, 1550), skills: "Entretien des sanitaires et des mobil-homes", licence: false, otherLicences: "", created: false, hard: [.seasonality], housing: true, status: .closed, submittedDaysAgo: 200, description: "Saison d'avril à septembre."),
+        // The next season at the campsite and the domain: with the cannery's winter peak, a year's work (the calendar's combination).
+        Need(business: 6, title: "Agent ou agente d'entretien (saison prochaine)", rome: "K2204", contract: .seasonalCDD, hours: 35, positions: 1, filled: 0, startInDays: 0, lengthInDays: 152, seasonal: true, place: "Prayssac", pay: (1870, 1900), skills: "Entretien des sanitaires et des mobil-homes", licence: false, otherLicences: "", created: false, hard: [.seasonality], housing: true, status: .qualified, submittedDaysAgo: 4, description: "La saison d'avril à août, logement sur place.", anchor: (4, 1)),
+        Need(business: 1, title: "Vendangeurs et vendangeuses (prochaines vendanges)", rome: "A1401", contract: .seasonalCDD, hours: 35, positions: 8, filled: 0, startInDays: 0, lengthInDays: 31, seasonal: true, place: "Luzech", pay: (1870, 1870), skills: "", licence: false, otherLicences: "", created: false, hard: [.seasonality], housing: false, status: .qualified, submittedDaysAgo: 5, description: "Vendanges manuelles, de début septembre à début octobre.", anchor: (9, 6)),
         Need(business: 6, title: "Animateur ou animatrice (saison)", rome: "G1203", contract: .seasonalCDD, hours: 35, positions: 1, filled: 0, startInDays: 190, lengthInDays: 90, seasonal: true, place: "Prayssac", pay: (1870, 1900), skills: "BAFA", licence: false, otherLicences: "", created: false, hard: [.housing, .seasonality], housing: true, status: .submitted, submittedDaysAgo: 9, description: "Animations enfants et soirées pour la saison 2027."),
         Need(business: 7, title: "Conducteur ou conductrice poids lourd", rome: "N4101", contract: .cdi, hours: 39, positions: 2, filled: 0, startInDays: 20, lengthInDays: nil, seasonal: false, place: "Cahors", pay: (2200, 2600), skills: "Transport régional", licence: true, otherLicences: "Permis C, FIMO/FCO à jour", created: true, hard: [.rareSkill, .hours], housing: false, status: .sourcing, submittedDaysAgo: 70, description: "Tournées régionales, retour au dépôt chaque soir."),
         Need(business: 7, title: "Mécanicien ou mécanicienne poids lourd", rome: "I1604", contract: .cdi, hours: 39, positions: 1, filled: 0, startInDays: 50, lengthInDays: nil, seasonal: false, place: "Cahors", pay: (2100, 2400), skills: "Diagnostic, entretien de poids lourds", licence: true, otherLicences: "", created: false, hard: [.rareSkill], housing: false, status: .submitted, submittedDaysAgo: 12, description: "Entretien d'une flotte de 30 véhicules."),
@@ -71,8 +87,8 @@ enum DemoNeeds {
     ) async throws {
         func day(_ offset: Int) -> Day { Day(now.addingTimeInterval(Double(offset) * 86400)) }
         for (index, need) in needs.enumerated() {
-            let start = day(need.startInDays)
-            let end = need.lengthInDays.map { day(need.startInDays + $0) }
+            let start = need.anchor.map { season(month: $0.month, day: $0.day, lasting: need.lengthInDays ?? 0, around: Day(now)) } ?? day(need.startInDays)
+            let end = need.lengthInDays.map { start.adding(days: $0) }
             let draft = JobNeedDetails(
                 title: need.title, romeCode: need.status == .submitted ? nil : need.rome, description: need.description,
                 contractKind: need.contract, fullTime: need.hours >= 35, hoursPerWeek: need.hours, positions: need.positions,

@@ -194,6 +194,7 @@ struct JobNeedListPage: PageModel {
     let heading: String
     let isAdviser: Bool
     let newHref: String
+    let seasonsHref: String
     let rows: [Row]
     let isEmpty: Bool
     let total: Int

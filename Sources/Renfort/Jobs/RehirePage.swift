@@ -62,7 +62,7 @@ struct RehirePage: PageModel {
             layout: Layout(title: "Les saisonniers des saisons passées · \(need.title)", session: context.session, membership: context.membership, currentPath: "\(base)/besoins"),
             needTitle: need.title, businessName: need.businessName, needHref: needHref, boardHref: "\(needHref)/candidatures",
             matchesHref: "\(needHref)/vivier", templateHref: "\(base)/parametres/messages/\(MessageKind.rehire.rawValue)",
-            messageSubject: template.text.subject, here: here, hasHere: !here.isEmpty, elsewhere: elsewhere, hasElsewhere: !elsewhere.isEmpty,
+            messageSubject: MessageText.render(template.text.subject, [.business: need.businessName, .job: need.title]), here: here, hasHere: !here.isEmpty, elsewhere: elsewhere, hasElsewhere: !elsewhere.isEmpty,
             hasRows: !rows.isEmpty, action: "\(needHref)/saisonniers", form: form)
     }
 

@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+
+@testable import Renfort
+
+/// The demo's promise for the seasons: last season's walnut pickers to invite back, and the
+/// campsite's summer, the grape harvest and the cannery's winter peak proposed as one
+/// year-round post, whatever the day the demo is loaded.
+@Suite struct DemoSeasonsTests {
+    @Test func theDemoHasLastSeasonsWorkersToRehireAndACombinationOfSeasons() async throws {
+        try await TestApp.run(demo: true) { browser, database in  // the demo itself is what is checked
+            let lookup = DemoLookup(database: database)
+            try await browser.signIn("conseiller1@cahors.renfort.test", password: DemoData.password)
+            let walnuts = try await lookup.need("Cueilleurs et cueilleuses de noix")
+            let rehire = try await browser.get("/c/cahors/besoins/\(walnuts)/saisonniers")
+            #expect(rehire.status == .ok)
+            #expect(rehire.text.contains("Dans cette entreprise"))
+            #expect(rehire.text.components(separatedBy: "Cueilleurs de noix (saison 2018) · Les Jardins de Lalbenque").count - 1 >= 2)
+
+            let seasons = try await browser.get("/c/cahors/saisons")
+            #expect(seasons.status == .ok)
+            let first = try #require(seasons.text.components(separatedBy: "Combinaison 1").dropFirst().first?.components(separatedBy: "</section>").first)
+            for title in ["Agent ou agente d&#39;entretien (saison prochaine)", "Vendangeurs et vendangeuses (prochaines vendanges)", "Saisonniers de conserverie"] {
+                #expect(first.contains(title), "\(title)")
+            }
+        }
+    }
+}
