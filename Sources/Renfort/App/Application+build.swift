@@ -96,6 +96,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, replic
     MatchingController(services: services).addRoutes(to: centre)
     RehireController(services: services).addRoutes(to: centre)
     SeasonsController(services: services).addRoutes(to: centre)
+    SharedPostController(services: services).addRoutes(to: centre)
     PlacementController(services: services).addRoutes(to: centre)
     RejectionReasonsController(services: services).addRoutes(to: centre)
     FollowUpController(services: services).addRoutes(to: centre)

@@ -47,10 +47,13 @@ struct CentreDashboardPage: PageModel {
         let (filter, errors) = MetricsFilter.read(query: sent, today: today)
         // An adviser's page reads the primary (what they just recorded is counted); an
         // observer's, and every export, may read a replica.
-        let (figures, choices, freshness) = try await reads.read(replica: fromReplica, logger: context.logger) { reading in
+        let (figures, choices, freshness, shared) = try await reads.read(replica: fromReplica, logger: context.logger) { reading in
             let (figures, choices) = try await store.figures(
                 centres: [context.membership], filter: filter, asOf: today, withChoices: withChoices, on: reading.database, logger: context.logger)[0]
-            return (figures, choices, reading.freshness)
+            let shared = try await reading.database.withTransaction(tenant: context.tenantID, logger: context.logger) { connection in
+                try await SharedPostRepository.shares(from: filter.from, to: filter.to, businessSiret: filter.business, on: connection, logger: context.logger)
+            }
+            return (figures, choices, reading.freshness, shared)
         }
         let ids = Dictionary(figures.businesses.map { ($0.siret, $0.id) }, uniquingKeysWith: { a, _ in a })
         let metrics = CentreMetrics(figures, filter: filter)
@@ -59,7 +62,7 @@ struct CentreDashboardPage: PageModel {
         let base = context.base
         let tables = DashboardTables(
             links: context.role == .adviser ? base : nil, metrics: metrics, businessIDs: ids, filter: filter,
-            sort: BusinessSort(query: MetricsFilter.query(request)), pagePath: "\(base)/tableau-de-bord?\(query)")
+            sort: BusinessSort(query: MetricsFilter.query(request)), pagePath: "\(base)/tableau-de-bord?\(query)", sharedPosts: shared)
         return (filter, Loaded(metrics: metrics, tables: tables, choices: choices, errors: errors, sent: sent, freshness: freshness))
     }
 

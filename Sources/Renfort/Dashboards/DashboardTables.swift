@@ -17,9 +17,15 @@ struct DashboardTables {
     /// business).
     private let from: String
     private let to: String
+    /// The members' parts of the shared posts hired in the period (`SharedPostRepository.shares`).
+    let sharedPosts: [SharedPostShare]
 
-    init(links: String?, metrics: CentreMetrics, businessIDs: [String: Int64], filter: MetricsFilter, sort: BusinessSort, pagePath: String) {
+    init(
+        links: String?, metrics: CentreMetrics, businessIDs: [String: Int64], filter: MetricsFilter, sort: BusinessSort, pagePath: String,
+        sharedPosts: [SharedPostShare] = []
+    ) {
         self.links = links
+        self.sharedPosts = sharedPosts
         self.metrics = metrics
         self.businessIDs = businessIDs
         self.filter = filter
@@ -29,10 +35,10 @@ struct DashboardTables {
         to = filter.to.iso
     }
 
-    static let ids = ["indicateurs", "entreprises", "contrats-par-mois", "entonnoir", "maintien-par-cohorte", "besoins-difficiles", "motifs-difficiles", "sources", "residences"]
+    static let ids = ["indicateurs", "entreprises", "contrats-par-mois", "entonnoir", "maintien-par-cohorte", "besoins-difficiles", "motifs-difficiles", "sources", "residences", "postes-partages"]
 
     var all: [FigureTable] {
-        [headline, businesses, monthly, funnel, cohorts, hardToFill, hardToFillReasons, sources, residences]
+        [headline, businesses, sharedPostShares, monthly, funnel, cohorts, hardToFill, hardToFillReasons, sources, residences]
     }
 
     func table(_ id: String) -> FigureTable? { all.first { $0.id == id } }
@@ -218,6 +224,28 @@ struct DashboardTables {
 }
 
 extension DashboardTables {
+    /// Each shared post hired in the period, counted once among the permanent posts (for its
+    /// employer of record), with each member business's part: its months times its hours.
+    var sharedPostShares: FigureTable {
+        var table = FigureTable(
+            id: "postes-partages", title: "Postes partagés : la part de chaque entreprise",
+            caption: "Postes partagés pourvus sur la période, entreprise par entreprise",
+            columns: [
+                .init(label: "Poste partagé", csvName: "poste", numeric: false), .init(label: "Employeur de rattachement", csvName: "employeur", numeric: false),
+                .init(label: "Entreprise membre", csvName: "entreprise", numeric: false), .init(label: "SIRET", csvName: "siret", numeric: false),
+                .init(label: "Mois", csvName: "mois", numeric: false), .init(label: "Heures par semaine", csvName: "heures", numeric: true),
+                .init(label: "Part du poste", csvName: "part_pct", numeric: true),
+            ],
+            rows: sharedPosts.map { line in
+                .init(cells: [
+                    .header(line.title), .text(line.employerName), .text(line.businessName), .text(line.businessSiret), .text(line.months),
+                    .text(Formats.hours(line.hoursPerWeek)), .percent(line.share),
+                ])
+            })
+        table.note = "Un poste partagé compte une seule fois parmi les postes pérennes créés, pour son employeur de rattachement ; la part de chaque entreprise membre est ses mois multipliés par ses heures, sur le total du poste."
+        return table
+    }
+
     var residences: FigureTable {
         var table = FigureTable(
             id: "residences", title: "Commune de résidence des personnes recrutées", caption: "Embauches de la période selon la commune où vit la personne",

@@ -124,6 +124,9 @@ enum DemoPipeline {
             }
         }
 
+        try await sharedPost(
+            cahors: cahors, cannery: businessIDs[5], gardens: businessIDs[3], person: try await candidate(hired: true), adviser: adviser, today: today, now: now,
+            on: connection, logger: logger)
         try await followUps(cahors: cahors, adviser: adviser, today: today, on: connection, logger: logger)
 
         // A pool of people not (yet) hired.
@@ -295,7 +298,7 @@ enum DemoPipeline {
     }
 
     /// A hire of the demo: an application that went to "hired", and its placement.
-    private static func hired(
+    static func hired(
         needID: Int64, business: Int64, candidate: Int64, contract: ContractKind, start: Day, end: Day?, hours: Double, newlyCreated: Bool,
         cahors: Int64, adviser: Int64, at day: Day, on connection: PostgresConnection, logger: Logger
     ) async throws {

@@ -45,7 +45,7 @@ extension JobNeedListPage {
         let heading = isAdviser ? "Besoins de recrutement" : "Mes besoins"
         return JobNeedListPage(
             layout: Layout(title: heading, session: context.session, membership: context.membership, currentPath: "\(base)/besoins"),
-            heading: heading, isAdviser: isAdviser, newHref: "\(base)/besoins/nouveau", seasonsHref: "\(base)/saisons",
+            heading: heading, isAdviser: isAdviser, newHref: "\(base)/besoins/nouveau", seasonsHref: "\(base)/saisons", sharedPostsHref: "\(base)/postes-partages",
             rows: rows, isEmpty: rows.isEmpty, total: result.total,
             counts: NeedStatus.allCases.map { Count(label: $0.label, count: counts[$0] ?? 0, href: link(status: $0), current: filter.status == $0) },
             statuses: Option.all(NeedStatus.self, chosen: filter.status?.rawValue, label: \.label),

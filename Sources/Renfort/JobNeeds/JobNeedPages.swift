@@ -195,6 +195,7 @@ struct JobNeedListPage: PageModel {
     let isAdviser: Bool
     let newHref: String
     let seasonsHref: String
+    let sharedPostsHref: String
     let rows: [Row]
     let isEmpty: Bool
     let total: Int

@@ -23,6 +23,7 @@ struct SeasonsPage: PageModel {
         let seasons: [Row]
         let summary: String
         let why: String
+        let createHref: String
     }
 
     let layout: Layout
@@ -34,6 +35,7 @@ struct SeasonsPage: PageModel {
     let hasProposals: Bool
     let minimumMonths: Int
     let needsHref: String
+    let sharedPostsHref: String
 
     static func load(in context: CentreContext, database: Database, today: Day) async throws -> SeasonsPage {
         try context.require(.adviser)
@@ -50,14 +52,15 @@ struct SeasonsPage: PageModel {
         }
         let proposals = Combinations.propose(calendar).enumerated().map { index, combination in
             Proposal(
-                number: index + 1, seasons: combination.needs.map(row), summary: Self.summary(combination), why: Self.why(combination))
+                number: index + 1, seasons: combination.needs.map(row), summary: Self.summary(combination), why: Self.why(combination),
+                createHref: "\(base)/postes-partages/nouveau?besoins=" + combination.needs.map { String($0.needID) }.joined(separator: ","))
         }
         return SeasonsPage(
             layout: Layout(title: "Le calendrier des saisons", session: context.session, membership: context.membership, currentPath: "\(base)/besoins"),
             period: "de \(Day.monthNames[from.month - 1]) \(from.year) à \(Day.monthNames[to.month - 1]) \(to.year)",
             chart: calendar.isEmpty ? "" : SeasonChart.draw(id: "calendrier", needs: calendar, from: from, to: to),
             rows: calendar.map(row), hasRows: !calendar.isEmpty, proposals: proposals, hasProposals: !proposals.isEmpty,
-            minimumMonths: Combinations.minimumDays / 30, needsHref: "\(base)/besoins")
+            minimumMonths: Combinations.minimumDays / 30, needsHref: "\(base)/besoins", sharedPostsHref: "\(base)/postes-partages")
     }
 
     /// "du 1er avril au 31 août 2027", "à partir du 1er mars 2027, sans fin prévue".

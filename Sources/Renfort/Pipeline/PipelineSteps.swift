@@ -151,6 +151,7 @@ enum PipelineSteps {
             start: start, end: end, hours: hours, fullTime: fullTime, newlyCreated: need.newlyCreated, tenantID: tenantID, actorID: actorID,
             now: now, on: connection, logger: logger)
         try await FollowUpSchedule.create(placementID: placementID, start: start, end: end, contract: contract, tenantID: tenantID, now: now, on: connection, logger: logger)
+        try await SharedPostRepository.holdFollowUps(placementID: placementID, needID: need.id, start: start, tenantID: tenantID, now: now, on: connection, logger: logger)
         try await connection.execute(
             "UPDATE applications SET stage = \(ApplicationTransition.hire.target.rawValue), last_move_at = \(now) WHERE id = \(applicationID)", logger: logger)
         try await ApplicationRepository.addEvent(

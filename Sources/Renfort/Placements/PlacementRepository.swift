@@ -90,14 +90,15 @@ struct BusinessHire: Sendable {
 }
 
 extension PlacementRepository {
-    /// A business's latest hires with their next check-in, in one query.
-    static func hires(businessID: Int64, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [BusinessHire] {
+    /// A business's latest hires (or a need's) with their next check-in, in one query.
+    static func hires(businessID: Int64? = nil, needID: Int64? = nil, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [BusinessHire] {
         try await connection.rows(
             """
             SELECT p.id, c.first_name || ' ' || c.last_name AS person, p.contract_kind, p.start_date, p.ended_on,
                    (SELECT min(k.due_on) FROM check_ins k WHERE k.placement_id = p.id AND k.done_on IS NULL AND NOT k.closed) AS next_check_in
             FROM placements p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id
-            WHERE p.business_id = \(businessID) ORDER BY p.start_date DESC, p.id DESC LIMIT \(limit)
+            WHERE (\(businessID)::bigint IS NULL OR p.business_id = \(businessID)) AND (\(needID)::bigint IS NULL OR p.need_id = \(needID))
+            ORDER BY p.start_date DESC, p.id DESC LIMIT \(limit)
             """, logger: logger
         ) { row in
             BusinessHire(

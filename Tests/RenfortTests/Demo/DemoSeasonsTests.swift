@@ -23,6 +23,14 @@ import Testing
             for title in ["Agent ou agente d&#39;entretien (saison prochaine)", "Vendangeurs et vendangeuses (prochaines vendanges)", "Saisonniers de conserverie"] {
                 #expect(first.contains(title), "\(title)")
             }
+
+            // One shared post already filled, its follow-ups held with the cannery and the gardens.
+            let post = try #require(try await lookup.ids("cahors", "SELECT id FROM shared_posts").first)
+            let page = try await browser.get("/c/cahors/postes-partages/\(post)")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Conserverie du Quercy Blanc") && page.text.contains("Les Jardins de Lalbenque"))
+            #expect(page.text.contains("depuis le") && page.text.contains("Les suivis, avec chaque entreprise à son tour"))
+            #expect(try await lookup.count("cahors", "SELECT DISTINCT k.business_id FROM check_ins k JOIN placements p ON p.id = k.placement_id JOIN shared_posts s ON s.need_id = p.need_id") == 2)
         }
     }
 }

@@ -26,6 +26,7 @@ import Testing
         let alert: Int64
         /// The need's published offer (`/c/{centre}/offres/{id}`).
         var publishedOffer: Int64 = 0
+        var sharedPost: Int64 = 0
     }
 
     /// Public routes of a centre (no sign-in): anyone reads them in their own centre; through
@@ -75,6 +76,7 @@ import Testing
                 else if pattern.contains("/suivis/") { parts.append(String(targets.checkIn)) }
                 else if pattern.contains("/mon-espace/documents/") { parts.append(String(targets.document)) }
                 else if pattern.contains("/offres/") { parts.append(String(targets.publishedOffer)) }
+                else if pattern.contains("/postes-partages/") { parts.append(String(targets.sharedPost)) }
                 else { return nil }
             default:
                 if part.hasPrefix("{") { return nil }
@@ -145,6 +147,11 @@ import Testing
                     }
                 })
             targets.publishedOffer = try await make.publishedOffer(centre: cahors, need: need, actor: adviser)
+            targets.sharedPost = try await make.inCentre(cahors) { connection in
+                try await SharedPostRepository.create(
+                    SharedPostDraft(title: "Poste partagé", employerID: transports, romeCode: nil, notes: "", members: [(transports, 4, 9, 35), (inn, 10, 3, 35)]),
+                    start: Day(year: 2027, month: 4, day: 1), tenantID: cahors, actorID: adviser, now: Date(), on: connection, logger: TestEnvironment.logger)
+            }
             let aimed = targets
             let configuration = TestApp.configuration(for: database)
             let routes = try await buildRouter(

@@ -15,7 +15,7 @@ struct Factory: Sendable {
 
     private var logger: Logger { TestEnvironment.logger }
 
-    private func inCentre<Result: Sendable>(_ centre: Int64?, _ body: @Sendable @escaping (PostgresConnection) async throws -> Result) async throws -> Result {
+    func inCentre<Result: Sendable>(_ centre: Int64?, _ body: @Sendable @escaping (PostgresConnection) async throws -> Result) async throws -> Result {
         do {
             return try await database.asOwner { client in
                 try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { try await body($0) }

@@ -221,6 +221,14 @@ import Testing
                     "\(c)/besoins/{id}/vivier", try await desk.post("/c/essai/besoins/\(fitting)/vivier", [("ids", String(candidate))]), desk,
                     "1 candidat(s) du vivier ajouté(s) au tableau")
 
+                // A shared post between two businesses.
+                let partner = try await make.business(centre: centre, name: "Conserverie (partage)", siret: Siret.completing("5521005540301"))
+                try await says("\(c)/postes-partages", try await desk.post("/c/essai/postes-partages", [
+                    ("_form", Tokens.random()), ("title", "Poste partagé"), ("employer_id", String(business)),
+                    ("member_1_business", String(business)), ("member_1_from", "4"), ("member_1_to", "9"), ("member_1_hours", "35"),
+                    ("member_2_business", String(partner)), ("member_2_from", "10"), ("member_2_to", "3"), ("member_2_hours", "35"),
+                ]), desk, "Poste partagé créé")
+
                 // Last season's people: a picker of 2025 whose season went well, invited back.
                 let past = try await make.need(
                     centre: centre, business: business, title: "Cueilleurs (2025)", contract: .seasonalCDD,

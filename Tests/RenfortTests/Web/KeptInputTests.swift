@@ -212,6 +212,7 @@ import Testing
                 Walk(who: employer, page: need, action: "\(need)/commentaires", route: "/c/{centre}/besoins/{id}/commentaires", empty: "comment"),
                 Walk(who: employer, page: need, action: "\(need)/annuler", route: "/c/{centre}/besoins/{id}/annuler", empty: "reason"),
                 Walk(who: adviser, page: "\(base)/entreprises/nouvelle", action: "\(base)/entreprises", route: "/c/{centre}/entreprises", empty: "name"),
+                Walk(who: adviser, page: "\(base)/postes-partages/nouveau", action: "\(base)/postes-partages", route: "/c/{centre}/postes-partages", empty: "title"),
                 Walk(who: adviser, page: "\(base)/entreprises/\(business)/modifier", action: "\(base)/entreprises/\(business)/modifier", route: "/c/{centre}/entreprises/{id}/modifier", empty: "name"),
                 Walk(who: adviser, page: "\(base)/entreprises/\(business)", action: "\(base)/entreprises/\(business)/invitations", route: "/c/{centre}/entreprises/{id}/invitations", empty: "invite_name"),
                 Walk(who: adviser, page: "\(base)/adhesions", action: "\(base)/adhesions/\(pending)/refuser", route: "/c/{centre}/adhesions/{id}/refuser", empty: "reason"),
