@@ -86,12 +86,11 @@ struct MatchingController: Sendable {
     @Sendable func add(request: Request, context: CentreContext) async throws -> Response {
         try context.require(.adviser)
         let needID = try context.id()
-        let raw = context.form.values("ids")
-        let ids = raw.compactMap { Int64($0) }.filter { $0 > 0 }
-        var errors = FormErrors()
-        if raw.isEmpty { errors.add("ids", "Cochez au moins un candidat à mettre sur le tableau.") }
-        else if ids.count != raw.count { errors.add("ids", "La sélection ne correspond à aucun candidat : rechargez la page.") }
-        else if ids.count > Matching.limit { errors.add("ids", "Au plus \(Matching.limit) candidats à la fois.") }
+        var reader = FormReader(context.form)
+        let ids = reader.ticked(
+            "ids", limit: Matching.limit, none: "Cochez au moins un candidat à mettre sur le tableau.",
+            stale: "La sélection ne correspond à aucun candidat : rechargez la page.", tooMany: "Au plus \(Matching.limit) candidats à la fois.")
+        var errors = reader.errors
         guard errors.isEmpty else { return try await page(context: context, errors: errors) }
         let now = services.clock.now()
         let outcome = try await services.database.transaction(in: context) { connection in

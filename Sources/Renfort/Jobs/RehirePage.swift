@@ -98,12 +98,11 @@ struct RehireController: Sendable {
     @Sendable func invite(request: Request, context: CentreContext) async throws -> Response {
         try context.require(.adviser)
         let needID = try context.id()
-        let raw = context.form.values("ids")
-        let ids = raw.compactMap { Int64($0) }.filter { $0 > 0 }
-        var errors = FormErrors()
-        if raw.isEmpty { errors.add("ids", "Cochez au moins une personne à inviter.") }
-        else if ids.count != raw.count { errors.add("ids", "La sélection ne correspond à aucune personne : rechargez la page.") }
-        else if ids.count > Rehiring.limit { errors.add("ids", "Au plus \(Rehiring.limit) personnes à la fois.") }
+        var reader = FormReader(context.form)
+        let ids = reader.ticked(
+            "ids", limit: Rehiring.limit, none: "Cochez au moins une personne à inviter.",
+            stale: "La sélection ne correspond à aucune personne : rechargez la page.", tooMany: "Au plus \(Rehiring.limit) personnes à la fois.")
+        var errors = reader.errors
         guard errors.isEmpty else { return try await page(context: context, errors: errors) }
         let now = services.clock.now()
         let outcome = try await services.database.transaction(in: context) { connection in

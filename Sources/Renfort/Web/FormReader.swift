@@ -20,6 +20,15 @@ struct FormReader {
         return value
     }
 
+    /// The ids of the boxes ticked in `name` (whole numbers above zero), at most `limit`: none
+    /// ticked, one that is not an id (a page gone stale) or too many, each with its message.
+    mutating func ticked(_ name: String, limit: Int, none: String, stale: String, tooMany: String) -> [Int64] {
+        let raw = form.values(name)
+        let ids = raw.compactMap { Int64($0) }.filter { $0 > 0 }
+        if raw.isEmpty { errors.add(name, none) } else if ids.count != raw.count { errors.add(name, stale) } else if ids.count > limit { errors.add(name, tooMany) }
+        return errors.isEmpty ? ids : []
+    }
+
     /// Like `text`, but nil when empty.
     mutating func optional(_ name: String, _ label: String, max: Int = 200) -> String? {
         let value = text(name, label, max: max)
