@@ -30,7 +30,9 @@ enum Matching {
     }
 
     /// The statement: one row per candidate of the need's family, the best first. The need's
-    /// window is its season, else from its wished start to its end (a day for a CDI).
+    /// window is its season, else from its wished start to its end (a day for a CDI). The
+    /// family's first and last codes come as values ($3, $4), so that the plan reads them from
+    /// the jobs' index (from the need's row, a generic plan read every job: 60 → 9 ms).
     enum Statement: StatementText {
         static let sql = """
             WITH need AS (
@@ -40,9 +42,9 @@ enum Matching {
                        coalesce(n.season_end, n.end_date, n.wished_start) AS to_day
                 FROM job_needs n WHERE n.id = $1 AND n.rome_code IS NOT NULL),
             pool AS (
-                SELECT DISTINCT ON (k.candidate_id) k.candidate_id, k.rome_code = need.rome_code AS same_job
-                FROM need JOIN candidate_jobs k ON k.rome_code BETWEEN need.family || '00' AND need.family || '99'
-                ORDER BY k.candidate_id, (k.rome_code = need.rome_code) DESC),
+                SELECT k.candidate_id, bool_or(k.rome_code = need.rome_code) AS same_job
+                FROM need JOIN candidate_jobs k ON k.rome_code BETWEEN $3 AND $4
+                GROUP BY k.candidate_id),
             -- Each person's hires, once: those ended as planned, a CDI still running, a check-in at risk.
             hires AS (
                 SELECT x.candidate_id,
@@ -111,6 +113,8 @@ enum Matching {
         var binds = PostgresBindings()
         binds.append(needID)
         binds.append(limit)
+        binds.append(code.prefix(3) + "00")
+        binds.append(code.prefix(3) + "99")
         return try await connection.rows(Prepared<Statement>(binds), logger: logger).map { plain in
             let row = plain.makeRandomAccess()
             let sameJob: Bool = try row.get("same_job"), season: Bool = try row.get("season")

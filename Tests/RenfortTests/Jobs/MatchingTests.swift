@@ -156,4 +156,29 @@ import Testing
             #expect(page.text.contains("pas encore de métier du répertoire ROME"))
         }
     }
+
+    /// Whether a window covers a need's days (schema 0240's one expression): dated, every year
+    /// (moved to the need's year, or the year before across the new year), and not.
+    @Test func aWindowCoversTheNeedsDaysDatedOrEveryYear() async throws {
+        try await TestApp.run { _, database in
+            let cases: [(String, String, Bool, String, String, Bool)] = [
+                ("2027-06-01", "2027-09-30", false, "2027-07-01", "2027-08-31", true),
+                ("2026-06-01", "2026-09-30", false, "2027-07-01", "2027-08-31", false),
+                ("2025-06-15", "2025-09-10", true, "2027-07-01", "2027-08-31", true),
+                ("2025-06-15", "2025-09-10", true, "2027-07-01", "2027-09-30", false),
+                ("2024-12-01", "2025-02-28", true, "2027-01-05", "2027-01-20", true),
+                ("2024-12-01", "2025-02-28", true, "2027-12-05", "2027-12-20", true),
+                ("2024-12-01", "2025-02-28", true, "2027-11-25", "2027-12-20", false),
+            ]
+            for (starts, ends, everyYear, from, to, expected) in cases {
+                let covered = try await database.asOwner { client in
+                    try await client.withConnection { connection in
+                        try await connection.value(
+                            "SELECT window_covers(\(starts)::date, \(ends)::date, \(everyYear), \(from)::date, \(to)::date)", as: Bool.self, logger: TestEnvironment.logger)
+                    }
+                }
+                #expect(covered == expected, "\(starts)…\(ends) every year \(everyYear) for \(from)…\(to)")
+            }
+        }
+    }
 }
