@@ -32,8 +32,10 @@ enum Matching {
     /// The statement: one row per candidate of the need's family, the best first. The need's
     /// window is its season, else from its wished start to its end (a day for a CDI). The
     /// family's first and last codes come as values ($3, $4), so that the plan reads them from
-    /// the jobs' index (from the need's row, a generic plan read every job: 60 → 9 ms).
-    enum Statement: StatementText {
+    /// the jobs' index (from the need's row, a generic plan read every job: 60 → 9 ms). Not a
+    /// prepared statement: planned with its values at each run (after five runs PostgreSQL
+    /// kept a generic plan that took 2.8 s where the values' own plan takes 80 ms).
+    enum Statement {
         static let sql = """
             WITH need AS (
                 SELECT n.id, n.rome_code, left(n.rome_code, 3) AS family, n.driving_licence, n.place_insee,
@@ -115,7 +117,7 @@ enum Matching {
         binds.append(limit)
         binds.append(code.prefix(3) + "00")
         binds.append(code.prefix(3) + "99")
-        return try await connection.rows(Prepared<Statement>(binds), logger: logger).map { plain in
+        return try await connection.rows(PostgresQuery(unsafeSQL: Statement.sql, binds: binds), logger: logger).map { plain in
             let row = plain.makeRandomAccess()
             let sameJob: Bool = try row.get("same_job"), season: Bool = try row.get("season")
             let sameCommune: Bool = try row.get("same_commune"), sameArea: Bool = try row.get("same_area")
@@ -145,7 +147,8 @@ enum Matching {
         let onBoard: Bool
     }
 
-    enum NeedsStatement: StatementText {
+    /// Planned with its values at each run too (a candidate's jobs decide the plan).
+    enum NeedsStatement {
         static let sql = """
             WITH me AS (SELECT c.id, c.commune_insee, c.commune_key, c.driving_licence FROM candidates c WHERE c.id = $1),
                  mine AS (SELECT k.rome_code FROM candidate_jobs k WHERE k.candidate_id = $1),
@@ -173,7 +176,7 @@ enum Matching {
         var binds = PostgresBindings()
         binds.append(candidateID)
         binds.append(NeedStatus.allCases.filter(\.isOpen).map(\.rawValue))
-        return try await connection.rows(Prepared<NeedsStatement>(binds), logger: logger).map { plain in
+        return try await connection.rows(PostgresQuery(unsafeSQL: NeedsStatement.sql, binds: binds), logger: logger).map { plain in
             let row = plain.makeRandomAccess()
             let code: String = try row.get("rome_code"), licenceNeeded: Bool = try row.get("licence_needed"), licence: Bool = try row.get("driving_licence")
             let reasons = Self.reasons(
