@@ -82,6 +82,14 @@ fsync = on
 log_min_messages = warning
 CONF
     fi
+    # A cluster made before for this folder (a clone made again at the same path) keeps the port
+    # it was made with: RENFORT_PG_PORT wins, or the tests would look for it where it is not.
+    made_for=$(as_pg sed -n 's/^port = \([0-9]*\)$/\1/p' "$data/postgresql.conf" | tail -1)
+    if [ -n "$made_for" ] && [ "$made_for" != "$port" ]; then
+        if running; then as_pg "$bindir/pg_ctl" -D "$data" -w -t 60 stop -m fast >/dev/null; fi
+        as_pg sed -i "s/^port = $made_for\$/port = $port/" "$data/postgresql.conf"
+        say "the cluster of this folder listened on port $made_for: moved to $port"
+    fi
     if ! running; then
         if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
             say "port $port is taken by another server; set RENFORT_PG_PORT to a free port"
