@@ -84,6 +84,10 @@ import Testing
             for name in ["Camping", "Domaine", "Conserverie"] { #expect(page.text.contains("Saison \(name)")) }
             #expect(page.text.contains("Combinaison 1") && !page.text.contains("Combinaison 2"))
             #expect(page.text.contains("3 entreprises du même département (46)"))
+            // The drawing is written into the page as it is: what people typed goes in escaped.
+            try await make.execute(centre: centre, "UPDATE job_needs SET title = '<script>x</script> & \"Saison\"' WHERE id = \(ids[1])")
+            let typed = try await browser.get("/c/essai/saisons")
+            #expect(!typed.text.contains("<script>x</script>") && typed.text.contains("&lt;script&gt;x&lt;/script&gt; &amp;"))
 
             // An employer, and another centre's adviser: no calendar for them.
             let employer = browser.fresh()
