@@ -147,7 +147,10 @@ run "GET /c/cahors/entreprises (business list, signed in)" -H "Cookie: $cookie" 
 run "GET /c/cahors/besoins (needs list with filters and counts, signed in)" -H "Cookie: $cookie" "http://127.0.0.1:$port/c/cahors/besoins"
 run "GET /c/cahors/candidats?q=vigne (search in 100 000 candidates)" -H "Cookie: $cookie" "http://127.0.0.1:$port/c/cahors/candidats?q=vigne"
 run "GET /c/cahors/candidats?q=volume4242 (one person among 100 000)" -H "Cookie: $cookie" "http://127.0.0.1:$port/c/cahors/candidats?q=volume4242"
-run "GET /c/cahors/candidats?page=2000 (a far page)" -H "Cookie: $cookie" "http://127.0.0.1:$port/c/cahors/candidats?page=2000"
+# A far page: the one after the 50 000th record by name, as its « Page suivante » link reads it.
+far=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT set_config('renfort.tenant_id', (SELECT id::text FROM centres WHERE slug = 'cahors'), false)" \
+    -c "SELECT id FROM candidates WHERE merged_into IS NULL AND erased_at IS NULL ORDER BY last_name, first_name, id OFFSET 49999 LIMIT 1" | tail -1)
+run "GET /c/cahors/candidats?apres=$far&page=2001 (a far page, after the 50 000th by name)" -H "Cookie: $cookie" "http://127.0.0.1:$port/c/cahors/candidats?apres=$far&page=2001"
 run "GET /c/cahors/besoins/$need/candidatures (board of 5 000 applications)" -H "Cookie: $cookie" "http://127.0.0.1:$port/c/cahors/besoins/$need/candidatures"
 run "GET the applications of a Cahors need, 20 a page of 5 000, at one stage (page 10)" -H "Cookie: $cookie" \
     "http://127.0.0.1:$port/c/cahors/besoins/$need/candidatures?vue=liste&etape=interview&page=10"

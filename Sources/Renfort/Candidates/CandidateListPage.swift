@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 
 /// The centre's pool: a search over names, skills, experience, seasonal availability and notes
-/// (best matches first), the filters, pages of 25.
+/// (best matches first, up to 1 000 of them; beyond, by name), the filters, pages of 25 (by
+/// number for the ranked matches, from record to record by name).
 struct CandidateListPage: PageModel {
     static let template = "candidates/list"
 
@@ -21,7 +22,10 @@ struct CandidateListPage: PageModel {
     let layout: Layout
     let rows: [Row]
     let isEmpty: Bool
-    let total: Int
+    /// « 25 candidat(s) — page 1 sur 1 », « Plus de 1 000 candidats — page 3 ».
+    let caption: String
+    /// Why a search's matches are by name: too many to rank.
+    let byNameNote: String?
     let text: String
     let commune: String
     let licenceChecked: Bool
@@ -29,8 +33,6 @@ struct CandidateListPage: PageModel {
     let availableBy: String
     let contractKinds: [Option]
     let sources: [Option]
-    let page: Int
-    let pages: Int
     let previousHref: String?
     let nextHref: String?
     let newHref: String
@@ -50,14 +52,27 @@ struct CandidateListPage: PageModel {
         filter.availableBy = query["disponible"].flatMap { Day(iso: String($0)) }
         filter.contractKind = query["contrat"].flatMap { ContractKind(rawValue: String($0)) }
         filter.source = query["origine"].flatMap { CandidateSource(rawValue: String($0)) }
-        filter.page = min(max(query["page"].flatMap { Int(String($0)) } ?? 1, 1), 10_000)
+        filter.page = min(max(query["page"].flatMap { Int(String($0)) } ?? 1, 1), 100_000)
+        filter.after = query["apres"].flatMap { Int64(String($0)) }
+        filter.before = filter.after == nil ? query["avant"].flatMap { Int64(String($0)) } : nil
         let result = try await database.transaction(in: context) { try await CandidateRepository.search(filter, on: $0, logger: context.logger) }
         let base = context.base
-        let pages = max(1, (result.total + CandidateFilter.pageSize - 1) / CandidateFilter.pageSize)
-        func pageLink(_ page: Int) -> String {
-            var items = query.filter { $0.key != "page" }.map { "\($0.key)=\(queryEscaped(String($0.value)))" }
-            items.append("page=\(page)")
-            return "\(base)/candidats?" + items.joined(separator: "&")
+        func link(_ to: CandidateResults.Link) -> String {
+            var items = query.filter { !["page", "apres", "avant"].contains($0.key) }.map { "\($0.key)=\(queryEscaped(String($0.value)))" }
+            switch to {
+            case .first: break
+            case .page(let page): items.append("page=\(page)")
+            case .after(let id, let page): items += ["apres=\(id)", "page=\(page)"]
+            case .before(let id, let page): items += ["avant=\(id)", "page=\(page)"]
+            }
+            return "\(base)/candidats" + (items.isEmpty ? "" : "?" + items.joined(separator: "&"))
+        }
+        let caption: String
+        if result.capped {
+            caption = "Plus de \(Formats.integer(result.cap)) candidats — page \(result.page), par nom"
+        } else {
+            let pages = max(1, (result.total + CandidateFilter.pageSize - 1) / CandidateFilter.pageSize)
+            caption = "\(result.total) candidat(s) — page \(result.page) sur \(pages)"
         }
         return CandidateListPage(
             layout: Layout(title: "Candidats", session: context.session, membership: context.membership, currentPath: "\(base)/candidats"),
@@ -67,12 +82,15 @@ struct CandidateListPage: PageModel {
                     mobility: Candidate.mobility(licence: $0.drivingLicence, vehicle: $0.ownVehicle), available: $0.availableFrom?.french ?? "",
                     source: $0.source.label, cdi: $0.cdiLabel)
             },
-            isEmpty: result.candidates.isEmpty, total: result.total, text: text, commune: commune,
+            isEmpty: result.candidates.isEmpty, caption: caption,
+            byNameNote: result.capped && filter.text != nil
+                ? "Plus de \(Formats.integer(result.cap)) personnes correspondent : elles sont classées par nom. Ajoutez un mot ou un filtre pour les classer par pertinence."
+                : nil,
+            text: text, commune: commune,
             licenceChecked: filter.drivingLicence, vehicleChecked: filter.ownVehicle, availableBy: filter.availableBy?.iso ?? "",
             contractKinds: Option.all(ContractKind.self, chosen: filter.contractKind?.rawValue, label: \.label),
             sources: Option.all(CandidateSource.self, chosen: filter.source?.rawValue, label: \.label),
-            page: filter.page, pages: pages, previousHref: filter.page > 1 ? pageLink(filter.page - 1) : nil,
-            nextHref: filter.page < pages ? pageLink(filter.page + 1) : nil, newHref: "\(base)/candidats/nouveau",
+            previousHref: result.previous.map(link), nextHref: result.next.map(link), newHref: "\(base)/candidats/nouveau",
             purgesHref: "\(base)/candidats/suppressions")
     }
 }

@@ -33,19 +33,6 @@ struct CandidateContact: Sendable {
     let fromCandidateID: Int64
 }
 
-/// What the pool can be narrowed to.
-struct CandidateFilter: Sendable {
-    var text: String?
-    var commune: String?
-    var drivingLicence = false
-    var ownVehicle = false
-    var availableBy: Day?
-    var contractKind: ContractKind?
-    var source: CandidateSource?
-    var page = 1
-    static let pageSize = 25
-}
-
 /// All the SQL of the candidate pool, in the caller's transaction (centre set).
 enum CandidateRepository {
     private static let select = """
@@ -78,7 +65,7 @@ enum CandidateRepository {
         }
     }
 
-    private static func summary(_ row: PostgresRandomAccessRow) throws -> CandidateSummary {
+    static func summary(_ row: PostgresRandomAccessRow) throws -> CandidateSummary {
         CandidateSummary(
             id: try row.get("id"), name: try row.get("name"), communeName: try row.get("commune_name"), skills: try row.get("skills"),
             drivingLicence: try row.get("driving_licence"), ownVehicle: try row.get("own_vehicle"), availableFrom: try row.get("available_from"),
@@ -87,7 +74,7 @@ enum CandidateRepository {
 
     /// The business of a candidate's current CDI (not ended), as a column `cdi_employer` of a
     /// query over candidates named `alias`.
-    private static func cdiEmployer(_ alias: String) -> String {
+    static func cdiEmployer(_ alias: String) -> String {
         """
         (SELECT b.name FROM placements p JOIN businesses b ON b.tenant_id = p.tenant_id AND b.id = p.business_id
          WHERE p.tenant_id = \(alias).tenant_id AND p.candidate_id = \(alias).id AND p.contract_kind = 'cdi' AND p.ended_on IS NULL
@@ -167,74 +154,6 @@ enum CandidateRepository {
             WHERE e.candidate_id = \(candidateID) ORDER BY e.at DESC, e.id DESC LIMIT 100
             """, logger: logger
         ) { row in CandidateEvent(at: try row.get("at"), who: try row.get("who"), kind: try row.get("kind"), detail: try row.get("detail")) }
-    }
-
-    /// Words of a search (six at most), as the query function `search_query` reads them.
-    static func words(_ text: String) -> String {
-        text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(6).joined(separator: " ")
-    }
-
-    /// Folded like the commune's filter (lower case, no accents), as a LIKE pattern.
-    static func pattern(_ text: String) -> String? {
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "fr_FR")).lowercased()
-        return folded.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).first.map { "%" + $0 + "%" }
-    }
-
-    /// A page of the pool (merged records left out) and how many match in all. With words, the
-    /// full-text search (schema 0060: names, skills, experience, seasonal availability, notes;
-    /// French stems, no accents, prefixes), the best matches first; without, by name.
-    static func search(_ filter: CandidateFilter, on connection: PostgresConnection, logger: Logger) async throws -> (candidates: [CandidateSummary], total: Int) {
-        let words = filter.text.map(words) ?? ""
-        let text: String? = words.isEmpty ? nil : words
-        let commune = filter.commune.flatMap(pattern)
-        let offset = (max(filter.page, 1) - 1) * CandidateFilter.pageSize
-        let filtered = commune != nil || filter.drivingLicence || filter.ownVehicle || filter.availableBy != nil || filter.contractKind != nil
-            || filter.source != nil
-        var total = 0
-        func read(_ row: PostgresRandomAccessRow) throws -> CandidateSummary {
-            total = try row.get("total")
-            return try summary(row)
-        }
-        if let text, !filtered {
-            // Words alone: the matches counted, ranked and cut to the page in `candidate_search`
-            // (through its GIN index), then only the page's records read.
-            return (try await connection.rows(
-                """
-                SELECT c.id, c.first_name || ' ' || c.last_name AS name, c.commune_name, c.skills, c.driving_licence, c.own_vehicle,
-                       c.available_from, c.source, page.total, \(unescaped: cdiEmployer("c"))
-                FROM (
-                    SELECT m.candidate_id, m.rank, m.last_name, m.first_name, count(*) OVER () AS total
-                    FROM candidate_search_matches(search_query(\(text))) m
-                    ORDER BY m.rank DESC, m.last_name, m.first_name, m.candidate_id
-                    LIMIT \(CandidateFilter.pageSize) OFFSET \(offset)
-                ) page JOIN candidates c ON c.id = page.candidate_id
-                ORDER BY page.rank DESC, page.last_name, page.first_name, page.candidate_id
-                """, logger: logger, read), total)
-        }
-        // With filters: the matches (or the whole pool) joined to their records to filter them.
-        let from = text == nil ? "candidates c" : "candidate_search_matches(search_query((SELECT words FROM typed))) m JOIN candidates c ON c.id = m.candidate_id"
-        let rank = text == nil ? "0::real" : "m.rank"
-        let candidates = try await connection.rows(
-            """
-            WITH typed AS (SELECT \(text)::text AS words)
-            SELECT page.*, \(unescaped: cdiEmployer("page"))
-            FROM (
-                SELECT c.tenant_id, c.id, c.first_name || ' ' || c.last_name AS name, c.last_name, c.first_name, c.commune_name, c.skills,
-                       c.driving_licence, c.own_vehicle, c.available_from, c.source, \(unescaped: rank) AS rank, count(*) OVER () AS total
-                FROM \(unescaped: from)
-                WHERE c.merged_into IS NULL AND c.erased_at IS NULL
-                  AND (\(commune)::text IS NULL OR search_folded(c.commune_name) LIKE \(commune))
-                  AND (NOT \(filter.drivingLicence) OR c.driving_licence)
-                  AND (NOT \(filter.ownVehicle) OR c.own_vehicle)
-                  AND (\(filter.availableBy?.iso)::date IS NULL OR c.available_from IS NULL OR c.available_from <= \(filter.availableBy?.iso)::date)
-                  AND (\(filter.contractKind?.rawValue)::text IS NULL OR c.wished_contracts @> ARRAY[\(filter.contractKind?.rawValue)::text])
-                  AND (\(filter.source?.rawValue)::text IS NULL OR c.source = \(filter.source?.rawValue))
-                ORDER BY rank DESC, c.last_name, c.first_name, c.id
-                LIMIT \(CandidateFilter.pageSize) OFFSET \(offset)
-            ) page
-            ORDER BY page.rank DESC, page.last_name, page.first_name, page.id
-            """, logger: logger, read)
-        return (candidates, total)
     }
 
     /// Records that look like the same person: the same e-mail or phone (their own, or one a

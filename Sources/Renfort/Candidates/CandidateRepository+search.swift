@@ -1,0 +1,236 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// What the pool can be narrowed to, and which page of it.
+struct CandidateFilter: Sendable {
+    var text: String?
+    var commune: String?
+    var drivingLicence = false
+    var ownVehicle = false
+    var availableBy: Day?
+    var contractKind: ContractKind?
+    var source: CandidateSource?
+    /// A page of the ranked matches (at most `countCap` of them, so a few dozen pages).
+    var page = 1
+    /// By name: the page after this record, or the page before it (keyset).
+    var after: Int64?
+    var before: Int64?
+    static let pageSize = 25
+    /// Matches are counted up to this many (« plus de 1 000 »); beyond, the list is by name.
+    var countCap = 1_000
+
+    var filtered: Bool {
+        commune != nil || drivingLicence || ownVehicle || availableBy != nil || contractKind != nil || source != nil
+    }
+}
+
+/// A page of the pool and how to reach the pages beside it.
+struct CandidateResults: Sendable {
+    enum Order: Sendable { case rank, name }
+    /// Where a link leads: a page of the ranked matches, the first page, or a page by name
+    /// after or before a record (with the number it is shown as).
+    enum Link: Sendable, Equatable { case page(Int), first, after(Int64, page: Int), before(Int64, page: Int) }
+
+    var candidates: [CandidateSummary]
+    /// How many match, counted up to the cap and one more: above the cap, « plus de ».
+    var total: Int
+    var cap: Int
+    var order: Order
+    var page: Int
+    var previous: Link?
+    var next: Link?
+
+    var capped: Bool { total > cap }
+}
+
+extension CandidateRepository {
+    /// Words of a search (six at most), as the query function `search_query` reads them.
+    static func words(_ text: String) -> String {
+        text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(6).joined(separator: " ")
+    }
+
+    /// Folded like the commune's filter (lower case, no accents), as a LIKE pattern.
+    static func pattern(_ text: String) -> String? {
+        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "fr_FR")).lowercased()
+        return folded.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).first.map { "%" + $0 + "%" }
+    }
+
+    /// A page of the pool (merged and erased records left out). With words, the full-text
+    /// search (schema 0060: names, skills, experience, seasonal availability, notes; French
+    /// stems, no accents, prefixes): up to `countCap` matches, the best first, in pages by
+    /// number; beyond, or without words, by name, each page read from where the one before
+    /// ended (schema 0250). Counts stop at the cap.
+    static func search(_ filter: CandidateFilter, on connection: PostgresConnection, logger: Logger) async throws -> CandidateResults {
+        let words = filter.text.map(words) ?? ""
+        let text: String? = words.isEmpty ? nil : words
+        if let text {
+            let matches = try await connection.values(
+                "SELECT candidate_search_count(search_query(\(text)), \(filter.countCap + 1)::int)", as: Int.self, logger: logger
+            ).first ?? 0
+            if matches <= filter.countCap {
+                return try await ranked(filter, text: text, on: connection, logger: logger)
+            }
+            return try await byName(filter, text: text, total: filter.filtered ? nil : matches, on: connection, logger: logger)
+        }
+        return try await byName(filter, text: nil, total: nil, on: connection, logger: logger)
+    }
+
+    /// The pool by name, filtered (and the words, when given): `select` of each record after
+    /// `mark` in name order (before it, `backwards`), `limit` of them; wrapped in `wrap`
+    /// (`SELECT count(*) FROM (…) found`: how many, up to the limit). Only the filters set are
+    /// written: a condition `$n IS NULL OR EXISTS (…)` stays a subquery run for every record
+    /// (the planner pulls an EXISTS up into a join before it folds the values), which read
+    /// every match of « vigne » before the page's first record (40 ms instead of 1).
+    private static func byNameQuery(
+        _ filter: CandidateFilter, text: String?, select: String, mark: (String, String, Int64)?, backwards: Bool, limit: Int,
+        wrap: (String, String) = ("", "")
+    ) -> PostgresQuery {
+        var binds = PostgresBindings()
+        func bind<Value: PostgresDynamicTypeEncodable>(_ value: Value) -> String {
+            binds.append(value)
+            return "$\(binds.count)"
+        }
+        var conditions = ["c.merged_into IS NULL", "c.erased_at IS NULL"]
+        if let commune = filter.commune.flatMap(pattern) { conditions.append("search_folded(c.commune_name) LIKE \(bind(commune))") }
+        if filter.drivingLicence { conditions.append("c.driving_licence") }
+        if filter.ownVehicle { conditions.append("c.own_vehicle") }
+        if let day = filter.availableBy?.iso { conditions.append("(c.available_from IS NULL OR c.available_from <= \(bind(day))::date)") }
+        if let kind = filter.contractKind?.rawValue { conditions.append("c.wished_contracts @> ARRAY[\(bind(kind))::text]") }
+        if let source = filter.source?.rawValue { conditions.append("c.source = \(bind(source))") }
+        if let text {
+            conditions.append(
+                "EXISTS (SELECT 1 FROM candidate_search s WHERE s.tenant_id = c.tenant_id AND s.candidate_id = c.id AND s.vector @@ search_query(\(bind(text))))")
+        }
+        if let mark {
+            conditions.append("(c.last_name, c.first_name, c.id) \(backwards ? "<" : ">") (\(bind(mark.0))::text, \(bind(mark.1))::text, \(bind(mark.2))::bigint)")
+        }
+        let order = backwards ? "DESC" : "ASC"
+        let sql = """
+            \(wrap.0) SELECT \(select) FROM candidates c
+            WHERE \(conditions.joined(separator: "\n  AND "))
+            ORDER BY c.last_name \(order), c.first_name \(order), c.id \(order)
+            LIMIT \(bind(limit)) \(wrap.1)
+            """
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
+    }
+
+    /// At most `countCap` matches of the words: all ranked, then cut to the page.
+    private static func ranked(_ filter: CandidateFilter, text: String, on connection: PostgresConnection, logger: Logger) async throws -> CandidateResults {
+        let offset = (max(filter.page, 1) - 1) * CandidateFilter.pageSize
+        var total = 0
+        func read(_ row: PostgresRandomAccessRow) throws -> CandidateSummary {
+            total = try row.get("total")
+            return try summary(row)
+        }
+        let candidates: [CandidateSummary]
+        if !filter.filtered {
+            // Words alone: ranked and cut to the page in `candidate_search` (through its GIN
+            // index), then only the page's records read.
+            candidates = try await connection.rows(
+                """
+                SELECT c.id, c.first_name || ' ' || c.last_name AS name, c.commune_name, c.skills, c.driving_licence, c.own_vehicle,
+                       c.available_from, c.source, page.total, \(unescaped: cdiEmployer("c"))
+                FROM (
+                    SELECT m.candidate_id, m.rank, m.last_name, m.first_name, count(*) OVER () AS total
+                    FROM candidate_search_matches(search_query(\(text))) m
+                    ORDER BY m.rank DESC, m.last_name, m.first_name, m.candidate_id
+                    LIMIT \(CandidateFilter.pageSize) OFFSET \(offset)
+                ) page JOIN candidates c ON c.id = page.candidate_id
+                ORDER BY page.rank DESC, page.last_name, page.first_name, page.candidate_id
+                """, logger: logger, read)
+        } else {
+            let commune = filter.commune.flatMap(pattern)
+            candidates = try await connection.rows(
+                """
+                SELECT page.*, \(unescaped: cdiEmployer("page"))
+                FROM (
+                    SELECT c.tenant_id, c.id, c.first_name || ' ' || c.last_name AS name, c.last_name, c.first_name, c.commune_name, c.skills,
+                           c.driving_licence, c.own_vehicle, c.available_from, c.source, m.rank, count(*) OVER () AS total
+                    FROM candidate_search_matches(search_query(\(text))) m JOIN candidates c ON c.id = m.candidate_id
+                    WHERE c.merged_into IS NULL AND c.erased_at IS NULL
+                      AND (\(commune)::text IS NULL OR search_folded(c.commune_name) LIKE \(commune))
+                      AND (NOT \(filter.drivingLicence) OR c.driving_licence)
+                      AND (NOT \(filter.ownVehicle) OR c.own_vehicle)
+                      AND (\(filter.availableBy?.iso)::date IS NULL OR c.available_from IS NULL OR c.available_from <= \(filter.availableBy?.iso)::date)
+                      AND (\(filter.contractKind?.rawValue)::text IS NULL OR c.wished_contracts @> ARRAY[\(filter.contractKind?.rawValue)::text])
+                      AND (\(filter.source?.rawValue)::text IS NULL OR c.source = \(filter.source?.rawValue))
+                    ORDER BY m.rank DESC, c.last_name, c.first_name, c.id
+                    LIMIT \(CandidateFilter.pageSize) OFFSET \(offset)
+                ) page
+                ORDER BY page.rank DESC, page.last_name, page.first_name, page.id
+                """, logger: logger, read)
+        }
+        let page = max(filter.page, 1)
+        let pages = max(1, (total + CandidateFilter.pageSize - 1) / CandidateFilter.pageSize)
+        return CandidateResults(
+            candidates: candidates, total: total, cap: filter.countCap, order: .rank, page: page,
+            previous: page > 1 ? .page(page - 1) : nil, next: page < pages ? .page(page + 1) : nil)
+    }
+
+    /// By name, from where the page before ended: the records after `filter.after` (or
+    /// before `filter.before`), one more than a page read to know whether another follows.
+    /// `total` when already counted; else counted here, up to the cap.
+    private static func byName(
+        _ filter: CandidateFilter, text: String?, total: Int?, on connection: PostgresConnection, logger: Logger
+    ) async throws -> CandidateResults {
+        let size = CandidateFilter.pageSize
+        let mark = try await (filter.after ?? filter.before).asyncMap { id in
+            try await connection.all(
+                "SELECT last_name, first_name, id FROM candidates WHERE id = \(id)", as: (String.self, String.self, Int64.self), logger: logger
+            ).first
+        } ?? nil
+        let columns = """
+            c.id, c.first_name || ' ' || c.last_name AS name, c.commune_name, c.skills, c.driving_licence, c.own_vehicle,
+            c.available_from, c.source, \(cdiEmployer("c"))
+            """
+        func read(after: (String, String, Int64)?, backwards: Bool) async throws -> [CandidateSummary] {
+            try await connection.rows(
+                byNameQuery(filter, text: text, select: columns, mark: after, backwards: backwards, limit: size + 1), logger: logger, summary)
+        }
+        var page = max(filter.page, 1)
+        var rows: [CandidateSummary]
+        var previous: CandidateResults.Link?
+        let next: CandidateResults.Link?
+        if let mark, filter.before != nil {
+            let before = try await read(after: mark, backwards: true)
+            if before.count > size {
+                rows = Array(before.prefix(size).reversed())
+                page = max(page, 2)
+                previous = page - 1 == 1 ? .first : .before(rows[0].id, page: page - 1)
+                next = .after(rows[size - 1].id, page: page + 1)
+            } else {
+                // Back at the start: the first page, full.
+                page = 1
+                rows = try await read(after: nil, backwards: false)
+                next = rows.count > size ? .after(rows[size - 1].id, page: 2) : nil
+                rows = Array(rows.prefix(size))
+            }
+        } else {
+            if mark == nil { page = 1 }
+            rows = try await read(after: mark, backwards: false)
+            next = rows.count > size ? .after(rows[size - 1].id, page: page + 1) : nil
+            rows = Array(rows.prefix(size))
+            if mark != nil, let first = rows.first { previous = page - 1 <= 1 ? .first : .before(first.id, page: page - 1) }
+            else if mark != nil { previous = .first }
+        }
+        let counted: Int
+        if let total {
+            counted = total
+        } else {
+            let count = byNameQuery(
+                filter, text: text, select: "1", mark: nil, backwards: false, limit: filter.countCap + 1,
+                wrap: ("SELECT count(*)::int FROM (", ") found"))
+            counted = try await connection.values(count, as: Int.self, logger: logger).first ?? 0
+        }
+        return CandidateResults(candidates: rows, total: counted, cap: filter.countCap, order: .name, page: page, previous: previous, next: next)
+    }
+}
+
+extension Optional {
+    /// `map` with an asynchronous transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}
