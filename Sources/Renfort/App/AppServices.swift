@@ -10,6 +10,8 @@ struct AppServices: Sendable {
     let throttle: SignInThrottle
     let apiLimiter: APIRateLimiter
     let figures: FigureStore
+    /// The pool's ranking of each need, kept while its centre's data does not change.
+    let matches: MatchStore
     /// Where read-only traffic reads: a replica when one is set and current enough.
     let reads: ReadReplicas
     /// The SMIC by the day it came into force (`schema/data/smic.csv`, read at start).

@@ -54,6 +54,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, replic
         throttle: SignInThrottle(database: database, clock: clock, slowdown: configuration.signInSlowdown),
         apiLimiter: APIRateLimiter(perMinute: configuration.apiRequestsPerMinute),
         figures: FigureStore(database: database, concurrentComputations: configuration.concurrentFigureComputations),
+        matches: MatchStore(),
         reads: ReadReplicas(
             primary: database,
             // A replica that gives no connection within a second (or the probe's time, when longer) is left for the primary.

@@ -37,12 +37,14 @@ struct NeedMatchesPage: PageModel {
     let form: FormState<TypedFields>
 
     /// The matches of need `needID`; nil when it is not the centre's.
-    static func load(needID: Int64, in context: CentreContext, database: Database, form: FormState<TypedFields> = .blank) async throws -> NeedMatchesPage? {
+    static func load(
+        needID: Int64, in context: CentreContext, database: Database, matches store: MatchStore, form: FormState<TypedFields> = .blank
+    ) async throws -> NeedMatchesPage? {
         try context.require(.adviser)
         let loaded = try await database.transaction(in: context) { connection -> (JobNeedRecord, [PoolMatch])? in
             guard let need = try await JobNeedRepository.find(id: needID, businessID: nil, on: connection, logger: context.logger) else { return nil }
             guard let code = need.romeCode else { return (need, []) }
-            return (need, try await Matching.matches(needID: needID, code: code, on: connection, logger: context.logger))
+            return (need, try await store.matches(needID: needID, code: code, tenant: context.tenantID, on: connection, logger: context.logger))
         }
         guard let (need, matches) = loaded else { return nil }
         let base = context.base, needHref = "\(base)/besoins/\(needID)"
@@ -76,7 +78,7 @@ struct MatchingController: Sendable {
 
     private func page(context: CentreContext, errors: FormErrors? = nil) async throws -> Response {
         let form = errors.map { FormState(sent: context.form, errors: $0) } ?? .blank
-        guard let page = try await NeedMatchesPage.load(needID: try context.id(), in: context, database: services.database, form: form)
+        guard let page = try await NeedMatchesPage.load(needID: try context.id(), in: context, database: services.database, matches: services.matches, form: form)
         else { throw AppError.notFound }
         return try services.renderer.render(page, status: errors == nil ? .ok : .unprocessableContent)
     }

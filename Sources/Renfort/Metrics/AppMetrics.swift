@@ -37,6 +37,9 @@ enum AppMetrics {
     static let figureCacheHits = made { Metrics.Counter(label: "renfort_figure_cache_hits_total") }
     static let figureCacheMisses = made { Metrics.Counter(label: "renfort_figure_cache_misses_total") }
     static let figureComputations = made { Metrics.Counter(label: "renfort_figure_computations_total") }
+    // The pool's rankings of the needs (`MatchStore`): served kept, or ranked.
+    static let matchesKept = made { Metrics.Counter(label: "renfort_matches_kept_total") }
+    static let matchesRanked = made { Metrics.Counter(label: "renfort_matches_ranked_total") }
 
     // Read replicas (`ReadReplicas`): reads served by a replica, reads that fell back to the
     // primary (replica away or too far behind), and the last lag measured, in seconds.

@@ -54,7 +54,8 @@ import Testing
     @Test func everyChangeTheFiguresReadRaisesTheCentresVersionOnceWhenItCommits() async throws {
         try await TestApp.run { _, database in
             let cahors = try await Self.twoCentres(database)[0].centreID
-            // Each table the figures read has the deferred trigger, for inserts, updates and deletes.
+            // Each table the figures read has the deferred trigger, for inserts, updates and deletes;
+            // and the tables the pool's ranking reads beside them (0251, `MatchStoreTests`).
             let triggers = try await database.asOwner { client in
                 try await client.withConnection { connection in
                     try await connection.all(
@@ -65,7 +66,10 @@ import Testing
                         """, as: (String.self, Bool.self, Bool.self), logger: logger)
                 }
             }
-            #expect(triggers.map(\.0) == ["applications", "businesses", "candidates", "job_needs", "placements"])
+            #expect(
+                triggers.map(\.0) == [
+                    "applications", "businesses", "candidate_availability", "candidate_jobs", "candidates", "check_ins", "job_needs", "placements",
+                ])
             #expect(triggers.allSatisfy { $0.1 && $0.2 })
 
             let before = try await versions(database)

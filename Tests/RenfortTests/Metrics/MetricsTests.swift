@@ -82,6 +82,18 @@ import Testing
         }
     }
 
+    @Test func matchesKeptAndRankedAreCounted() async throws {
+        try await TestApp.run(configure: { $0.metricsToken = Self.token }) { browser, database in
+            let w = try await MatchingTests.world(database)
+            try await browser.signIn("conseil@essai.test")
+            #expect(try await browser.get("/c/essai/besoins/\(w.need)/vivier").status == .ok)
+            #expect(try await browser.get("/c/essai/besoins/\(w.need)/vivier").status == .ok)
+            let text = try await Self.scrape(browser).text
+            #expect((Self.value("renfort_matches_ranked_total", in: text) ?? 0) >= 1)
+            #expect((Self.value("renfort_matches_kept_total", in: text) ?? 0) >= 1)
+        }
+    }
+
     @Test func onlyTheTokenOrTheMachineItselfMayRead() async throws {
         // Tests through the router have no peer address: only the token lets them in.
         try await TestApp.run(configure: { $0.metricsToken = Self.token }) { browser, _ in
