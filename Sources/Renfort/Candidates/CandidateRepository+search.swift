@@ -76,43 +76,56 @@ extension CandidateRepository {
         return try await byName(filter, text: nil, total: nil, on: connection, logger: logger)
     }
 
+    /// A statement's values, numbered as they are written into its text.
+    private struct Binds {
+        var values = PostgresBindings()
+        mutating func bind<Value: PostgresDynamicTypeEncodable>(_ value: Value) -> String {
+            values.append(value)
+            return "$\(values.count)"
+        }
+    }
+
+    /// The conditions on `candidates c` of the filters set (and of the words, when given).
+    /// Only those set are written: a condition `$n IS NULL OR EXISTS (…)` stays a subquery
+    /// run for every record (the planner pulls an EXISTS up into a join before it folds the
+    /// values), which read every match of « vigne » before the page's first record (40 ms
+    /// instead of 1).
+    private static func conditions(_ filter: CandidateFilter, text: String?, into binds: inout Binds) -> String {
+        var conditions = ["c.merged_into IS NULL", "c.erased_at IS NULL"]
+        if let commune = filter.commune.flatMap(pattern) { conditions.append("search_folded(c.commune_name) LIKE \(binds.bind(commune))") }
+        if filter.drivingLicence { conditions.append("c.driving_licence") }
+        if filter.ownVehicle { conditions.append("c.own_vehicle") }
+        if let day = filter.availableBy?.iso { conditions.append("(c.available_from IS NULL OR c.available_from <= \(binds.bind(day))::date)") }
+        if let kind = filter.contractKind?.rawValue { conditions.append("c.wished_contracts @> ARRAY[\(binds.bind(kind))::text]") }
+        if let source = filter.source?.rawValue { conditions.append("c.source = \(binds.bind(source))") }
+        if let text {
+            conditions.append(
+                "EXISTS (SELECT 1 FROM candidate_search s WHERE s.tenant_id = c.tenant_id AND s.candidate_id = c.id AND s.vector @@ search_query(\(binds.bind(text))))")
+        }
+        return conditions.joined(separator: "\n  AND ")
+    }
+
     /// The pool by name, filtered (and the words, when given): `select` of each record after
     /// `mark` in name order (before it, `backwards`), `limit` of them; wrapped in `wrap`
-    /// (`SELECT count(*) FROM (…) found`: how many, up to the limit). Only the filters set are
-    /// written: a condition `$n IS NULL OR EXISTS (…)` stays a subquery run for every record
-    /// (the planner pulls an EXISTS up into a join before it folds the values), which read
-    /// every match of « vigne » before the page's first record (40 ms instead of 1).
+    /// (`SELECT count(*) FROM (…) found`: how many, up to the limit).
     private static func byNameQuery(
         _ filter: CandidateFilter, text: String?, select: String, mark: (String, String, Int64)?, backwards: Bool, limit: Int,
         wrap: (String, String) = ("", "")
     ) -> PostgresQuery {
-        var binds = PostgresBindings()
-        func bind<Value: PostgresDynamicTypeEncodable>(_ value: Value) -> String {
-            binds.append(value)
-            return "$\(binds.count)"
-        }
-        var conditions = ["c.merged_into IS NULL", "c.erased_at IS NULL"]
-        if let commune = filter.commune.flatMap(pattern) { conditions.append("search_folded(c.commune_name) LIKE \(bind(commune))") }
-        if filter.drivingLicence { conditions.append("c.driving_licence") }
-        if filter.ownVehicle { conditions.append("c.own_vehicle") }
-        if let day = filter.availableBy?.iso { conditions.append("(c.available_from IS NULL OR c.available_from <= \(bind(day))::date)") }
-        if let kind = filter.contractKind?.rawValue { conditions.append("c.wished_contracts @> ARRAY[\(bind(kind))::text]") }
-        if let source = filter.source?.rawValue { conditions.append("c.source = \(bind(source))") }
-        if let text {
-            conditions.append(
-                "EXISTS (SELECT 1 FROM candidate_search s WHERE s.tenant_id = c.tenant_id AND s.candidate_id = c.id AND s.vector @@ search_query(\(bind(text))))")
-        }
+        var binds = Binds()
+        var conditions = conditions(filter, text: text, into: &binds)
         if let mark {
-            conditions.append("(c.last_name, c.first_name, c.id) \(backwards ? "<" : ">") (\(bind(mark.0))::text, \(bind(mark.1))::text, \(bind(mark.2))::bigint)")
+            conditions += "\n  AND (c.last_name, c.first_name, c.id) \(backwards ? "<" : ">") "
+                + "(\(binds.bind(mark.0))::text, \(binds.bind(mark.1))::text, \(binds.bind(mark.2))::bigint)"
         }
         let order = backwards ? "DESC" : "ASC"
         let sql = """
             \(wrap.0) SELECT \(select) FROM candidates c
-            WHERE \(conditions.joined(separator: "\n  AND "))
+            WHERE \(conditions)
             ORDER BY c.last_name \(order), c.first_name \(order), c.id \(order)
-            LIMIT \(bind(limit)) \(wrap.1)
+            LIMIT \(binds.bind(limit)) \(wrap.1)
             """
-        return PostgresQuery(unsafeSQL: sql, binds: binds)
+        return PostgresQuery(unsafeSQL: sql, binds: binds.values)
     }
 
     /// At most `countCap` matches of the words: all ranked, then cut to the page.
@@ -140,26 +153,22 @@ extension CandidateRepository {
                 ORDER BY page.rank DESC, page.last_name, page.first_name, page.candidate_id
                 """, logger: logger, read)
         } else {
-            let commune = filter.commune.flatMap(pattern)
-            candidates = try await connection.rows(
-                """
-                SELECT page.*, \(unescaped: cdiEmployer("page"))
+            // Words and filters: the matches joined to their records to filter them.
+            var binds = Binds()
+            let matches = "candidate_search_matches(search_query(\(binds.bind(text))))"
+            let sql = """
+                SELECT page.*, \(cdiEmployer("page"))
                 FROM (
                     SELECT c.tenant_id, c.id, c.first_name || ' ' || c.last_name AS name, c.last_name, c.first_name, c.commune_name, c.skills,
                            c.driving_licence, c.own_vehicle, c.available_from, c.source, m.rank, count(*) OVER () AS total
-                    FROM candidate_search_matches(search_query(\(text))) m JOIN candidates c ON c.id = m.candidate_id
-                    WHERE c.merged_into IS NULL AND c.erased_at IS NULL
-                      AND (\(commune)::text IS NULL OR search_folded(c.commune_name) LIKE \(commune))
-                      AND (NOT \(filter.drivingLicence) OR c.driving_licence)
-                      AND (NOT \(filter.ownVehicle) OR c.own_vehicle)
-                      AND (\(filter.availableBy?.iso)::date IS NULL OR c.available_from IS NULL OR c.available_from <= \(filter.availableBy?.iso)::date)
-                      AND (\(filter.contractKind?.rawValue)::text IS NULL OR c.wished_contracts @> ARRAY[\(filter.contractKind?.rawValue)::text])
-                      AND (\(filter.source?.rawValue)::text IS NULL OR c.source = \(filter.source?.rawValue))
+                    FROM \(matches) m JOIN candidates c ON c.id = m.candidate_id
+                    WHERE \(conditions(filter, text: nil, into: &binds))
                     ORDER BY m.rank DESC, c.last_name, c.first_name, c.id
-                    LIMIT \(CandidateFilter.pageSize) OFFSET \(offset)
+                    LIMIT \(binds.bind(CandidateFilter.pageSize)) OFFSET \(binds.bind(offset))
                 ) page
                 ORDER BY page.rank DESC, page.last_name, page.first_name, page.id
-                """, logger: logger, read)
+                """
+            candidates = try await connection.rows(PostgresQuery(unsafeSQL: sql, binds: binds.values), logger: logger, read)
         }
         let page = max(filter.page, 1)
         let pages = max(1, (total + CandidateFilter.pageSize - 1) / CandidateFilter.pageSize)
@@ -175,11 +184,12 @@ extension CandidateRepository {
         _ filter: CandidateFilter, text: String?, total: Int?, on connection: PostgresConnection, logger: Logger
     ) async throws -> CandidateResults {
         let size = CandidateFilter.pageSize
-        let mark = try await (filter.after ?? filter.before).asyncMap { id in
-            try await connection.all(
+        var mark: (String, String, Int64)?
+        if let id = filter.after ?? filter.before {
+            mark = try await connection.all(
                 "SELECT last_name, first_name, id FROM candidates WHERE id = \(id)", as: (String.self, String.self, Int64.self), logger: logger
             ).first
-        } ?? nil
+        }
         let columns = """
             c.id, c.first_name || ' ' || c.last_name AS name, c.commune_name, c.skills, c.driving_licence, c.own_vehicle,
             c.available_from, c.source, \(cdiEmployer("c"))
@@ -211,8 +221,7 @@ extension CandidateRepository {
             rows = try await read(after: mark, backwards: false)
             next = rows.count > size ? .after(rows[size - 1].id, page: page + 1) : nil
             rows = Array(rows.prefix(size))
-            if mark != nil, let first = rows.first { previous = page - 1 <= 1 ? .first : .before(first.id, page: page - 1) }
-            else if mark != nil { previous = .first }
+            if mark != nil { previous = page - 1 <= 1 || rows.isEmpty ? .first : .before(rows[0].id, page: page - 1) }
         }
         let counted: Int
         if let total {
@@ -224,13 +233,5 @@ extension CandidateRepository {
             counted = try await connection.values(count, as: Int.self, logger: logger).first ?? 0
         }
         return CandidateResults(candidates: rows, total: counted, cap: filter.countCap, order: .name, page: page, previous: previous, next: next)
-    }
-}
-
-extension Optional {
-    /// `map` with an asynchronous transform.
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }
