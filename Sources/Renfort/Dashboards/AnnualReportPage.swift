@@ -41,11 +41,14 @@ struct AnnualReportPage: PageModel {
         let (filter, errors) = MetricsFilter.read(query: query, today: today)
         let (figures, _) = try await store.figures(centres: [context.membership], filter: filter, asOf: today, withChoices: false, logger: context.logger)[0]
         let metrics = CentreMetrics(figures, filter: filter)
-        let stages = try await database.transaction(in: context) { connection in
-            try await StageDurations.compute(filter: filter, on: connection, logger: context.logger)
+        let (stages, shared) = try await database.transaction(in: context) { connection in
+            (
+                try await StageDurations.compute(filter: filter, on: connection, logger: context.logger),
+                try await SharedPostRepository.shares(from: filter.from, to: filter.to, businessSiret: filter.business, on: connection, logger: context.logger)
+            )
         }
         let tables = DashboardTables(
-            links: nil, metrics: metrics, businessIDs: [:], filter: filter, sort: BusinessSort(query: [:]), pagePath: "")
+            links: nil, metrics: metrics, businessIDs: [:], filter: filter, sort: BusinessSort(query: [:]), pagePath: "", sharedPosts: shared)
         let businessName = filter.business.flatMap { siret in metrics.businesses.first { $0.siret == siret }?.name }
         return AnnualReportPage(
             context: context, filter: filter, year: year, metrics: metrics, tables: tables.all + StageDurations.tables(stages), businessName: businessName, now: now,

@@ -12,6 +12,9 @@ struct CheckIn: Sendable {
     let actions: String?
     /// A contact outside the schedule, recorded as such (`FollowUpRepository.recordUnscheduled`).
     let unscheduled: Bool
+    /// The business it is held with when it names one: on a shared post, the member that has
+    /// the person then (nil: the hire's own business).
+    let heldWith: String?
 
     static let unscheduledLabel = "Contact hors calendrier"
 

@@ -165,7 +165,7 @@ struct FollowUpController: Sendable {
         let found = try await services.database.transaction(in: context) { connection -> Bool in
             guard let subject = try await FollowUpRepository.alertSubject(placement: id, businessID: business, on: connection, logger: context.logger),
                 let alertID = try await FollowUpRepository.addAlert(
-                    placement: id, kind: kind, message: message, tenantID: context.tenantID, actorID: context.user.id, now: now,
+                    placement: id, kind: kind, message: message, businessID: business, tenantID: context.tenantID, actorID: context.user.id, now: now,
                     on: connection, logger: context.logger)
             else { return false }
             // The adviser in charge of the need (or every adviser of the centre) hears of it, at once.

@@ -50,7 +50,7 @@ struct FollowUpReminders: Service {
                     SELECT k.id, k.label, k.due_on::text, p.id, c.first_name || ' ' || c.last_name, b.name, n.adviser_id
                     FROM check_ins k JOIN placements p ON p.tenant_id = k.tenant_id AND p.id = k.placement_id
                     JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id
-                    JOIN businesses b ON b.tenant_id = p.tenant_id AND b.id = p.business_id
+                    JOIN businesses b ON b.tenant_id = k.tenant_id AND b.id = coalesce(k.business_id, p.business_id)
                     JOIN job_needs n ON n.tenant_id = p.tenant_id AND n.id = p.need_id
                     WHERE k.done_on IS NULL AND NOT k.closed AND p.ended_on IS NULL AND k.due_on <= \(tomorrow.iso)::date
                       AND k.due_on >= \(today.adding(days: -Self.digestWindowDays).iso)::date AND k.due_on >= p.created_at::date

@@ -7,26 +7,37 @@ import PostgresNIO
 enum FollowUpRepository {
     // MARK: A placement's follow-up
 
-    static func checkIns(placementID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [CheckIn] {
+    /// A placement's check-ins, each with the business it is held with when it names one (a
+    /// hire on a shared post). For an employer (`businessID`) of a member business that is not
+    /// the hire's own, only those held with them.
+    static func checkIns(placementID: Int64, businessID: Int64? = nil, on connection: PostgresConnection, logger: Logger) async throws -> [CheckIn] {
         try await connection.rows(
             """
-            SELECT id, label, due_on, done_on, status, closed, actions, unscheduled FROM check_ins
-            WHERE placement_id = \(placementID) ORDER BY coalesce(done_on, due_on), id
+            SELECT k.id, k.label, k.due_on, k.done_on, k.status, k.closed, k.actions, k.unscheduled, b.name AS held_with
+            FROM check_ins k JOIN placements p ON p.tenant_id = k.tenant_id AND p.id = k.placement_id
+            LEFT JOIN businesses b ON b.tenant_id = k.tenant_id AND b.id = k.business_id
+            WHERE k.placement_id = \(placementID)
+              AND (\(businessID)::bigint IS NULL OR p.business_id = \(businessID) OR k.business_id = \(businessID))
+            ORDER BY coalesce(k.done_on, k.due_on), k.id
             """,
             logger: logger
         ) { row in
             CheckIn(
                 id: try row.get("id"), label: try row.get("label"), dueOn: try row.get("due_on"), doneOn: try row.get("done_on"),
-                status: try row.get("status"), closed: try row.get("closed"), actions: try row.get("actions"), unscheduled: try row.get("unscheduled"))
+                status: try row.get("status"), closed: try row.get("closed"), actions: try row.get("actions"), unscheduled: try row.get("unscheduled"),
+                heldWith: try row.get("held_with"))
         }
     }
 
-    static func alerts(placementID: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [PlacementAlert] {
+    /// A placement's alerts; for an employer (`businessID`), those their business raised.
+    static func alerts(placementID: Int64, businessID: Int64? = nil, on connection: PostgresConnection, logger: Logger) async throws -> [PlacementAlert] {
         try await connection.rows(
             """
             SELECT a.id, a.kind, a.message, a.created_at, a.handled_at, a.handled_note, u.display_name AS handled_by
-            FROM placement_alerts a LEFT JOIN users u ON u.id = a.handled_by
-            WHERE a.placement_id = \(placementID) ORDER BY a.created_at
+            FROM placement_alerts a JOIN placements p ON p.tenant_id = a.tenant_id AND p.id = a.placement_id
+            LEFT JOIN users u ON u.id = a.handled_by
+            WHERE a.placement_id = \(placementID) AND (\(businessID)::bigint IS NULL OR coalesce(a.business_id, p.business_id) = \(businessID))
+            ORDER BY a.created_at
             """, logger: logger
         ) { row in
             PlacementAlert(
@@ -140,7 +151,8 @@ enum FollowUpRepository {
 
     // MARK: The employer's alert
 
-    /// The people and the need an alert is about, for an employer's own placement.
+    /// The person an alert is about and the business that raises it, for a placement held
+    /// with the employer's business (its own, or a shared post's it is a member of).
     struct AlertSubject: Sendable {
         let person: String
         let business: String
@@ -152,28 +164,29 @@ enum FollowUpRepository {
             """
             SELECT c.first_name || ' ' || c.last_name AS person, b.name AS business, n.adviser_id FROM placements p
             JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id
-            JOIN businesses b ON b.tenant_id = p.tenant_id AND b.id = p.business_id
+            JOIN businesses b ON b.tenant_id = p.tenant_id AND b.id = \(businessID)
             JOIN job_needs n ON n.tenant_id = p.tenant_id AND n.id = p.need_id
-            WHERE p.id = \(placement) AND p.business_id = \(businessID)
+            WHERE p.id = \(placement) AND p.id IN (SELECT placement_id FROM placement_businesses WHERE business_id = \(businessID))
             """, logger: logger
         ) { row in AlertSubject(person: try row.get("person"), business: try row.get("business"), adviserID: try row.get("adviser_id")) }.first
     }
 
-    /// Records an employer's alert; returns its id.
+    /// Records an employer's alert, as their business's (`businessID`); returns its id.
     static func addAlert(
-        placement: Int64, kind: PlacementAlert.Kind, message: String, tenantID: Int64, actorID: Int64, now: Date,
+        placement: Int64, kind: PlacementAlert.Kind, message: String, businessID: Int64, tenantID: Int64, actorID: Int64, now: Date,
         on connection: PostgresConnection, logger: Logger
     ) async throws -> Int64? {
         try await connection.value(
             """
-            INSERT INTO placement_alerts (tenant_id, placement_id, kind, message, created_at, created_by)
-            VALUES (\(tenantID), \(placement), \(kind.rawValue), \(message), \(now), \(actorID)) RETURNING id
+            INSERT INTO placement_alerts (tenant_id, placement_id, kind, message, business_id, created_at, created_by)
+            VALUES (\(tenantID), \(placement), \(kind.rawValue), \(message), \(businessID), \(now), \(actorID)) RETURNING id
             """, as: Int64.self, logger: logger)
     }
 
     // MARK: The worklist
 
-    /// An open check-in due by the worklist's horizon.
+    /// An open check-in due by the worklist's horizon, with the business it is held with (for
+    /// a hire on a shared post, the member that has the person then).
     struct DueCheckIn: Sendable {
         let placementID: Int64
         let person: String
@@ -191,10 +204,10 @@ enum FollowUpRepository {
             SELECT p.id AS placement_id, c.first_name || ' ' || c.last_name AS person, b.name AS business, k.label, k.due_on, p.at_risk
             FROM check_ins k JOIN placements p ON p.tenant_id = k.tenant_id AND p.id = k.placement_id
             JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id
-            JOIN businesses b ON b.tenant_id = p.tenant_id AND b.id = p.business_id
+            JOIN businesses b ON b.tenant_id = k.tenant_id AND b.id = coalesce(k.business_id, p.business_id)
             JOIN job_needs n ON n.tenant_id = p.tenant_id AND n.id = p.need_id
             WHERE k.done_on IS NULL AND NOT k.closed AND p.ended_on IS NULL AND k.due_on <= \(horizon)::date
-              AND (\(businessID)::bigint IS NULL OR p.business_id = \(businessID))
+              AND (\(businessID)::bigint IS NULL OR coalesce(k.business_id, p.business_id) = \(businessID))
               AND (\(adviserID)::bigint IS NULL OR n.adviser_id = \(adviserID))
               AND (NOT \(onlyAtRisk) OR p.id IN (SELECT id FROM at_risk_placements))
             ORDER BY k.due_on, k.id LIMIT \(limit)
@@ -223,14 +236,14 @@ enum FollowUpRepository {
             JOIN candidates c ON c.tenant_id = r.tenant_id AND c.id = r.candidate_id
             JOIN businesses b ON b.tenant_id = r.tenant_id AND b.id = r.business_id
             JOIN job_needs n ON n.tenant_id = r.tenant_id AND n.id = r.need_id
-            WHERE (\(businessID)::bigint IS NULL OR r.business_id = \(businessID))
+            WHERE (\(businessID)::bigint IS NULL OR r.id IN (SELECT placement_id FROM placement_businesses WHERE business_id = \(businessID)))
               AND (\(adviserID)::bigint IS NULL OR n.adviser_id = \(adviserID))
             ORDER BY b.name, person, r.id LIMIT \(limit)
             """, logger: logger
         ) { row in AtRisk(placementID: try row.get("placement_id"), person: try row.get("person"), business: try row.get("business")) }
     }
 
-    /// An employer's alert nobody has handled yet.
+    /// An employer's alert nobody has handled yet, with the business that raised it.
     struct OpenAlert: Sendable {
         let placementID: Int64
         let person: String
@@ -245,8 +258,8 @@ enum FollowUpRepository {
             SELECT p.id AS placement_id, c.first_name || ' ' || c.last_name AS person, b.name AS business, a.message, a.created_at
             FROM placement_alerts a JOIN placements p ON p.tenant_id = a.tenant_id AND p.id = a.placement_id
             JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id
-            JOIN businesses b ON b.tenant_id = p.tenant_id AND b.id = p.business_id
-            WHERE a.handled_at IS NULL AND (\(businessID)::bigint IS NULL OR p.business_id = \(businessID))
+            JOIN businesses b ON b.tenant_id = a.tenant_id AND b.id = coalesce(a.business_id, p.business_id)
+            WHERE a.handled_at IS NULL AND (\(businessID)::bigint IS NULL OR coalesce(a.business_id, p.business_id) = \(businessID))
             ORDER BY a.created_at LIMIT \(limit)
             """, logger: logger
         ) { row in

@@ -9,6 +9,8 @@ struct PlacementPage: PageModel {
     struct CheckInRow: Sendable {
         let id: Int64
         let label: String
+        /// "chez …": on a shared post, the member business it is held with.
+        let heldWith: String?
         let due: String
         let done: Bool
         let summary: String
@@ -80,22 +82,23 @@ struct PlacementPage: PageModel {
         id: Int64, in context: CentreContext, database: Database, today: Day, form: FormState<TypedFields> = .blank
     ) async throws -> PlacementPage? {
         let businessScope = try context.businessScope()
-        let loaded = try await database.transaction(in: context) { connection -> (Placement, [CheckIn], [PlacementAlert])? in
+        let loaded = try await database.transaction(in: context) { connection -> (Placement, [CheckIn], [PlacementAlert], SharedPost?)? in
             guard let placement = try await PlacementRepository.find(id: id, businessID: businessScope, on: connection, logger: context.logger) else { return nil }
             return (
-                placement, try await FollowUpRepository.checkIns(placementID: id, on: connection, logger: context.logger),
-                try await FollowUpRepository.alerts(placementID: id, on: connection, logger: context.logger)
+                placement, try await FollowUpRepository.checkIns(placementID: id, businessID: businessScope, on: connection, logger: context.logger),
+                try await FollowUpRepository.alerts(placementID: id, businessID: businessScope, on: connection, logger: context.logger),
+                placement.contractKind == .sharedTime ? try await SharedPostRepository.find(needID: placement.needID, on: connection, logger: context.logger) : nil
             )
         }
-        guard let (placement, checkIns, alerts) = loaded else { return nil }
+        guard let (placement, checkIns, alerts, post) = loaded else { return nil }
         return PlacementPage(
-            placement: placement, checkIns: checkIns, alerts: alerts, isAdviser: businessScope == nil, context: context, today: today,
-            form: form)
+            placement: placement, checkIns: checkIns, alerts: alerts, sharedPost: post, isAdviser: businessScope == nil, context: context,
+            today: today, form: form)
     }
 
     init(
-        placement: Placement, checkIns: [CheckIn], alerts: [PlacementAlert], isAdviser: Bool, context: CentreContext, today: Day,
-        form: FormState<TypedFields>
+        placement: Placement, checkIns: [CheckIn], alerts: [PlacementAlert], sharedPost: SharedPost? = nil, isAdviser: Bool, context: CentreContext,
+        today: Day, form: FormState<TypedFields>
     ) {
         let base = context.base
         let here = "\(base)/embauches/\(placement.id)"
@@ -116,7 +119,7 @@ struct PlacementPage: PageModel {
             let action = "\(base)/suivis/\(checkIn.id)"
             let sent = form.scoped(to: action, defaults: ["done_on": today.iso]).form
             return CheckInRow(
-                id: checkIn.id, label: checkIn.label, due: checkIn.dueOn.french, done: !open, summary: summary,
+                id: checkIn.id, label: checkIn.label, heldWith: checkIn.heldWith.map { "chez \($0)" }, due: checkIn.dueOn.french, done: !open, summary: summary,
                 overdue: open && checkIn.dueOn < today, action: action, form: sent,
                 contacted: Option.all(CheckIn.Contacted.self, sent: sent.values, name: "contacted", label: \.label),
                 channels: Option.all(CheckIn.Channel.self, sent: sent.values, name: "channel", label: \.label),
@@ -159,6 +162,11 @@ struct PlacementPage: PageModel {
             .init(label: "Poste", value: placement.newlyCreated ? "Création de poste" : "Remplacement"),
         ]
         if let endedOn = placement.endedOn { facts.append(.init(label: "Emploi terminé le", value: endedOn.french)) }
+        if let sharedPost {
+            // The year's turn, member by member: who has the person when, and for how many hours.
+            let turn = sharedPost.members.map { "\($0.businessName) \($0.monthsLabel) (\(Formats.hours($0.hoursPerWeek)) h)" }
+            facts.append(.init(label: "Poste partagé", value: turn.joined(separator: ", ")))
+        }
         // The next check-in to do is a scheduled one (an unscheduled contact is done when recorded).
         let next = rows.first { !$0.done }
         self.layout = Layout(

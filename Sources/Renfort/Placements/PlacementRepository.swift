@@ -24,15 +24,16 @@ enum PlacementRepository {
             endReason: try row.get("end_reason"), atRisk: try row.get("at_risk"))
     }
 
-    /// One placement; for an employer (`businessID`), only one of their business.
+    /// One placement; for an employer (`businessID`), only one held with their business (its
+    /// own, or a shared post's it is a member of: `placement_businesses`).
     static func find(id: Int64, businessID: Int64?, on connection: PostgresConnection, logger: Logger) async throws -> Placement? {
         try await connection.rows(
-            "\(unescaped: select) WHERE p.id = \(id) AND (\(businessID)::bigint IS NULL OR p.business_id = \(businessID))",
+            "\(unescaped: select) WHERE p.id = \(id) AND (\(businessID)::bigint IS NULL OR p.id IN (SELECT placement_id FROM placement_businesses WHERE business_id = \(businessID)))",
             logger: logger, placement
         ).first
     }
 
-    /// A page of placements, the latest start first.
+    /// A page of placements, the latest start first (of a business: those held with it).
     static func list(
         businessID: Int64?, contract: ContractKind?, from: Day?, to: Day?, hiredAgain: Bool = false, limit: Int, offset: Int,
         on connection: PostgresConnection, logger: Logger
@@ -41,7 +42,7 @@ enum PlacementRepository {
         return try await connection.rows(
             """
             \(unescaped: select)
-            WHERE (\(businessID)::bigint IS NULL OR p.business_id = \(businessID))
+            WHERE (\(businessID)::bigint IS NULL OR p.id IN (SELECT placement_id FROM placement_businesses WHERE business_id = \(businessID)))
               AND (\(contract?.rawValue)::text IS NULL OR p.contract_kind = \(contract?.rawValue))
               AND (\(from)::date IS NULL OR p.start_date >= \(from)::date)
               AND (\(to)::date IS NULL OR p.start_date <= \(to)::date)
@@ -97,7 +98,8 @@ extension PlacementRepository {
             SELECT p.id, c.first_name || ' ' || c.last_name AS person, p.contract_kind, p.start_date, p.ended_on,
                    (SELECT min(k.due_on) FROM check_ins k WHERE k.placement_id = p.id AND k.done_on IS NULL AND NOT k.closed) AS next_check_in
             FROM placements p JOIN candidates c ON c.tenant_id = p.tenant_id AND c.id = p.candidate_id
-            WHERE (\(businessID)::bigint IS NULL OR p.business_id = \(businessID)) AND (\(needID)::bigint IS NULL OR p.need_id = \(needID))
+            WHERE (\(businessID)::bigint IS NULL OR p.id IN (SELECT placement_id FROM placement_businesses WHERE business_id = \(businessID)))
+              AND (\(needID)::bigint IS NULL OR p.need_id = \(needID))
             ORDER BY p.start_date DESC, p.id DESC LIMIT \(limit)
             """, logger: logger
         ) { row in

@@ -31,6 +31,13 @@ import Testing
             #expect(page.text.contains("Conserverie du Quercy Blanc") && page.text.contains("Les Jardins de Lalbenque"))
             #expect(page.text.contains("depuis le") && page.text.contains("Les suivis, avec chaque entreprise à son tour"))
             #expect(try await lookup.count("cahors", "SELECT DISTINCT k.business_id FROM check_ins k JOIN placements p ON p.id = k.placement_id JOIN shared_posts s ON s.need_id = p.need_id") == 2)
+            // The gardens' employer, a member but not the employer of record, follows the hire too.
+            let placement = try #require(try await lookup.ids("cahors", "SELECT p.id FROM placements p JOIN shared_posts s ON s.need_id = p.need_id").first)
+            let gardens = browser.fresh()
+            try await gardens.signIn("employeur4@cahors.renfort.test", password: DemoData.password)
+            #expect(try await gardens.get("/c/cahors/embauches").text.contains("/c/cahors/embauches/\(placement)"))
+            let hire = try await gardens.get("/c/cahors/embauches/\(placement)")
+            #expect(hire.status == .ok && hire.text.contains("Poste partagé") && hire.text.contains("Points de suivi"))
         }
     }
 }

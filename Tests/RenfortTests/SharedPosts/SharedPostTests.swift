@@ -145,6 +145,90 @@ import Testing
         }
     }
 
+    /// The hire's page, list and alerts for each member's employers: the check-ins held with
+    /// their business, the alerts they raised; the employer of record sees every check-in; the
+    /// adviser's worklist names the member that has the person; any other business sees nothing.
+    @Test func eachMemberEmployerFollowsTheHireWithTheirOwnBusiness() async throws {
+        try await TestApp.run { browser, database in
+            let w = try await Self.world(database)
+            let make = Factory(database: database)
+            let today = Day(Date())
+            func month(_ after: Int) -> Int { (today.month - 1 + after) % 12 + 1 }
+            // The camping has the person from this month for six months, then the cannery for four.
+            let (_, need) = try await make.sharedPost(
+                centre: w.centre, actor: w.adviser, employer: w.group,
+                members: [(w.camping, today.month, month(5), 35), (w.cannery, month(6), month(9), 28)])
+            let person = try await make.candidate(centre: w.centre, firstName: "Inès", email: "ines@exemple.test")
+            let placement = try await make.placement(centre: w.centre, need: need, candidate: person, actor: w.adviser, contract: .sharedTime, start: today)
+            let bakery = try await make.business(centre: w.centre, name: "Boulangerie du Lot", siret: Siret.completing("4420000000001"))
+            try await make.employer("patron@camping.test", centre: w.centre, business: w.camping)
+            try await make.employer("chef@conserverie.test", centre: w.centre, business: w.cannery)
+            try await make.employer("rh@groupement.test", centre: w.centre, business: w.group)
+            try await make.employer("mitron@boulangerie.test", centre: w.centre, business: bakery)
+            let page = "/c/essai/embauches/\(placement)"
+            let arrival = "Arrivée chez Conserverie du Causse : point à deux semaines"
+
+            let camping = browser.fresh()
+            try await camping.signIn("patron@camping.test")
+            let theirs = try await camping.get(page)
+            #expect(theirs.status == .ok && theirs.text.contains("Une semaine") && !theirs.text.contains(arrival))
+            #expect(theirs.text.contains("Poste partagé</dt><dd>Camping des Berges d") && theirs.text.contains("h), Conserverie du Causse d"))
+            #expect(try await camping.get("/c/essai/embauches").text.contains("Inès Martin"))
+            #expect(try await camping.get("/c/essai/entreprises/\(w.camping)").text.contains("Inès Martin"))
+            let sent = try await camping.post("\(page)/alerte", [("kind", "problem"), ("message", "Elle n'a plus de voiture depuis lundi.")])
+            #expect(sent.status == .seeOther)
+            #expect(try await camping.get(page).text.contains("plus de voiture"))
+
+            let cannery = browser.fresh()
+            try await cannery.signIn("chef@conserverie.test")
+            let held = try await cannery.get(page)
+            #expect(held.status == .ok && held.text.contains(arrival))
+            #expect(!held.text.contains("Une semaine") && !held.text.contains("plus de voiture"), "the camping's check-ins and alert are not the cannery's")
+            #expect(try await cannery.get("/c/essai/embauches").text.contains("Inès Martin"))
+
+            let group = browser.fresh()
+            try await group.signIn("rh@groupement.test")
+            let all = try await group.get(page)
+            #expect(all.status == .ok && all.text.contains("Une semaine</strong> (chez Camping des Berges)") && all.text.contains(arrival))
+
+            let bakers = browser.fresh()
+            try await bakers.signIn("mitron@boulangerie.test")
+            #expect(try await bakers.get(page).status == .notFound)
+            #expect(!(try await bakers.get("/c/essai/embauches").text.contains("Inès Martin")))
+            try await bakers.get("/c/essai")
+            #expect(try await bakers.post("\(page)/alerte", [("kind", "problem"), ("message", "x")]).status == .notFound)
+            #expect(try await database.count("placement_alerts", tenant: w.centre) == 1)
+
+            // The adviser's worklist: the week's check-in and the alert under the camping's name.
+            try await browser.signIn("conseil@essai.test")
+            let worklist = try await browser.get("/c/essai/suivis")
+            let rows = worklist.text.components(separatedBy: "<li>").filter { $0.contains("Inès Martin") }
+            #expect(rows.contains { $0.contains("Camping des Berges · Une semaine") }, "\(rows)")
+            #expect(rows.contains { $0.contains("Camping des Berges : <q>Elle n&#39;a plus de voiture") }, "\(rows)")
+            #expect(!rows.contains { $0.contains("Groupement") }, "\(rows)")
+            #expect(try await browser.get("/c/essai/suivis?entreprise=\(w.camping)").text.contains("Inès Martin"))
+            #expect(!(try await browser.get("/c/essai/suivis?entreprise=\(w.group)").text.contains("Inès Martin")))
+        }
+    }
+
+    /// The annual report carries the shares table too, as the dashboard does.
+    @Test func theAnnualReportShowsEachMembersShare() async throws {
+        try await TestApp.run { browser, database in
+            let w = try await Self.world(database)
+            let make = Factory(database: database)
+            let start = Day(year: Day(Date()).year, month: 1, day: 5)
+            let (_, need) = try await make.sharedPost(
+                centre: w.centre, actor: w.adviser, employer: w.group, members: [(w.camping, 4, 9, 35), (w.cannery, 10, 1, 28)], start: start)
+            let person = try await make.candidate(centre: w.centre, firstName: "Inès", email: "ines@exemple.test")
+            try await make.placement(centre: w.centre, need: need, candidate: person, actor: w.adviser, contract: .sharedTime, start: start)
+            try await browser.signIn("conseil@essai.test")
+            let report = try await browser.get("/c/essai/tableau-de-bord/rapport?annee=\(start.year)")
+            #expect(report.status == .ok)
+            let table = try #require(report.text.components(separatedBy: "Postes partagés : la part de chaque entreprise").dropFirst().first)
+            #expect(table.contains("Conserverie du Causse") && table.contains("65\u{202F}%") && table.contains("35\u{202F}%"))
+        }
+    }
+
     @Test func aCombinationOfTheCalendarStartsTheForm() async throws {
         try await TestApp.run { browser, database in
             let w = try await Self.world(database)

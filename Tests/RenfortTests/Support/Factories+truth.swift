@@ -7,18 +7,12 @@ import PostgresNIO
 /// What the tests of "notes that stay private, pages that tell the truth" build: a business
 /// with its employer, and records whose internal notes carry a marker.
 extension Factory {
-    private func inTenant<Result: Sendable>(_ centre: Int64, _ body: @Sendable @escaping (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await database.asOwner { client in
-            try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: centre, logger: TestEnvironment.logger) { try await body($0) }
-        }
-    }
-
     /// A member business whose adviser's notes are `notes`.
     func business(centre: Int64, name: String, siret: String, notes: String) async throws -> Int64 {
         let details = BusinessDetails(
             siret: siret, name: name, nafCode: "56.10A", headcountBand: "1-9", communeInsee: "46042", communeName: "Cahors", address: nil,
             contactName: nil, phone: nil, email: nil, memberSince: Day(year: 2024, month: 1, day: 15), notes: notes)
-        return try await inTenant(centre) { connection in
+        return try await inCentre(centre) { connection in
             try await BusinessRepository.insert(details, status: .member, tenantID: centre, actorID: nil, now: Date(), on: connection, logger: TestEnvironment.logger)
         }
     }
@@ -30,16 +24,17 @@ extension Factory {
             drivingLicence: true, ownVehicle: true, travelKm: 30, skills: "cuisine", experience: "", availableFrom: nil, seasonalWindows: "",
             wishedContracts: [.cdi], source: .franceTravail, notes: notes, consentAt: nil, consentScope: "",
             purgeAfter: Day(Date()).adding(days: 80))
-        return try await inTenant(centre) { connection in
+        return try await inCentre(centre) { connection in
             try await CandidateRepository.insert(details, tenantID: centre, actorID: nil, informing: nil, now: Date(), on: connection, logger: TestEnvironment.logger)
         }
     }
 
-    /// An employer's alert on a placement.
-    func alert(centre: Int64, placement: Int64, by employer: Int64, message: String) async throws -> Int64 {
-        try await inTenant(centre) { connection in
-            guard let id = try await FollowUpRepository.addAlert(
-                placement: placement, kind: .problem, message: message, tenantID: centre, actorID: employer, now: Date(), on: connection,
+    /// An employer's alert on a placement, as the hire's own business's (or `business`'s).
+    func alert(centre: Int64, placement: Int64, by employer: Int64, business: Int64? = nil, message: String) async throws -> Int64 {
+        try await inCentre(centre) { connection in
+            guard let own = try await connection.value("SELECT business_id FROM placements WHERE id = \(placement)", as: Int64.self, logger: TestEnvironment.logger),
+                let id = try await FollowUpRepository.addAlert(
+                placement: placement, kind: .problem, message: message, businessID: business ?? own, tenantID: centre, actorID: employer, now: Date(), on: connection,
                 logger: TestEnvironment.logger)
             else { throw FactoryError.notCreated }
             return id

@@ -123,6 +123,21 @@ struct Factory: Sendable {
             return placement
         }
     }
+
+    /// A shared post with its own need, as the adviser's form creates it: `members` are
+    /// (business, first month, last month, hours a week) in the year's turn.
+    func sharedPost(
+        centre: Int64, actor: Int64, employer: Int64, title: String = "Agent polyvalent à l'année",
+        members: [(businessID: Int64, firstMonth: Int, lastMonth: Int, hours: Double)], start: Day = Day(Date())
+    ) async throws -> (post: Int64, need: Int64) {
+        let draft = SharedPostDraft(title: title, employerID: employer, romeCode: nil, notes: "", members: members)
+        return try await inCentre(centre) { connection in
+            let post = try await SharedPostRepository.create(draft, start: start, tenantID: centre, actorID: actor, now: Date(), on: connection, logger: logger)
+            guard let need = try await connection.value("SELECT need_id FROM shared_posts WHERE id = \(post)", as: Int64.self, logger: logger)
+            else { throw FactoryError.notCreated }
+            return (post, need)
+        }
+    }
 }
 
 enum FactoryError: Error {
