@@ -11,33 +11,6 @@ struct CandidateFormPage: PageModel {
         let cdi: String?
     }
 
-    /// A job field, with the titles offered when its words matched several (`JobTitles`).
-    struct JobRow: Sendable {
-        let index: Int
-        let name: String
-        let choiceName: String
-        let value: String
-        let error: String?
-        let options: [Option]
-        let hasOptions: Bool
-    }
-
-    /// A seasonal window's row: its two dates and "every year".
-    struct WindowRow: Sendable {
-        let index: Int
-        let startName: String
-        let endName: String
-        let everyYearName: String
-        let starts: String
-        let ends: String
-        let everyYear: Bool
-        /// A value that is not a day comes back in a text field (a date field holds only a day).
-        let startNotDate: Bool
-        let endNotDate: Bool
-        let startError: String?
-        let endError: String?
-    }
-
     let layout: Layout
     let heading: String
     let action: String
@@ -47,8 +20,8 @@ struct CandidateFormPage: PageModel {
     let sources: [Option]
     let duplicates: [DuplicateRow]
     let hasDuplicates: Bool
-    let jobRows: [JobRow]
-    let windowRows: [WindowRow]
+    /// The jobs' and the windows' rows (`partials/season-fields`).
+    let seasons: SeasonFields
     let form: FormState<CandidateInput>
 
     /// The form for a new record (`editing` nil) or for record `editing`.
@@ -70,20 +43,7 @@ struct CandidateFormPage: PageModel {
                 cdi: $0.candidate.cdiLabel)
         }
         self.hasDuplicates = !duplicates.isEmpty
-        self.jobRows = CandidateSeasons.rows.map { row in
-            let name = CandidateSeasons.jobField(row), options = form.suggestions[name] ?? []
-            return JobRow(
-                index: row, name: name, choiceName: JobTitles.choiceField(name), value: input.jobs[row - 1], error: form.fieldErrors[name],
-                options: options, hasOptions: !options.isEmpty)
-        }
-        self.windowRows = CandidateSeasons.rows.map { row in
-            let window = input.windows[row - 1]
-            return WindowRow(
-                index: row, startName: CandidateSeasons.startField(row), endName: CandidateSeasons.endField(row),
-                everyYearName: CandidateSeasons.everyYearField(row), starts: window.starts, ends: window.ends, everyYear: window.everyYear,
-                startNotDate: !window.starts.isEmpty && !InputKind.isDate(window.starts), endNotDate: !window.ends.isEmpty && !InputKind.isDate(window.ends),
-                startError: form.fieldErrors[CandidateSeasons.startField(row)], endError: form.fieldErrors[CandidateSeasons.endField(row)])
-        }
+        self.seasons = SeasonFields(jobs: input.jobs, windows: input.windows, fieldErrors: form.fieldErrors, suggestions: form.suggestions)
         self.form = form
     }
 }

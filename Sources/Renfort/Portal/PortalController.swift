@@ -231,8 +231,10 @@ struct PortalController: Sendable {
         case .refused(let answer): return answer
         }
         let now = self.now
-        let (input, contact, errors) = PortalContactForm.read(context.form, today: Day(now))
-        guard let contact else {
+        var (input, contact, errors) = PortalContactForm.read(context.form, today: Day(now))
+        let jobs = try await CandidateSeasons.readJobs(from: context.form, errors: &errors, database: services.database, logger: context.logger)
+        contact?.jobs = jobs
+        guard let contact, errors.isEmpty else {
             return try await ownPage(
                 visit, context: context, status: .unprocessableContent, form: FormState(input, errors: errors, action: context.form.action))
         }

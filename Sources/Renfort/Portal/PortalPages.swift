@@ -11,13 +11,16 @@ struct PortalVisit: Sendable {
     var base: String { "/c/\(centre.slug)/mon-espace" }
 }
 
-/// The contact details and availability form as typed.
+/// The contact details and availability form as typed: with the jobs looked for and the
+/// seasons free, the same three rows of each as the advisers' record form.
 struct PortalContactInput: Sendable {
     var email = ""
     var phone = ""
     var communeName = ""
     var availableFrom = ""
     var seasonalWindows = ""
+    var jobs = Array(repeating: "", count: CandidateSeasons.rows.count)
+    var windows = Array(repeating: AvailabilityWindowInput(), count: CandidateSeasons.rows.count)
     /// The form's one-time token: sent twice, it is saved once.
     var token = FormSubmissions.newToken()
 
@@ -29,10 +32,15 @@ struct PortalContactInput: Sendable {
         communeName = candidate.communeName
         availableFrom = candidate.availableFrom?.iso ?? ""
         seasonalWindows = candidate.seasonalWindows
+        for (index, job) in candidate.jobs.prefix(jobs.count).enumerated() { jobs[index] = job.typed }
+        for (index, window) in candidate.windows.prefix(windows.count).enumerated() {
+            windows[index] = AvailabilityWindowInput(starts: window.starts.iso, ends: window.ends.iso, everyYear: window.everyYear)
+        }
     }
 }
 
-/// The rules of the candidate's own form, the same as the advisers' record form for these fields.
+/// The rules of the candidate's own form, the same as the advisers' record form for these
+/// fields. The jobs are read against the referential afterwards (`CandidateSeasons.readJobs`).
 enum PortalContactForm {
     static func read(_ form: FormData, today: Day) -> (PortalContactInput, PortalContact?, FormErrors) {
         var input = PortalContactInput()
@@ -42,7 +50,10 @@ enum PortalContactForm {
         input.availableFrom = form["available_from"] ?? ""
         input.seasonalWindows = form["seasonal_windows"] ?? ""
         input.token = form["_form"] ?? input.token
+        input.jobs = CandidateSeasons.rows.map { form[CandidateSeasons.jobField($0)] ?? "" }
         var reader = FormReader(form)
+        let seasons: [AvailabilityWindow]
+        (input.windows, seasons) = CandidateSeasons.readWindows(&reader, today: today)
         let email = reader.email("email", "Adresse e-mail")
         let phone = reader.formatted("phone", "Téléphone", pattern: "\\+?[0-9][0-9 .-]{8,18}[0-9]", example: "06 12 34 56 78")
         let commune = reader.text("commune_name", "Commune", required: true, max: 100)
@@ -52,7 +63,11 @@ enum PortalContactForm {
             reader.errors.add("email", "Gardez au moins une adresse e-mail ou un téléphone : c'est ainsi que le centre vous recontacte.")
         }
         guard reader.errors.isEmpty else { return (input, nil, reader.errors) }
-        return (input, PortalContact(email: email, phone: phone, communeName: commune, availableFrom: available, seasonalWindows: windows), reader.errors)
+        return (
+            input,
+            PortalContact(email: email, phone: phone, communeName: commune, availableFrom: available, seasonalWindows: windows, windows: seasons),
+            reader.errors
+        )
     }
 }
 
@@ -153,6 +168,8 @@ struct PortalPage: PageModel {
     /// The summary of a withdrawal's errors, when one was sent without its box.
     let withdrawSummary: FormScope?
     let form: FormState<PortalContactInput>
+    /// The jobs' and the windows' rows of the form (`partials/season-fields`).
+    let seasons: SeasonFields
     /// `date`, or `text` for a value typed that is not a day (HTML allows only a day in a date field).
     let availableFromKind: String
 
@@ -200,7 +217,9 @@ struct PortalPage: PageModel {
                     at: Formats.dateTime($0.at), channel: $0.channel == .sms ? "par SMS au \($0.recipient)" : "par e-mail à \($0.recipient)",
                     title: $0.subject.isEmpty ? $0.kind.label : $0.subject, body: $0.body, attachment: $0.hasAttachment)
             }, hasMessages: !sent.isEmpty, exportHref: "\(base)/mes-donnees.zip",
-            withdrawSummary: summary, form: contact, availableFromKind: InputKind.date(contact.values.availableFrom))
+            withdrawSummary: summary, form: contact,
+            seasons: SeasonFields(jobs: contact.values.jobs, windows: contact.values.windows, fieldErrors: contact.fieldErrors, suggestions: contact.suggestions),
+            availableFromKind: InputKind.date(contact.values.availableFrom))
     }
 
     /// Every field of the record but the advisers' notes (their working notes on the person,

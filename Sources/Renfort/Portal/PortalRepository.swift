@@ -59,6 +59,9 @@ struct PortalContact: Sendable {
     let communeName: String
     let availableFrom: Day?
     let seasonalWindows: String
+    /// The seasons free, and the jobs looked for once read against the referential.
+    let windows: [AvailabilityWindow]
+    var jobs: [RomeJob] = []
 }
 
 /// The SQL of the candidate's own page: its sessions, the public form's rate limit, and what
@@ -150,7 +153,13 @@ enum PortalRepository {
         if current.communeName != contact.communeName { changed.append("commune") }
         if current.availableFrom != contact.availableFrom { changed.append("disponible à partir du") }
         if current.seasonalWindows != contact.seasonalWindows { changed.append("disponibilités saisonnières") }
+        let seasonsChanged = current.jobs != contact.jobs || current.windows != contact.windows
+        if current.jobs != contact.jobs { changed.append("métiers recherchés") }
+        if current.windows != contact.windows { changed.append("périodes libres pour une saison") }
         guard !changed.isEmpty else { return [] }
+        if seasonsChanged {
+            try await CandidateSeasons.save(candidateID: candidateID, tenantID: tenantID, jobs: contact.jobs, windows: contact.windows, on: connection, logger: logger)
+        }
         try await connection.execute(
             """
             UPDATE candidates SET email = \(contact.email), phone = \(contact.phone), commune_name = \(contact.communeName),

@@ -201,6 +201,50 @@ import Testing
         }
     }
 
+    /// The person says themselves when they are free for a season and which jobs they look
+    /// for, in the same rows as the advisers' form: a window that ends before it starts comes
+    /// back with every row kept, words matching several titles offer them, and once saved the
+    /// centre's record and the matching read them.
+    @Test func thePersonSetsTheirOwnSeasonsAndJobs() async throws {
+        try await TestApp.run(demo: false) { browser, database in
+            let make = Factory(database: database)
+            let (centre, _) = try await make.centre("test")
+            let camille = try await make.candidate(centre: centre, email: "camille@example.org")
+            let page = try await browser.openCandidatePage("test", email: "camille@example.org", database: database)
+            let form = try #require(HTMLForm.posting(to: "/c/test/mon-espace/coordonnees", in: page.text).first)
+            #expect(form.controls.contains { $0.name == "window_1_start" } && form.controls.contains { $0.name == "job_3" })
+            let token = try #require(form.controls.first { $0.name == "_form" }?.value)
+            let year = Day(Date()).year
+            let base = [("email", "camille@example.org"), ("phone", ""), ("commune_name", "Cahors"), ("available_from", ""), ("seasonal_windows", ""), ("_form", token)]
+            let summer = [("window_1_start", "\(year)-07-01"), ("window_1_end", "\(year)-08-31"), ("window_1_every_year", "oui")]
+
+            let backwards = try await browser.post(
+                "/c/test/mon-espace/coordonnees",
+                base + summer + [("window_2_start", "\(year + 1)-10-20"), ("window_2_end", "\(year + 1)-09-01"), ("job_1", "viticole"), ("job_2", "A1405")])
+            #expect(backwards.status == .unprocessableContent)
+            #expect(backwards.text.contains("La période 2 finit avant de commencer"))
+            #expect(backwards.text.contains("value=\"\(year)-07-01\"") && backwards.text.contains("value=\"\(year + 1)-10-20\""))
+            #expect(backwards.text.contains("name=\"window_1_every_year\" value=\"oui\" checked"))
+            #expect(backwards.text.contains("value=\"viticole\"") && backwards.text.contains("value=\"A1405\""))
+            #expect(backwards.text.contains("Ouvrier viticole / Ouvrière viticole"), "the titles the words match are offered")
+            #expect(try await database.count("candidate_availability", tenant: centre) == 0)
+
+            let saved = try await browser.post(
+                "/c/test/mon-espace/coordonnees", base + summer + [("job_1", "Ouvrier viticole / Ouvrière viticole"), ("job_2", "A1405")])
+            #expect(saved.location == "/c/test/mon-espace")
+            #expect(try await database.count("candidate_availability", tenant: centre, where: "candidate_id = \(camille) AND every_year") == 1)
+            #expect(try await database.count("candidate_jobs", tenant: centre, where: "candidate_id = \(camille) AND rome_code = 'A1405'") == 2)
+            let own = try await browser.get("/c/test/mon-espace").text
+            #expect(own.contains("du 1er juillet au 31 août, chaque année") && own.contains("value=\"Ouvrier viticole / Ouvrière viticole\""))
+
+            let desk = browser.fresh()
+            try await desk.signIn("conseil@test.test")
+            let record = try await desk.get("/c/test/candidats/\(camille)").text
+            #expect(record.contains("du 1er juillet au 31 août, chaque année"))
+            #expect(record.contains("métiers recherchés, périodes libres pour une saison"))
+        }
+    }
+
     @Test func withdrawingAsksFirstThenMovesTheApplicationThroughThePipeline() async throws {
         try await TestApp.run { browser, database in
             let make = Factory(database: database)
