@@ -176,6 +176,28 @@ import Testing
         }
     }
 
+    /// The offer's posting is written unescaped inside its `<script>`: a title or a text that
+    /// closes the script stays a string of the JSON (every `<` written `\u003c`), and the page
+    /// shows it as text.
+    @Test func aTitleThatClosesTheScriptStaysInTheJSON() async throws {
+        try await TestApp.run(demo: false) { browser, database in
+            let (cahors, adviser, _, need) = try await Self.cahors(database)
+            let title = "</script><script>alert(1)</script> & \"Cie\""
+            let body = "<!-- </SCRIPT><img src=x onerror=alert(2)>"
+            let offer = try await Factory(database: database).publishedOffer(centre: cahors, need: need, actor: adviser, title: title, body: body)
+
+            let page = try await browser.get("/c/cahors/offres/\(offer)")
+            #expect(page.status == .ok)
+            #expect(!page.text.contains("<script>alert(1)"))
+            #expect(!page.text.contains("<img src=x"))
+            #expect(!page.text.contains("<!-- </SCRIPT>"))
+            #expect(page.text.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Cie&quot;"))
+            let posting = try Self.jobPosting(page.text)
+            #expect(posting["title"] as? String == title)
+            #expect(posting["description"] as? String == body)
+        }
+    }
+
     @Test func oneCentresOffersAreNeverAnothers() async throws {
         try await TestApp.run { browser, database in
             let (cahors, adviser, business, need) = try await Self.cahors(database)
