@@ -65,15 +65,23 @@ extension CandidateRepository {
         let words = filter.text.map(words) ?? ""
         let text: String? = words.isEmpty ? nil : words
         if let text {
-            let matches = try await connection.values(
-                "SELECT candidate_search_count(search_query(\(text)), \(filter.countCap + 1)::int)", as: Int.self, logger: logger
-            ).first ?? 0
-            if matches <= filter.countCap {
-                return try await ranked(filter, text: text, on: connection, logger: logger)
+            // The words made a query once, here; the statements after take it as it is.
+            let counted = try await connection.first(
+                "SELECT q::text, candidate_search_count(q, \(filter.countCap + 1)::int) FROM search_query(\(text)) q",
+                as: (String?.self, Int?.self), logger: logger)
+            guard let (found, matchCount) = counted, let query = found else {
+                // Only words too common to search (« de la »): no one.
+                let page = max(filter.page, 1)
+                return CandidateResults(
+                    candidates: [], total: 0, cap: filter.countCap, order: .rank, page: page, previous: page > 1 ? .page(page - 1) : nil, next: nil)
             }
-            return try await byName(filter, text: text, total: filter.filtered ? nil : matches, on: connection, logger: logger)
+            let matches = matchCount ?? 0
+            if matches <= filter.countCap {
+                return try await ranked(filter, query: query, on: connection, logger: logger)
+            }
+            return try await byName(filter, query: query, total: filter.filtered ? nil : matches, on: connection, logger: logger)
         }
-        return try await byName(filter, text: nil, total: nil, on: connection, logger: logger)
+        return try await byName(filter, query: nil, total: nil, on: connection, logger: logger)
     }
 
     /// A statement's values, numbered as they are written into its text.
@@ -85,12 +93,13 @@ extension CandidateRepository {
         }
     }
 
-    /// The conditions on `candidates c` of the filters set (and of the words, when given).
+    /// The conditions on `candidates c` of the filters set (and of the search's query, when given:
+    /// the text of a `tsquery`).
     /// Only those set are written: a condition `$n IS NULL OR EXISTS (…)` stays a subquery
     /// run for every record (the planner pulls an EXISTS up into a join before it folds the
     /// values), which read every match of « vigne » before the page's first record (40 ms
     /// instead of 1).
-    private static func conditions(_ filter: CandidateFilter, text: String?, into binds: inout Binds) -> String {
+    private static func conditions(_ filter: CandidateFilter, query: String?, into binds: inout Binds) -> String {
         var conditions = ["c.merged_into IS NULL", "c.erased_at IS NULL"]
         if let commune = filter.commune.flatMap(pattern) { conditions.append("search_folded(c.commune_name) LIKE \(binds.bind(commune))") }
         if filter.drivingLicence { conditions.append("c.driving_licence") }
@@ -98,22 +107,22 @@ extension CandidateRepository {
         if let day = filter.availableBy?.iso { conditions.append("(c.available_from IS NULL OR c.available_from <= \(binds.bind(day))::date)") }
         if let kind = filter.contractKind?.rawValue { conditions.append("c.wished_contracts @> ARRAY[\(binds.bind(kind))::text]") }
         if let source = filter.source?.rawValue { conditions.append("c.source = \(binds.bind(source))") }
-        if let text {
+        if let query {
             conditions.append(
-                "EXISTS (SELECT 1 FROM candidate_search s WHERE s.tenant_id = c.tenant_id AND s.candidate_id = c.id AND s.vector @@ search_query(\(binds.bind(text))))")
+                "EXISTS (SELECT 1 FROM candidate_search s WHERE s.tenant_id = c.tenant_id AND s.candidate_id = c.id AND s.vector @@ \(binds.bind(query))::tsquery)")
         }
         return conditions.joined(separator: "\n  AND ")
     }
 
-    /// The pool by name, filtered (and the words, when given): `select` of each record after
+    /// The pool by name, filtered (and the search's query, when given): `select` of each record after
     /// `mark` in name order (before it, `backwards`), `limit` of them; wrapped in `wrap`
     /// (`SELECT count(*) FROM (…) found`: how many, up to the limit).
     private static func byNameQuery(
-        _ filter: CandidateFilter, text: String?, select: String, mark: (String, String, Int64)?, backwards: Bool, limit: Int,
+        _ filter: CandidateFilter, query: String?, select: String, mark: (String, String, Int64)?, backwards: Bool, limit: Int,
         wrap: (String, String) = ("", "")
     ) -> PostgresQuery {
         var binds = Binds()
-        var conditions = conditions(filter, text: text, into: &binds)
+        var conditions = conditions(filter, query: query, into: &binds)
         if let mark {
             conditions += "\n  AND (c.last_name, c.first_name, c.id) \(backwards ? "<" : ">") "
                 + "(\(binds.bind(mark.0))::text, \(binds.bind(mark.1))::text, \(binds.bind(mark.2))::bigint)"
@@ -129,7 +138,7 @@ extension CandidateRepository {
     }
 
     /// At most `countCap` matches of the words: all ranked, then cut to the page.
-    private static func ranked(_ filter: CandidateFilter, text: String, on connection: PostgresConnection, logger: Logger) async throws -> CandidateResults {
+    private static func ranked(_ filter: CandidateFilter, query: String, on connection: PostgresConnection, logger: Logger) async throws -> CandidateResults {
         let offset = (max(filter.page, 1) - 1) * CandidateFilter.pageSize
         var total = 0
         func read(_ row: PostgresRandomAccessRow) throws -> CandidateSummary {
@@ -146,7 +155,7 @@ extension CandidateRepository {
                        c.available_from, c.source, page.total, \(unescaped: cdiEmployer("c"))
                 FROM (
                     SELECT m.candidate_id, m.rank, m.last_name, m.first_name, count(*) OVER () AS total
-                    FROM candidate_search_matches(search_query(\(text))) m
+                    FROM candidate_search_matches(\(query)::tsquery) m
                     ORDER BY m.rank DESC, m.last_name, m.first_name, m.candidate_id
                     LIMIT \(CandidateFilter.pageSize) OFFSET \(offset)
                 ) page JOIN candidates c ON c.id = page.candidate_id
@@ -155,14 +164,14 @@ extension CandidateRepository {
         } else {
             // Words and filters: the matches joined to their records to filter them.
             var binds = Binds()
-            let matches = "candidate_search_matches(search_query(\(binds.bind(text))))"
+            let matches = "candidate_search_matches(\(binds.bind(query))::tsquery)"
             let sql = """
                 SELECT page.*, \(cdiEmployer("page"))
                 FROM (
                     SELECT c.tenant_id, c.id, c.first_name || ' ' || c.last_name AS name, c.last_name, c.first_name, c.commune_name, c.skills,
                            c.driving_licence, c.own_vehicle, c.available_from, c.source, m.rank, count(*) OVER () AS total
                     FROM \(matches) m JOIN candidates c ON c.id = m.candidate_id
-                    WHERE \(conditions(filter, text: nil, into: &binds))
+                    WHERE \(conditions(filter, query: nil, into: &binds))
                     ORDER BY m.rank DESC, c.last_name, c.first_name, c.id
                     LIMIT \(binds.bind(CandidateFilter.pageSize)) OFFSET \(binds.bind(offset))
                 ) page
@@ -181,7 +190,7 @@ extension CandidateRepository {
     /// before `filter.before`), one more than a page read to know whether another follows.
     /// `total` when already counted; else counted here, up to the cap.
     private static func byName(
-        _ filter: CandidateFilter, text: String?, total: Int?, on connection: PostgresConnection, logger: Logger
+        _ filter: CandidateFilter, query: String?, total: Int?, on connection: PostgresConnection, logger: Logger
     ) async throws -> CandidateResults {
         let size = CandidateFilter.pageSize
         var mark: (String, String, Int64)?
@@ -196,7 +205,7 @@ extension CandidateRepository {
             """
         func read(after: (String, String, Int64)?, backwards: Bool) async throws -> [CandidateSummary] {
             try await connection.rows(
-                byNameQuery(filter, text: text, select: columns, mark: after, backwards: backwards, limit: size + 1), logger: logger, summary)
+                byNameQuery(filter, query: query, select: columns, mark: after, backwards: backwards, limit: size + 1), logger: logger, summary)
         }
         var page = max(filter.page, 1)
         var rows: [CandidateSummary]
@@ -228,7 +237,7 @@ extension CandidateRepository {
             counted = total
         } else {
             let count = byNameQuery(
-                filter, text: text, select: "1", mark: nil, backwards: false, limit: filter.countCap + 1,
+                filter, query: query, select: "1", mark: nil, backwards: false, limit: filter.countCap + 1,
                 wrap: ("SELECT count(*)::int FROM (", ") found"))
             counted = try await connection.values(count, as: Int.self, logger: logger).first ?? 0
         }
