@@ -20,7 +20,8 @@ struct CandidateListPage: PageModel {
     }
 
     let layout: Layout
-    let rows: [Row]
+    /// The page's rows, as markup (`rowsMarkup`).
+    let rows: String
     let isEmpty: Bool
     /// « 25 candidat(s) — page 1 sur 1 », « Plus de 1 000 candidats — page 3 ».
     let caption: String
@@ -76,12 +77,13 @@ struct CandidateListPage: PageModel {
         }
         return CandidateListPage(
             layout: Layout(title: "Candidats", session: context.session, membership: context.membership, currentPath: "\(base)/candidats"),
-            rows: result.candidates.map {
-                Row(
-                    href: "\(base)/candidats/\($0.id)", name: $0.name, commune: $0.communeName, skills: String($0.skills.prefix(120)),
-                    mobility: Candidate.mobility(licence: $0.drivingLicence, vehicle: $0.ownVehicle), available: $0.availableFrom?.french ?? "",
-                    source: $0.source.label, cdi: $0.cdiLabel)
-            },
+            rows: Self.rowsMarkup(
+                result.candidates.map {
+                    Row(
+                        href: "\(base)/candidats/\($0.id)", name: $0.name, commune: $0.communeName, skills: String($0.skills.prefix(120)),
+                        mobility: Candidate.mobility(licence: $0.drivingLicence, vehicle: $0.ownVehicle), available: $0.availableFrom?.french ?? "",
+                        source: $0.source.label, cdi: $0.cdiLabel)
+                }),
             isEmpty: result.candidates.isEmpty, caption: caption,
             byNameNote: result.capped && filter.text != nil
                 ? "Plus de \(Formats.integer(result.cap)) personnes correspondent : elles sont classées par nom. Ajoutez un mot ou un filtre pour les classer par pertinence."
@@ -92,5 +94,35 @@ struct CandidateListPage: PageModel {
             sources: Option.all(CandidateSource.self, chosen: filter.source?.rawValue, label: \.label),
             previousHref: result.previous.map(link), nextHref: result.next.map(link), newHref: "\(base)/candidats/nouveau",
             purgesHref: "\(base)/candidats/suppressions")
+    }
+}
+
+/// The pool's fields without a Mirror (the adviser's search); checked against the Mirror's
+/// by `MustacheModelTests`.
+extension CandidateListPage: MustacheFields {
+    var mustacheFields: [String: Any] {
+        [
+            "layout": layout, "rows": rows, "isEmpty": isEmpty, "caption": caption, "byNameNote": byNameNote as Any, "text": text,
+            "commune": commune, "licenceChecked": licenceChecked, "vehicleChecked": vehicleChecked, "availableBy": availableBy,
+            "contractKinds": contractKinds, "sources": sources, "previousHref": previousHref as Any, "nextHref": nextHref as Any,
+            "newHref": newHref, "purgesHref": purgesHref,
+        ]
+    }
+}
+
+extension CandidateListPage {
+    /// The page's rows, written here (25 people, each with six cells: through mustache, a third
+    /// of the server's time for a search): each value escaped as mustache would (`HTML.escape`).
+    static func rowsMarkup(_ rows: [Row]) -> String {
+        var html = ""
+        html.reserveCapacity(rows.count * 400)
+        for row in rows {
+            html += "<tr><th scope=\"row\"><a href=\"\(HTML.escape(row.href))\">\(HTML.escape(row.name))</a>"
+            if let cdi = row.cdi { html += " <span class=\"badge badge--warn\">\(HTML.escape(cdi))</span>" }
+            html += "</th><td data-label=\"Commune\">\(HTML.escape(row.commune))</td><td data-label=\"Compétences\">\(HTML.escape(row.skills))</td>"
+            html += "<td data-label=\"Mobilité\">\(HTML.escape(row.mobility))</td><td data-label=\"Disponible\">\(HTML.escape(row.available))</td>"
+            html += "<td data-label=\"Origine\">\(HTML.escape(row.source))</td></tr>"
+        }
+        return html
     }
 }

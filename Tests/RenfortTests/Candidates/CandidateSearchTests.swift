@@ -101,6 +101,30 @@ import Testing
         }
     }
 
+    /// The rows are written in Swift (`CandidateListPage.rowsMarkup`): what people typed is
+    /// escaped there as mustache would.
+    @Test func theRowsEscapeWhatPeopleTyped() async throws {
+        try await TestApp.run { browser, database in
+            let make = Factory(database: database)
+            let (centre, adviser) = try await make.centre("essai")
+            let business = try await make.business(centre: centre, name: "Brasserie <du> \"Lot\"")
+            let hired = try await make.poolCandidate(
+                centre: centre, firstName: "<b>\"Jade\"</b>", lastName: "& 'Cie'", email: "jade@exemple.test", commune: "Cahors <i>",
+                skills: "Cuisine <script>alert(1)</script>")
+            try await make.placement(centre: centre, need: try await make.need(centre: centre, business: business), candidate: hired, actor: adviser)
+            try await browser.signIn("conseil@essai.test", password: Factory.password)
+
+            for path in ["/c/essai/candidats", "/c/essai/candidats?q=cuisine"] {
+                let pool = try await browser.get(path)
+                #expect(pool.text.contains(
+                    "\">&lt;b&gt;&quot;Jade&quot;&lt;/b&gt; &amp; &#39;Cie&#39;</a> <span class=\"badge badge--warn\">En CDI chez Brasserie &lt;du&gt; &quot;Lot&quot;</span></th>"))
+                #expect(pool.text.contains("<td data-label=\"Commune\">Cahors &lt;i&gt;</td>"))
+                #expect(pool.text.contains("<td data-label=\"Compétences\">Cuisine &lt;script&gt;alert(1)&lt;/script&gt;</td>"))
+                #expect(!pool.text.contains("<script>alert") && !pool.text.contains("<b>\"Jade"), "\(path)")
+            }
+        }
+    }
+
     @Test func oneCentresSearchNeverShowsAnothersCandidates() async throws {
         try await TestApp.run { browser, database in
             let make = Factory(database: database)

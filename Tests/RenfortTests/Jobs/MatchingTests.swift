@@ -121,6 +121,33 @@ import Testing
         }
     }
 
+    /// The rows are written in Swift (`NeedMatchesPage.rowsMarkup`): what people typed is
+    /// escaped there as mustache would, and a box ticked in a refused form stays ticked.
+    @Test func theRowsEscapeWhatPeopleTyped() async throws {
+        try await TestApp.run { browser, database in
+            let w = try await Self.world(database)
+            let make = Factory(database: database)
+            let alice = w.people["Alice"]!
+            try await make.execute(
+                centre: w.centre, "UPDATE candidates SET first_name = '<b>\"Alice\"</b>', last_name = '& ''Cie''', commune_name = 'Cahors <i>' WHERE id = \(alice)")
+            try await make.execute(centre: w.centre, "UPDATE businesses SET name = 'Brasserie <du> \"Lot\"' WHERE name = 'Brasserie du Lot'")
+
+            try await browser.signIn("conseil@essai.test")
+            let page = try await browser.get("/c/essai/besoins/\(w.need)/vivier")
+            let escaped = "&lt;b&gt;&quot;Alice&quot;&lt;/b&gt; &amp; &#39;Cie&#39;"
+            #expect(page.text.contains("aria-label=\"Sélectionner \(escaped)\">"))
+            #expect(page.text.contains("\">\(escaped)</a></th>"))
+            #expect(page.text.contains("<td data-label=\"Commune\">Cahors &lt;i&gt;</td>"))
+            #expect(page.text.contains("<span class=\"badge badge--warn\">En CDI chez Brasserie &lt;du&gt; &quot;Lot&quot;</span>"))
+            #expect(!page.text.contains("<b>\"Alice\"</b>") && !page.text.contains("<du>"))
+            // Refused (Alice and a number that is no one's): Alice's box comes back ticked, Bruno's not.
+            let refused = try await browser.post("/c/essai/besoins/\(w.need)/vivier", [("ids", String(alice)), ("ids", "999999")])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("name=\"ids\" value=\"\(alice)\" checked aria-label"))
+            #expect(refused.text.contains("name=\"ids\" value=\"\(w.people["Bruno"]!)\" aria-label"))
+        }
+    }
+
     @Test func aCandidatesRecordListsTheOpenNeedsThatFitThem() async throws {
         try await TestApp.run { browser, database in
             let w = try await Self.world(database)

@@ -176,6 +176,27 @@ import Testing
         }
     }
 
+    /// The queue's rows and the lists' items are written in Swift (`AdviserHomePage`): what
+    /// people typed is escaped there as mustache would.
+    @Test func theWorklistEscapesWhatPeopleTyped() async throws {
+        try await TestApp.run { browser, database in
+            let make = Factory(database: database)
+            let (cahors, adviser) = try await make.centre("cahors")
+            let business = try await make.business(centre: cahors, name: "Auberge <du> \"Lot\"")
+            let need = try await make.need(centre: cahors, business: business, title: "Cuisinier <script>x</script>")
+            let candidate = try await make.candidate(centre: cahors, firstName: "<b>\"Zoé\"</b>", lastName: "& 'Cie'")
+            _ = try await make.application(centre: cahors, need: need, candidate: candidate, stage: .presented, actor: adviser)
+            try await browser.signIn("conseil@cahors.test")
+
+            let home = try await browser.get("/c/cahors")
+            // The queue: the need submitted, its title and business escaped.
+            #expect(home.text.contains("\">Cuisinier &lt;script&gt;x&lt;/script&gt;</a></th><td data-label=\"Entreprise\">Auberge &lt;du&gt; &quot;Lot&quot;</td>"))
+            // Presented, awaiting the employer: the person and the need escaped.
+            #expect(home.text.contains("\">&lt;b&gt;&quot;Zoé&quot;&lt;/b&gt; &amp; &#39;Cie&#39;</a> — Cuisinier &lt;script&gt;x&lt;/script&gt; — Auberge &lt;du&gt; &quot;Lot&quot; <span class=\"muted\">présenté le "))
+            #expect(!home.text.contains("<script>x") && !home.text.contains("<b>\"Zoé"))
+        }
+    }
+
     @Test func advisersEditTheirCentresRejectionReasons() async throws {
         try await TestApp.run { browser, database in
             let make = Factory(database: database)

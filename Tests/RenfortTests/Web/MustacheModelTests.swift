@@ -90,6 +90,23 @@ extension MustacheModelTests {
                 stageOptions: "", page: 1, pages: 1, previousHref: nil, nextHref: "/n",
                 form: FormState(sent: FormData(urlEncoded: "ids=1&q=x"), errors: errors)),
             FormState(sent: FormData(urlEncoded: "ids=1&q=x"), errors: errors),
+            CandidateListPage(
+                layout: Layout(title: "T", session: session, currentPath: "/"),
+                rows: "<tr></tr>",
+                isEmpty: false, caption: "1 candidat(s)", byNameNote: "Plus de 1 000", text: "vigne", commune: "Cahors", licenceChecked: true,
+                vehicleChecked: false, availableBy: "2026-03-01", contractKinds: [Option(value: "cdi", label: "CDI", selected: true)], sources: [],
+                previousHref: nil, nextHref: "/n", newHref: "/new", purgesHref: "/p"),
+            NeedMatchesPage(
+                layout: Layout(title: "T", session: session, currentPath: "/"), needTitle: "Besoin", businessName: "Entreprise", needHref: "/b",
+                boardHref: "/t", editHref: "/e", rehireHref: "/s", job: "K1304",
+                rows: "<tr></tr>",
+                hasRows: true, count: 1, limit: 50, action: "/v", form: FormState(sent: FormData(urlEncoded: "ids=1"), errors: errors)),
+            AdviserHomePage(
+                layout: Layout(title: "T", session: session, currentPath: "/"), centreName: "Cahors", businessCount: 8, businessesHref: "/e",
+                queue: "<tr></tr>", queueCount: 1, hasQueue: true, needsHref: "/b", pendingJoins: 2, joinsHref: "/a", awaitingEmployer: "<li></li>",
+                employerAnswers: "", interviewsThisWeek: "<li></li>", stale: "", pendingOffers: "", hasAwaitingEmployer: true, hasEmployerAnswers: false,
+                hasInterviews: true, hasStale: false, hasPendingOffers: false, followUpsOverdue: 1, followUpsThisWeek: 2, followUpsAtRisk: 3,
+                followUpsAlerts: 4, followUpsHref: "/s"),
         ]
         for value in values {
             #expect(value.mustacheFields.keys.sorted() == labels(value), "\(type(of: value))")
