@@ -7,18 +7,6 @@ import Hummingbird
 struct CandidateListPage: PageModel {
     static let template = "candidates/list"
 
-    struct Row: Sendable {
-        let href: String
-        let name: String
-        let commune: String
-        let skills: String
-        let mobility: String
-        let available: String
-        let source: String
-        /// "En CDI chez …" for someone already hired on a CDI.
-        let cdi: String?
-    }
-
     let layout: Layout
     /// The page's rows, as markup (`rowsMarkup`).
     let rows: String
@@ -77,13 +65,7 @@ struct CandidateListPage: PageModel {
         }
         return CandidateListPage(
             layout: Layout(title: "Candidats", session: context.session, membership: context.membership, currentPath: "\(base)/candidats"),
-            rows: Self.rowsMarkup(
-                result.candidates.map {
-                    Row(
-                        href: "\(base)/candidats/\($0.id)", name: $0.name, commune: $0.communeName, skills: String($0.skills.prefix(120)),
-                        mobility: Candidate.mobility(licence: $0.drivingLicence, vehicle: $0.ownVehicle), available: $0.availableFrom?.french ?? "",
-                        source: $0.source.label, cdi: $0.cdiLabel)
-                }),
+            rows: Self.rowsMarkup(result.candidates, base: base),
             isEmpty: result.candidates.isEmpty, caption: caption,
             byNameNote: result.capped && filter.text != nil
                 ? "Plus de \(Formats.integer(result.cap)) personnes correspondent : elles sont classées par nom. Ajoutez un mot ou un filtre pour les classer par pertinence."
@@ -113,15 +95,18 @@ extension CandidateListPage: MustacheFields {
 extension CandidateListPage {
     /// The page's rows, written here (25 people, each with six cells: through mustache, a third
     /// of the server's time for a search): each value escaped as mustache would (`HTML.escape`).
-    static func rowsMarkup(_ rows: [Row]) -> String {
+    static func rowsMarkup(_ candidates: [CandidateSummary], base: String) -> String {
+        let base = HTML.escape(base)
         var html = ""
-        html.reserveCapacity(rows.count * 400)
-        for row in rows {
-            html += "<tr><th scope=\"row\"><a href=\"\(HTML.escape(row.href))\">\(HTML.escape(row.name))</a>"
-            if let cdi = row.cdi { html += " <span class=\"badge badge--warn\">\(HTML.escape(cdi))</span>" }
-            html += "</th><td data-label=\"Commune\">\(HTML.escape(row.commune))</td><td data-label=\"Compétences\">\(HTML.escape(row.skills))</td>"
-            html += "<td data-label=\"Mobilité\">\(HTML.escape(row.mobility))</td><td data-label=\"Disponible\">\(HTML.escape(row.available))</td>"
-            html += "<td data-label=\"Origine\">\(HTML.escape(row.source))</td></tr>"
+        html.reserveCapacity(candidates.count * 400)
+        for candidate in candidates {
+            html += "<tr><th scope=\"row\"><a href=\"\(base)/candidats/\(candidate.id)\">\(HTML.escape(candidate.name))</a>"
+            if let cdi = candidate.cdiLabel { html += " <span class=\"badge badge--warn\">\(HTML.escape(cdi))</span>" }
+            html += "</th><td data-label=\"Commune\">\(HTML.escape(candidate.communeName))</td>"
+            html += "<td data-label=\"Compétences\">\(HTML.escape(String(candidate.skills.prefix(120))))</td>"
+            html += "<td data-label=\"Mobilité\">\(HTML.escape(Candidate.mobility(licence: candidate.drivingLicence, vehicle: candidate.ownVehicle)))</td>"
+            html += "<td data-label=\"Disponible\">\(HTML.escape(candidate.availableFrom?.french ?? ""))</td>"
+            html += "<td data-label=\"Origine\">\(HTML.escape(candidate.source.label))</td></tr>"
         }
         return html
     }

@@ -5,16 +5,6 @@ import Foundation
 struct AdviserHomePage: PageModel {
     static let template = "home/adviser"
 
-    struct QueueRow: Sendable {
-        let href: String
-        let title: String
-        let businessName: String
-        let contract: String
-        let positions: Int
-        let submitted: String
-        let hardToFill: Bool
-    }
-
     let layout: Layout
     let centreName: String
     let businessCount: Int
@@ -56,12 +46,7 @@ struct AdviserHomePage: PageModel {
         return AdviserHomePage(
             layout: Layout(title: "Mes suivis", session: context.session, membership: context.membership, currentPath: path),
             centreName: context.membership.centreName, businessCount: count, businessesHref: "\(path)/entreprises",
-            queue: Self.queueMarkup(
-                queue.map {
-                    QueueRow(
-                        href: "\(path)/besoins/\($0.id)", title: $0.title, businessName: $0.businessName, contract: $0.contractKind.label,
-                        positions: $0.positions, submitted: Formats.day($0.submittedAt), hardToFill: $0.hardToFill)
-                }),
+            queue: Self.queueMarkup(queue, base: path),
             queueCount: queue.count, hasQueue: !queue.isEmpty, needsHref: "\(path)/besoins?statut=submitted",
             pendingJoins: pending, joinsHref: "\(path)/adhesions",
             awaitingEmployer: Self.itemsMarkup(worklist.awaitingEmployer, when: "présenté le "),
@@ -78,25 +63,27 @@ extension AdviserHomePage {
     /// The queue's rows, written here like the lists below (through mustache, the page's
     /// repeated parts were most of the server's time for it): each value escaped as mustache
     /// would (`HTML.escape`).
-    static func queueMarkup(_ rows: [QueueRow]) -> String {
+    static func queueMarkup(_ needs: [JobNeedSummary], base: String) -> String {
+        let base = HTML.escape(base)
         var html = ""
-        html.reserveCapacity(rows.count * 300)
-        for row in rows {
-            html += "<tr><th scope=\"row\"><a href=\"\(HTML.escape(row.href))\">\(HTML.escape(row.title))</a>"
-            if row.hardToFill { html += " <span class=\"badge badge--warn\">difficile</span>" }
-            html += "</th><td data-label=\"Entreprise\">\(HTML.escape(row.businessName))</td><td data-label=\"Contrat\">\(HTML.escape(row.contract))</td>"
-            html += "<td data-label=\"Postes\" class=\"num\">\(row.positions)</td><td data-label=\"Déposé le\">\(HTML.escape(row.submitted))</td></tr>"
+        html.reserveCapacity(needs.count * 300)
+        for need in needs {
+            html += "<tr><th scope=\"row\"><a href=\"\(base)/besoins/\(need.id)\">\(HTML.escape(need.title))</a>"
+            if need.hardToFill { html += " <span class=\"badge badge--warn\">difficile</span>" }
+            html += "</th><td data-label=\"Entreprise\">\(HTML.escape(need.businessName))</td><td data-label=\"Contrat\">\(HTML.escape(need.contractKind.label))</td>"
+            html += "<td data-label=\"Postes\" class=\"num\">\(need.positions)</td><td data-label=\"Déposé le\">\(HTML.escape(Formats.day(need.submittedAt)))</td></tr>"
         }
         return html
     }
 
-    /// A list's items: who (a link to the application), what, and when, after `when`'s words.
-    static func itemsMarkup(_ items: [Worklist.Item], when: String = "") -> String {
+    /// A list's items: who (a link to the application), what, and when, after the words `before`.
+    static func itemsMarkup(_ items: [Worklist.Item], when before: String = "") -> String {
+        let before = HTML.escape(before)
         var html = ""
         html.reserveCapacity(items.count * 200)
         for item in items {
             html += "<li><a href=\"\(HTML.escape(item.href))\">\(HTML.escape(item.who))</a> — \(HTML.escape(item.what)) "
-            html += "<span class=\"muted\">\(when)\(HTML.escape(item.when))</span></li>"
+            html += "<span class=\"muted\">\(before)\(HTML.escape(item.when))</span></li>"
         }
         return html
     }

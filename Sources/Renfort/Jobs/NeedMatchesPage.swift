@@ -8,18 +8,6 @@ import PostgresNIO
 struct NeedMatchesPage: PageModel {
     static let template = "jobs/matches"
 
-    /// One person proposed, as a row of the table.
-    struct Row: Sendable {
-        let id: Int64
-        let href: String
-        let name: String
-        let commune: String
-        let reasons: String
-        let flags: [String]
-        let onBoard: Bool
-        let checked: Bool
-    }
-
     let layout: Layout
     let needTitle: String
     let businessName: String
@@ -54,32 +42,28 @@ struct NeedMatchesPage: PageModel {
             layout: Layout(title: "Le vivier pour · \(need.title)", session: context.session, membership: context.membership, currentPath: "\(base)/besoins"),
             needTitle: need.title, businessName: need.businessName, needHref: needHref, boardHref: "\(needHref)/candidatures",
             editHref: "\(needHref)/modifier", rehireHref: "\(needHref)/saisonniers", job: need.job?.described ?? need.romeCode,
-            rows: Self.rowsMarkup(
-                matches.map { match in
-                    Row(
-                        id: match.candidateID, href: "\(base)/candidats/\(match.candidateID)", name: match.name, commune: match.commune,
-                        reasons: match.reasons.joined(separator: " ; "), flags: match.flags, onBoard: match.onBoard,
-                        checked: ticked[String(match.candidateID)] == true)
-                }),
+            rows: Self.rowsMarkup(matches, base: base, ticked: ticked),
             hasRows: !matches.isEmpty, count: matches.count, limit: Matching.limit, action: "\(needHref)/vivier", form: form)
     }
 
     /// The table's rows, written here (fifty people, the page's repeated part: through mustache,
     /// most of the server's time for the page): each value escaped as mustache would
     /// (`HTML.escape`); a box ticked in a sent form stays ticked.
-    static func rowsMarkup(_ rows: [Row]) -> String {
+    static func rowsMarkup(_ matches: [PoolMatch], base: String, ticked: [String: Bool]) -> String {
+        let base = HTML.escape(base)
         var html = ""
-        html.reserveCapacity(rows.count * 600)
-        for row in rows {
-            let name = HTML.escape(row.name)
+        html.reserveCapacity(matches.count * 600)
+        for match in matches {
+            let name = HTML.escape(match.name), id = match.candidateID
             html += "<tr>\n  <td data-label=\"Sélection\">"
-            html += row.onBoard
+            html += match.onBoard
                 ? "<span class=\"badge\">déjà sur le tableau</span>"
-                : "<input type=\"checkbox\" name=\"ids\" value=\"\(row.id)\"\(row.checked ? " checked" : "") aria-label=\"Sélectionner \(name)\">"
-            html += "</td>\n  <th scope=\"row\"><a href=\"\(HTML.escape(row.href))\">\(name)</a></th>\n"
-            html += "  <td data-label=\"Commune\">\(HTML.escape(row.commune))</td>\n  <td data-label=\"Pourquoi\">\(HTML.escape(row.reasons))</td>\n"
+                : "<input type=\"checkbox\" name=\"ids\" value=\"\(id)\"\(ticked[String(id)] == true ? " checked" : "") aria-label=\"Sélectionner \(name)\">"
+            html += "</td>\n  <th scope=\"row\"><a href=\"\(base)/candidats/\(id)\">\(name)</a></th>\n"
+            html += "  <td data-label=\"Commune\">\(HTML.escape(match.commune))</td>\n"
+            html += "  <td data-label=\"Pourquoi\">\(HTML.escape(match.reasons.joined(separator: " ; ")))</td>\n"
             html += "  <td data-label=\"À savoir\">"
-            for flag in row.flags { html += "<span class=\"badge badge--warn\">\(HTML.escape(flag))</span> " }
+            for flag in match.flags { html += "<span class=\"badge badge--warn\">\(HTML.escape(flag))</span> " }
             html += "</td>\n</tr>"
         }
         return html
