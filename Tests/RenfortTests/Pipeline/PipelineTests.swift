@@ -176,6 +176,55 @@ import Testing
         }
     }
 
+    /// The five lists come from one statement: each application is in its own list, the
+    /// employer's answer said after it.
+    @Test func eachApplicationIsInItsOwnList() async throws {
+        try await TestApp.run { browser, database in
+            let make = Factory(database: database)
+            let (cahors, adviser) = try await make.centre("cahors")
+            let need = try await make.need(centre: cahors, business: try await make.business(centre: cahors), positions: 5)
+            func application(_ name: String, _ stage: ApplicationStage) async throws -> Int64 {
+                try await make.application(
+                    centre: cahors, need: need, candidate: try await make.candidate(centre: cahors, firstName: name, email: "\(name.lowercased())@example.org"),
+                    stage: stage, actor: adviser)
+            }
+            let awaiting = try await application("Alice", .presented)
+            let wanted = try await application("Bruno", .presented)
+            let declined = try await application("Chloe", .presented)
+            let stale = try await application("Denis", .screening)
+            let met = try await application("Emma", .interview)
+            let offered = try await application("Farid", .interview)
+            try await make.inCentre(cahors) { connection in
+                try await connection.query("UPDATE applications SET employer_answer = 'interview', employer_answered_at = now() WHERE id = \(wanted)", logger: TestEnvironment.logger)
+                try await connection.query("UPDATE applications SET employer_answer = 'declined', employer_answered_at = now() WHERE id = \(declined)", logger: TestEnvironment.logger)
+                try await connection.query("UPDATE applications SET last_move_at = now() - interval '20 days' WHERE id = \(stale)", logger: TestEnvironment.logger)
+            }
+            try await browser.signIn("conseil@cahors.test")
+            let day = Day(Date().addingTimeInterval(2 * 86400)).iso
+            try await browser.get("/c/cahors/candidatures/\(met)")
+            #expect(try await browser.post("/c/cahors/candidatures/\(met)/entretiens", [("date", day), ("time", "10:00"), ("duration", "30"), ("mode", "phone")]).status == .seeOther)
+            #expect(try await browser.post("/c/cahors/candidatures/\(offered)/propositions", [("contract_kind", "cdi"), ("start_date", day), ("hours_per_week", "35"), ("gross_pay", "1900")]).status == .seeOther)
+            let home = try await browser.get("/c/cahors").text
+            /// The links of the list under the heading `id`.
+            func list(_ id: String) -> String {
+                guard let start = home.range(of: "<h2 id=\"\(id)\">") else { return "" }
+                let rest = home[start.upperBound...]
+                return String(rest[..<(rest.range(of: "<h2")?.lowerBound ?? rest.endIndex)])
+            }
+            let everyone = [awaiting, wanted, declined, stale, met, offered]
+            for (id, expected) in [("attente-employeur", [awaiting]), ("reponses", [wanted, declined]), ("sans-mouvement", [stale]),
+                                   ("entretiens-semaine", [met]), ("propositions", [offered])] {
+                let shown = list(id)
+                for application in everyone {
+                    #expect(shown.contains("/candidatures/\(application)\"") == expected.contains(application), "\(id): \(application)")
+                }
+            }
+            #expect(list("reponses").contains("Bruno") && list("reponses").contains(" : entretien souhaité"))
+            #expect(list("reponses").contains(" : non retenu"))
+            #expect(!list("attente-employeur").contains(" : "))
+        }
+    }
+
     /// The queue's rows and the lists' items are written in Swift (`AdviserHomePage`): what
     /// people typed is escaped there as mustache would.
     @Test func theWorklistEscapesWhatPeopleTyped() async throws {
