@@ -11,7 +11,8 @@ struct CentreDashboardPage: PageModel {
     let heading: String
     let filters: DashboardFilterForm
     let tiles: [DashboardTile]
-    let tables: [FigureTable.View]
+    /// The tables' sections (`FigureTable.sections`), kept beside the figures' version.
+    let tablesMarkup: String
     let apiHref: String
     /// "Données à jour au …" when the figures come from a replica.
     let freshness: String?
@@ -36,6 +37,10 @@ struct CentreDashboardPage: PageModel {
         let sent: [String: String]
         /// "Données à jour au …" when the figures come from a replica.
         let freshness: String?
+        /// The centre's version read before the figures (nil: it never changed).
+        let version: Int64?
+        /// What the tables show beside the figures: the role's links, the sort, the page's address.
+        let tablesKind: String
     }
 
     static func loaded(
@@ -47,36 +52,48 @@ struct CentreDashboardPage: PageModel {
         let (filter, errors) = MetricsFilter.read(query: sent, today: today)
         // An adviser's page reads the primary (what they just recorded is counted); an
         // observer's, and every export, may read a replica.
-        let (figures, choices, freshness, shared) = try await reads.read(replica: fromReplica, logger: context.logger) { reading in
-            let (figures, choices) = try await store.figures(
-                centres: [context.membership], filter: filter, asOf: today, withChoices: withChoices, on: reading.database, logger: context.logger)[0]
+        let (figures, choices, version, freshness, shared) = try await reads.read(replica: fromReplica, logger: context.logger) { reading in
+            let (figures, choices, version) = try await store.figures(
+                centre: context.membership, filter: filter, asOf: today, withChoices: withChoices, on: reading.database, logger: context.logger)
             let shared = try await reading.database.withTransaction(tenant: context.tenantID, logger: context.logger) { connection in
                 try await SharedPostRepository.shares(from: filter.from, to: filter.to, businessSiret: filter.business, on: connection, logger: context.logger)
             }
-            return (figures, choices, reading.freshness, shared)
+            return (figures, choices, version, reading.freshness, shared)
         }
         let ids = Dictionary(figures.businesses.map { ($0.siret, $0.id) }, uniquingKeysWith: { a, _ in a })
         let metrics = CentreMetrics(figures, filter: filter)
         let query = MetricsFilter.query(request).filter { $0.key != "tri" && $0.key != "ordre" }
             .sorted { $0.key < $1.key }.map { "\($0.key)=\(queryEscaped($0.value))&" }.joined()
         let base = context.base
+        let sort = BusinessSort(query: MetricsFilter.query(request))
+        let pagePath = "\(base)/tableau-de-bord?\(query)"
         let tables = DashboardTables(
-            links: context.role == .adviser ? base : nil, metrics: metrics, businessIDs: ids, filter: filter,
-            sort: BusinessSort(query: MetricsFilter.query(request)), pagePath: "\(base)/tableau-de-bord?\(query)", sharedPosts: shared)
-        return (filter, Loaded(metrics: metrics, tables: tables, choices: choices, errors: errors, sent: sent, freshness: freshness))
+            links: context.role == .adviser ? base : nil, metrics: metrics, businessIDs: ids, filter: filter, sort: sort, pagePath: pagePath,
+            sharedPosts: shared)
+        return (filter, Loaded(
+            metrics: metrics, tables: tables, choices: choices, errors: errors, sent: sent, freshness: freshness,
+            version: errors.isEmpty ? version : nil, tablesKind: "dashboard \(context.role.rawValue) \(sort.key) \(sort.descending) \(pagePath)"))
     }
 
     static func load(request: Request, in context: CentreContext, figures: FigureStore, reads: ReadReplicas, today: Day) async throws -> CentreDashboardPage {
         let (filter, loaded) = try await loaded(
             request: request, in: context, figures: figures, reads: reads, today: today, fromReplica: context.role == .observer)
-        return CentreDashboardPage(context: context, filter: filter, loaded: loaded)
+        let markup = figures.markup(loaded.tablesKind, centre: context.tenantID, filter: filter, asOf: today, version: loaded.version) {
+            Self.tablesMarkup(loaded.tables, base: context.base, filter: filter)
+        }
+        return CentreDashboardPage(context: context, filter: filter, loaded: loaded, tablesMarkup: markup)
     }
 
-    init(context: CentreContext, filter: MetricsFilter, loaded: Loaded) {
+    static func tablesMarkup(_ tables: DashboardTables, base: String, filter: MetricsFilter) -> String {
+        var tables = tables.all
+        for index in tables.indices { tables[index].prepare(base: "\(base)/tableau-de-bord", filter: filter) }
+        return FigureTable.sections(tables)
+    }
+
+    /// `tablesMarkup`: the tables' sections when kept, else written here.
+    init(context: CentreContext, filter: MetricsFilter, loaded: Loaded, tablesMarkup: String? = nil) {
         let base = context.base
         let adviser = context.role == .adviser
-        var tables = loaded.tables.all
-        for index in tables.indices { tables[index].prepare(base: "\(base)/tableau-de-bord", filter: filter) }
         self.layout = Layout(
             title: "Tableau de bord", session: context.session, membership: context.membership,
             currentPath: context.role == .observer ? base : "\(base)/tableau-de-bord")
@@ -85,7 +102,7 @@ struct CentreDashboardPage: PageModel {
             action: "\(base)/tableau-de-bord", filter: filter, businesses: loaded.choices.businesses, sectors: loaded.choices.sectors,
             communes: loaded.choices.communes, sent: loaded.sent, errors: loaded.errors)
         self.tiles = DashboardTile.headline(loaded.metrics, placementsHref: adviser ? "\(base)/embauches?du=\(filter.from.iso)&au=\(filter.to.iso)" : nil)
-        self.tables = tables.map(\.view)
+        self.tablesMarkup = tablesMarkup ?? Self.tablesMarkup(loaded.tables, base: base, filter: filter)
         self.freshness = loaded.freshness
         self.apiHref = "/api/v1/centres/\(context.membership.centreSlug)/metrics?\(filter.query(french: false))"
         self.contractsHref = "\(base)/tableau-de-bord/contrats?\(filter.query(french: true))"

@@ -52,6 +52,16 @@ final class FigureStore: Sendable {
         var choicesRead = 0
         var answers: [AnswerKey: Answer] = [:]
         var answersEncoded = 0
+        var markups: [AnswerKey: Markup] = [:]
+        var markupsWritten = 0
+    }
+
+    /// A part of a page written from one centre's figures (a dashboard's tables) and the
+    /// version they were read at.
+    struct Markup {
+        let version: Int64
+        let text: String
+        var lastUse: UInt64
     }
 
     /// An answer made of the figures of some centres (the API's JSON): its kind and whatever
@@ -96,6 +106,51 @@ final class FigureStore: Sendable {
     var choicesRead: Int { state.withLockedValue { $0.choicesRead } }
     /// How many answers were encoded (not served from memory), for tests.
     var answersEncoded: Int { state.withLockedValue { $0.answersEncoded } }
+    /// How many page parts were written (not served from memory), for tests.
+    var markupsWritten: Int { state.withLockedValue { $0.markupsWritten } }
+
+    /// One centre's figures and choices, with the centre's version read before them (nil
+    /// when the centre never changed): what its dashboard's kept markup is keyed by.
+    func figures(
+        centre: Membership, filter: MetricsFilter, asOf: Day, withChoices: Bool, on source: Database? = nil, logger: Logger
+    ) async throws -> (figures: Figures, choices: FigureChoices, version: Int64?) {
+        let database = source ?? self.database
+        let versions = try await versions(of: [centre], on: database, logger: logger)
+        let (figures, choices) = try await figures(
+            centres: [centre], versions: versions, filter: filter, asOf: asOf, withChoices: withChoices, on: database, logger: logger)[0]
+        return (figures, choices, versions[centre.centreID])
+    }
+
+    /// A part of a page written by `write` from a centre's figures and what else changes its
+    /// centre's version (`kind` says which part, with all else it shows: the role, the sort,
+    /// the page's address), or the text kept from a request that read the same `version`.
+    /// A dashboard's ten tables were most of the server's time for a page whose figures
+    /// were kept. Without a version (a centre that never changed) nothing is kept.
+    func markup(_ kind: String, centre: Int64, filter: MetricsFilter, asOf: Day, version: Int64?, write: () -> String) -> String {
+        let key = AnswerKey(kind: kind, tenants: [centre], filter: filter, asOf: asOf)
+        guard let version else { return write() }
+        let kept = state.withLockedValue { state -> String? in
+            guard var markup = state.markups[key], markup.version == version else { return nil }
+            state.uses += 1
+            markup.lastUse = state.uses
+            state.markups[key] = markup
+            return markup.text
+        }
+        if let kept { return kept }
+        let text = write()
+        let dropped = state.withLockedValue { state -> [Markup] in
+            state.markupsWritten += 1
+            // Never replace the text of a later version by that of an earlier one.
+            if let current = state.markups[key], current.version > version { return [] }
+            state.uses += 1
+            state.markups[key] = Markup(version: version, text: text, lastUse: state.uses)
+            guard state.markups.count > capacity else { return [] }
+            let keys = state.markups.sorted { $0.value.lastUse < $1.value.lastUse }.prefix(capacity / 4).map(\.key)
+            return keys.compactMap { state.markups.removeValue(forKey: $0) }
+        }
+        _ = dropped
+        return text
+    }
 
     /// The versions of `centres` (none for a centre that never changed), in one statement.
     private func versions(of centres: [Membership], on database: Database, logger: Logger) async throws -> [Int64: Int64] {

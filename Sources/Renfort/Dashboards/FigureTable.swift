@@ -98,6 +98,28 @@ struct FigureTable: Sendable {
         View(id: id, title: title, chart: chart, hasRows: hasRows, markup: markup, note: note, csvHref: csvHref, csvInternationalHref: csvInternationalHref)
     }
 
+    /// The tables' sections, each with its heading, chart, table, note and downloads, written
+    /// here like the tables themselves (a dashboard is ten of them: through mustache, their
+    /// parts were a fifth of the page's server time).
+    static func sections(_ tables: [FigureTable]) -> String {
+        var out = ""
+        out.reserveCapacity(tables.reduce(0) { $0 + $1.markup.utf8.count + 1_000 + ($1.chart?.utf8.count ?? 0) })
+        for table in tables {
+            let id = HTML.escape(table.id), title = HTML.escape(table.title)
+            out += "<section class=\"figure\" aria-labelledby=\"\(id)\">\n  <h2 id=\"\(id)\">\(title)</h2>\n"
+            if let chart = table.chart, !chart.isEmpty { out += "  <figure class=\"chart-figure\">\(chart)</figure>\n" }
+            if table.hasRows {
+                out += "  <div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Tableau : \(title)\">\n  \(table.markup)\n  </div>\n"
+            } else {
+                out += "  <p class=\"empty-state\">Rien à compter sur cette période.</p>\n"
+            }
+            if let note = table.note, !note.isEmpty { out += "  <p class=\"muted\">\(HTML.escape(note))</p>\n" }
+            out += "  <p class=\"downloads\">Télécharger ce tableau : <a href=\"\(HTML.escape(table.csvHref))\">CSV pour tableur français</a>"
+            out += " · <a href=\"\(HTML.escape(table.csvInternationalHref))\">CSV international (virgules, point décimal)</a></p>\n</section>\n"
+        }
+        return out
+    }
+
     /// `<table>` with its caption, sortable headers, row headers, links and totals.
     var html: String {
         func cell(_ cell: Cell, header: Bool) -> String {

@@ -11,7 +11,8 @@ struct ObserverDashboardPage: PageModel {
     let form: FormState<TypedFields>
     let filters: DashboardFilterForm
     let tiles: [DashboardTile]
-    let tables: [FigureTable.View]
+    /// The tables' sections (`FigureTable.sections`).
+    let tablesMarkup: String
     let several: Bool
     let apiHref: String
     let tokensHref: String
@@ -53,7 +54,7 @@ struct ObserverDashboardPage: PageModel {
             filters: DashboardFilterForm(
                 action: "/observateur", filter: filter, businesses: nil, sectors: Array(sectors),
                 communes: communes.sorted { $0.value < $1.value }.map { ($0.key, $0.value) }, sent: sent, errors: errors),
-            tiles: DashboardTile.headline(total, placementsHref: nil), tables: tables.map(\.view), several: centres.count > 1,
+            tiles: DashboardTile.headline(total, placementsHref: nil), tablesMarkup: FigureTable.sections(tables), several: centres.count > 1,
             apiHref: "/api/v1/metrics?\(filter.query(french: false))", tokensHref: "/profil", freshness: freshness)
     }
 

@@ -69,6 +69,7 @@ import Testing
             #expect(
                 triggers.map(\.0) == [
                     "applications", "businesses", "candidate_availability", "candidate_jobs", "candidates", "check_ins", "job_needs", "placements",
+                    "shared_post_members", "shared_posts",
                 ])
             #expect(triggers.allSatisfy { $0.1 && $0.2 })
 
@@ -313,6 +314,36 @@ extension FigureStoreTests {
                 #expect(store.answersEncoded == 3)
                 #expect(try await permanent() == "3")
                 #expect(store.answersEncoded == 3)
+            }
+        }
+    }
+
+    /// A page part is written once per version of its centre and kind, again after a change.
+    @Test func pagePartsAreWrittenOncePerVersionOfTheirCentre() async throws {
+        try await TestApp.run { _, database in
+            let centres = try await Self.twoCentres(database)
+            try await database.asApp { client in
+                let db = Database(client: client, connectionWait: TestEnvironment.connectionWait)
+                let store = FigureStore(database: db)
+                func part(_ kind: String = "tables") async throws -> String {
+                    let (figures, _, version) = try await store.figures(centre: centres[0], filter: Self.season, asOf: Self.asOf, withChoices: false, logger: logger)
+                    return store.markup(kind, centre: centres[0].centreID, filter: Self.season, asOf: Self.asOf, version: version) {
+                        "<td>\(figures.permanent)</td>"
+                    }
+                }
+                let first = try await part()
+                #expect(try await part() == first)
+                #expect(store.markupsWritten == 1)
+                #expect(try await part("tables for an adviser") == first)
+                #expect(store.markupsWritten == 2)
+                _ = try await db.withTransaction(tenant: centres[0].centreID, logger: logger) { connection in
+                    try await connection.execute(Self.oneCDILess, logger: logger)
+                }
+                let after = try await part()
+                #expect(after != first)
+                #expect(store.markupsWritten == 3)
+                #expect(try await part() == after)
+                #expect(store.markupsWritten == 3)
             }
         }
     }

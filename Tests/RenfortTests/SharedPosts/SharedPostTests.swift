@@ -110,6 +110,13 @@ import Testing
             let dashboard = try await browser.get("/c/essai/tableau-de-bord?\(period)")
             #expect(dashboard.text.contains("Postes partagés : la part de chaque entreprise"))
             #expect(dashboard.text.contains("Camping des Berges") && dashboard.text.contains("65\u{202F}%"))
+            // The dashboard's tables are kept beside the centre's version: a change of the shares
+            // alone raises it (schema 0261), and the page shows the new parts at once.
+            try await make.inCentre(w.centre) { connection in
+                _ = try await connection.query("UPDATE shared_post_members SET hours_per_week = 35 WHERE position = 2", logger: TestEnvironment.logger)
+            }
+            let changed = try await browser.get("/c/essai/tableau-de-bord?\(period)")
+            #expect(changed.text.contains("60\u{202F}%") && changed.text.contains("40\u{202F}%") && !changed.text.contains("65\u{202F}%"))
             let csv = try await browser.get("/c/essai/tableau-de-bord/export/postes-partages?\(period)")
             #expect(csv.status == .ok && csv.text.contains("Conserverie du Causse"))
             let api = try await database.asOwner { client in
