@@ -41,46 +41,54 @@ struct CentreDashboardPage: PageModel {
         let version: Int64?
         /// What the tables show beside the figures: the role's links, the sort, the page's address.
         let tablesKind: String
+        /// The tables' markup kept at `version` (then `tables` has no shared posts).
+        let keptTables: String?
     }
 
+    /// `keptTables`: the page's tables' markup is taken from the store when kept at the
+    /// version read (the shared posts are then not read); exports read every table.
     static func loaded(
         request: Request, in context: CentreContext, figures store: FigureStore, reads: ReadReplicas, today: Day, withChoices: Bool = true,
-        fromReplica: Bool
+        fromReplica: Bool, keptTables: Bool = false
     ) async throws -> (MetricsFilter, Loaded) {
         try context.require(.observer, .adviser)
         let sent = MetricsFilter.query(request)
         let (filter, errors) = MetricsFilter.read(query: sent, today: today)
+        let query = sent.filter { $0.key != "tri" && $0.key != "ordre" }.sorted { $0.key < $1.key }.map { "\($0.key)=\(queryEscaped($0.value))&" }.joined()
+        let base = context.base
+        let sort = BusinessSort(query: sent)
+        let pagePath = "\(base)/tableau-de-bord?\(query)"
+        let kind = "dashboard \(context.role.rawValue) \(sort.key) \(sort.descending) \(pagePath)"
         // An adviser's page reads the primary (what they just recorded is counted); an
         // observer's, and every export, may read a replica.
-        let (figures, choices, version, freshness, shared) = try await reads.read(replica: fromReplica, logger: context.logger) { reading in
+        let (figures, choices, version, freshness, shared, kept) = try await reads.read(replica: fromReplica, logger: context.logger) {
+            reading -> (Figures, FigureChoices, Int64?, String?, [SharedPostShare], String?) in
             let (figures, choices, version) = try await store.figures(
                 centre: context.membership, filter: filter, asOf: today, withChoices: withChoices, on: reading.database, logger: context.logger)
+            if keptTables, errors.isEmpty, let kept = store.keptMarkup(kind, centre: context.tenantID, filter: filter, asOf: today, version: version) {
+                return (figures, choices, version, reading.freshness, [], kept)
+            }
             let shared = try await reading.database.withTransaction(tenant: context.tenantID, logger: context.logger) { connection in
                 try await SharedPostRepository.shares(from: filter.from, to: filter.to, businessSiret: filter.business, on: connection, logger: context.logger)
             }
-            return (figures, choices, version, reading.freshness, shared)
+            return (figures, choices, version, reading.freshness, shared, nil)
         }
         let ids = Dictionary(figures.businesses.map { ($0.siret, $0.id) }, uniquingKeysWith: { a, _ in a })
         let metrics = CentreMetrics(figures, filter: filter)
-        let query = MetricsFilter.query(request).filter { $0.key != "tri" && $0.key != "ordre" }
-            .sorted { $0.key < $1.key }.map { "\($0.key)=\(queryEscaped($0.value))&" }.joined()
-        let base = context.base
-        let sort = BusinessSort(query: MetricsFilter.query(request))
-        let pagePath = "\(base)/tableau-de-bord?\(query)"
         let tables = DashboardTables(
             links: context.role == .adviser ? base : nil, metrics: metrics, businessIDs: ids, filter: filter, sort: sort, pagePath: pagePath,
             sharedPosts: shared)
         return (filter, Loaded(
             metrics: metrics, tables: tables, choices: choices, errors: errors, sent: sent, freshness: freshness,
-            version: errors.isEmpty ? version : nil, tablesKind: "dashboard \(context.role.rawValue) \(sort.key) \(sort.descending) \(pagePath)"))
+            version: errors.isEmpty ? version : nil, tablesKind: kind, keptTables: kept))
     }
 
     static func load(request: Request, in context: CentreContext, figures: FigureStore, reads: ReadReplicas, today: Day) async throws -> CentreDashboardPage {
         let (filter, loaded) = try await loaded(
-            request: request, in: context, figures: figures, reads: reads, today: today, fromReplica: context.role == .observer)
-        let markup = figures.markup(loaded.tablesKind, centre: context.tenantID, filter: filter, asOf: today, version: loaded.version) {
-            Self.tablesMarkup(loaded.tables, base: context.base, filter: filter)
-        }
+            request: request, in: context, figures: figures, reads: reads, today: today, fromReplica: context.role == .observer, keptTables: true)
+        if let kept = loaded.keptTables { return CentreDashboardPage(context: context, filter: filter, loaded: loaded, tablesMarkup: kept) }
+        let markup = Self.tablesMarkup(loaded.tables, base: context.base, filter: filter)
+        figures.keep(markup: markup, loaded.tablesKind, centre: context.tenantID, filter: filter, asOf: today, version: loaded.version)
         return CentreDashboardPage(context: context, filter: filter, loaded: loaded, tablesMarkup: markup)
     }
 

@@ -106,7 +106,7 @@ final class FigureStore: Sendable {
     var choicesRead: Int { state.withLockedValue { $0.choicesRead } }
     /// How many answers were encoded (not served from memory), for tests.
     var answersEncoded: Int { state.withLockedValue { $0.answersEncoded } }
-    /// How many page parts were written (not served from memory), for tests.
+    /// How many page parts were kept (written, not served from memory), for tests.
     var markupsWritten: Int { state.withLockedValue { $0.markupsWritten } }
 
     /// One centre's figures and choices, with the centre's version read before them (nil
@@ -121,23 +121,27 @@ final class FigureStore: Sendable {
         return (figures, choices, versions[centre.centreID])
     }
 
-    /// A part of a page written by `write` from a centre's figures and what else changes its
-    /// centre's version (`kind` says which part, with all else it shows: the role, the sort,
-    /// the page's address), or the text kept from a request that read the same `version`.
-    /// A dashboard's ten tables were most of the server's time for a page whose figures
-    /// were kept. Without a version (a centre that never changed) nothing is kept.
-    func markup(_ kind: String, centre: Int64, filter: MetricsFilter, asOf: Day, version: Int64?, write: () -> String) -> String {
+    /// A part of a page written from a centre's figures and what else raises its centre's
+    /// version (`kind` says which part, with all else it shows: the role, the sort, the page's
+    /// address), kept from a request that read the same `version`. A dashboard's ten tables
+    /// were most of the server's time for a page whose figures were kept, and the shared
+    /// posts they show a statement planned at each request.
+    func keptMarkup(_ kind: String, centre: Int64, filter: MetricsFilter, asOf: Day, version: Int64?) -> String? {
+        guard let version else { return nil }
         let key = AnswerKey(kind: kind, tenants: [centre], filter: filter, asOf: asOf)
-        guard let version else { return write() }
-        let kept = state.withLockedValue { state -> String? in
+        return state.withLockedValue { state -> String? in
             guard var markup = state.markups[key], markup.version == version else { return nil }
             state.uses += 1
             markup.lastUse = state.uses
             state.markups[key] = markup
             return markup.text
         }
-        if let kept { return kept }
-        let text = write()
+    }
+
+    /// Keeps `text` written at `version` (none: a centre that never changed keeps nothing).
+    func keep(markup text: String, _ kind: String, centre: Int64, filter: MetricsFilter, asOf: Day, version: Int64?) {
+        guard let version else { return }
+        let key = AnswerKey(kind: kind, tenants: [centre], filter: filter, asOf: asOf)
         let dropped = state.withLockedValue { state -> [Markup] in
             state.markupsWritten += 1
             // Never replace the text of a later version by that of an earlier one.
@@ -149,7 +153,6 @@ final class FigureStore: Sendable {
             return keys.compactMap { state.markups.removeValue(forKey: $0) }
         }
         _ = dropped
-        return text
     }
 
     /// The versions of `centres` (none for a centre that never changed), in one statement.

@@ -327,9 +327,10 @@ extension FigureStoreTests {
                 let store = FigureStore(database: db)
                 func part(_ kind: String = "tables") async throws -> String {
                     let (figures, _, version) = try await store.figures(centre: centres[0], filter: Self.season, asOf: Self.asOf, withChoices: false, logger: logger)
-                    return store.markup(kind, centre: centres[0].centreID, filter: Self.season, asOf: Self.asOf, version: version) {
-                        "<td>\(figures.permanent)</td>"
-                    }
+                    if let kept = store.keptMarkup(kind, centre: centres[0].centreID, filter: Self.season, asOf: Self.asOf, version: version) { return kept }
+                    let text = "<td>\(figures.permanent)</td>"
+                    store.keep(markup: text, kind, centre: centres[0].centreID, filter: Self.season, asOf: Self.asOf, version: version)
+                    return text
                 }
                 let first = try await part()
                 #expect(try await part() == first)
