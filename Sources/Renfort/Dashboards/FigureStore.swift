@@ -148,9 +148,7 @@ final class FigureStore: Sendable {
             if let current = state.markups[key], current.version > version { return [] }
             state.uses += 1
             state.markups[key] = Markup(version: version, text: text, lastUse: state.uses)
-            guard state.markups.count > capacity else { return [] }
-            let keys = state.markups.sorted { $0.value.lastUse < $1.value.lastUse }.prefix(capacity / 4).map(\.key)
-            return keys.compactMap { state.markups.removeValue(forKey: $0) }
+            return Self.trim(&state.markups, capacity: capacity) { $0.lastUse }
         }
         _ = dropped
     }
@@ -261,9 +259,7 @@ final class FigureStore: Sendable {
             if let current = state.answers[key], current.versions != read, zip(current.versions, read).allSatisfy({ $0 >= $1 }) { return [] }
             state.uses += 1
             state.answers[key] = Answer(versions: read, bytes: bytes, lastUse: state.uses)
-            guard state.answers.count > capacity else { return [] }
-            let keys = state.answers.sorted { $0.value.lastUse < $1.value.lastUse }.prefix(capacity / 4).map(\.key)
-            return keys.compactMap { state.answers.removeValue(forKey: $0) }
+            return Self.trim(&state.answers, capacity: capacity) { $0.lastUse }
         }
         _ = dropped
         return bytes
@@ -349,11 +345,16 @@ final class FigureStore: Sendable {
             if let current = state.entries[key], current.version > version { return [] }
             state.uses += 1
             let replaced = state.entries.updateValue(Entry(version: version, figures: figures, choices: choices, lastUse: state.uses), forKey: key)
-            guard state.entries.count > capacity else { return replaced.map { [$0] } ?? [] }
-            // Drop the least recently used quarter at once, so eviction stays rare.
-            let keys = state.entries.sorted { $0.value.lastUse < $1.value.lastUse }.prefix(capacity / 4).map(\.key)
-            return keys.compactMap { state.entries.removeValue(forKey: $0) } + (replaced.map { [$0] } ?? [])
+            return Self.trim(&state.entries, capacity: capacity) { $0.lastUse } + (replaced.map { [$0] } ?? [])
         }
         _ = dropped
+    }
+
+    /// Once `kept` holds more than `capacity`, drops its least recently used quarter at once
+    /// (so eviction stays rare) and returns it, to be freed after the lock is released.
+    private static func trim<Key: Hashable, Value>(_ kept: inout [Key: Value], capacity: Int, lastUse: (Value) -> UInt64) -> [Value] {
+        guard kept.count > capacity else { return [] }
+        let keys = kept.sorted { lastUse($0.value) < lastUse($1.value) }.prefix(capacity / 4).map(\.key)
+        return keys.compactMap { kept.removeValue(forKey: $0) }
     }
 }
