@@ -28,10 +28,10 @@ RENDERED_PAGES := $(CURDIR)/.build/rendered-pages
 
 test: db-start build-tests a11y-tools
 	@rm -rf "$(RENDERED_PAGES)"
-	@eval "$$(ops/dev-db.sh env)" && RENFORT_RENDERED_PAGES="$(RENDERED_PAGES)" swift test
-	@ops/check-html.sh "$(RENDERED_PAGES)"
-	@eval "$$(ops/dev-db.sh env)" && RENFORT_BIN="$$(swift build --show-bin-path)/renfort" ops/check-axe.sh
-	@RENFORT_BIN="$$(swift build --show-bin-path)/renfort" python3 ops/cluster-test.py
+	@eval "$$(ops/dev-db.sh env)" && RENFORT_RENDERED_PAGES="$(RENDERED_PAGES)" ops/timed.sh "the Swift tests" swift test --skip-build
+	@ops/timed.sh "the HTML check" ops/check-html.sh "$(RENDERED_PAGES)"
+	@eval "$$(ops/dev-db.sh env)" && RENFORT_BIN="$$(swift build --show-bin-path)/renfort" ops/timed.sh "the axe check" ops/check-axe.sh
+	@RENFORT_BIN="$$(swift build --show-bin-path)/renfort" ops/timed.sh "the cluster drills" python3 ops/cluster-test.py
 
 # Java, Chromium and its driver (apt-get, when missing) and the Python packages in .venv-a11y/.
 a11y-tools:
@@ -54,7 +54,7 @@ OWN_WARNING := ^[^ :]*/(Sources|Tests)/[^:]*:[0-9]+:[0-9]+: warning:
 build-tests:
 	@ops/build-deps.sh
 	@mkdir -p .build
-	@set -o pipefail; swift build --build-tests 2>&1 | tee .build/build-tests.log
+	@set -o pipefail; ops/timed.sh "the build (server and tests)" swift build --build-tests 2>&1 | tee .build/build-tests.log
 	@warnings="$$(grep -E '$(OWN_WARNING)' .build/build-tests.log | grep -v -e '/\.build' -e '/checkouts/' | sort -u)"; \
 	if [ -n "$$warnings" ]; then \
 		echo "$$warnings"; \
