@@ -55,6 +55,7 @@ func buildRouter(configuration: AppConfiguration, client: PostgresClient, replic
         apiLimiter: APIRateLimiter(perMinute: configuration.apiRequestsPerMinute),
         figures: FigureStore(database: database, concurrentComputations: configuration.concurrentFigureComputations),
         matches: MatchStore(),
+        searches: CandidateSearchStore(),
         reads: ReadReplicas(
             primary: database,
             // A replica that gives no connection within a second (or the probe's time, when longer) is left for the primary.

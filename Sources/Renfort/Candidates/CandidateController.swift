@@ -28,7 +28,7 @@ struct CandidateController: Sendable {
     }
 
     @Sendable func list(request: Request, context: CentreContext) async throws -> Response {
-        try services.renderer.render(try await CandidateListPage.load(request: request, in: context, database: services.database))
+        try services.renderer.render(try await CandidateListPage.load(request: request, in: context, database: services.database, searches: services.searches))
     }
 
     // MARK: Create and edit

@@ -28,7 +28,7 @@ struct CandidateListPage: PageModel {
     /// The records whose date comes within 30 days.
     let purgesHref: String
 
-    static func load(request: Request, in context: CentreContext, database: Database) async throws -> CandidateListPage {
+    static func load(request: Request, in context: CentreContext, database: Database, searches: CandidateSearchStore) async throws -> CandidateListPage {
         try context.require(.adviser)
         let query = request.uri.queryParameters
         var filter = CandidateFilter()
@@ -44,7 +44,7 @@ struct CandidateListPage: PageModel {
         filter.page = min(max(query["page"].flatMap { Int(String($0)) } ?? 1, 1), 100_000)
         filter.after = query["apres"].flatMap { Int64(String($0)) }
         filter.before = filter.after == nil ? query["avant"].flatMap { Int64(String($0)) } : nil
-        let result = try await database.transaction(in: context) { try await CandidateRepository.search(filter, on: $0, logger: context.logger) }
+        let result = try await database.transaction(in: context) { try await searches.results(filter, tenant: context.tenantID, on: $0, logger: context.logger) }
         let base = context.base
         func link(_ to: CandidateResults.Link) -> String {
             var items = query.filter { !["page", "apres", "avant"].contains($0.key) }.map { "\($0.key)=\(queryEscaped(String($0.value)))" }

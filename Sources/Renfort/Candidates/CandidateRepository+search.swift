@@ -3,7 +3,7 @@ import Logging
 import PostgresNIO
 
 /// What the pool can be narrowed to, and which page of it.
-struct CandidateFilter: Sendable {
+struct CandidateFilter: Hashable, Sendable {
     var text: String?
     var commune: String?
     var drivingLicence = false

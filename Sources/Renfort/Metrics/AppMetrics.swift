@@ -40,6 +40,9 @@ enum AppMetrics {
     // The pool's rankings of the needs (`MatchStore`): served kept, or ranked.
     static let matchesKept = made { Metrics.Counter(label: "renfort_matches_kept_total") }
     static let matchesRanked = made { Metrics.Counter(label: "renfort_matches_ranked_total") }
+    // The pool's searches (`CandidateSearchStore`): served kept, or run.
+    static let searchesKept = made { Metrics.Counter(label: "renfort_searches_kept_total") }
+    static let searchesRun = made { Metrics.Counter(label: "renfort_searches_run_total") }
 
     // Read replicas (`ReadReplicas`): reads served by a replica, reads that fell back to the
     // primary (replica away or too far behind), and the last lag measured, in seconds.

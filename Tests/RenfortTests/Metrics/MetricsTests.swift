@@ -94,6 +94,22 @@ import Testing
         }
     }
 
+    @Test func searchesKeptAndRunAreCounted() async throws {
+        try await TestApp.run(configure: { $0.metricsToken = Self.token }) { browser, database in
+            let make = Factory(database: database)
+            let (centre, _) = try await make.centre("essai")
+            try await make.poolCandidate(centre: centre, firstName: "Léa", lastName: "Bories", email: "lea@exemple.test", skills: "Cuisine")
+            try await browser.signIn("conseil@essai.test")
+            let before = try await Self.scrape(browser).text
+            for _ in 0..<2 { #expect(try await browser.get("/c/essai/candidats?q=cuisine").text.contains("Léa Bories")) }
+            let after = try await Self.scrape(browser).text
+            // Other tests of this process count in the same registry: at least ours.
+            for name in ["renfort_searches_run_total", "renfort_searches_kept_total"] {
+                #expect((Self.value(name, in: after) ?? 0) >= (Self.value(name, in: before) ?? 0) + 1, "\(name)")
+            }
+        }
+    }
+
     @Test func onlyTheTokenOrTheMachineItselfMayRead() async throws {
         // Tests through the router have no peer address: only the token lets them in.
         try await TestApp.run(configure: { $0.metricsToken = Self.token }) { browser, _ in
