@@ -39,17 +39,19 @@ struct CentreDashboardPage: PageModel {
         let freshness: String?
         /// The centre's version read before the figures (nil: it never changed).
         let version: Int64?
-        /// What the tables show beside the figures: the role's links, the sort, the page's address.
-        let tablesKind: String
-        /// The tables' markup kept at `version` (then `tables` has no shared posts).
-        let keptTables: String?
+        /// What a text kept from the tables is keyed by: what it is (`kept`), the role's links, the
+        /// sort, the page's address, how current a replica is.
+        let keptKind: String
+        /// The text `kept` names, kept at `version` (then `tables` has no shared posts).
+        let kept: String?
     }
 
-    /// `keptTables`: the page's tables' markup is taken from the store when kept at the
-    /// version read (the shared posts are then not read); exports read every table.
+    /// `kept`: what text written from the tables to take from the store when kept at the
+    /// version read (« tables »: the page's sections; « csv … »: an export), the shared posts
+    /// then not read nor the tables made; nil: every table made.
     static func loaded(
         request: Request, in context: CentreContext, figures store: FigureStore, reads: ReadReplicas, today: Day, withChoices: Bool = true,
-        fromReplica: Bool, keptTables: Bool = false
+        fromReplica: Bool, kept: String? = nil
     ) async throws -> (MetricsFilter, Loaded) {
         try context.require(.observer, .adviser)
         let sent = MetricsFilter.query(request)
@@ -58,20 +60,20 @@ struct CentreDashboardPage: PageModel {
         let base = context.base
         let sort = BusinessSort(query: sent)
         let pagePath = "\(base)/tableau-de-bord?\(query)"
-        let kind = "dashboard \(context.role.rawValue) \(sort.key) \(sort.descending) \(pagePath)"
         // An adviser's page reads the primary (what they just recorded is counted); an
         // observer's, and every export, may read a replica.
-        let (figures, choices, version, freshness, shared, kept) = try await reads.read(replica: fromReplica, logger: context.logger) {
-            reading -> (Figures, FigureChoices, Int64?, String?, [SharedPostShare], String?) in
+        let (figures, choices, version, freshness, shared, kind, keptText) = try await reads.read(replica: fromReplica, logger: context.logger) {
+            reading -> (Figures, FigureChoices, Int64?, String?, [SharedPostShare], String, String?) in
+            let kind = "\(kept ?? "") dashboard \(context.role.rawValue) \(sort.key) \(sort.descending) \(pagePath) \(reading.freshness ?? "")"
             let (figures, choices, version) = try await store.figures(
                 centre: context.membership, filter: filter, asOf: today, withChoices: withChoices, on: reading.database, logger: context.logger)
-            if keptTables, errors.isEmpty, let kept = store.keptMarkup(kind, centre: context.tenantID, filter: filter, asOf: today, version: version) {
-                return (figures, choices, version, reading.freshness, [], kept)
+            if kept != nil, errors.isEmpty, let text = store.keptMarkup(kind, centre: context.tenantID, filter: filter, asOf: today, version: version) {
+                return (figures, choices, version, reading.freshness, [], kind, text)
             }
             let shared = try await reading.database.withTransaction(tenant: context.tenantID, logger: context.logger) { connection in
                 try await SharedPostRepository.shares(from: filter.from, to: filter.to, businessSiret: filter.business, on: connection, logger: context.logger)
             }
-            return (figures, choices, version, reading.freshness, shared, nil)
+            return (figures, choices, version, reading.freshness, shared, kind, nil)
         }
         let ids = Dictionary(figures.businesses.map { ($0.siret, $0.id) }, uniquingKeysWith: { a, _ in a })
         let metrics = CentreMetrics(figures, filter: filter)
@@ -80,15 +82,15 @@ struct CentreDashboardPage: PageModel {
             sharedPosts: shared)
         return (filter, Loaded(
             metrics: metrics, tables: tables, choices: choices, errors: errors, sent: sent, freshness: freshness,
-            version: errors.isEmpty ? version : nil, tablesKind: kind, keptTables: kept))
+            version: errors.isEmpty ? version : nil, keptKind: kind, kept: keptText))
     }
 
     static func load(request: Request, in context: CentreContext, figures: FigureStore, reads: ReadReplicas, today: Day) async throws -> CentreDashboardPage {
         let (filter, loaded) = try await loaded(
-            request: request, in: context, figures: figures, reads: reads, today: today, fromReplica: context.role == .observer, keptTables: true)
-        if let kept = loaded.keptTables { return CentreDashboardPage(context: context, filter: filter, loaded: loaded, tablesMarkup: kept) }
+            request: request, in: context, figures: figures, reads: reads, today: today, fromReplica: context.role == .observer, kept: "tables")
+        if let kept = loaded.kept { return CentreDashboardPage(context: context, filter: filter, loaded: loaded, tablesMarkup: kept) }
         let markup = Self.tablesMarkup(loaded.tables, base: context.base, filter: filter)
-        figures.keep(markup: markup, loaded.tablesKind, centre: context.tenantID, filter: filter, asOf: today, version: loaded.version)
+        figures.keep(markup: markup, loaded.keptKind, centre: context.tenantID, filter: filter, asOf: today, version: loaded.version)
         return CentreDashboardPage(context: context, filter: filter, loaded: loaded, tablesMarkup: markup)
     }
 

@@ -22,12 +22,12 @@ struct DashboardController: Sendable {
 
     /// The figures of an export (which may come from a replica), or of the page shown again
     /// with the filters' messages (as that page reads them).
-    private func load(request: Request, context: CentreContext, withChoices: Bool = true, export: Bool) async throws
-        -> (MetricsFilter, CentreDashboardPage.Loaded)
-    {
+    private func load(
+        request: Request, context: CentreContext, today: Day, withChoices: Bool = true, export: Bool, kept: String? = nil
+    ) async throws -> (MetricsFilter, CentreDashboardPage.Loaded) {
         try await CentreDashboardPage.loaded(
-            request: request, in: context, figures: services.figures, reads: services.reads, today: Day(services.clock.now()),
-            withChoices: withChoices, fromReplica: export || context.role == .observer)
+            request: request, in: context, figures: services.figures, reads: services.reads, today: today,
+            withChoices: withChoices, fromReplica: export || context.role == .observer, kept: kept)
     }
 
     @Sendable func page(request: Request, context: CentreContext) async throws -> Response {
@@ -39,9 +39,16 @@ struct DashboardController: Sendable {
     /// The table as a CSV file: what it holds (`about`: the centre, the period, the filters) at its
     /// top as in its `name`.
     static func csvResponse(_ table: FigureTable, request: Request, name: String, about: [(String, String)]) -> Response {
-        let international = request.uri.queryParameters["format"] == "international"
-        let text = table.csv(international ? .international : .french, about: about)
-        let file = name + (international ? "-international" : "") + ".csv"
+        let variant = csvVariant(request)
+        return csvResponse(table.csv(variant, about: about), variant: variant, name: name)
+    }
+
+    static func csvVariant(_ request: Request) -> CSV.Variant {
+        request.uri.queryParameters["format"] == "international" ? .international : .french
+    }
+
+    static func csvResponse(_ text: String, variant: CSV.Variant, name: String) -> Response {
+        let file = name + (variant == .international ? "-international" : "") + ".csv"
         return Response(
             status: .ok,
             headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(file)\""],
@@ -52,18 +59,25 @@ struct DashboardController: Sendable {
     @Sendable func export(request: Request, context: CentreContext) async throws -> Response {
         try context.require(.observer, .adviser)
         guard let id = context.parameters.get("table"), DashboardTables.ids.contains(id) else { throw AppError.notFound }
-        var (filter, loaded) = try await load(request: request, context: context, withChoices: false, export: true)
+        let today = Day(services.clock.now()), variant = Self.csvVariant(request)
+        // The file is kept beside the figures' version like the page's tables (what it holds at
+        // its top, the centre's name and how current a replica is, in what it is kept as).
+        let kept = "csv \(id) \(variant) \(context.membership.centreName)"
+        var (filter, loaded) = try await load(request: request, context: context, today: today, withChoices: false, export: true, kept: kept)
         // A wrong filter: the dashboard with its message, as its form would show it (422).
         if !loaded.errors.isEmpty {
-            (filter, loaded) = try await load(request: request, context: context, export: false)
+            (filter, loaded) = try await load(request: request, context: context, today: today, export: false)
             let page = CentreDashboardPage(context: context, filter: filter, loaded: loaded)
             return try services.renderer.render(page, status: page.status)
         }
+        let name = "\(id)-\(context.membership.centreSlug)-\(filter.fileNamePart)"
+        if let text = loaded.kept { return Self.csvResponse(text, variant: variant, name: name) }
         guard let table = loaded.tables.table(id) else { throw AppError.notFound }
         let businessName = filter.business.flatMap { siret in loaded.metrics.businesses.first { $0.siret == siret }?.name }
-        return Self.csvResponse(
-            table, request: request, name: "\(id)-\(context.membership.centreSlug)-\(filter.fileNamePart)",
-            about: [("Centre", context.membership.centreName)] + filter.described(businessName: businessName) + Self.freshness(loaded.freshness))
+        let text = table.csv(
+            variant, about: [("Centre", context.membership.centreName)] + filter.described(businessName: businessName) + Self.freshness(loaded.freshness))
+        services.figures.keep(markup: text, loaded.keptKind, centre: context.tenantID, filter: filter, asOf: today, version: loaded.version)
+        return Self.csvResponse(text, variant: variant, name: name)
     }
 
     /// The line a CSV file read from a replica carries: how current its figures are.
@@ -78,7 +92,7 @@ struct DashboardController: Sendable {
         let today = Day(services.clock.now())
         let (filter, errors) = MetricsFilter.read(query: MetricsFilter.query(request), today: today)
         if !errors.isEmpty {
-            let (filter, loaded) = try await load(request: request, context: context, export: false)
+            let (filter, loaded) = try await load(request: request, context: context, today: today, export: false)
             let page = CentreDashboardPage(context: context, filter: filter, loaded: loaded)
             return try services.renderer.render(page, status: page.status)
         }

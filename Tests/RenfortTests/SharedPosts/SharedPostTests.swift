@@ -110,6 +110,10 @@ import Testing
             let dashboard = try await browser.get("/c/essai/tableau-de-bord?\(period)")
             #expect(dashboard.text.contains("Postes partagés : la part de chaque entreprise"))
             #expect(dashboard.text.contains("Camping des Berges") && dashboard.text.contains("65\u{202F}%"))
+            let csvPath = "/c/essai/tableau-de-bord/export/postes-partages?\(period)"
+            let csvBefore = try await browser.get(csvPath)
+            #expect(csvBefore.status == .ok && csvBefore.text.contains("Conserverie du Causse"))
+            #expect(try await browser.get(csvPath).text == csvBefore.text)
             // The dashboard's tables are kept beside the centre's version: a change of the shares
             // alone raises it (schema 0261), and the page shows the new parts at once.
             try await make.inCentre(w.centre) { connection in
@@ -117,8 +121,11 @@ import Testing
             }
             let changed = try await browser.get("/c/essai/tableau-de-bord?\(period)")
             #expect(changed.text.contains("60\u{202F}%") && changed.text.contains("40\u{202F}%") && !changed.text.contains("65\u{202F}%"))
-            let csv = try await browser.get("/c/essai/tableau-de-bord/export/postes-partages?\(period)")
+            // So is each CSV file: the new hours and parts at once too.
+            let csv = try await browser.get(csvPath)
             #expect(csv.status == .ok && csv.text.contains("Conserverie du Causse"))
+            #expect(csv.text != csvBefore.text)
+            #expect(try await browser.get(csvPath).text == csv.text)
             let api = try await database.asOwner { client in
                 try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: w.centre, logger: TestEnvironment.logger) { connection in
                     try await connection.value(
