@@ -14,7 +14,8 @@ import Testing
             let lea = try await make.poolCandidate(centre: centre, firstName: "Léa", lastName: "Bories", email: "lea@exemple.test", skills: "Cuisine")
             let store = CandidateSearchStore()
             @Sendable func found(_ filter: CandidateFilter) async throws -> [CandidateSummary] {
-                try await make.inCentre(centre) { try await store.results(filter, tenant: centre, on: $0, logger: TestEnvironment.logger) }.candidates
+                let results = try await make.inCentre(centre) { try await store.results(filter, tenant: centre, on: $0, logger: TestEnvironment.logger) }
+                return results.candidates
             }
             var cuisine = CandidateFilter()
             cuisine.text = "cuisine"
