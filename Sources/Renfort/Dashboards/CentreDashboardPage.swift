@@ -39,19 +39,32 @@ struct CentreDashboardPage: PageModel {
         let freshness: String?
         /// The centre's version read before the figures (nil: it never changed).
         let version: Int64?
-        /// What a text kept from the tables is keyed by: what it is (`kept`), the role's links, the
-        /// sort, the page's address, how current a replica is.
+        /// What a text kept from the tables is keyed by: what it is (`KeptText`), the role's
+        /// links, the sort, the page's address.
         let keptKind: String
-        /// The text `kept` names, kept at `version` (then `tables` has no shared posts).
+        /// The text asked for, kept at `version` (then `tables` has no shared posts).
         let kept: String?
     }
 
-    /// `kept`: what text written from the tables to take from the store when kept at the
-    /// version read (« tables »: the page's sections; « csv … »: an export), the shared posts
+    /// A text written from the tables and kept beside the figures' version: the page's
+    /// sections, or a table's CSV file (whose top says the centre and how current a replica is).
+    enum KeptText {
+        case tables
+        case csv(table: String, variant: CSV.Variant, centreName: String)
+
+        func kind(freshness: String?) -> String {
+            switch self {
+            case .tables: "tables"
+            case .csv(let table, let variant, let centreName): "csv \(table) \(variant) \(centreName) \(freshness ?? "")"
+            }
+        }
+    }
+
+    /// `kept`: the text to take from the store when kept at the version read, the shared posts
     /// then not read nor the tables made; nil: every table made.
     static func loaded(
         request: Request, in context: CentreContext, figures store: FigureStore, reads: ReadReplicas, today: Day, withChoices: Bool = true,
-        fromReplica: Bool, kept: String? = nil
+        fromReplica: Bool, kept: KeptText? = nil
     ) async throws -> (MetricsFilter, Loaded) {
         try context.require(.observer, .adviser)
         let sent = MetricsFilter.query(request)
@@ -64,7 +77,7 @@ struct CentreDashboardPage: PageModel {
         // observer's, and every export, may read a replica.
         let (figures, choices, version, freshness, shared, kind, keptText) = try await reads.read(replica: fromReplica, logger: context.logger) {
             reading -> (Figures, FigureChoices, Int64?, String?, [SharedPostShare], String, String?) in
-            let kind = "\(kept ?? "") dashboard \(context.role.rawValue) \(sort.key) \(sort.descending) \(pagePath) \(reading.freshness ?? "")"
+            let kind = "\(kept?.kind(freshness: reading.freshness) ?? "") dashboard \(context.role.rawValue) \(sort.key) \(sort.descending) \(pagePath)"
             let (figures, choices, version) = try await store.figures(
                 centre: context.membership, filter: filter, asOf: today, withChoices: withChoices, on: reading.database, logger: context.logger)
             if kept != nil, errors.isEmpty, let text = store.keptMarkup(kind, centre: context.tenantID, filter: filter, asOf: today, version: version) {
@@ -87,7 +100,7 @@ struct CentreDashboardPage: PageModel {
 
     static func load(request: Request, in context: CentreContext, figures: FigureStore, reads: ReadReplicas, today: Day) async throws -> CentreDashboardPage {
         let (filter, loaded) = try await loaded(
-            request: request, in: context, figures: figures, reads: reads, today: today, fromReplica: context.role == .observer, kept: "tables")
+            request: request, in: context, figures: figures, reads: reads, today: today, fromReplica: context.role == .observer, kept: .tables)
         if let kept = loaded.kept { return CentreDashboardPage(context: context, filter: filter, loaded: loaded, tablesMarkup: kept) }
         let markup = Self.tablesMarkup(loaded.tables, base: context.base, filter: filter)
         figures.keep(markup: markup, loaded.keptKind, centre: context.tenantID, filter: filter, asOf: today, version: loaded.version)

@@ -23,7 +23,7 @@ struct DashboardController: Sendable {
     /// The figures of an export (which may come from a replica), or of the page shown again
     /// with the filters' messages (as that page reads them).
     private func load(
-        request: Request, context: CentreContext, today: Day, withChoices: Bool = true, export: Bool, kept: String? = nil
+        request: Request, context: CentreContext, today: Day, withChoices: Bool = true, export: Bool, kept: CentreDashboardPage.KeptText? = nil
     ) async throws -> (MetricsFilter, CentreDashboardPage.Loaded) {
         try await CentreDashboardPage.loaded(
             request: request, in: context, figures: services.figures, reads: services.reads, today: today,
@@ -60,9 +60,8 @@ struct DashboardController: Sendable {
         try context.require(.observer, .adviser)
         guard let id = context.parameters.get("table"), DashboardTables.ids.contains(id) else { throw AppError.notFound }
         let today = Day(services.clock.now()), variant = Self.csvVariant(request)
-        // The file is kept beside the figures' version like the page's tables (what it holds at
-        // its top, the centre's name and how current a replica is, in what it is kept as).
-        let kept = "csv \(id) \(variant) \(context.membership.centreName)"
+        // The file is kept beside the figures' version like the page's tables.
+        let kept = CentreDashboardPage.KeptText.csv(table: id, variant: variant, centreName: context.membership.centreName)
         var (filter, loaded) = try await load(request: request, context: context, today: today, withChoices: false, export: true, kept: kept)
         // A wrong filter: the dashboard with its message, as its form would show it (422).
         if !loaded.errors.isEmpty {
