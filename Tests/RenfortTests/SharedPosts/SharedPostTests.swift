@@ -126,6 +126,11 @@ import Testing
             #expect(csv.status == .ok && csv.text.contains("Conserverie du Causse"))
             #expect(csv.text != csvBefore.text)
             #expect(try await browser.get(csvPath).text == csv.text)
+            // Filtered by a business: the posts it is a member of, and no other.
+            let member = try await browser.get("\(csvPath)&entreprise=55210055400013")
+            #expect(member.status == .ok && member.text.contains("Camping des Berges"))
+            let another = try await browser.get("\(csvPath)&entreprise=\(Siret.completing("4420000000001"))")
+            #expect(another.status == .ok && !another.text.contains("Conserverie du Causse") && !another.text.contains("Camping des Berges"))
             let api = try await database.asOwner { client in
                 try await Database(client: client, connectionWait: TestEnvironment.connectionWait).withTransaction(tenant: w.centre, logger: TestEnvironment.logger) { connection in
                     try await connection.value(
