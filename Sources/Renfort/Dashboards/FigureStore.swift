@@ -94,10 +94,6 @@ final class FigureStore: Sendable {
         self.computing = FairLimiter(limit: concurrentComputations)
     }
 
-    enum CentreVersions: StatementText {
-        static let sql = "SELECT centre_id, version FROM centre_versions WHERE centre_id = ANY($1)"
-    }
-
     /// Centres served from memory and not, for tests.
     var counts: (hits: Int, misses: Int) { state.withLockedValue { ($0.hits, $0.misses) } }
     /// Centres computed, and misses that waited for a computation under way, for tests.
@@ -148,7 +144,7 @@ final class FigureStore: Sendable {
             if let current = state.markups[key], current.version > version { return [] }
             state.uses += 1
             state.markups[key] = Markup(version: version, text: text, lastUse: state.uses)
-            return Self.trim(&state.markups, capacity: capacity) { $0.lastUse }
+            return state.markups.trimLeastRecentlyUsed(capacity: capacity) { $0.lastUse }
         }
         _ = dropped
     }
@@ -259,7 +255,7 @@ final class FigureStore: Sendable {
             if let current = state.answers[key], current.versions != read, zip(current.versions, read).allSatisfy({ $0 >= $1 }) { return [] }
             state.uses += 1
             state.answers[key] = Answer(versions: read, bytes: bytes, lastUse: state.uses)
-            return Self.trim(&state.answers, capacity: capacity) { $0.lastUse }
+            return state.answers.trimLeastRecentlyUsed(capacity: capacity) { $0.lastUse }
         }
         _ = dropped
         return bytes
@@ -345,16 +341,8 @@ final class FigureStore: Sendable {
             if let current = state.entries[key], current.version > version { return [] }
             state.uses += 1
             let replaced = state.entries.updateValue(Entry(version: version, figures: figures, choices: choices, lastUse: state.uses), forKey: key)
-            return Self.trim(&state.entries, capacity: capacity) { $0.lastUse } + (replaced.map { [$0] } ?? [])
+            return state.entries.trimLeastRecentlyUsed(capacity: capacity) { $0.lastUse } + (replaced.map { [$0] } ?? [])
         }
         _ = dropped
-    }
-
-    /// Once `kept` holds more than `capacity`, drops its least recently used quarter at once
-    /// (so eviction stays rare) and returns it, to be freed after the lock is released.
-    private static func trim<Key: Hashable, Value>(_ kept: inout [Key: Value], capacity: Int, lastUse: (Value) -> UInt64) -> [Value] {
-        guard kept.count > capacity else { return [] }
-        let keys = kept.sorted { lastUse($0.value) < lastUse($1.value) }.prefix(capacity / 4).map(\.key)
-        return keys.compactMap { kept.removeValue(forKey: $0) }
     }
 }

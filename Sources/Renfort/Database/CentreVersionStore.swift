@@ -50,7 +50,10 @@ final class CentreVersionStore<Key: Hashable & Sendable, Value: Sendable>: Senda
         for key: Key, tenant: Int64, on connection: PostgresConnection, logger: Logger, compute: () async throws -> Value
     ) async throws -> Value {
         let slot = Slot(tenant: tenant, key: key)
-        let version = try await connection.values("SELECT version FROM centre_versions WHERE centre_id = \(tenant)", as: Int64.self, logger: logger).first
+        var binds = PostgresBindings()
+        binds.append([tenant])
+        let versions = try await connection.all(Prepared<CentreVersions>(binds), as: (Int64.self, Int64.self), logger: logger)
+        let version = versions.first?.1
         func kept() -> Value? {
             guard let version else { return nil }
             return state.withLockedValue { state -> Value? in
@@ -92,15 +95,29 @@ final class CentreVersionStore<Key: Hashable & Sendable, Value: Sendable>: Senda
         }
         let value = try await compute()
         computed.increment()
-        state.withLockedValue { state in
+        let dropped = state.withLockedValue { state -> [Entry] in
             state.computations += 1
-            guard let version else { return }
+            guard let version else { return [] }
             state.uses += 1
             state.entries[slot] = Entry(version: version, value: value, lastUse: state.uses)
-            if state.entries.count > capacity, let oldest = state.entries.min(by: { $0.value.lastUse < $1.value.lastUse })?.key {
-                state.entries[oldest] = nil
-            }
+            return state.entries.trimLeastRecentlyUsed(capacity: capacity) { $0.lastUse }
         }
+        _ = dropped
         return value
+    }
+}
+
+/// The versions of some centres (none for a centre that never changed).
+enum CentreVersions: StatementText {
+    static let sql = "SELECT centre_id, version FROM centre_versions WHERE centre_id = ANY($1)"
+}
+
+extension Dictionary {
+    /// Once it holds more than `capacity`, drops its least recently used quarter at once (so
+    /// eviction stays rare; one at least) and returns it, to be freed after the lock is released.
+    mutating func trimLeastRecentlyUsed(capacity: Int, lastUse: (Value) -> UInt64) -> [Value] {
+        guard count > capacity else { return [] }
+        let keys = sorted { lastUse($0.value) < lastUse($1.value) }.prefix(Swift.max(1, capacity / 4)).map(\.key)
+        return keys.compactMap { removeValue(forKey: $0) }
     }
 }
