@@ -23,7 +23,10 @@ public struct AppConfiguration: Sendable {
     public var bcryptCost: UInt8 = 12
     /// Base delay added to a sign-in after repeated failures (doubles each time).
     public var signInSlowdown: Duration = .milliseconds(500)
-    public var maximumDatabaseConnections = 20
+    /// Connections to each database (`RENFORT_DB_CONNECTIONS`): three per core by default, not
+    /// twenty. On two cores, 16 clients' requests on twenty connections kept as many PostgreSQL
+    /// processes busy at once, each slowing the others (README, "Measured").
+    public var maximumDatabaseConnections = 3 * max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Streaming replicas for read-only traffic (`DATABASE_REPLICA_URL`, several separated by
     /// spaces or commas): observers' dashboards, CSV exports, the API.
     public var replicaURLs: [DatabaseURL] = []
@@ -117,6 +120,12 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError("RENFORT_FIGURE_COMPUTATIONS must be between 1 and 64")
             }
             configuration.concurrentFigureComputations = value
+        }
+        if let connections = environment["RENFORT_DB_CONNECTIONS"], !connections.isEmpty {
+            guard let value = Int(connections), (1...500).contains(value) else {
+                throw ConfigurationError("RENFORT_DB_CONNECTIONS must be between 1 and 500, not \(connections)")
+            }
+            configuration.maximumDatabaseConnections = value
         }
         if let wait = environment["RENFORT_DB_WAIT_SECONDS"], !wait.isEmpty {
             guard let seconds = Double(wait), seconds > 0, seconds <= 300 else {

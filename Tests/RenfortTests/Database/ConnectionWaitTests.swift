@@ -67,4 +67,14 @@ import Testing
             #expect(try await test.count("sessions") == 1)
         }
     }
+
+    @Test func thePoolHasThreeConnectionsPerCoreUnlessConfigured() throws {
+        let url = "postgres://renfort_app:secret@127.0.0.1:5432/renfort"
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        #expect(try AppConfiguration.fromEnvironment(["DATABASE_URL": url]).maximumDatabaseConnections == 3 * cores)
+        #expect(try AppConfiguration.fromEnvironment(["DATABASE_URL": url, "RENFORT_DB_CONNECTIONS": "12"]).maximumDatabaseConnections == 12)
+        for bad in ["0", "-3", "twelve", "501", "1.5"] {
+            #expect(throws: ConfigurationError.self) { try AppConfiguration.fromEnvironment(["DATABASE_URL": url, "RENFORT_DB_CONNECTIONS": bad]) }
+        }
+    }
 }
